@@ -1,0 +1,110 @@
+// The contract between card buttons and the handler. Cards only ever carry a request id
+// (and, on the choice card, the chosen user's id); everything else the server needs is
+// looked up from its own store, so nothing a client sends back is trusted as a fact.
+import { z } from 'zod';
+
+export const VERBS = { confirm: 'tap.confirm', cancel: 'tap.cancel', choose: 'tap.choose' } as const;
+export type Verb = (typeof VERBS)[keyof typeof VERBS];
+
+export const VERIFICATION_METHODS = [
+  { value: 'video-photo-id', title: 'Video call with photo ID' },
+  { value: 'callback', title: 'Call-back to a number on file' },
+  { value: 'manager', title: 'Manager confirmed' },
+  { value: 'in-person', title: 'In person' },
+] as const;
+export type VerificationMethod = (typeof VERIFICATION_METHODS)[number]['value'];
+
+const verificationValues = VERIFICATION_METHODS.map((method) => method.value) as [
+  VerificationMethod,
+  ...VerificationMethod[],
+];
+
+/** Characters a ticket reference may use; the card's Input.Text applies the same pattern. */
+export const TICKET_PATTERN = /^[A-Za-z0-9#._/-]*$/;
+export const TICKET_MAX_CHARS = 64;
+
+// Action.Execute sends { ...data, ...inputValues } as value.action.data. The confirm card
+// has two inputs, `verification` and `ticket`, so those are the only extra keys allowed.
+export const ConfirmAction = z
+  .object({
+    requestId: z.string().uuid(),
+    verification: z.enum(verificationValues),
+    ticket: z.string().trim().max(TICKET_MAX_CHARS).regex(TICKET_PATTERN).optional(),
+  })
+  .strict();
+
+// Cancel uses associatedInputs "none", but older clients may still send the confirm card's
+// inputs; they are tolerated (as short strings) and then dropped, never read.
+export const CancelAction = z
+  .object({
+    requestId: z.string().uuid(),
+    verification: z.string().max(256).optional(),
+    ticket: z.string().max(256).optional(),
+  })
+  .strict();
+
+// The choice card has no inputs, so nothing may ride along.
+export const ChooseAction = z.object({ requestId: z.string().uuid(), userId: z.string().uuid() }).strict();
+
+export type CardAction =
+  | { verb: typeof VERBS.confirm; requestId: string; verification: VerificationMethod; ticket: string | null }
+  | { verb: typeof VERBS.cancel; requestId: string }
+  | { verb: typeof VERBS.choose; requestId: string; userId: string };
+
+export type ActionRejection =
+  | 'unknown_verb'
+  | 'data_not_object'
+  | 'unexpected_field'
+  | 'request_id_invalid'
+  | 'user_id_invalid'
+  | 'verification_missing'
+  | 'verification_invalid'
+  | 'ticket_too_long'
+  | 'ticket_invalid';
+
+export type ParseActionResult = { ok: true; action: CardAction } | { ok: false; reason: ActionRejection };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Picks the most useful reason from zod's issues: unknown keys first, then ids, then inputs. */
+function reasonFor(error: z.ZodError, data: Record<string, unknown>): ActionRejection {
+  const fields = new Set(
+    error.issues.map((issue) => (issue.code === 'unrecognized_keys' ? '*' : issue.path[0])),
+  );
+  if (fields.has('*')) return 'unexpected_field';
+  if (fields.has('requestId')) return 'request_id_invalid';
+  if (fields.has('userId')) return 'user_id_invalid';
+  if (fields.has('verification')) {
+    const given = data['verification'];
+    return given === undefined || given === '' ? 'verification_missing' : 'verification_invalid';
+  }
+  const ticketIssue = error.issues.find((issue) => issue.path[0] === 'ticket');
+  if (ticketIssue?.code === 'too_big') return 'ticket_too_long';
+  if (ticketIssue) return 'ticket_invalid';
+  return 'unexpected_field';
+}
+
+/** Validates the verb and data of an Action.Execute click against the card contract. */
+export function parseAction(verb: string, data: unknown): ParseActionResult {
+  if (verb !== VERBS.confirm && verb !== VERBS.cancel && verb !== VERBS.choose) {
+    return { ok: false, reason: 'unknown_verb' };
+  }
+  if (!isPlainObject(data)) return { ok: false, reason: 'data_not_object' };
+  if (verb === VERBS.confirm) {
+    const parsed = ConfirmAction.safeParse(data);
+    if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
+    const { requestId, verification, ticket } = parsed.data;
+    // The ticket box is optional, so an empty string means "no ticket".
+    return { ok: true, action: { verb, requestId, verification, ticket: ticket ? ticket : null } };
+  }
+  if (verb === VERBS.cancel) {
+    const parsed = CancelAction.safeParse(data);
+    if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
+    return { ok: true, action: { verb, requestId: parsed.data.requestId } };
+  }
+  const parsed = ChooseAction.safeParse(data);
+  if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
+  return { ok: true, action: { verb, requestId: parsed.data.requestId, userId: parsed.data.userId } };
+}

@@ -1,0 +1,213 @@
+// The chat grammar: "issue TAP for <who> [for <duration>] [once|multi-use] [start <when>]".
+// Pure functions only; the Teams layer feeds in message text and acts on the result.
+import { isCompactDuration, looksLikeDurationWord, parseDuration } from './duration.js';
+import { errors, MAX_INPUT_CHARS, MAX_TARGET_CHARS, type ParseError } from './messages.js';
+import { normaliseChatText, RAW_INPUT_LIMIT, tokenise, type Token } from './normalise.js';
+import { parseStartWords, type StartSpec } from './start.js';
+
+export type { StartSpec } from './start.js';
+export type { ParseError, ParseErrorCode } from './messages.js';
+export { resolveStart } from './start.js';
+export { formatDuration, MAX_LIFETIME_MINUTES } from './duration.js';
+export { HELP_EXAMPLES } from './messages.js';
+
+export type Command =
+  | { kind: 'issue'; who: string; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
+  | { kind: 'help' };
+export type ParseResult = { ok: true; command: Command } | { ok: false; error: ParseError };
+
+const HELP_WORDS = new Set(['help', '?', 'hi', 'hello']);
+const VERBS = new Set(['issue', 'create', 'new']);
+const ONCE_WORDS = new Set(['once', 'one-time', 'onetime', 'single-use']);
+const MULTI_WORDS = new Set(['multi-use', 'multiuse', 'reusable']);
+const START_WORDS = new Set(['start', 'starting']);
+const TWO_WORD_USES: ReadonlyArray<readonly [string, string, boolean]> = [
+  ['one', 'time', true],
+  ['single', 'use', true],
+  ['multi', 'use', false],
+];
+
+const HELP: ParseResult = { ok: true, command: { kind: 'help' } };
+
+function lowerAt(tokens: Token[], index: number): string | undefined {
+  const token = tokens[index];
+  return token === undefined || token.quoted ? undefined : token.lower;
+}
+
+/** Reads a one-time / multi-use keyword at tokens[index], if there is one. */
+function readUseOption(tokens: Token[], index: number): { once: boolean; used: number } | null {
+  const word = lowerAt(tokens, index);
+  if (word === undefined) return null;
+  if (ONCE_WORDS.has(word)) return { once: true, used: 1 };
+  if (MULTI_WORDS.has(word)) return { once: false, used: 1 };
+  const next = lowerAt(tokens, index + 1);
+  const pair = TWO_WORD_USES.find(([first, second]) => first === word && second === next);
+  return pair ? { once: pair[2], used: 2 } : null;
+}
+
+function isOptionStart(tokens: Token[], index: number): boolean {
+  const word = lowerAt(tokens, index);
+  if (word === undefined) return tokens[index] !== undefined; // a quoted token ends the name too
+  return word === 'for' || START_WORDS.has(word) || readUseOption(tokens, index) !== null;
+}
+
+/** Index of the next option keyword (or quoted token) at or after `from`, else tokens.length. */
+function nextOptionIndex(tokens: Token[], from: number): number {
+  let index = from;
+  while (index < tokens.length && !isOptionStart(tokens, index)) index += 1;
+  return index;
+}
+
+function textOf(tokens: Token[], from: number, to: number): string {
+  return tokens
+    .slice(from, to)
+    .map((token) => token.text)
+    .join(' ');
+}
+
+type TargetRead = { ok: true; who: string; next: number } | { ok: false; error: ParseError };
+
+function isDurationAt(tokens: Token[], index: number): boolean {
+  const word = lowerAt(tokens, index) ?? '';
+  if (isCompactDuration(word)) return true;
+  const next = lowerAt(tokens, index + 1);
+  return (
+    /^\d/.test(word) &&
+    next !== undefined &&
+    looksLikeDurationWord(word, next) &&
+    parseDuration(`${word} ${next}`).ok
+  );
+}
+
+/** Reads <who>: one quoted name, one address, or the words up to the first option keyword. */
+function readTarget(tokens: Token[], start: number): TargetRead {
+  const first = tokens[start];
+  if (first === undefined) return errors.missingTarget();
+  let who: string;
+  let next: number;
+  if (first.quoted) {
+    if (first.text.length === 0) return errors.emptyQuotes();
+    who = first.text;
+    next = start + 1;
+  } else {
+    next = start;
+    while (next < tokens.length && !isOptionStart(tokens, next)) {
+      // A display name may not contain a duration: "for alice 2h" is a missing "for".
+      if (isDurationAt(tokens, next)) {
+        const word = tokens[next]?.text ?? '';
+        return next === start ? errors.targetIsDuration(word) : errors.durationWithoutFor(word);
+      }
+      next += 1;
+      // An address is a single word; anything after it must be an option.
+      if (first.text.includes('@')) break;
+    }
+    if (next === start) return errors.missingTarget();
+    who = textOf(tokens, start, next);
+  }
+  if (who.length > MAX_TARGET_CHARS) return errors.targetTooLong();
+  return { ok: true, who, next };
+}
+
+type IssueOptions = {
+  lifetimeMinutes?: number;
+  usableOnce?: boolean;
+  start?: StartSpec;
+  startSeen?: boolean;
+};
+
+/** Applies the option at tokens[index]; returns the next index or an error. */
+function readOption(tokens: Token[], index: number, options: IssueOptions): number | ParseResult {
+  const token = tokens[index];
+  if (token === undefined || token.quoted) return errors.unexpectedWord(token?.text ?? '');
+  const use = readUseOption(tokens, index);
+  if (use) {
+    if (options.usableOnce !== undefined && options.usableOnce !== use.once) return errors.conflictingUse();
+    options.usableOnce = use.once;
+    return index + use.used;
+  }
+  if (token.lower === 'for') {
+    const segmentEnd = nextOptionIndex(tokens, index + 1);
+    let durationEnd = index + 1;
+    while (
+      durationEnd < segmentEnd &&
+      looksLikeDurationWord(tokens[durationEnd]?.lower ?? '', lowerAt(tokens, durationEnd + 1))
+    )
+      durationEnd += 1;
+    const lifetime = parseDuration(textOf(tokens, index + 1, durationEnd).toLowerCase());
+    if (!lifetime.ok) {
+      const typed = textOf(tokens, index + 1, Math.max(segmentEnd, index + 2));
+      return errors.badDuration(typed, durationEnd === index + 1 ? 'unreadable' : lifetime.problem);
+    }
+    if (options.lifetimeMinutes !== undefined) return errors.repeatedOption('lifetime');
+    options.lifetimeMinutes = lifetime.minutes;
+    return durationEnd;
+  }
+  if (START_WORDS.has(token.lower)) {
+    const segmentEnd = nextOptionIndex(tokens, index + 1);
+    if (segmentEnd === index + 1) return errors.startWithoutWhen();
+    const words = tokens.slice(index + 1, segmentEnd).map((word) => word.lower);
+    const start = parseStartWords(words);
+    if (!start.ok) return errors.badStart(textOf(tokens, index + 1, segmentEnd), start.problem);
+    if (options.startSeen) return errors.repeatedOption('start');
+    options.startSeen = true;
+    if (start.spec) options.start = start.spec;
+    return index + 1 + start.used;
+  }
+  return errors.unexpectedWord(token.text);
+}
+
+/** Reads "[a] TAP|pass|temporary access pass" at tokens[index]; returns the index after it. */
+function readObject(tokens: Token[], index: number): number | null {
+  const article = lowerAt(tokens, index);
+  const at = article === 'a' || article === 'an' ? index + 1 : index;
+  const word = lowerAt(tokens, at);
+  if (word === 'tap' || word === 'pass') return at + 1;
+  const isLongForm =
+    word === 'temporary' && lowerAt(tokens, at + 1) === 'access' && lowerAt(tokens, at + 2) === 'pass';
+  return isLongForm ? at + 3 : null;
+}
+
+function parseOrFail(text: string): ParseResult {
+  if (text.length > RAW_INPUT_LIMIT) return errors.inputTooLong();
+  const clean = normaliseChatText(text);
+  if (clean.length > MAX_INPUT_CHARS) return errors.inputTooLong();
+  const firstWord = clean.split(' ', 1)[0] ?? '';
+  const tokenised = tokenise(clean);
+  if (!tokenised.ok)
+    return VERBS.has(firstWord.toLowerCase()) ? errors.unclosedQuote() : errors.unknownCommand(firstWord);
+  let tokens = tokenised.tokens;
+  // Some clients send the bot's mention as plain "@TapDesk" rather than an <at> element.
+  if (tokens[0]?.text.startsWith('@') && !tokens[0].quoted) tokens = tokens.slice(1);
+
+  const verb = lowerAt(tokens, 0);
+  if (tokens.length === 0 || (verb !== undefined && HELP_WORDS.has(verb))) return HELP;
+  if (verb === undefined || !VERBS.has(verb)) return errors.unknownCommand(tokens[0]?.text ?? '');
+  const afterObject = readObject(tokens, 1);
+  if (afterObject === null) return errors.missingObject();
+  if (lowerAt(tokens, afterObject) !== 'for') return errors.missingTarget();
+
+  const target = readTarget(tokens, afterObject + 1);
+  if (!target.ok) return target;
+  const options: IssueOptions = {};
+  let index = target.next;
+  while (index < tokens.length) {
+    const next = readOption(tokens, index, options);
+    if (typeof next !== 'number') return next;
+    index = next;
+  }
+  const command: Extract<Command, { kind: 'issue' }> = { kind: 'issue', who: target.who };
+  if (options.lifetimeMinutes !== undefined) command.lifetimeMinutes = options.lifetimeMinutes;
+  if (options.usableOnce !== undefined) command.usableOnce = options.usableOnce;
+  if (options.start !== undefined) command.start = options.start;
+  return { ok: true, command };
+}
+
+/** Parses one chat message into a command or a helpful error; never throws. */
+export function parseCommand(text: string): ParseResult {
+  try {
+    return parseOrFail(typeof text === 'string' ? text : '');
+  } catch {
+    // Defensive: a bug here must become a polite reply, not a crashed turn.
+    return errors.unreadable();
+  }
+}

@@ -1,0 +1,144 @@
+// Error messages for the grammar. Each one says what was wrong and what to type instead,
+// with an example the admin can copy, because a bare "invalid input" teaches nothing.
+
+export type ParseErrorCode =
+  | 'unknown_command'
+  | 'missing_target'
+  | 'bad_duration'
+  | 'bad_start'
+  | 'conflicting_options'
+  | 'unexpected_text'
+  | 'too_long';
+
+export type ParseError = { code: ParseErrorCode; message: string };
+
+/** Commands shown in help and in error messages; each one parses successfully. */
+export const HELP_EXAMPLES: readonly string[] = [
+  'issue TAP for alice@contoso.com',
+  'issue TAP for alice@contoso.com for 4h once',
+  'new TAP for "Alice Wong" for 2 hours start tomorrow 9:00',
+  'create pass for alice multi-use starting in 30m',
+];
+
+export const MAX_INPUT_CHARS = 500;
+export const MAX_TARGET_CHARS = 256;
+const MAX_ECHO_CHARS = 40;
+
+/** Quotes what the admin typed, shortened so a pasted essay does not flood the reply. */
+export function echo(text: string): string {
+  const shortened = text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS - 1)}…` : text;
+  return `'${shortened}'`;
+}
+
+function fail(code: ParseErrorCode, message: string): { ok: false; error: ParseError } {
+  return { ok: false, error: { code, message } };
+}
+
+export const errors = {
+  unknownCommand: (firstWord: string) =>
+    fail(
+      'unknown_command',
+      `I don't know the command ${echo(firstWord)}. Type 'help' to see what I can do, ` +
+        `or try 'issue TAP for alice@contoso.com' or 'issue TAP for Alice Wong for 2h once'.`,
+    ),
+  unreadable: () =>
+    fail(
+      'unknown_command',
+      `I couldn't read that message. Type 'help' to see what I can do, ` +
+        `or try 'issue TAP for alice@contoso.com' or 'issue TAP for Alice Wong for 2h once'.`,
+    ),
+  missingObject: () =>
+    fail(
+      'unknown_command',
+      `Tell me what to issue: a TAP. Try 'issue TAP for alice@contoso.com', or type 'help' for more examples.`,
+    ),
+  missingTarget: () =>
+    fail(
+      'missing_target',
+      `Who is the pass for? Add 'for' and the person, e.g. 'issue TAP for alice@contoso.com' ` +
+        `or 'issue TAP for "Alice Wong"'.`,
+    ),
+  targetIsDuration: (word: string) =>
+    fail(
+      'missing_target',
+      `${echo(word)} looks like a duration, not a person. Name the person first, ` +
+        `e.g. 'issue TAP for alice@contoso.com for ${word}'.`,
+    ),
+  unclosedQuote: () =>
+    fail(
+      'missing_target',
+      `The name has an opening quote but no closing one. Try 'issue TAP for "Alice Wong" for 2h'.`,
+    ),
+  emptyQuotes: () =>
+    fail('missing_target', `The quotes are empty. Put the person inside them: 'issue TAP for "Alice Wong"'.`),
+  targetTooLong: () =>
+    fail(
+      'too_long',
+      `That name or address is longer than ${MAX_TARGET_CHARS} characters. ` +
+        `Use the person's sign-in address, e.g. 'issue TAP for alice@contoso.com'.`,
+    ),
+  inputTooLong: () =>
+    fail(
+      'too_long',
+      `That message is longer than ${MAX_INPUT_CHARS} characters. ` +
+        `Send a short command, e.g. 'issue TAP for alice@contoso.com for 4h once'.`,
+    ),
+  badDuration: (typed: string, problem: 'unreadable' | 'zero' | 'too_long' | 'fraction_of_minute') => {
+    const why = {
+      unreadable:
+        typed.length === 0
+          ? `'for' at the end needs a duration after it.`
+          : `I couldn't read ${echo(typed)} as a duration.`,
+      zero: `A pass must last at least 1 minute, so ${echo(typed)} won't work.`,
+      too_long: `${echo(typed)} is longer than the 30-day maximum for a pass.`,
+      fraction_of_minute: `${echo(typed)} is not a whole number of minutes.`,
+    }[problem];
+    const quoteHint =
+      problem === 'unreadable'
+        ? ` If 'for' is part of a name, put the name in quotes: 'for "Minister for Health"'.`
+        : '';
+    return fail('bad_duration', `${why} Try 'for 2h', 'for 90m' or 'for 1 day'.${quoteHint}`);
+  },
+  badStart: (typed: string, problem: 'unreadable' | 'bad_time' | 'bad_date' | 'bad_delay') => {
+    const why = {
+      unreadable: `I couldn't read ${echo(typed)} as a start time.`,
+      bad_time: `${echo(typed)} doesn't contain a time I can read (hours 0-23, minutes 0-59).`,
+      bad_date: `${echo(typed)} doesn't contain a real date written as YYYY-MM-DD.`,
+      bad_delay: `${echo(typed)} isn't a delay between 1 minute and 30 days.`,
+    }[problem];
+    return fail(
+      'bad_start',
+      `${why} Try 'start in 30m', 'start at 14:00', 'start tomorrow 9am' or 'start 2026-11-23 09:00'.`,
+    );
+  },
+  startWithoutWhen: () =>
+    fail(
+      'bad_start',
+      `'start' needs a time after it. Try 'start in 30m', 'start at 14:00' or 'start tomorrow 9am'.`,
+    ),
+  conflictingUse: () =>
+    fail(
+      'conflicting_options',
+      `A pass can't be both one-time and multi-use. Pick one: 'issue TAP for alice once' ` +
+        `or 'issue TAP for alice multi-use'.`,
+    ),
+  repeatedOption: (option: 'lifetime' | 'start') =>
+    fail(
+      'conflicting_options',
+      option === 'lifetime'
+        ? `You gave more than one lifetime. Give one, e.g. 'issue TAP for alice for 4h'.`
+        : `You gave more than one start time. Give one, e.g. 'issue TAP for alice start at 14:00'.`,
+    ),
+  unexpectedWord: (word: string) =>
+    fail(
+      'unexpected_text',
+      `I didn't understand ${echo(word)}. After the person I only know 'for <duration>', 'once', ` +
+        `'multi-use' and 'start <when>', e.g. 'issue TAP for alice@contoso.com for 4h once start in 30m'.`,
+    ),
+  durationWithoutFor: (word: string) =>
+    fail(
+      'unexpected_text',
+      `I didn't expect ${echo(word)} there. To set how long the pass lasts, write 'for' before it, ` +
+        `e.g. 'issue TAP for alice for ${word}'.`,
+    ),
+} as const;

@@ -1,0 +1,245 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { MAX_LIFETIME_MINUTES, parseCommand } from '../../src/chat/grammar.js';
+import { seededRandom, type Random } from './random.js';
+
+const StartSpecShape = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('in'), minutes: z.number().int().min(1).max(MAX_LIFETIME_MINUTES) }).strict(),
+  z
+    .object({
+      kind: z.literal('at'),
+      dayOffset: z.union([z.literal(0), z.literal(1)]),
+      hour: z.number().int().min(0).max(23),
+      minute: z.number().int().min(0).max(59),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('on'),
+      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      hour: z.number().int().min(0).max(23),
+      minute: z.number().int().min(0).max(59),
+    })
+    .strict(),
+]);
+
+const ParseResultShape = z.union([
+  z
+    .object({
+      ok: z.literal(true),
+      command: z.union([
+        z.object({ kind: z.literal('help') }).strict(),
+        z
+          .object({
+            kind: z.literal('issue'),
+            // No leading/trailing space and no control characters in the target.
+            who: z
+              .string()
+              .min(1)
+              .max(256)
+              .regex(/^\S(?:.*\S)?$/s)
+              // eslint-disable-next-line no-control-regex -- asserting their absence
+              .refine((who) => !/[\u0000-\u001f\u007f]/.test(who)),
+            lifetimeMinutes: z.number().int().min(1).max(MAX_LIFETIME_MINUTES).optional(),
+            usableOnce: z.boolean().optional(),
+            start: StartSpecShape.optional(),
+          })
+          .strict(),
+      ]),
+    })
+    .strict(),
+  z
+    .object({
+      ok: z.literal(false),
+      error: z
+        .object({
+          code: z.enum([
+            'unknown_command',
+            'missing_target',
+            'bad_duration',
+            'bad_start',
+            'conflicting_options',
+            'unexpected_text',
+            'too_long',
+          ]),
+          message: z.string().min(20).max(600),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+
+const VOCABULARY = [
+  'issue',
+  'create',
+  'new',
+  'a',
+  'an',
+  'TAP',
+  'tap',
+  'pass',
+  'temporary',
+  'access',
+  'for',
+  'for',
+  'for',
+  'once',
+  'one-time',
+  'one',
+  'time',
+  'single-use',
+  'single',
+  'use',
+  'multi-use',
+  'multi',
+  'reusable',
+  'start',
+  'starting',
+  'in',
+  'at',
+  'on',
+  'today',
+  'tomorrow',
+  'now',
+  'noon',
+  'am',
+  'pm',
+  'help',
+  '?',
+  'hi',
+  '2h',
+  '90m',
+  '1h30m',
+  '1.5h',
+  '0m',
+  '0.5m',
+  '99999d',
+  '43201m',
+  '1 day',
+  '30',
+  'hours',
+  'minutes',
+  'min',
+  '9am',
+  '12pm',
+  '14:00',
+  '25:99',
+  '2026-11-23',
+  '2026-02-30',
+  '2026-11-23T09:00',
+  '"',
+  '\u201c',
+  '\u201d',
+  'Alice',
+  'Wong',
+  'alice@contoso.com',
+  'alice@contoso',
+  '@TapDesk',
+  '<at>TapDesk</at>',
+  '<at>',
+  '</at>',
+  '<p>',
+  '</p>',
+  '<b',
+  '&nbsp;',
+  '&amp;',
+  '&lt;at&gt;',
+  '&#x1F600;',
+  '&#0;',
+  '&#99999999;',
+  '&#55296;',
+  '.',
+  '!',
+  ',',
+  '-',
+  '${requestId}',
+  '[x](https://evil.example)',
+  '\u200b',
+  '\u202e',
+  '\ufeff',
+];
+const ODD_CHARACTERS = [
+  '\u0000',
+  '\u0007',
+  '\n',
+  '\r',
+  '\t',
+  '\u00a0',
+  '\u2028',
+  '\ud800',
+  '\udfff',
+  '😀',
+  '\u0301',
+  'ß',
+  'İ',
+  'ﬃ',
+  '\u3000',
+  '\\',
+  '$',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  '<',
+  '>',
+  '&',
+  '#',
+  ';',
+];
+
+function randomUnicode(random: Random): string {
+  return String.fromCodePoint(random.chance(0.8) ? random.int(0, 0xffff) : random.int(0x10000, 0x10ffff));
+}
+
+function randomInput(random: Random): string {
+  const style = random.int(0, 9);
+  if (style === 0) {
+    // Long repetitive inputs: the classic trigger for catastrophic regex backtracking.
+    const unit = random.pick(['<at', '1h', '&#', '"', 'for ', 'a ', '1', ' ', '<at>x', '<a ', 'TAP for x ']);
+    return unit.repeat(random.int(50, 3000));
+  }
+  const parts: string[] = [];
+  const count = random.int(0, style < 5 ? 14 : 40);
+  for (let index = 0; index < count; index += 1) {
+    const roll = random.next();
+    if (roll < 0.7) parts.push(random.pick(VOCABULARY));
+    else if (roll < 0.85) parts.push(random.pick(ODD_CHARACTERS));
+    else parts.push(randomUnicode(random));
+  }
+  const separator = random.pick([' ', '  ', '', '\u00a0', '\t']);
+  return parts.join(separator);
+}
+
+describe('parseCommand fuzz', () => {
+  it('always returns a well-formed result for 6,000 random inputs', () => {
+    const random = seededRandom(0x7a9d35);
+    const outcomes = { issue: 0, help: 0, error: 0 };
+    for (let run = 0; run < 6000; run += 1) {
+      // Half the inputs start like a real command so the fuzz reaches the option parser.
+      const prefix = random.chance(0.5)
+        ? random.pick(['issue TAP for ', 'new pass for alice ', '<at>Bot</at> create a tap for '])
+        : '';
+      const input = prefix + randomInput(random);
+      let result: unknown;
+      expect(
+        () => {
+          result = parseCommand(input);
+        },
+        `input #${run}: ${JSON.stringify(input.slice(0, 200))}`,
+      ).not.toThrow();
+      const shape = ParseResultShape.safeParse(result);
+      expect(
+        shape.success,
+        `input #${run}: ${JSON.stringify(input.slice(0, 200))} -> ${JSON.stringify(result)}`,
+      ).toBe(true);
+      const parsed = result as ReturnType<typeof parseCommand>;
+      outcomes[parsed.ok ? parsed.command.kind : 'error'] += 1;
+    }
+    // Make sure the fuzz reaches every kind of result, not only the error path.
+    expect(outcomes.issue).toBeGreaterThan(100);
+    expect(outcomes.help).toBeGreaterThan(20);
+    expect(outcomes.error).toBeGreaterThan(1000);
+  });
+});

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_LIFETIME_MINUTES, parseCommand, type Command, type StartSpec } from '../../src/chat/grammar.js';
+import { seededRandom, type Random } from './random.js';
+
+type Issue = Extract<Command, { kind: 'issue' }>;
+
+const FIRST_NAMES = ['Alice', 'Bob', 'María', 'José', 'Zoë', 'Li', 'Chidi', 'Anne-Marie', "D'Arcy"];
+const LAST_NAMES = ['Wong', 'Okafor', 'van der Berg', 'Chen', 'Müller', "O'Brien", 'Nguyen'];
+const DOMAINS = ['contoso.com', 'contoso', 'fabrikam.onmicrosoft.com', 'sub.example.co.uk'];
+
+function randomCase(random: Random, word: string): string {
+  return random.pick([word, word.toUpperCase(), word[0]?.toUpperCase() + word.slice(1)]);
+}
+
+function whoText(random: Random): { text: string; who: string } {
+  const alias = `${random
+    .pick(FIRST_NAMES)
+    .toLowerCase()
+    .replace(/[^a-z]/g, '')}${random.int(0, 99)}`;
+  switch (random.int(0, 3)) {
+    case 0:
+      return { text: alias, who: alias };
+    case 1: {
+      const upn = `${alias}@${random.pick(DOMAINS)}`;
+      return { text: upn, who: upn };
+    }
+    case 2: {
+      const name = `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}`;
+      return { text: name, who: name };
+    }
+    default: {
+      // Quoted names may contain keywords; the quotes keep them together.
+      const name = `${random.pick(FIRST_NAMES)} ${random.pick(['for', 'once', 'start', 'Wong'])} ${random.pick(LAST_NAMES)}`;
+      const [open, close] = random.pick([
+        ['"', '"'],
+        ['\u201c', '\u201d'],
+      ] as const);
+      return { text: `${open}${name}${close}`, who: name };
+    }
+  }
+}
+
+function durationText(random: Random, minutes: number): string {
+  const options = [`${minutes}m`, `${minutes} minutes`, `${minutes} min`];
+  if (minutes % 60 === 0) options.push(`${minutes / 60}h`, `${minutes / 60} hours`, `${minutes / 60} hrs`);
+  if (minutes % 1440 === 0) options.push(`${minutes / 1440}d`, `${minutes / 1440} days`);
+  if (minutes > 60 && minutes % 60 !== 0) {
+    const hours = Math.floor(minutes / 60);
+    options.push(`${hours}h${minutes % 60}m`, `${hours} hours ${minutes % 60} minutes`);
+  }
+  if (minutes % 30 === 0 && minutes % 60 !== 0) options.push(`${(minutes / 60).toFixed(1)}h`);
+  return random.pick(options);
+}
+
+function randomMinutes(random: Random): number {
+  return random.pick([
+    random.int(1, 600),
+    random.int(1, 72) * 60,
+    random.int(1, 30) * 1440,
+    random.int(1, MAX_LIFETIME_MINUTES),
+  ]);
+}
+
+function clockText(random: Random, hour: number, minute: number): string {
+  const twoDigits = (value: number) => String(value).padStart(2, '0');
+  const options = [`${hour}:${twoDigits(minute)}`, `${twoDigits(hour)}:${twoDigits(minute)}`];
+  const twelve = hour % 12 === 0 ? 12 : hour % 12;
+  const meridiem = hour < 12 ? 'am' : 'pm';
+  options.push(minute === 0 ? `${twelve}${meridiem}` : `${twelve}:${twoDigits(minute)} ${meridiem}`);
+  return random.pick(options);
+}
+
+function startText(random: Random): { text: string; spec: StartSpec } {
+  const keyword = random.pick(['start', 'starting', 'Start']);
+  const hour = random.int(0, 23);
+  const minute = random.pick([0, 15, 30, random.int(0, 59)]);
+  switch (random.int(0, 2)) {
+    case 0: {
+      const minutes = randomMinutes(random);
+      return { text: `${keyword} in ${durationText(random, minutes)}`, spec: { kind: 'in', minutes } };
+    }
+    case 1: {
+      const dayOffset = random.pick([0, 1] as const);
+      const clock = clockText(random, hour, minute);
+      const day = dayOffset === 1 ? 'tomorrow' : random.pick(['today', '']);
+      const at = day === '' ? 'at' : random.pick(['at', '']);
+      const text = [keyword, day, at, clock].filter((part) => part !== '').join(' ');
+      return { text, spec: { kind: 'at', dayOffset, hour, minute } };
+    }
+    default: {
+      const date = `${random.int(2026, 2035)}-${String(random.int(1, 12)).padStart(2, '0')}-${String(random.int(1, 28)).padStart(2, '0')}`;
+      const hh = String(hour).padStart(2, '0');
+      const mm = String(minute).padStart(2, '0');
+      const text = random.chance(0.5)
+        ? `${keyword} ${date}T${hh}:${mm}`
+        : `${keyword} ${date} at ${hh}:${mm}`;
+      return { text, spec: { kind: 'on', date, hour, minute } };
+    }
+  }
+}
+
+function randomCommand(random: Random): { text: string; command: Issue } {
+  const target = whoText(random);
+  const command: Issue = { kind: 'issue', who: target.who };
+  const options: string[] = [];
+  if (random.chance(0.6)) {
+    command.lifetimeMinutes = randomMinutes(random);
+    options.push(`${randomCase(random, 'for')} ${durationText(random, command.lifetimeMinutes)}`);
+  }
+  if (random.chance(0.6)) {
+    command.usableOnce = random.chance(0.5);
+    const words = command.usableOnce
+      ? ['once', 'one-time', 'one time', 'single-use']
+      : ['multi-use', 'reusable'];
+    options.push(randomCase(random, random.pick(words)));
+  }
+  if (random.chance(0.6)) {
+    const start = startText(random);
+    command.start = start.spec;
+    options.push(start.text);
+  }
+  const verb = randomCase(random, random.pick(['issue', 'create', 'new']));
+  const object = random.pick([
+    'TAP',
+    'tap',
+    'pass',
+    'a TAP',
+    'temporary access pass',
+    'a temporary access pass',
+  ]);
+  const mention = random.pick(['', '<at>TapDesk</at> ', '<at>TapDesk</at>&nbsp;']);
+  const spacing = random.pick([' ', '  ', ' \u00a0']);
+  const words = [`${mention}${verb}`, object, 'for', target.text, ...random.shuffle(options)];
+  return { text: words.join(spacing) + random.pick(['', '.', '!']), command };
+}
+
+describe('parseCommand round trip', () => {
+  it('returns exactly the parts a generated command was built from', () => {
+    const random = seededRandom(20_261_123);
+    for (let run = 0; run < 3000; run += 1) {
+      const { text, command } = randomCommand(random);
+      expect(parseCommand(text), `#${run}: ${text}`).toStrictEqual({ ok: true, command });
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, resolveStart } from '../../src/chat/grammar.js';
+
+describe('formatDuration', () => {
+  it.each([
+    [1, '1 minute'],
+    [45, '45 minutes'],
+    [60, '1 hour'],
+    [90, '1 hour 30 minutes'],
+    [120, '2 hours'],
+    [1440, '1 day'],
+    [1500, '1 day 1 hour'],
+    [2881, '2 days 1 minute'],
+    [43200, '30 days'],
+    [0, '0 minutes'],
+  ])('%i -> %s', (minutes, text) => {
+    expect(formatDuration(minutes)).toBe(text);
+  });
+});
+
+describe('resolveStart', () => {
+  // 2026-03-10 22:30 UTC is 23:30 in CET (+60) and 2026-03-11 07:30 in Tokyo (+540).
+  const now = new Date('2026-03-10T22:30:00Z');
+
+  it('adds minutes for "in"', () => {
+    expect(resolveStart({ kind: 'in', minutes: 90 }, now, 60).toISOString()).toBe('2026-03-11T00:00:00.000Z');
+  });
+
+  it("reads 'at' times on the admin's local calendar day", () => {
+    expect(resolveStart({ kind: 'at', dayOffset: 1, hour: 9, minute: 0 }, now, 60).toISOString()).toBe(
+      '2026-03-11T08:00:00.000Z',
+    );
+    // In Tokyo it is already the 11th, so "tomorrow" is the 12th.
+    expect(resolveStart({ kind: 'at', dayOffset: 1, hour: 9, minute: 0 }, now, 540).toISOString()).toBe(
+      '2026-03-12T00:00:00.000Z',
+    );
+    expect(resolveStart({ kind: 'at', dayOffset: 0, hour: 9, minute: 30 }, now, -300).toISOString()).toBe(
+      '2026-03-10T14:30:00.000Z',
+    );
+  });
+
+  it('returns a time already past today rather than refusing it', () => {
+    const past = resolveStart({ kind: 'at', dayOffset: 0, hour: 8, minute: 0 }, now, 60);
+    expect(past.getTime()).toBeLessThan(now.getTime());
+    expect(past.toISOString()).toBe('2026-03-10T07:00:00.000Z');
+  });
+
+  it("reads 'on' dates as local wall-clock time", () => {
+    expect(resolveStart({ kind: 'on', date: '2026-11-23', hour: 9, minute: 0 }, now, 60).toISOString()).toBe(
+      '2026-11-23T08:00:00.000Z',
+    );
+    expect(
+      resolveStart({ kind: 'on', date: '2026-01-01', hour: 0, minute: 15 }, now, -480).toISOString(),
+    ).toBe('2026-01-01T08:15:00.000Z');
+  });
+});
