@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { OnBehalfOfTokens } from './auth/obo.js';
+import { SandboxClock, systemClock, type Clock } from './clock.js';
+import { GRAPH_SCOPES, type TapDeskConfig } from './config.js';
+import type { GraphCallRecord } from './graph/client.js';
+import { dispatcherTrusting, jsonClient } from './http-json.js';
+import type { Logger } from './log.js';
+import { MemoryRowStore } from './store/memory.js';
+import type { RowStore } from './store/port.js';
+import { RequestRepository } from './tap/requests.js';
+import { createAdapter, createTeamsApp } from './teams/app.js';
+import { SandboxAssertions, TeamsAssertions } from './teams/assertions.js';
+import { GraphAccess } from './teams/graph-access.js';
+import { createServer } from './server.js';
+
+export interface BotOptions {
+  log: Logger;
+  store?: RowStore;
+  /** Observes every Graph call (method, url, status, request body); tests check them against the OpenAPI file. */
+  onGraphCall?: (call: GraphCallRecord) => void;
+}
+
+export interface RunningBot {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Wires config → adapters → core → HTTP server and starts listening. */
+export async function startBot(config: TapDeskConfig, options: BotOptions): Promise<RunningBot> {
+  const { log } = options;
+  const caPem = config.caFile ? readFileSync(config.caFile, 'utf8') : undefined;
+  const dispatcher = dispatcherTrusting(caPem);
+  const json = jsonClient(dispatcher);
+  const sandbox = config.mode === 'sandbox' ? config.sandboxUrl! : undefined;
+  const clock: Clock = sandbox ? new SandboxClock(sandbox, json.getJson) : systemClock;
+  const { clientId, clientSecret, tenantId, authorityHost, ssoResource } = config.entraApp;
+
+  const tokens = new OnBehalfOfTokens({
+    tenantId,
+    clientId,
+    clientSecret,
+    authorityHost,
+    scopes: GRAPH_SCOPES,
+    caPem,
+  });
+  const assertions = sandbox ? new SandboxAssertions(sandbox, json.postJson) : new TeamsAssertions();
+  const graph = new GraphAccess(assertions, tokens, {
+    baseUrl: config.graphBaseUrl,
+    dispatcher,
+    onCall: options.onGraphCall,
+  });
+  const requests = new RequestRepository(options.store ?? new MemoryRowStore());
+  const signInUrl =
+    `${authorityHost}/${tenantId}/oauth2/v2.0/authorize?client_id=${clientId}&response_type=code` +
+    `&scope=${encodeURIComponent(`${ssoResource}/access_as_user`)}`;
+
+  const adapter = createAdapter(config);
+  const app = createTeamsApp(adapter, config, {
+    core: { requests, clock, requestTtlMinutes: config.requestTtlMinutes },
+    graph,
+    log,
+    mode: config.mode,
+    sso: { resource: ssoResource, connectionName: config.oauthConnectionName, signInUrl },
+  });
+  const server = createServer(adapter, app, log, config.mode);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  if (!config.bot.appId) {
+    log.warn(
+      { event: 'auth.inbound_disabled' },
+      'BOT_ID is empty: /api/messages accepts UNAUTHENTICATED requests. Only for local runs and the sandbox; never expose this port.',
+    );
+  }
+  log.info({ event: 'bot.listening', port, mode: config.mode }, 'bot.listening');
+  return {
+    url: `http://${host}:${port}/api/messages`,
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,177 @@
+import { z } from 'zod';
+
+/** Thrown when the environment cannot produce a valid config; the message names each variable and its fix. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`TapDesk cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The Graph scopes TapDesk asks for in the OBO exchange; all delegated, admin-consented. */
+export const GRAPH_SCOPES = [
+  'https://graph.microsoft.com/User.Read.All',
+  'https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite.All',
+  'https://graph.microsoft.com/Policy.Read.All',
+];
+
+export interface TapDeskConfig {
+  mode: 'sandbox' | 'entra';
+  port: number;
+  host: string;
+  /** Empty means inbound Bot Framework auth is off: only for local runs and the sandbox. */
+  bot: {
+    appId: string;
+    appPassword: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    tenantId: string;
+  };
+  entraApp: {
+    clientId: string;
+    clientSecret: string;
+    tenantId: string;
+    authorityHost: string;
+    ssoResource: string;
+  };
+  graphBaseUrl: string;
+  /** PEM file of an extra CA to trust for Entra and Graph calls (the sandbox's self-signed CA). */
+  caFile: string | undefined;
+  /** Only in sandbox mode: the sandbox admin API that stands in for Teams SSO. */
+  sandboxUrl: string | undefined;
+  oauthConnectionName: string;
+  requestTtlMinutes: number;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const httpsUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith('https://'), 'must start with https://');
+
+const rules = {
+  TAPDESK_MODE: z.enum(['sandbox', 'entra'], {
+    errorMap: () => ({ message: "must be 'sandbox' (local Contoso tenant) or 'entra' (a real tenant)" }),
+  }),
+  PORT: z.coerce.number().int().min(0).max(65535),
+  HOST: z.string().min(1),
+  BOT_ID: z.union([z.literal(''), z.string().regex(GUID, 'must be the Azure Bot app id (a GUID)')]),
+  BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']),
+  AAD_APP_CLIENT_ID: z.string().regex(GUID, 'must be the Entra app (client) id, a GUID'),
+  AAD_APP_CLIENT_SECRET: z.string().min(1, 'must be the Entra app client secret'),
+  AAD_APP_TENANT_ID: z.string().regex(GUID, 'must be your directory (tenant) id, a GUID'),
+  AAD_APP_OAUTH_AUTHORITY_HOST: httpsUrl,
+  GRAPH_BASE_URL: httpsUrl,
+  SSO_RESOURCE: z
+    .string()
+    .regex(/^api:\/\/.+\/botid-[0-9a-f-]{36}$/i, "must look like 'api://<domain>/botid-<app id>'"),
+  REQUEST_TTL_MINUTES: z.coerce.number().int().min(1).max(60),
+};
+
+const defaults: Env = {
+  PORT: '3978',
+  HOST: '0.0.0.0',
+  BOT_ID: '',
+  BOT_TYPE: 'MultiTenant',
+  AAD_APP_OAUTH_AUTHORITY_HOST: 'https://login.microsoftonline.com',
+  GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0',
+  REQUEST_TTL_MINUTES: '10',
+};
+
+const hints: Record<string, string> = {
+  AAD_APP_CLIENT_ID: 'set it in env/.env.<name> (the Toolkit fills it on provision)',
+  AAD_APP_CLIENT_SECRET:
+    'set SECRET_AAD_APP_CLIENT_SECRET in env/.env.<name>.user, or run `npm run sandbox` to try without Azure',
+  AAD_APP_TENANT_ID: 'find it in the Entra admin center, Overview, Tenant ID',
+  SSO_RESOURCE: 'the Application ID URI of the Entra app (Expose an API)',
+};
+
+function isLoopbackUrl(value: string | undefined): boolean {
+  if (!value) return false;
+  try {
+    const host = new URL(value).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+/** Reads, validates and cross-checks the environment; throws ConfigError listing every problem at once. */
+export function loadConfig(env: Env): TapDeskConfig {
+  const problems: string[] = [];
+  const read = <K extends keyof typeof rules>(name: K): z.infer<(typeof rules)[K]> | undefined => {
+    const raw = env[name] === undefined || env[name] === '' ? defaults[name] : env[name];
+    const parsed = rules[name].safeParse(raw ?? '');
+    if (parsed.success) return parsed.data as z.infer<(typeof rules)[K]>;
+    const shown = raw === undefined || raw === '' ? 'is missing' : `is '${raw}'`;
+    const hint = hints[name] ? `; ${hints[name]}` : '';
+    problems.push(`${name} ${shown}: ${parsed.error.issues[0]?.message ?? 'invalid'}${hint}`);
+    return undefined;
+  };
+
+  const mode = read('TAPDESK_MODE');
+  const config = {
+    mode,
+    port: read('PORT'),
+    host: read('HOST'),
+    bot: {
+      appId: read('BOT_ID') ?? '',
+      appPassword: env.BOT_PASSWORD ?? '',
+      appType: read('BOT_TYPE'),
+      tenantId: env.BOT_TENANT_ID ?? '',
+    },
+    entraApp: {
+      clientId: read('AAD_APP_CLIENT_ID'),
+      clientSecret: read('AAD_APP_CLIENT_SECRET'),
+      tenantId: read('AAD_APP_TENANT_ID'),
+      authorityHost: read('AAD_APP_OAUTH_AUTHORITY_HOST'),
+      ssoResource: read('SSO_RESOURCE'),
+    },
+    graphBaseUrl: read('GRAPH_BASE_URL'),
+    caFile: env.TAPDESK_CA_FILE || undefined,
+    sandboxUrl: env.SANDBOX_URL || undefined,
+    oauthConnectionName: env.OAUTH_CONNECTION_NAME || 'graph',
+    requestTtlMinutes: read('REQUEST_TTL_MINUTES'),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+
+  if (mode === 'sandbox') {
+    // The sandbox hands out SSO assertions for any user without a password, so it must never be
+    // mixed with a real tenant or a public endpoint.
+    for (const name of ['SANDBOX_URL', 'AAD_APP_OAUTH_AUTHORITY_HOST', 'GRAPH_BASE_URL'] as const) {
+      const value =
+        name === 'SANDBOX_URL'
+          ? config.sandboxUrl
+          : name === 'GRAPH_BASE_URL'
+            ? config.graphBaseUrl
+            : config.entraApp.authorityHost;
+      if (!isLoopbackUrl(value)) {
+        problems.push(
+          `${name} must be an https://127.0.0.1 address in sandbox mode (it is '${value ?? ''}'); sandbox mode never talks to a real tenant`,
+        );
+      }
+    }
+    if (config.bot.appId) {
+      problems.push(
+        'BOT_ID must be empty in sandbox mode: a registered bot means real Teams traffic; use TAPDESK_MODE=entra',
+      );
+    }
+  } else if (mode === 'entra' && config.sandboxUrl) {
+    problems.push(
+      'SANDBOX_URL is set but TAPDESK_MODE is entra; remove SANDBOX_URL (the sandbox stands in for Teams SSO only in sandbox mode)',
+    );
+  }
+  if (config.bot.appId && config.bot.appType !== 'UserAssignedMSI' && !config.bot.appPassword) {
+    problems.push(
+      'BOT_PASSWORD is missing: a BOT_ID of type MultiTenant/SingleTenant needs its client secret',
+    );
+  }
+  if (config.bot.appId && config.bot.appType !== 'MultiTenant' && !config.bot.tenantId) {
+    problems.push('BOT_TENANT_ID is missing: single-tenant and managed-identity bots need the tenant id');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as TapDeskConfig;
+}

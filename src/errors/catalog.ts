@@ -1,0 +1,184 @@
+/**
+ * The closed catalog of everything that can go wrong in front of an admin. Each entry has a stable
+ * code (audit rows and support tickets quote it), a chat-safe message and the next step to take.
+ * Graph and Entra errors are mapped into it in one place (graph/errors.ts); nothing else invents text.
+ */
+export interface ProblemContext {
+  targetName?: string;
+  min?: number;
+  max?: number;
+  retryAfterSeconds?: number;
+  who?: string;
+  clickerName?: string;
+  requesterName?: string;
+  usedAt?: string;
+}
+
+interface CatalogEntry {
+  title: string;
+  message: (c: ProblemContext) => string;
+  nextStep: (c: ProblemContext) => string;
+}
+
+const them = (c: ProblemContext) => c.targetName ?? 'this user';
+
+const CATALOG = {
+  TAP_ROLE_MISSING: {
+    title: 'You need an authentication admin role',
+    message: () =>
+      'Entra only lets Authentication Administrators, Privileged Authentication Administrators and Global Administrators create Temporary Access Passes, and your account has none of these roles active.',
+    nextStep: () =>
+      'If you are eligible for Authentication Administrator in Privileged Identity Management, activate it and try again; otherwise ask a colleague who holds it.',
+  },
+  TAP_TARGET_PRIVILEGED: {
+    title: 'This user needs a Privileged Authentication Administrator',
+    message: (c) =>
+      `${them(c)} holds an admin role, so Entra only lets a Privileged Authentication Administrator (or Global Administrator) issue them a pass.`,
+    nextStep: () => 'Ask a Privileged Authentication Administrator to issue it.',
+  },
+  TAP_SELF: {
+    title: 'You cannot issue a pass for yourself',
+    message: () => 'Entra never lets anyone create a Temporary Access Pass for their own account.',
+    nextStep: () => 'Ask another admin to verify you and issue it.',
+  },
+  TAP_GUEST: {
+    title: 'Guests cannot get a Temporary Access Pass',
+    message: (c) =>
+      `${them(c)} is an external guest, and Entra does not allow passes for external guest users.`,
+    nextStep: () => "They sign in with their home organisation's account; help them recover it there.",
+  },
+  TAP_POLICY_EXCLUDED: {
+    title: "The tenant's TAP policy does not allow this pass",
+    message: (c) =>
+      `The Temporary Access Pass policy is turned off, or ${them(c)} is outside its target groups, or it only allows one-time passes.`,
+    nextStep: () =>
+      'Ask an Authentication Policy Administrator to check Entra > Authentication methods > Temporary Access Pass (enabled, include/exclude groups, one-time setting). `tap policy` shows it if you may read it.',
+  },
+  TAP_LIFETIME_RANGE: {
+    title: 'Lifetime outside the tenant policy',
+    message: (c) =>
+      c.min !== undefined && c.max !== undefined
+        ? `The tenant allows passes valid between ${c.min} and ${c.max} minutes.`
+        : 'The requested lifetime is outside what the tenant policy allows.',
+    nextStep: (c) =>
+      c.min !== undefined
+        ? `Ask again with a lifetime in that range, for example \`issue TAP for ${c.who ?? 'alice@contoso.com'} for ${Math.max(c.min, 60)}m\`.`
+        : 'Ask again with a different lifetime, for example `for 1h`.',
+  },
+  TAP_USER_NOT_FOUND: {
+    title: 'No such user',
+    message: (c) => `I could not find anyone matching '${c.who ?? ''}' in the directory.`,
+    nextStep: () =>
+      'Check the spelling, or use the full sign-in address, for example `issue TAP for alice@contoso.com`.',
+  },
+  TAP_THROTTLED: {
+    title: 'Microsoft Graph is throttling requests',
+    message: (c) =>
+      `Graph asked us to slow down${c.retryAfterSeconds ? ` for about ${Math.ceil(c.retryAfterSeconds)} seconds` : ''}. Nothing was issued.`,
+    nextStep: () => 'Wait a minute and ask again.',
+  },
+  TAP_GRAPH_UNAVAILABLE: {
+    title: 'Microsoft Graph is not answering',
+    message: () => 'Graph did not answer in time or reported an outage. Nothing was issued.',
+    nextStep: () =>
+      'Try again in a few minutes; if it persists, check the Microsoft 365 service health page.',
+  },
+  TAP_OUTCOME_UNKNOWN: {
+    title: 'Outcome unknown',
+    message: (c) =>
+      `Graph did not confirm whether the pass for ${them(c)} was created. I will not retry automatically, because a second create would silently replace a pass someone may already hold.`,
+    nextStep: (c) => `Check with \`list TAP for ${c.who ?? 'the user'}\` before you issue again.`,
+  },
+  TAP_SCOPE_MISSING: {
+    title: 'TapDesk lacks a permission',
+    message: () =>
+      'Entra refused the call because the TapDesk app has not been granted the delegated Graph permission it needs.',
+    nextStep: () =>
+      'An admin must grant admin consent for User.Read.All, UserAuthenticationMethod.ReadWrite.All and Policy.Read.All to the TapDesk app.',
+  },
+  SIGNIN_REQUIRED: {
+    title: 'Sign-in needed',
+    message: () => 'I could not get a token to act on your behalf; your Teams sign-in may have expired.',
+    nextStep: () => 'Click the button again; if Teams asks you to sign in or consent, accept.',
+  },
+  CONSENT_REQUIRED: {
+    title: 'Admin consent needed',
+    message: () => 'Entra says TapDesk has not been consented for the Graph permissions it uses.',
+    nextStep: () =>
+      'A Global Administrator or Privileged Role Administrator must grant admin consent to the TapDesk app in Entra (Enterprise applications > TapDesk > Permissions).',
+  },
+  REQUEST_NOT_YOURS: {
+    title: 'This is not your request',
+    message: (c) =>
+      `Only ${c.requesterName ?? 'the admin who asked'} can confirm or cancel this request. Nothing was changed.`,
+    nextStep: () => 'To issue a pass yourself, type `issue TAP for <user>`.',
+  },
+  REQUEST_EXPIRED: {
+    title: 'This request has expired',
+    message: () =>
+      'Confirmation requests are valid for a few minutes so that stale cards cannot issue passes.',
+    nextStep: (c) => `Ask again: \`issue TAP for ${c.who ?? '<user>'}\`.`,
+  },
+  REQUEST_ALREADY_USED: {
+    title: 'Already handled',
+    message: (c) =>
+      `This request was already handled${c.usedAt ? ` at ${c.usedAt}` : ''}; nothing more was done.`,
+    nextStep: (c) => `Use \`list TAP for ${c.who ?? '<user>'}\` to see the current pass.`,
+  },
+  REQUEST_NOT_FOUND: {
+    title: 'Unknown request',
+    message: () => 'I have no record of this request. It may be from an old card or it was tampered with.',
+    nextStep: () => 'Ask again with `issue TAP for <user>`.',
+  },
+  BAD_CARD_PAYLOAD: {
+    title: 'I could not read that click',
+    message: () => 'The card sent data I do not accept, so nothing was done.',
+    nextStep: () => 'Use the buttons on a fresh card: type `issue TAP for <user>`.',
+  },
+  VERIFICATION_MISSING: {
+    title: 'How did you verify this person?',
+    message: () => 'Choose how you verified their identity before confirming; it goes into the audit trail.',
+    nextStep: () => 'Pick a verification method on the card and click Confirm again.',
+  },
+  START_IN_PAST: {
+    title: 'That start time has passed',
+    message: () => 'The start time you gave is already in the past (times are in your Teams time zone).',
+    nextStep: (c) =>
+      `Leave the start out to begin now, or give a future time, for example \`issue TAP for ${c.who ?? 'alice@contoso.com'} start tomorrow 9:00\`.`,
+  },
+  START_TOO_FAR: {
+    title: 'That start time is too far ahead',
+    message: () => 'A pass can start at most 30 days from now.',
+    nextStep: (c) =>
+      `Pick a closer date, for example \`issue TAP for ${c.who ?? 'alice@contoso.com'} start in 2h\`.`,
+  },
+  UNEXPECTED: {
+    title: 'Something went wrong',
+    message: () => 'An unexpected error stopped this request. Nothing was issued.',
+    nextStep: () => 'Try again; if it happens again, give the helpdesk the time of this message.',
+  },
+} satisfies Record<string, CatalogEntry>;
+
+export type ProblemCode = keyof typeof CATALOG;
+
+/** A catalog entry rendered for chat. */
+export interface Problem {
+  code: ProblemCode;
+  title: string;
+  message: string;
+  nextStep: string;
+}
+
+/** Renders a catalog entry with its context into chat-safe text. */
+export function problem(code: ProblemCode, context: ProblemContext = {}): Problem {
+  const entry: CatalogEntry = CATALOG[code];
+  return { code, title: entry.title, message: entry.message(context), nextStep: entry.nextStep(context) };
+}
+
+/** An error that carries a catalog problem up to the chat layer. */
+export class ProblemError extends Error {
+  constructor(readonly problem: Problem) {
+    super(`${problem.code}: ${problem.title}`);
+    this.name = 'ProblemError';
+  }
+}

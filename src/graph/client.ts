@@ -1,0 +1,187 @@
+import {
+  Client,
+  MiddlewareFactory,
+  RetryHandlerOptions,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
+import type { Dispatcher } from 'undici';
+import { toGraphFailure, GraphFailure } from './failure.js';
+import type {
+  CreateTapBody,
+  CreatedTap,
+  DirectoryRole,
+  DirectoryUser,
+  TapGraph,
+  TapMethod,
+  TapPolicy,
+  UserSearch,
+} from './port.js';
+
+const USER_FIELDS = 'id,displayName,userPrincipalName,mail,userType,accountEnabled,department,jobTitle';
+const TAP_POLICY_PATH =
+  '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass';
+
+/** One Graph call as seen by telemetry: never bodies of responses (a create response holds the pass). */
+export interface GraphCallRecord {
+  method: string;
+  url: string;
+  status: number;
+  ms: number;
+  requestBody: unknown;
+}
+
+export interface GraphClientOptions {
+  /** e.g. https://graph.microsoft.com/v1.0 or the sandbox's https://127.0.0.1:<port>/v1.0 */
+  baseUrl: string;
+  /** Carries the extra trusted CA for the sandbox; undefined means the platform defaults. */
+  dispatcher?: Dispatcher;
+  onCall?: (call: GraphCallRecord) => void;
+}
+
+/** Graph middleware that reports each HTTP exchange (method, url, status, duration) to a callback. */
+function telemetryMiddleware(onCall: (call: GraphCallRecord) => void): Middleware {
+  let next: Middleware | undefined;
+  return {
+    async execute(context: Context) {
+      const started = performance.now();
+      try {
+        await next!.execute(context);
+      } finally {
+        const request = context.request as Request | string;
+        const body = context.options?.body;
+        onCall({
+          method: (
+            context.options?.method ?? (typeof request === 'string' ? 'GET' : request.method)
+          ).toUpperCase(),
+          url: typeof request === 'string' ? request : request.url,
+          status: context.response?.status ?? 0,
+          ms: performance.now() - started,
+          requestBody: typeof body === 'string' ? safeJson(body) : undefined,
+        });
+      }
+    },
+    setNext(middleware: Middleware) {
+      next = middleware;
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const odataQuote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** Graph, on behalf of the admin whose access token this client carries. */
+export class GraphTapClient implements TapGraph {
+  private readonly client: Client;
+
+  constructor(accessToken: string, options: GraphClientOptions) {
+    const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    const authProvider = { getAccessToken: async () => accessToken };
+    const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
+    if (options.onCall) chain.splice(chain.length - 1, 0, telemetryMiddleware(options.onCall));
+    this.client = Client.initWithMiddleware({
+      middleware: chain,
+      baseUrl: `${base.origin}/`,
+      defaultVersion: base.pathname.replace(/^\/|\/$/g, ''),
+      // Without customHosts the SDK silently drops the Authorization header for non-Graph hosts.
+      customHosts: new Set([base.hostname]),
+      fetchOptions: options.dispatcher ? ({ dispatcher: options.dispatcher } as RequestInit) : undefined,
+    });
+  }
+
+  async getUser(idOrUpn: string, signal?: AbortSignal): Promise<DirectoryUser | null> {
+    return this.nullOn404(() =>
+      this.get(`/users/${encodeURIComponent(idOrUpn)}`, signal)
+        .select(USER_FIELDS)
+        .get(),
+    );
+  }
+
+  async findUsers(search: UserSearch, limit: number, signal?: AbortSignal): Promise<DirectoryUser[]> {
+    const text = odataQuote(search.text);
+    const filter =
+      search.by === 'upnOrMailPrefix'
+        ? `startswith(userPrincipalName,${text}) or startswith(mail,${text})`
+        : `startswith(displayName,${text})`;
+    const page = await this.call(() =>
+      this.get('/users', signal).filter(filter).select(USER_FIELDS).top(limit).get(),
+    );
+    return (page as { value: DirectoryUser[] }).value;
+  }
+
+  async getManager(userId: string, signal?: AbortSignal): Promise<DirectoryUser | null> {
+    return this.nullOn404(() =>
+      this.get(`/users/${encodeURIComponent(userId)}/manager`, signal)
+        .select(USER_FIELDS)
+        .get(),
+    );
+  }
+
+  async getRoles(userId: string | 'me', signal?: AbortSignal): Promise<DirectoryRole[]> {
+    const who = userId === 'me' ? '/me' : `/users/${encodeURIComponent(userId)}`;
+    const page = await this.call(() =>
+      this.get(`${who}/transitiveMemberOf/microsoft.graph.directoryRole`, signal)
+        .select('displayName,roleTemplateId')
+        .get(),
+    );
+    return (page as { value: DirectoryRole[] }).value;
+  }
+
+  async listTaps(userId: string, signal?: AbortSignal): Promise<TapMethod[]> {
+    const page = await this.call(() =>
+      this.get(
+        `/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`,
+        signal,
+      ).get(),
+    );
+    return (page as { value: TapMethod[] }).value;
+  }
+
+  async getTapPolicy(signal?: AbortSignal): Promise<TapPolicy | null> {
+    try {
+      return (await this.call(() => this.get(TAP_POLICY_PATH, signal).get())) as TapPolicy;
+    } catch (error) {
+      // Helpdesk callers usually lack the policy reader roles; the create call stays the authority.
+      if (error instanceof GraphFailure && error.status === 403) return null;
+      throw error;
+    }
+  }
+
+  async createTap(userId: string, body: CreateTapBody, signal?: AbortSignal): Promise<CreatedTap> {
+    return (await this.call(() =>
+      this.get(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`, signal)
+        // A retried create silently replaces a pass that may already have been handed out.
+        .middlewareOptions([new RetryHandlerOptions(0, 0, () => false)])
+        .post(body),
+    )) as CreatedTap;
+  }
+
+  private get(path: string, signal?: AbortSignal) {
+    const request = this.client.api(path);
+    return signal ? request.option('signal', signal) : request;
+  }
+
+  private async call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toGraphFailure(error);
+    }
+  }
+
+  private async nullOn404<T>(run: () => Promise<T>): Promise<T | null> {
+    try {
+      return await this.call(run);
+    } catch (error) {
+      if (error instanceof GraphFailure && error.status === 404) return null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,194 @@
+import { problem, type Problem } from '../errors/catalog.js';
+import { problemForGraphFailure } from '../graph/errors.js';
+import { GraphFailure } from '../graph/failure.js';
+import type { CreateTapBody, CreatedTap, TapGraph } from '../graph/port.js';
+import { ConflictError, type StoredRow } from '../store/port.js';
+import { checkAndPlan, type CoreDeps, type PrepareOutcome } from './prepare.js';
+import type { IssuePlan, TapRequest } from './request.js';
+
+/** Who clicked, as Teams reports it (from.aadObjectId), never as the card says. */
+export interface Clicker {
+  oid: string;
+  name: string;
+}
+
+type Guarded = { ok: true; row: StoredRow<TapRequest> } | { ok: false; problem: Problem };
+
+/**
+ * The checks every click passes before anything happens: the request exists, the clicker asked for
+ * it, it is still in the expected state and not expired. Expiry is recorded on the way.
+ */
+export async function guardClick(
+  deps: CoreDeps,
+  requestId: string,
+  clicker: Clicker,
+  expected: TapRequest['state'],
+): Promise<Guarded> {
+  const row = await deps.requests.get(requestId);
+  if (!row) return { ok: false, problem: problem('REQUEST_NOT_FOUND') };
+  const request = row.value;
+  const ctx = {
+    who: request.target?.userPrincipalName ?? request.query,
+    requesterName: request.requester.name,
+  };
+  if (request.requester.oid !== clicker.oid) return { ok: false, problem: problem('REQUEST_NOT_YOURS', ctx) };
+  if (request.state === 'expired') return { ok: false, problem: problem('REQUEST_EXPIRED', ctx) };
+  if (request.state !== expected) {
+    return { ok: false, problem: problem('REQUEST_ALREADY_USED', { ...ctx, usedAt: request.usedAt }) };
+  }
+  if (deps.clock.now().getTime() > Date.parse(request.expiresAt)) {
+    await deps.requests.update(row, { ...request, state: 'expired' }).catch(ignoreConflict);
+    return { ok: false, problem: problem('REQUEST_EXPIRED', ctx) };
+  }
+  return { ok: true, row };
+}
+
+function ignoreConflict(error: unknown): void {
+  if (!(error instanceof ConflictError)) throw error;
+}
+
+/** The admin picked one of several matching people on a choice card. */
+export async function chooseTarget(
+  deps: CoreDeps,
+  graph: TapGraph,
+  click: { requestId: string; userId: string; clicker: Clicker },
+): Promise<PrepareOutcome> {
+  const guarded = await guardClick(deps, click.requestId, click.clicker, 'choosing');
+  if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
+  const { row } = guarded;
+  // Only people we offered can be chosen: the card's userId is a pointer into our own list.
+  if (!row.value.candidates?.some((c) => c.id === click.userId)) {
+    return { kind: 'problem', problem: problem('BAD_CARD_PAYLOAD') };
+  }
+  const signal = AbortSignal.timeout(5_000);
+  try {
+    const [user, myRoles, policy] = await Promise.all([
+      graph.getUser(click.userId, signal),
+      graph.getRoles('me', signal),
+      graph.getTapPolicy(signal),
+    ]);
+    if (!user) return { kind: 'problem', problem: problem('TAP_USER_NOT_FOUND', { who: row.value.query }) };
+    return await checkAndPlan(deps, graph, row.value, user, myRoles, policy, signal, row);
+  } catch (error) {
+    if (error instanceof ConflictError) return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED') };
+    if (error instanceof GraphFailure) {
+      return {
+        kind: 'problem',
+        problem: problemForGraphFailure(error, { operation: 'read', who: row.value.query }),
+      };
+    }
+    throw error;
+  }
+}
+
+export type ConfirmOutcome =
+  | { kind: 'issued'; request: TapRequest; pass: CreatedTap }
+  | { kind: 'problem'; problem: Problem; request?: TapRequest; graph?: { status: number; code: string } };
+
+/** Graph's body: only the fields we decided on, so the policy default applies to the rest. */
+function createBody(plan: IssuePlan | undefined): CreateTapBody {
+  const body: CreateTapBody = {};
+  if (plan?.startDateTime) body.startDateTime = plan.startDateTime;
+  if (plan?.lifetimeMinutes !== undefined) body.lifetimeInMinutes = plan.lifetimeMinutes;
+  if (plan?.isUsableOnce !== undefined) body.isUsableOnce = plan.isUsableOnce;
+  return body;
+}
+
+const CREATE_TIMEOUT_MS = 8_000;
+
+/**
+ * Confirm: guard the click, get the clicker's own Graph access (may throw LoginRequiredError, which
+ * changes nothing), claim the request with a conditional write, then create the pass exactly once.
+ */
+export async function confirmIssue(
+  deps: CoreDeps,
+  acquireGraph: () => Promise<TapGraph>,
+  click: { requestId: string; clicker: Clicker; verification: string; ticket?: string },
+): Promise<ConfirmOutcome> {
+  const guarded = await guardClick(deps, click.requestId, click.clicker, 'pending');
+  if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
+  const graph = await acquireGraph();
+
+  let row: StoredRow<TapRequest>;
+  try {
+    row = await deps.requests.update(guarded.row, {
+      ...guarded.row.value,
+      state: 'issuing',
+      usedAt: deps.clock.now().toISOString(),
+      verification: click.verification,
+      ...(click.ticket ? { ticket: click.ticket } : {}),
+    });
+  } catch (error) {
+    ignoreConflict(error);
+    const latest = await deps.requests.get(click.requestId);
+    return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED', { usedAt: latest?.value.usedAt }) };
+  }
+
+  const request = row.value;
+  const target = request.target!;
+  const ctx = { targetName: target.displayName, who: target.userPrincipalName };
+  try {
+    const pass = await graph.createTap(
+      target.id,
+      createBody(request.plan),
+      AbortSignal.timeout(CREATE_TIMEOUT_MS),
+    );
+    const expiresAt = new Date(
+      Date.parse(pass.startDateTime) + pass.lifetimeInMinutes * 60_000,
+    ).toISOString();
+    const issued = await deps.requests.update(row, {
+      ...request,
+      state: 'issued',
+      outcome: {
+        methodId: pass.id,
+        startDateTime: pass.startDateTime,
+        expiresAt,
+        isUsableOnce: pass.isUsableOnce,
+        at: deps.clock.now().toISOString(),
+      },
+    });
+    return { kind: 'issued', request: issued.value, pass };
+  } catch (error) {
+    if (!(error instanceof GraphFailure)) throw error;
+    const because = forbiddenReason(request);
+    const found = problemForGraphFailure(error, { operation: 'create', ...ctx, forbiddenBecause: because });
+    const failed = await deps.requests.update(row, {
+      ...request,
+      state: error.outcomeUnknown ? 'unknown' : 'failed',
+      outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
+    });
+    return {
+      kind: 'problem',
+      problem: found,
+      request: failed.value,
+      graph: { status: error.status, code: error.code },
+    };
+  }
+}
+
+function forbiddenReason(request: TapRequest): 'role' | 'privileged-target' | undefined {
+  if (!request.checks) return undefined;
+  if (request.checks.issuerStrength === 'none') return 'role';
+  if (request.checks.targetPrivileged && request.checks.issuerStrength !== 'privileged')
+    return 'privileged-target';
+  // Roles looked fine at preparation: a PIM activation that lapsed since is the likely cause.
+  return 'role';
+}
+
+/** Cancel by the requester; a cancelled request can never be confirmed. */
+export async function cancelRequest(
+  deps: CoreDeps,
+  click: { requestId: string; clicker: Clicker },
+): Promise<{ kind: 'cancelled'; request: TapRequest } | { kind: 'problem'; problem: Problem }> {
+  const row = await deps.requests.get(click.requestId);
+  const expected = row?.value.state === 'choosing' ? 'choosing' : 'pending';
+  const guarded = await guardClick(deps, click.requestId, click.clicker, expected);
+  if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
+  try {
+    const cancelled = await deps.requests.update(guarded.row, { ...guarded.row.value, state: 'cancelled' });
+    return { kind: 'cancelled', request: cancelled.value };
+  } catch (error) {
+    ignoreConflict(error);
+    return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED') };
+  }
+}

@@ -1,0 +1,183 @@
+import type { Command } from '../chat/grammar.js';
+import type { Clock } from '../clock.js';
+import { problem, type Problem } from '../errors/catalog.js';
+import { problemForGraphFailure } from '../graph/errors.js';
+import { GraphFailure } from '../graph/failure.js';
+import type { DirectoryRole, DirectoryUser, TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
+import { planIssue } from './plan.js';
+import type { RequestRepository } from './requests.js';
+import type { Candidate, Person, TapRequest } from './request.js';
+import { resolveTarget } from './resolve.js';
+import { issuerStrength, isPrivilegedTarget } from './roles.js';
+
+export interface CoreDeps {
+  requests: RequestRepository;
+  clock: Clock;
+  requestTtlMinutes: number;
+}
+
+export type IssueCommand = Extract<Command, { kind: 'issue' }>;
+
+export interface PrepareInput {
+  requester: Person;
+  timeZone: string;
+  utcOffsetMinutes: number;
+  conversationId: string;
+  command: IssueCommand;
+}
+
+/** Everything the confirmation card shows; read live from Graph, never stored. */
+export interface ConfirmView {
+  request: TapRequest;
+  target: DirectoryUser;
+  managerName: string | null;
+  existingPass: TapMethod | null;
+  notes: string[];
+  warnings: string[];
+}
+
+export type PrepareOutcome =
+  | { kind: 'problem'; problem: Problem }
+  | { kind: 'choose'; request: TapRequest; more: number }
+  | { kind: 'confirm'; view: ConfirmView };
+
+const READ_TIMEOUT_MS = 5_000;
+
+const toCandidate = (u: DirectoryUser): Candidate => ({
+  id: u.id,
+  displayName: u.displayName,
+  userPrincipalName: u.userPrincipalName,
+  department: u.department,
+});
+
+const isGuest = (u: DirectoryUser) => u.userType === 'Guest' || /#EXT#@/i.test(u.userPrincipalName);
+
+/** Step one of issuing: find the target, check what Graph and the policy will allow, store a pending request. */
+export async function prepareIssue(
+  deps: CoreDeps,
+  graph: TapGraph,
+  input: PrepareInput,
+): Promise<PrepareOutcome> {
+  const signal = AbortSignal.timeout(READ_TIMEOUT_MS);
+  const who = input.command.who;
+  try {
+    const [myRoles, policy, resolution] = await Promise.all([
+      graph.getRoles('me', signal),
+      graph.getTapPolicy(signal),
+      resolveTarget(graph, who, signal),
+    ]);
+    if (issuerStrength(myRoles) === 'none')
+      return { kind: 'problem', problem: problem('TAP_ROLE_MISSING', { who }) };
+    if (resolution.kind === 'none')
+      return { kind: 'problem', problem: problem('TAP_USER_NOT_FOUND', { who }) };
+
+    const now = deps.clock.now();
+    const base = newRequest(deps, input, now);
+    if (resolution.kind === 'many') {
+      const stored = await deps.requests.add({
+        ...base,
+        state: 'choosing',
+        candidates: resolution.users.map(toCandidate),
+      });
+      return { kind: 'choose', request: stored.value, more: resolution.more };
+    }
+    return await checkAndPlan(
+      deps,
+      graph,
+      { ...base, state: 'pending' },
+      resolution.user,
+      myRoles,
+      policy,
+      signal,
+      undefined,
+    );
+  } catch (error) {
+    if (error instanceof GraphFailure)
+      return { kind: 'problem', problem: problemForGraphFailure(error, { operation: 'read', who }) };
+    throw error;
+  }
+}
+
+function newRequest(deps: CoreDeps, input: PrepareInput, now: Date): Omit<TapRequest, 'id' | 'state'> {
+  const { lifetimeMinutes, usableOnce, start } = input.command;
+  return {
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + deps.requestTtlMinutes * 60_000).toISOString(),
+    requester: input.requester,
+    timeZone: input.timeZone,
+    conversationId: input.conversationId,
+    query: input.command.who,
+    asked: { lifetimeMinutes, usableOnce, start, utcOffsetMinutes: input.utcOffsetMinutes },
+  };
+}
+
+/**
+ * Checks the chosen target against Entra's rules we can see in advance, plans the pass against the
+ * policy and stores the request as pending. `existing` is the stored request when a choice was made.
+ */
+export async function checkAndPlan(
+  deps: CoreDeps,
+  graph: TapGraph,
+  draft: Omit<TapRequest, 'id'> & { id?: string },
+  user: DirectoryUser,
+  myRoles: DirectoryRole[],
+  policy: TapPolicy | null,
+  signal: AbortSignal,
+  existing: Parameters<RequestRepository['update']>[0] | undefined,
+): Promise<PrepareOutcome> {
+  const ctx = { targetName: user.displayName, who: user.userPrincipalName };
+  if (user.id === draft.requester.oid) return { kind: 'problem', problem: problem('TAP_SELF', ctx) };
+  if (isGuest(user)) return { kind: 'problem', problem: problem('TAP_GUEST', ctx) };
+
+  const [targetRoles, manager, passes] = await Promise.all([
+    graph.getRoles(user.id, signal),
+    graph.getManager(user.id, signal),
+    graph.listTaps(user.id, signal),
+  ]);
+  const strength = issuerStrength(myRoles);
+  const targetPrivileged = isPrivilegedTarget(targetRoles);
+  if (targetPrivileged && strength !== 'privileged') {
+    return { kind: 'problem', problem: problem('TAP_TARGET_PRIVILEGED', ctx) };
+  }
+  const planned = planIssue(draft.asked, policy, deps.clock.now());
+  if (!planned.ok) {
+    const code =
+      planned.reason === 'policy-disabled'
+        ? 'TAP_POLICY_EXCLUDED'
+        : planned.reason === 'start-in-past'
+          ? 'START_IN_PAST'
+          : 'START_TOO_FAR';
+    return { kind: 'problem', problem: problem(code, ctx) };
+  }
+
+  const request: Omit<TapRequest, 'id'> = {
+    ...draft,
+    state: 'pending',
+    target: toCandidate(user),
+    plan: planned.plan,
+    checks: { issuerStrength: strength, targetPrivileged },
+  };
+  const stored = existing
+    ? await deps.requests.update(existing, { ...request, id: existing.value.id })
+    : await deps.requests.add(request);
+
+  const warnings: string[] = [];
+  if (user.accountEnabled === false) {
+    warnings.push(
+      `${user.displayName}'s account is disabled: the pass will not work until the account is enabled.`,
+    );
+  }
+  const existingPass = passes[0] ?? null;
+  if (existingPass) warnings.push('This user already has a pass. Issuing a new one replaces it immediately.');
+  return {
+    kind: 'confirm',
+    view: {
+      request: stored.value,
+      target: user,
+      managerName: manager?.displayName ?? null,
+      existingPass,
+      notes: planned.notes,
+      warnings,
+    },
+  };
+}

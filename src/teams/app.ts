@@ -1,0 +1,68 @@
+import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
+import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import type { TapDeskConfig } from '../config.js';
+import { onCardAction } from './card-actions.js';
+import { turnFields, type TeamsDeps } from './context.js';
+import { onMessage } from './message.js';
+import { onTokenExchange } from './token-exchange.js';
+
+const isInvoke = (name: string) => async (context: TurnContext) =>
+  context.activity.type === ActivityTypes.Invoke && context.activity.name === name;
+
+/** The adapter: CloudAdapter underneath, validating Bot Framework tokens whenever an app id is set. */
+export function createAdapter(config: TapDeskConfig): TeamsAdapter {
+  return new TeamsAdapter({
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId,
+  });
+}
+
+/** The teams-ai application: a closed set of routes into the core, invokes first. */
+export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, deps: TeamsDeps): Application {
+  const app = new Application({
+    adapter,
+    botAppId: config.bot.appId,
+    storage: new MemoryStorage(),
+    removeRecipientMention: true,
+    // Typing indicators while Graph is read; long-running proactive replies are not needed.
+    startTypingTimer: true,
+  });
+  // Clicks must be answered within a few seconds; teams-ai runs invoke routes before anything else.
+  // Every handler first agrees with the clock source on "now" (the sandbox can move time).
+  const timed =
+    (handler: (context: TurnContext, deps: TeamsDeps) => Promise<void>) => async (context: TurnContext) => {
+      await deps.core.clock.sync(AbortSignal.timeout(2_000));
+      await handler(context, deps);
+    };
+  app.addRoute(isInvoke('adaptiveCard/action'), timed(onCardAction), true);
+  app.addRoute(isInvoke('signin/tokenExchange'), timed(onTokenExchange), true);
+  app.activity(ActivityTypes.Message, timed(onMessage));
+  app.error(async (context, error) => {
+    deps.log.error(
+      {
+        ...turnFields(context),
+        event: 'turn.error',
+        err: { name: error.name, message: error.message, stack: error.stack },
+      },
+      'turn.error',
+    );
+    if (context.activity.type === ActivityTypes.Invoke) {
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: {
+          status: 500,
+          body: {
+            statusCode: 500,
+            type: 'application/vnd.microsoft.error',
+            value: { code: 'UNEXPECTED', message: 'Something went wrong; nothing was issued.' },
+          },
+        },
+      });
+    } else {
+      await context.sendActivity('Something went wrong on my side and nothing was issued. Please try again.');
+    }
+  });
+  return app;
+}

@@ -1,0 +1,70 @@
+import type { TurnContext } from 'botbuilder';
+
+/**
+ * Where the acting user's SSO assertion (the token Teams hands a bot for its own API) comes from.
+ * In Teams it rides on card clicks (value.authentication.token) or arrives via the message-turn
+ * token exchange; in the sandbox the local tenant issues the one Teams would have given.
+ */
+export interface AssertionSource {
+  assertionFor(context: TurnContext, userOid: string, signal?: AbortSignal): Promise<string | null>;
+  /** Called when Teams delivers a fresh assertion (token exchange) so later message turns can use it. */
+  remember(userOid: string, assertion: string): void;
+}
+
+function clickToken(context: TurnContext): string | null {
+  const token = (context.activity.value as { authentication?: { token?: unknown } } | undefined)
+    ?.authentication?.token;
+  return typeof token === 'string' && token.length > 0 ? token : null;
+}
+
+function expiryOf(assertion: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Real Teams: a token on the click wins; otherwise the last assertion Teams gave us for this user,
+ * kept in memory only and only while it has more than a minute to live. Entra checks it in OBO;
+ * reading `exp` here only avoids a round trip for a token that is certainly stale.
+ */
+export class TeamsAssertions implements AssertionSource {
+  private readonly byUser = new Map<string, { assertion: string; expiresAt: number }>();
+
+  async assertionFor(context: TurnContext, userOid: string): Promise<string | null> {
+    const fromClick = clickToken(context);
+    if (fromClick) return fromClick;
+    const cached = this.byUser.get(userOid);
+    if (cached && cached.expiresAt - 60_000 > Date.now()) return cached.assertion;
+    this.byUser.delete(userOid);
+    return null;
+  }
+
+  remember(userOid: string, assertion: string): void {
+    this.byUser.set(userOid, { assertion, expiresAt: expiryOf(assertion) });
+  }
+}
+
+/** Sandbox: the local tenant plays Teams and mints the SSO assertion for the user who acted. */
+export class SandboxAssertions implements AssertionSource {
+  constructor(
+    private readonly sandboxUrl: string,
+    private readonly postJson: (url: string, body: unknown, signal?: AbortSignal) => Promise<unknown>,
+  ) {}
+
+  async assertionFor(context: TurnContext, userOid: string, signal?: AbortSignal): Promise<string | null> {
+    const fromClick = clickToken(context);
+    if (fromClick) return fromClick;
+    const body = (await this.postJson(`${this.sandboxUrl}/sso-token`, { user: userOid }, signal)) as {
+      token?: unknown;
+    };
+    return typeof body.token === 'string' ? body.token : null;
+  }
+
+  remember(): void {}
+}

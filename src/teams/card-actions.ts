@@ -1,0 +1,176 @@
+import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
+import { parseAction } from '../cards/actions.js';
+import type { AdaptiveCardJson } from '../cards/render.js';
+import { LoginRequiredError } from '../auth/obo.js';
+import { problem, ProblemError, type Problem, type ProblemCode } from '../errors/catalog.js';
+import { cancelRequest, chooseTarget, confirmIssue } from '../tap/clicks.js';
+import type { TapRequest } from '../tap/request.js';
+import { actorOf, type Actor } from './actor.js';
+import { turnFields, type TeamsDeps } from './context.js';
+import { replyWithCard, replyWithLoginRequest } from './invoke-response.js';
+import { closedCard, confirmCard, issuedCard, passCard, problemCard } from './views.js';
+
+/** Problems that leave the clicked card as it is: the click was not theirs, or they can fix it on the card. */
+const KEEP_CARD: ReadonlySet<ProblemCode> = new Set([
+  'REQUEST_NOT_YOURS',
+  'VERIFICATION_MISSING',
+  'BAD_CARD_PAYLOAD',
+]);
+
+interface ExecuteValue {
+  action?: { type?: unknown; verb?: unknown; data?: unknown };
+}
+
+/** Routes an Action.Execute click (`adaptiveCard/action` invoke) by verb after validating its payload. */
+export async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void> {
+  const action = (context.activity.value as ExecuteValue | undefined)?.action;
+  const actor = actorOf(context.activity);
+  const parsed = parseAction(String(action?.verb ?? ''), action?.data);
+  deps.log.info(
+    { ...turnFields(context), event: 'card.click', verb: action?.verb, valid: parsed.ok },
+    'card.click',
+  );
+  if (!actor) return replyProblem(context, problem('BAD_CARD_PAYLOAD'));
+  if (!parsed.ok) {
+    return replyProblem(
+      context,
+      problem(parsed.reason === 'verification_missing' ? 'VERIFICATION_MISSING' : 'BAD_CARD_PAYLOAD'),
+    );
+  }
+  const clicker = { oid: actor.oid, name: actor.name };
+  const graphFor = () => deps.graph.forUser(context, actor.oid, AbortSignal.timeout(5_000));
+  try {
+    const a = parsed.action;
+    if (a.verb === 'tap.confirm') return await confirm(context, deps, actor, graphFor, a);
+    if (a.verb === 'tap.cancel') {
+      const outcome = await cancelRequest(deps.core, { requestId: a.requestId, clicker });
+      if (outcome.kind === 'problem') return replyProblem(context, outcome.problem);
+      return finish(
+        context,
+        deps,
+        outcome.request,
+        closedCard(outcome.request, null),
+        closedCard(outcome.request, null),
+      );
+    }
+    const outcome = await chooseTarget(deps.core, await graphFor(), {
+      requestId: a.requestId,
+      userId: a.userId,
+      clicker,
+    });
+    if (outcome.kind !== 'confirm')
+      return replyProblem(context, outcome.kind === 'problem' ? outcome.problem : problem('UNEXPECTED'));
+    const card = confirmCard(outcome.view, deps.core.clock.now());
+    return finish(context, deps, outcome.view.request, card, card);
+  } catch (error) {
+    if (error instanceof LoginRequiredError) {
+      deps.log.info(
+        { ...turnFields(context), event: 'card.login_requested', reason: error.reason },
+        'card.login_requested',
+      );
+      return replyWithLoginRequest(context, deps.sso);
+    }
+    if (error instanceof ProblemError) return replyProblem(context, error.problem);
+    throw error;
+  }
+}
+
+async function confirm(
+  context: TurnContext,
+  deps: TeamsDeps,
+  actor: Actor,
+  graphFor: () => ReturnType<TeamsDeps['graph']['forUser']>,
+  data: { requestId: string; verification: string; ticket: string | null },
+): Promise<void> {
+  const started = performance.now();
+  const outcome = await confirmIssue(deps.core, graphFor, {
+    requestId: data.requestId,
+    clicker: { oid: actor.oid, name: actor.name },
+    verification: data.verification,
+    ticket: data.ticket ?? undefined,
+  });
+  const now = deps.core.clock.now();
+  const ms = Math.round(performance.now() - started);
+  if (outcome.kind === 'issued') {
+    const { request } = outcome;
+    deps.log.info(
+      {
+        ...turnFields(context),
+        event: 'tap.issued',
+        requestId: request.id,
+        targetOid: request.target?.id,
+        methodId: request.outcome?.methodId,
+        ms,
+      },
+      'tap.issued',
+    );
+    return finish(context, deps, request, issuedCard(request, now), passCard(request, outcome.pass, now));
+  }
+  deps.log.info(
+    {
+      ...turnFields(context),
+      event: 'tap.refused',
+      requestId: data.requestId,
+      code: outcome.problem.code,
+      graph: outcome.graph,
+      ms,
+    },
+    'tap.refused',
+  );
+  if (outcome.request) {
+    const closed = closedCard(outcome.request, outcome.problem);
+    return finish(context, deps, outcome.request, closed, problemCard(outcome.problem));
+  }
+  return replyProblem(context, outcome.problem);
+}
+
+/**
+ * Updates the shared message first, then answers the clicker. The clicker's own view is replaced by
+ * the invoke response, which arrives last, so a pass card is not overwritten by the redacted one.
+ */
+async function finish(
+  context: TurnContext,
+  deps: TeamsDeps,
+  request: TapRequest,
+  sharedCard: AdaptiveCardJson,
+  clickerCard: AdaptiveCardJson,
+): Promise<void> {
+  const messageId = request.cardActivityId ?? context.activity.replyToId;
+  if (messageId) {
+    try {
+      await context.updateActivity({
+        type: ActivityTypes.Message,
+        id: messageId,
+        attachments: [CardFactory.adaptiveCard(sharedCard)],
+      });
+    } catch (error) {
+      // The clicker still gets the answer; others keep the old card until they click it.
+      deps.log.warn(
+        {
+          ...turnFields(context),
+          event: 'card.update_failed',
+          requestId: request.id,
+          err: (error as Error).message,
+        },
+        'card.update_failed',
+      );
+    }
+  }
+  await replyWithCard(context, clickerCard);
+}
+
+async function replyProblem(context: TurnContext, p: Problem): Promise<void> {
+  if (!KEEP_CARD.has(p.code)) return replyWithCard(context, problemCard(p));
+  // A message response shows a notice and leaves the card untouched for the clicker.
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: {
+      status: 200,
+      body: {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value: `${p.title}. ${p.message} ${p.nextStep}`,
+      },
+    },
+  });
+}

@@ -1,0 +1,134 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { HELP_EXAMPLES, parseCommand } from '../chat/grammar.js';
+import { LoginRequiredError } from '../auth/obo.js';
+import { ProblemError } from '../errors/catalog.js';
+import { attachCard } from '../tap/requests.js';
+import { prepareIssue, type IssueCommand } from '../tap/prepare.js';
+import { actorOf, type Actor } from './actor.js';
+import { turnFields, type TeamsDeps } from './context.js';
+import { choiceCard, confirmCard, problemCard } from './views.js';
+
+/** Message turns waiting for Teams to hand over an SSO token (memory only; retyping recovers). */
+const waitingForToken = new Map<string, { command: IssueCommand; at: number }>();
+const WAIT_LIMIT_MS = 5 * 60_000;
+
+export function helpText(): string {
+  return [
+    'I issue **Temporary Access Passes** on your behalf, with your own Entra role. Try:',
+    ...HELP_EXAMPLES.map((e) => `- \`${e}\``),
+    'Options: a lifetime (`for 2h`, `for 90m`, `for 1 day`), `once` or `multi-use`, and `start in 2h` / `start tomorrow 9:00`.',
+  ].join('\n');
+}
+
+/** Handles a chat message: parse, then prepare an issue request and show its card. */
+export async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<void> {
+  const actor = actorOf(context.activity);
+  if (!actor) {
+    await context.sendActivity('I can only help people signed in with a work account in this organisation.');
+    return;
+  }
+  const parsed = parseCommand(context.activity.text ?? '');
+  if (!parsed.ok) {
+    deps.log.info(
+      { ...turnFields(context), event: 'command.rejected', code: parsed.error.code },
+      'command.rejected',
+    );
+    await context.sendActivity(parsed.error.message);
+    return;
+  }
+  if (parsed.command.kind === 'help') {
+    await context.sendActivity(helpText());
+    return;
+  }
+  await runIssue(context, deps, actor, parsed.command);
+}
+
+/** Prepares an issue command as the actor and posts the resulting card. Also used after a token exchange. */
+export async function runIssue(
+  context: TurnContext,
+  deps: TeamsDeps,
+  actor: Actor,
+  command: IssueCommand,
+): Promise<void> {
+  const started = performance.now();
+  try {
+    const graph = await deps.graph.forUser(context, actor.oid, AbortSignal.timeout(5_000));
+    const outcome = await prepareIssue(deps.core, graph, {
+      requester: { oid: actor.oid, name: actor.name },
+      timeZone: actor.timeZone,
+      utcOffsetMinutes: actor.utcOffsetMinutes,
+      conversationId: context.activity.conversation.id,
+      command,
+    });
+    const now = deps.core.clock.now();
+    deps.log.info(
+      {
+        ...turnFields(context),
+        event: 'issue.prepared',
+        outcome: outcome.kind,
+        ms: Math.round(performance.now() - started),
+        ...(outcome.kind === 'problem' ? { code: outcome.problem.code } : {}),
+      },
+      'issue.prepared',
+    );
+    if (outcome.kind === 'problem') {
+      await context.sendActivity(
+        MessageFactory.attachment(CardFactory.adaptiveCard(problemCard(outcome.problem))),
+      );
+      return;
+    }
+    const request = outcome.kind === 'choose' ? outcome.request : outcome.view.request;
+    const card =
+      outcome.kind === 'choose' ? choiceCard(outcome.request, outcome.more) : confirmCard(outcome.view, now);
+    const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+    if (sent?.id) await attachCard(deps.core.requests, request.id, sent.id);
+  } catch (error) {
+    if (error instanceof LoginRequiredError) return askForToken(context, deps, actor, command);
+    if (error instanceof ProblemError) {
+      await context.sendActivity(
+        MessageFactory.attachment(CardFactory.adaptiveCard(problemCard(error.problem))),
+      );
+      return;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Message-turn SSO: an OAuth card with a token exchange resource makes Teams send us the user's SSO
+ * token in a `signin/tokenExchange` invoke, after which the command is replayed. Channels have no
+ * message-turn SSO, so there we say where to go instead.
+ */
+async function askForToken(
+  context: TurnContext,
+  deps: TeamsDeps,
+  actor: Actor,
+  command: IssueCommand,
+): Promise<void> {
+  if (context.activity.conversation.conversationType === 'channel') {
+    await context.sendActivity(
+      'I need to act with your own Entra role, and Teams cannot give me your sign-in in a channel. Send me the same command in a 1:1 chat.',
+    );
+    return;
+  }
+  waitingForToken.set(`${actor.oid}|${context.activity.conversation.id}`, { command, at: Date.now() });
+  const card = CardFactory.oauthCard(
+    deps.sso.connectionName,
+    'Sign in to TapDesk',
+    'TapDesk acts with your own Entra role; sign in once to continue.',
+    deps.sso.signInUrl,
+    {
+      id: crypto.randomUUID(),
+      uri: deps.sso.resource,
+    },
+  );
+  await context.sendActivity(MessageFactory.attachment(card));
+}
+
+/** Takes the command a user was waiting on, if it is still fresh. */
+export function takeWaitingCommand(userOid: string, conversationId: string): IssueCommand | undefined {
+  const key = `${userOid}|${conversationId}`;
+  const entry = waitingForToken.get(key);
+  waitingForToken.delete(key);
+  return entry && Date.now() - entry.at < WAIT_LIMIT_MS ? entry.command : undefined;
+}

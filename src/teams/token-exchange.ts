@@ -1,0 +1,38 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { actorOf } from './actor.js';
+import { turnFields, type TeamsDeps } from './context.js';
+import { runIssue, takeWaitingCommand } from './message.js';
+
+/**
+ * Teams answers our OAuth card with the user's SSO token (`signin/tokenExchange`). We keep it in
+ * memory for later turns and replay the command that was waiting for it. A token we cannot use gets
+ * 412, which tells Teams to fall back to the sign-in button.
+ */
+export async function onTokenExchange(context: TurnContext, deps: TeamsDeps): Promise<void> {
+  const actor = actorOf(context.activity);
+  const value = context.activity.value as
+    { id?: unknown; token?: unknown; connectionName?: unknown } | undefined;
+  const token = typeof value?.token === 'string' ? value.token : '';
+  if (!actor || !token) {
+    await context.sendActivity({
+      type: ActivityTypes.InvokeResponse,
+      value: {
+        status: 412,
+        body: {
+          id: value?.id,
+          connectionName: value?.connectionName,
+          failureDetail: 'The bot could not use this token.',
+        },
+      },
+    });
+    return;
+  }
+  deps.graph.remember(actor.oid, token);
+  deps.log.info({ ...turnFields(context), event: 'sso.token_received' }, 'sso.token_received');
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: { status: 200, body: { id: value?.id } },
+  });
+  const waiting = takeWaitingCommand(actor.oid, context.activity.conversation.id);
+  if (waiting) await runIssue(context, deps, actor, waiting);
+}

@@ -1,0 +1,126 @@
+import { VERIFICATION_METHODS } from '../cards/actions.js';
+import {
+  renderChoiceCard,
+  renderClosedCard,
+  renderConfirmCard,
+  renderIssuedCard,
+  renderPassCard,
+  renderProblemCard,
+  type AdaptiveCardJson,
+} from '../cards/render.js';
+import { formatDuration } from '../chat/grammar.js';
+import type { Problem } from '../errors/catalog.js';
+import type { CreatedTap } from '../graph/port.js';
+import { formatWhen } from '../tap/format.js';
+import { plannedExpiry } from '../tap/plan.js';
+import type { ConfirmView } from '../tap/prepare.js';
+import type { TapRequest } from '../tap/request.js';
+
+/** Core outcomes → card JSON. The only place that knows both the domain and the card templates. */
+export function confirmCard(view: ConfirmView, now: Date): AdaptiveCardJson {
+  const { request, target } = view;
+  const plan = request.plan ?? {};
+  const zone = request.timeZone;
+  const expires = plannedExpiry(plan, now);
+  const notes = [...view.notes];
+  if (plan.isUsableOnce === undefined) notes.push('One-time or multi-use follows the tenant default.');
+  return renderConfirmCard({
+    requestId: request.id,
+    requesterName: request.requester.name,
+    requestExpiresText: formatWhen(new Date(request.expiresAt), zone, now),
+    target: {
+      displayName: target.displayName,
+      userPrincipalName: target.userPrincipalName,
+      department: target.department,
+      jobTitle: target.jobTitle,
+      managerName: view.managerName,
+      accountEnabled: target.accountEnabled !== false,
+    },
+    existingPass: view.existingPass
+      ? {
+          createdText: formatWhen(new Date(view.existingPass.createdDateTime), zone, now),
+          stateText: view.existingPass.isUsable
+            ? 'usable now'
+            : `not usable (${view.existingPass.methodUsabilityReason})`,
+        }
+      : null,
+    lifetimeText: plan.lifetimeMinutes ? formatDuration(plan.lifetimeMinutes) : 'the tenant default',
+    usableOnce: plan.isUsableOnce === true,
+    startText: plan.startDateTime ? formatWhen(new Date(plan.startDateTime), zone, now) : 'immediately',
+    expiresText: expires ? formatWhen(expires, zone, now) : 'after the tenant default lifetime',
+    notes,
+    warnings: view.warnings,
+  });
+}
+
+/** The several-matches card. */
+export function choiceCard(request: TapRequest, more: number): AdaptiveCardJson {
+  return renderChoiceCard({
+    requestId: request.id,
+    query: request.query,
+    candidates: request.candidates ?? [],
+    moreCount: more,
+  });
+}
+
+const expiryOf = (pass: CreatedTap) =>
+  new Date(Date.parse(pass.startDateTime) + pass.lifetimeInMinutes * 60_000);
+
+/** The card with the code: only ever the body of the clicker's invoke response. */
+export function passCard(request: TapRequest, pass: CreatedTap, now: Date): AdaptiveCardJson {
+  const started = Date.parse(pass.startDateTime) <= now.getTime() + 60_000;
+  return renderPassCard({
+    targetName: request.target!.displayName,
+    targetUpn: request.target!.userPrincipalName,
+    pass: pass.temporaryAccessPass,
+    startText: started ? 'now' : formatWhen(new Date(pass.startDateTime), request.timeZone, now),
+    expiresText: formatWhen(expiryOf(pass), request.timeZone, now),
+    lifetimeText: formatDuration(pass.lifetimeInMinutes),
+    usableOnce: pass.isUsableOnce,
+  });
+}
+
+/** The redacted card everyone in the conversation sees once a pass exists. */
+export function issuedCard(request: TapRequest, now: Date): AdaptiveCardJson {
+  const outcome = request.outcome!;
+  return renderIssuedCard({
+    issuerName: request.requester.name,
+    targetName: request.target!.displayName,
+    targetUpn: request.target!.userPrincipalName,
+    expiresText: formatWhen(new Date(outcome.expiresAt!), request.timeZone, now),
+    startText: formatWhen(new Date(outcome.startDateTime!), request.timeZone, now),
+    usableOnce: outcome.isUsableOnce ?? false,
+    verificationTitle:
+      VERIFICATION_METHODS.find((m) => m.value === request.verification)?.title ?? 'not recorded',
+    ticket: request.ticket ?? null,
+  });
+}
+
+/** A refusal or failure, shown in chat. */
+export function problemCard(p: Problem): AdaptiveCardJson {
+  return renderProblemCard({ title: p.title, message: p.message, nextStep: p.nextStep, code: p.code });
+}
+
+/** The shared card's final state when a request ends without a pass. */
+export function closedCard(request: TapRequest, p: Problem | null): AdaptiveCardJson {
+  const who = request.target?.displayName ?? request.query;
+  if (request.state === 'cancelled') {
+    return renderClosedCard({
+      title: 'Request cancelled',
+      message: `${request.requester.name} cancelled the pass for ${who}. Nothing was issued.`,
+      tone: 'neutral',
+    });
+  }
+  if (request.state === 'unknown') {
+    return renderClosedCard({
+      title: 'Outcome unknown',
+      message: p ? `${p.message} ${p.nextStep}` : `Check with \`list TAP for ${who}\`.`,
+      tone: 'warning',
+    });
+  }
+  return renderClosedCard({
+    title: p?.title ?? 'Request closed',
+    message: p ? `${p.message} Nothing was issued for ${who}.` : `Nothing was issued for ${who}.`,
+    tone: 'error',
+  });
+}
