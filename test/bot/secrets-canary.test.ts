@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
+import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { sandboxAdmin } from '../helpers/sandbox-admin.js';
+
+// A distinctive pass the sandbox hands out next, so any leak is findable by plain text search.
+const CANARY = 'Qz7!kP2w';
+const JWT = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h?.close());
+
+describe('the pass and tokens never leak', () => {
+  it('the canary pass appears only in the invoke response to the clicker', async () => {
+    await sandboxAdmin(h, 'POST', '/next-pass', { value: CANARY });
+    const dana = h.user('dana@contoso.com');
+    await post(h, message(h, dana, 'issue TAP for alice@contoso.com for 4 hours'));
+    const { requestId } = actionData(cardOf(h.connector.sent()[0]!.activity), 'tap.confirm');
+    const response = await post(
+      h,
+      click(h, dana, 'tap.confirm', { requestId, verification: 'video-photo-id' }),
+    );
+
+    expect(JSON.stringify(response.body)).toContain(CANARY);
+    expect(h.connector.updates()).toHaveLength(1);
+    expect(h.connector.allText()).not.toContain(CANARY);
+    expect(h.logLines.some((line) => line.includes('"event":"issue.prepared"'))).toBe(true);
+    expect(h.logLines.join('\n')).not.toContain(CANARY);
+    expect(h.store.dump().join('\n')).not.toContain(CANARY);
+    expect(h.logLines.some((line) => line.includes('"event":"tap.issued"'))).toBe(true);
+  });
+
+  it('no log line carries a token, even when Teams puts one on the click', async () => {
+    const dana = h.user('dana@contoso.com');
+    const token = await h.sandbox.ssoToken(dana.id);
+    const before = h.connector.sent().length;
+    await post(h, message(h, dana, 'issue TAP for bob@contoso.com'));
+    const { requestId } = actionData(cardOf(h.connector.sent()[before]!.activity), 'tap.confirm');
+    await post(h, click(h, dana, 'tap.confirm', { requestId, verification: 'callback' }, { token }));
+    const logs = h.logLines.join('\n');
+    expect(logs).not.toContain(token);
+    expect(logs).not.toMatch(JWT);
+    expect(h.store.dump().join('\n')).not.toMatch(JWT);
+  });
+});

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { FixtureUser } from '../../src/sandbox/index.js';
+import type { Harness } from './bot-harness.js';
+
+export const TENANT_CONVERSATION = 'personal';
+
+/** A Teams-shaped activity from a sandbox user, in their 1:1 chat with the bot unless told otherwise. */
+function base(h: Harness, user: FixtureUser, conversationId?: string) {
+  return {
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: h.connector.url,
+    from: { id: user.teamsUserId, name: user.displayName, aadObjectId: user.id },
+    recipient: { id: '28:tapdesk', name: 'TapDesk' },
+    conversation: {
+      id: conversationId ?? `a:1:${user.id}`,
+      conversationType: 'personal',
+      tenantId: h.sandbox.tenantId,
+    },
+    channelData: { tenant: { id: h.sandbox.tenantId } },
+    localTimezone: 'Europe/Berlin',
+    timestamp: new Date().toISOString(),
+  };
+}
+
+export function message(h: Harness, user: FixtureUser, text: string, conversationId?: string) {
+  return { ...base(h, user, conversationId), type: 'message', text };
+}
+
+/** An Action.Execute click as Teams sends it: the card's data plus every input value. */
+export function click(
+  h: Harness,
+  user: FixtureUser,
+  verb: string,
+  data: Record<string, unknown>,
+  options: { replyToId?: string; conversationId?: string; token?: string } = {},
+) {
+  return {
+    ...base(h, user, options.conversationId),
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    replyToId: options.replyToId,
+    value: {
+      action: { type: 'Action.Execute', verb, data },
+      trigger: 'manual',
+      ...(options.token ? { authentication: { token: options.token } } : {}),
+    },
+  };
+}
+
+export interface PostResult {
+  status: number;
+  body: unknown;
+}
+
+/** POSTs an activity to the bot's /api/messages over real HTTP. */
+export async function post(h: Harness, activity: unknown): Promise<PostResult> {
+  const response = await fetch(h.bot.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+/** The Adaptive Card in a sent or updated activity. */
+export function cardOf(activity: Record<string, unknown>): Record<string, unknown> {
+  const attachments = activity.attachments as
+    { contentType: string; content: Record<string, unknown> }[] | undefined;
+  const card = attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  if (!card) throw new Error(`no adaptive card in ${JSON.stringify(activity).slice(0, 300)}`);
+  return card.content;
+}
+
+/** Finds the first Action.Execute with this verb anywhere in a card and returns its data. */
+export function actionData(card: unknown, verb: string): Record<string, unknown> {
+  const found: Record<string, unknown>[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'Action.Execute' && o.verb === verb) found.push(o.data as Record<string, unknown>);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  if (!found[0]) throw new Error(`no ${verb} action in card`);
+  return found[0];
+}
