@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import type { GraphCallRecord } from '../../src/graph/client.js';
 import { createLogger } from '../../src/log.js';
 import { MemoryRowStore } from '../../src/store/memory.js';
+import { sandboxBotEnv } from '../../src/sandbox/bot-env.js';
 import { startSandbox, type SandboxHandle, type FixtureUser } from '../../src/sandbox/index.js';
 import { RecordingConnector } from './connector.js';
 
@@ -19,24 +20,6 @@ export interface Harness {
   graphCalls: GraphCallRecord[];
   user(upn: string): FixtureUser;
   close(): Promise<void>;
-}
-
-/** The env a sandbox run gets; the same loadConfig as production validates it. */
-export function sandboxEnv(sandbox: SandboxHandle, caFile: string): Record<string, string> {
-  return {
-    TAPDESK_MODE: 'sandbox',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SANDBOX_URL: sandbox.sandboxUrl,
-    TAPDESK_CA_FILE: caFile,
-    AAD_APP_CLIENT_ID: sandbox.app.appId,
-    AAD_APP_CLIENT_SECRET: sandbox.app.clientSecret,
-    AAD_APP_TENANT_ID: sandbox.tenantId,
-    AAD_APP_OAUTH_AUTHORITY_HOST: sandbox.authorityHost,
-    GRAPH_BASE_URL: sandbox.graphBaseUrl,
-    SSO_RESOURCE: sandbox.app.ssoResource,
-    LOG_LEVEL: 'debug',
-  };
 }
 
 /** Starts the sandbox tenant, a recording connector and the bot, all in this process on loopback. */
@@ -52,7 +35,12 @@ export async function startHarness(overrides: Record<string, string> = {}): Prom
       done();
     },
   });
-  const config = loadConfig({ ...sandboxEnv(sandbox, caFile), ...overrides });
+  const config = loadConfig({
+    ...sandboxBotEnv(sandbox, caFile),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...overrides,
+  });
   const connector = new RecordingConnector();
   await connector.start();
   const store = new MemoryRowStore();

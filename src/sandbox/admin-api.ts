@@ -1,0 +1,93 @@
+import type { SandboxContext } from './context.js';
+import { parseFaultUpdate } from './faults.js';
+import { jsonResponse, parseJsonBody, type SandboxRequest, type SandboxResponse } from './http.js';
+import { parsePolicyUpdate } from './policy-update.js';
+import { issueSsoAssertion, parseSsoRequest } from './sso.js';
+
+/** True for loopback peers only; the admin API must never answer anyone else. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+const adminError = (status: number, code: string, message: string) =>
+  jsonResponse(status, { error: { code, message } });
+
+function clockView(ctx: SandboxContext): SandboxResponse {
+  return jsonResponse(200, { now: ctx.clock.now().toISOString(), offsetMinutes: ctx.clock.offsetMinutes });
+}
+
+/** Parses a JSON object body; an empty body counts as `{}` for the admin API's convenience. */
+function objectBody(req: SandboxRequest): Record<string, unknown> | undefined {
+  if (req.body === undefined || req.body.trim() === '') return {};
+  const parsed = parseJsonBody(req.body);
+  if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value))
+    return undefined;
+  return parsed.value as Record<string, unknown>;
+}
+
+async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string): Promise<SandboxResponse> {
+  const body = req.method === 'POST' ? objectBody(req) : {};
+  if (body === undefined) return adminError(400, 'badRequest', 'Body must be a JSON object.');
+  const route = `${req.method} ${action}`;
+  switch (route) {
+    case 'POST sso-token': {
+      const parsed = parseSsoRequest(body);
+      if (!parsed)
+        return adminError(400, 'badRequest', 'Expected {"user":"<upn, object id or Teams user id>"}.');
+      const user = ctx.directory.findSsoUser(parsed.user);
+      if (!user) return adminError(404, 'userNotFound', `No sandbox user '${parsed.user}'.`);
+      return jsonResponse(200, { token: await issueSsoAssertion(ctx, user, parsed.overrides) });
+    }
+    case 'GET state':
+      return jsonResponse(200, ctx.state.snapshot());
+    case 'GET clock':
+      return clockView(ctx);
+    case 'POST clock': {
+      const minutes = body.advanceMinutes;
+      if (typeof minutes !== 'number' || !Number.isFinite(minutes))
+        return adminError(400, 'badRequest', 'Expected {"advanceMinutes":N}.');
+      ctx.clock.advanceMinutes(minutes);
+      return clockView(ctx);
+    }
+    case 'GET faults':
+      return jsonResponse(200, ctx.state.faults.settings);
+    case 'POST faults': {
+      const update = parseFaultUpdate(body);
+      if (typeof update === 'string') return adminError(400, 'badRequest', update);
+      ctx.state.faults.update(body.reset === true ? {} : update);
+      return jsonResponse(200, ctx.state.faults.settings);
+    }
+    case 'POST next-pass': {
+      const value = body.value;
+      if (typeof value !== 'string' || value.length < 1 || value.length > 48) {
+        return adminError(400, 'badRequest', 'Expected {"value":"<1..48 characters>"}.');
+      }
+      ctx.state.queuedPassCodes.push(value);
+      return jsonResponse(200, { queued: ctx.state.queuedPassCodes.length });
+    }
+    case 'GET policy':
+      return jsonResponse(200, ctx.state.policy);
+    case 'POST policy': {
+      const updated = parsePolicyUpdate(ctx.state.policy, body);
+      if (typeof updated === 'string') return adminError(400, 'badRequest', updated);
+      ctx.state.policy = updated;
+      return jsonResponse(200, updated);
+    }
+    case 'POST reset':
+      ctx.state.reset();
+      return jsonResponse(200, { reset: true });
+    default:
+      return adminError(404, 'notFound', `No sandbox admin route ${route}.`);
+  }
+}
+
+/** Handles `/_sandbox/*` (loopback peers only). */
+export async function handleAdminRequest(ctx: SandboxContext, req: SandboxRequest): Promise<SandboxResponse> {
+  if (!isLoopbackAddress(req.remoteAddress))
+    return adminError(403, 'forbidden', 'The sandbox admin API answers loopback clients only.');
+  const action = req.path
+    .replace(/^\/_sandbox\/?/i, '')
+    .replace(/\/$/, '')
+    .toLowerCase();
+  return dispatch(ctx, req, action);
+}

@@ -1,0 +1,19 @@
+import type { SandboxHandle } from './index.js';
+
+/**
+ * The environment that points TapDesk at a running sandbox tenant. It goes through the same
+ * loadConfig as production, so sandbox runs exercise the real config checks.
+ */
+export function sandboxBotEnv(sandbox: SandboxHandle, caFile: string): Record<string, string> {
+  return {
+    TAPDESK_MODE: 'sandbox',
+    SANDBOX_URL: sandbox.sandboxUrl,
+    TAPDESK_CA_FILE: caFile,
+    AAD_APP_CLIENT_ID: sandbox.app.appId,
+    AAD_APP_CLIENT_SECRET: sandbox.app.clientSecret,
+    AAD_APP_TENANT_ID: sandbox.tenantId,
+    AAD_APP_OAUTH_AUTHORITY_HOST: sandbox.authorityHost,
+    GRAPH_BASE_URL: sandbox.graphBaseUrl,
+    SSO_RESOURCE: sandbox.app.ssoResource,
+  };
+}

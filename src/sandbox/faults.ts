@@ -1,0 +1,96 @@
+import type { SeededRandom } from './random.js';
+
+/** Fault settings from `POST /_sandbox/faults`; every field optional, updates merge. */
+export interface FaultSettings {
+  latencyMs?: number;
+  failRate?: number;
+  failStatus?: number;
+  writeLimitPerMinute?: number;
+}
+
+/** Validates a faults update; returns an error text for bad input. */
+export function parseFaultUpdate(input: unknown): FaultSettings | string {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return 'body must be a JSON object';
+  const update: FaultSettings = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'reset') continue;
+    if (!['latencyMs', 'failRate', 'failStatus', 'writeLimitPerMinute'].includes(key))
+      return `unknown field ${key}`;
+    if (value === null) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      return `${key} must be a number >= 0`;
+    if (key === 'failRate' && value > 1) return 'failRate must be between 0 and 1';
+    if (key === 'failStatus' && (value < 400 || value > 599)) return 'failStatus must be 4xx or 5xx';
+    update[key as keyof FaultSettings] = value;
+  }
+  return update;
+}
+
+/**
+ * Token bucket over Graph writes: capacity N, refilled continuously at N per 60 s of real time,
+ * so a client that waits the returned Retry-After always finds a token.
+ */
+export class WriteBucket {
+  private tokens: number;
+  private last = performance.now();
+
+  constructor(private readonly perMinute: number) {
+    this.tokens = perMinute;
+  }
+
+  /** Takes one token, or returns the seconds to wait (rounded up to 0.1 s, never 0). */
+  take(): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    const now = performance.now();
+    const ratePerMs = this.perMinute / 60_000;
+    this.tokens = Math.min(this.perMinute, this.tokens + (now - this.last) * ratePerMs);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return { ok: true };
+    }
+    if (ratePerMs === 0) return { ok: false, retryAfterSeconds: 60 };
+    const waitSeconds = (1 - this.tokens) / ratePerMs / 1000;
+    return { ok: false, retryAfterSeconds: Math.max(0.1, Math.ceil(waitSeconds * 10) / 10) };
+  }
+}
+
+/** The live fault state: settings, the seeded failure stream and the write bucket. */
+export class FaultInjector {
+  settings: FaultSettings = {};
+  private bucket: WriteBucket | undefined;
+
+  constructor(private readonly random: SeededRandom) {}
+
+  /** Merges an update; an empty update clears everything; a new write limit starts a full bucket. */
+  update(update: FaultSettings): void {
+    if (Object.keys(update).length === 0) {
+      this.settings = {};
+      this.bucket = undefined;
+      return;
+    }
+    this.settings = { ...this.settings, ...update };
+    if ('writeLimitPerMinute' in update) {
+      const limit = update.writeLimitPerMinute;
+      this.bucket = limit === undefined ? undefined : new WriteBucket(limit);
+    }
+  }
+
+  /** Waits the configured latency. */
+  async delay(): Promise<void> {
+    const ms = this.settings.latencyMs ?? 0;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** Rolls the seeded dice; returns the status to fail with, if any. */
+  injectedFailure(): number | undefined {
+    const rate = this.settings.failRate ?? 0;
+    if (rate <= 0) return undefined;
+    return this.random.next() < rate ? (this.settings.failStatus ?? 503) : undefined;
+  }
+
+  /** Charges one write against the bucket. */
+  chargeWrite(): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    return this.bucket ? this.bucket.take() : { ok: true };
+  }
+}

@@ -1,0 +1,109 @@
+import type { SandboxContext } from './context.js';
+import type { FixtureUser } from './fixture.js';
+import { Scopes, hasAnyScope } from './graph-auth.js';
+import { callError, type GraphCall, type GraphRoute } from './graph-call.js';
+import { notFoundMessage } from './graph-errors.js';
+import { jsonResponse, type SandboxResponse } from './http.js';
+import {
+  defaultUserFields,
+  parseSelect,
+  selectableUserFields,
+  unknownPropertyMessage,
+  userView,
+} from './user-view.js';
+import { listUsers } from './user-list.js';
+
+const insufficient = (call: GraphCall) =>
+  callError(call, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+
+/** Resolves `me` or an id/UPN segment to a user, enforcing the scope that reading that user needs. */
+function resolveReadableUser(
+  ctx: SandboxContext,
+  call: GraphCall,
+  ref: string | 'me',
+  othersScopes: readonly string[],
+): FixtureUser | SandboxResponse {
+  const self =
+    ref === 'me' ||
+    ref.toLowerCase() === call.caller.user.id ||
+    ref.toLowerCase() === call.caller.user.userPrincipalName.toLowerCase();
+  if (!hasAnyScope(call.caller, self ? Scopes.readSelf : othersScopes)) return insufficient(call);
+  if (ref === 'me') return call.caller.user;
+  return (
+    ctx.directory.findUser(ref) ?? callError(call, 404, 'Request_ResourceNotFound', notFoundMessage(ref))
+  );
+}
+
+function selectedUser(
+  call: GraphCall,
+  user: FixtureUser,
+  extra: Record<string, unknown> = {},
+): SandboxResponse {
+  const select = parseSelect(call.query.get('$select'), selectableUserFields, defaultUserFields);
+  if (!select.ok)
+    return callError(call, 400, 'BadRequest', unknownPropertyMessage(select.unknown, 'microsoft.graph.user'));
+  return jsonResponse(200, { ...extra, ...userView(user, select.fields) });
+}
+
+function getUser(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
+  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsers);
+  return 'status' in user ? user : selectedUser(call, user);
+}
+
+function getManager(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
+  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsersFull);
+  if ('status' in user) return user;
+  const manager = user.manager ? ctx.directory.findUser(user.manager) : undefined;
+  if (!manager) return callError(call, 404, 'Request_ResourceNotFound', notFoundMessage('manager'));
+  return selectedUser(call, manager, { '@odata.type': '#microsoft.graph.user' });
+}
+
+function getDirectoryRoles(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
+  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsersFull);
+  if ('status' in user) return user;
+  const fields = ['id', 'displayName', 'roleTemplateId', 'description', 'deletedDateTime'];
+  const select = parseSelect(call.query.get('$select'), fields, ['id', 'displayName', 'roleTemplateId']);
+  if (!select.ok)
+    return callError(
+      call,
+      400,
+      'BadRequest',
+      unknownPropertyMessage(select.unknown, 'microsoft.graph.directoryRole'),
+    );
+  const value = ctx.directory.rolesOf(user).map((role) => {
+    const full: Record<string, unknown> = {
+      id: ctx.directory.directoryRoleId(role.roleTemplateId),
+      displayName: role.displayName,
+      roleTemplateId: role.roleTemplateId,
+      description: null,
+      deletedDateTime: null,
+    };
+    const picked: Record<string, unknown> = { '@odata.type': '#microsoft.graph.directoryRole' };
+    for (const field of select.fields) picked[field] = full[field];
+    return picked;
+  });
+  return jsonResponse(200, { value });
+}
+
+/** User, manager and directory-role routes. */
+export const userRoutes: GraphRoute[] = [
+  { method: 'GET', template: '/me', handler: (ctx, call) => getUser(ctx, call, 'me') },
+  { method: 'GET', template: '/users', handler: (ctx, call) => listUsers(ctx, call) },
+  { method: 'GET', template: '/users/:id', handler: (ctx, call, [id = '']) => getUser(ctx, call, id) },
+  { method: 'GET', template: '/me/manager', handler: (ctx, call) => getManager(ctx, call, 'me') },
+  {
+    method: 'GET',
+    template: '/users/:id/manager',
+    handler: (ctx, call, [id = '']) => getManager(ctx, call, id),
+  },
+  {
+    method: 'GET',
+    template: '/me/transitiveMemberOf/microsoft.graph.directoryRole',
+    handler: (ctx, call) => getDirectoryRoles(ctx, call, 'me'),
+  },
+  {
+    method: 'GET',
+    template: '/users/:id/transitiveMemberOf/microsoft.graph.directoryRole',
+    handler: (ctx, call, [id = '']) => getDirectoryRoles(ctx, call, id),
+  },
+];

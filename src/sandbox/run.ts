@@ -1,0 +1,101 @@
+// `npm run sandbox`: the local Contoso tenant, TapDesk against it, and the Microsoft 365 Agents
+// Playground as the Teams client. Logs go to stderr; stdout carries exactly one JSON "ready" line
+// (design §5) so scripts and tests can wait for it and read the addresses.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { startBot } from '../bot.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { sandboxBotEnv } from './bot-env.js';
+import { startSandbox } from './index.js';
+
+const PLAYGROUND_PORT = Number(process.env.PLAYGROUND_PORT || 56150);
+const withPlayground = !process.argv.includes('--no-playground');
+
+/** Starts the Playground CLI with node (not npx, so stopping it stops it) and waits until it listens. */
+async function startPlayground(botUrl: string): Promise<ChildProcess> {
+  const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
+  const child = spawn(
+    process.execPath,
+    [cli, '-e', botUrl, '-c', 'msteams', '-p', String(PLAYGROUND_PORT), '--disable-telemetry'],
+    {
+      env: { ...process.env, TEAMSAPPTESTER_BROWSER: process.env.TEAMSAPPTESTER_BROWSER ?? 'none' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('the Agents Playground did not start within 60 s')),
+      60_000,
+    );
+    const watch = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      process.stderr.write(text.replace(/^/gm, '[playground] '));
+      if (text.includes(`Listening on ${PLAYGROUND_PORT}`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', watch);
+    child.stderr!.on('data', watch);
+    child.once('exit', (code) =>
+      reject(
+        new Error(
+          `the Agents Playground exited with code ${code} (is port ${PLAYGROUND_PORT} free? set PLAYGROUND_PORT)`,
+        ),
+      ),
+    );
+  });
+  return child;
+}
+
+async function main(): Promise<void> {
+  const sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT || 0) });
+  const dataDir = join(process.cwd(), '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const caFile = join(dataDir, 'sandbox-ca.pem');
+  writeFileSync(caFile, sandbox.caPem);
+
+  const config = loadConfig({
+    ...sandboxBotEnv(sandbox, caFile),
+    PORT: process.env.PORT || '3978',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+  });
+  const log = createLogger(config.logLevel, process.stderr);
+  const bot = await startBot(config, { log });
+  const playground = withPlayground ? await startPlayground(bot.url) : undefined;
+
+  const ready = {
+    event: 'ready',
+    bot: bot.url,
+    graph: sandbox.graphBaseUrl,
+    authority: sandbox.authorityHost,
+    sandbox: sandbox.sandboxUrl,
+    ...(playground ? { playground: `http://127.0.0.1:${PLAYGROUND_PORT}` } : {}),
+  };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  if (playground) {
+    process.stderr.write(
+      `\nTapDesk sandbox is ready: open http://localhost:${PLAYGROUND_PORT} and, as Dana Reyes, type: issue TAP for alice@contoso.com for 2h\n\n`,
+    );
+  }
+
+  const stop = async () => {
+    playground?.kill('SIGTERM');
+    await bot.close();
+    await sandbox.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`,
+  );
+  process.exit(1);
+});

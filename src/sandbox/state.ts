@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { FaultInjector } from './faults.js';
+import { SeededRandom } from './random.js';
+import type { SandboxClock } from './clock.js';
+import type { TapPolicy } from './fixture.js';
+
+/** A pass as the sandbox stores it; the code never leaves except in the create response. */
+export interface StoredPass {
+  id: string;
+  userId: string;
+  userPrincipalName: string;
+  code: string;
+  createdDateTime: Date;
+  startDateTime: Date;
+  lifetimeInMinutes: number;
+  isUsableOnce: boolean;
+  createdBy: string;
+}
+
+/** One line of the Graph call log exposed by `GET /_sandbox/state`. */
+export interface GraphLogEntry {
+  at: string;
+  method: string;
+  path: string;
+  callerOid: string | null;
+  status: number;
+}
+
+/** All mutable sandbox state; `reset()` returns it to the fixture's starting point. */
+export class SandboxState {
+  /** One pass per user, keyed by user object id. */
+  passes = new Map<string, StoredPass>();
+  graphLog: GraphLogEntry[] = [];
+  queuedPassCodes: string[] = [];
+  passRandom!: SeededRandom;
+  faults!: FaultInjector;
+  /** The live TAP policy: the fixture's, unless a test changed it through `POST /_sandbox/policy`. */
+  policy!: TapPolicy;
+
+  constructor(
+    private readonly seed: string,
+    readonly clock: SandboxClock,
+    private readonly fixturePolicy: TapPolicy,
+  ) {
+    this.reset();
+  }
+
+  /** Clears passes, log, faults, queued codes, policy changes and the clock offset; reseeds the random streams. */
+  reset(): void {
+    this.passes.clear();
+    this.graphLog = [];
+    this.queuedPassCodes = [];
+    this.passRandom = new SeededRandom(`passes:${this.seed}`);
+    this.faults = new FaultInjector(new SeededRandom(`faults:${this.seed}`));
+    this.clock.reset();
+    this.policy = structuredClone(this.fixturePolicy);
+  }
+
+  /** Appends to the Graph call log. */
+  log(method: string, path: string, callerOid: string | null, status: number): void {
+    this.graphLog.push({ at: new Date().toISOString(), method, path, callerOid, status });
+  }
+
+  /** The `/_sandbox/state` view: pass metadata with a SHA-256 of each code, never the code. */
+  snapshot(): { passes: Array<Record<string, unknown>>; graphLog: GraphLogEntry[] } {
+    const passes = [...this.passes.values()].map((p) => ({
+      userId: p.userId,
+      userPrincipalName: p.userPrincipalName,
+      id: p.id,
+      createdDateTime: p.createdDateTime.toISOString(),
+      startDateTime: p.startDateTime.toISOString(),
+      lifetimeInMinutes: p.lifetimeInMinutes,
+      isUsableOnce: p.isUsableOnce,
+      createdBy: p.createdBy,
+      passSha256: createHash('sha256').update(p.code).digest('hex'),
+    }));
+    return { passes, graphLog: [...this.graphLog] };
+  }
+}
