@@ -8,7 +8,8 @@ export function formatWhen(at: Date, timeZone: string, now: Date): string {
     minute: '2-digit',
     timeZoneName: 'short',
   });
-  if (day(at) === day(now)) return `today ${time}`;
+  // Same day: the time alone reads naturally in "expires at 14:05 CET" and "Valid until 14:05 CET".
+  if (day(at) === day(now)) return time;
   const date = at.toLocaleDateString('en-GB', {
     timeZone: zone,
     weekday: 'short',
