@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const SHOTS_DIR = join(process.cwd(), 'test-results', 'e2e');
+
+// Offline, the Playground's web fonts and Fluent CDN assets cannot load; nothing else may fail.
+const OFFLINE_NOISE = [
+  /net::ERR_NAME_NOT_RESOLVED/,
+  /res-\d\.cdn\.office\.net/,
+  /Failed to load resource: the server responded with a status of 404/,
+];
+
+export interface Session {
+  browser: Browser;
+  page: Page;
+  consoleErrors: string[];
+  shot(name: string): Promise<void>;
+}
+
+/** Debian's Chromium, headless, no background networking (offline machine); launch() uses a fresh temporary profile. */
+export async function openPlayground(url: string): Promise<Session> {
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !OFFLINE_NOISE.some((re) => re.test(m.text()))) consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  await page.getByText('Connected.').first().waitFor({ timeout: 30_000 });
+  return {
+    browser,
+    page,
+    consoleErrors,
+    shot: async (name) => {
+      await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`) });
+    },
+  };
+}
+
+/** Types a message into the compose box like a person and sends it. */
+export async function say(page: Page, text: string): Promise<void> {
+  const box = page.locator('div[role="textbox"][contenteditable="true"]');
+  await box.click();
+  await box.pressSequentially(text);
+  await page.keyboard.press('Enter');
+}

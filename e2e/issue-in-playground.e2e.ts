@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPlayground, say, type Session } from './browser.js';
+import { startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
+
+let sandbox: SandboxProcess;
+let session: Session;
+
+beforeAll(async () => {
+  sandbox = await startSandboxProcess();
+  session = await openPlayground(sandbox.ready.playground);
+});
+
+afterAll(async () => {
+  await session?.browser.close();
+  await sandbox?.stop();
+});
+
+describe('in the Agents Playground, as Dana Reyes', () => {
+  it('issues a pass for Alice: card, verification, Confirm, pass shown once', async () => {
+    const { page, shot } = session;
+    await shot('01-connected');
+    await say(page, 'issue TAP for alice@contoso.com for 2h');
+    const card = page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: 'Issue a Temporary Access Pass?' })
+      .last();
+    await card.waitFor({ timeout: 20_000 });
+    await expect(card.innerText()).resolves.toContain('Alice Wong');
+    await shot('02-confirmation-card');
+
+    await card.getByText('Call-back to a number on file').click();
+    await card.locator('button[aria-label="Confirm"]').click();
+    const passCard = page.locator('.ac-adaptiveCard').filter({ hasText: 'Copy it now' }).last();
+    await passCard.waitFor({ timeout: 20_000 });
+    const text = await passCard.innerText();
+    expect(text).toContain('Temporary Access Pass for Alice Wong');
+    expect(text).toContain('2 hours');
+    await shot('03-pass-shown');
+
+    expect(session.consoleErrors).toEqual([]);
+    expect(sandbox.botErrors).toEqual([]);
+  });
+
+  it('answers bad input with what to type instead', async () => {
+    const { page, shot } = session;
+    await say(page, 'issue TAP for alice for 2 fortnights');
+    await page
+      .getByText("Try 'for 2h', 'for 90m' or 'for 1 day'", { exact: false })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await shot('04-bad-input');
+    expect(session.consoleErrors).toEqual([]);
+    expect(sandbox.botErrors).toEqual([]);
+  });
+});
