@@ -100,10 +100,19 @@ function isLoopbackUrl(value: string | undefined): boolean {
 }
 
 /** Reads, validates and cross-checks the environment; throws ConfigError listing every problem at once. */
-export function loadConfig(env: Env): TapDeskConfig {
+export function loadConfig(rawEnv: Env): TapDeskConfig {
+  // The Agents Toolkit keeps secrets as SECRET_* in env/.env.<name>.user; accept those names too.
+  const env: Env = {
+    ...rawEnv,
+    AAD_APP_CLIENT_SECRET: rawEnv.AAD_APP_CLIENT_SECRET || rawEnv.SECRET_AAD_APP_CLIENT_SECRET,
+    BOT_PASSWORD: rawEnv.BOT_PASSWORD || rawEnv.SECRET_BOT_PASSWORD,
+  };
   const problems: string[] = [];
+  // The sandbox hands out any user's identity, so by default it listens on loopback only.
+  const defaultFor = (name: string) =>
+    name === 'HOST' && env.TAPDESK_MODE === 'sandbox' ? '127.0.0.1' : defaults[name];
   const read = <K extends keyof typeof rules>(name: K): z.infer<(typeof rules)[K]> | undefined => {
-    const raw = env[name] === undefined || env[name] === '' ? defaults[name] : env[name];
+    const raw = env[name] === undefined || env[name] === '' ? defaultFor(name) : env[name];
     const parsed = rules[name].safeParse(raw ?? '');
     if (parsed.success) return parsed.data as z.infer<(typeof rules)[K]>;
     const shown = raw === undefined || raw === '' ? 'is missing' : `is '${raw}'`;
@@ -154,15 +163,30 @@ export function loadConfig(env: Env): TapDeskConfig {
         );
       }
     }
+    if (config.host !== '127.0.0.1' && config.host !== 'localhost') {
+      problems.push(
+        `HOST must be 127.0.0.1 in sandbox mode (it is '${config.host}'); the sandbox must not be reachable from the network`,
+      );
+    }
     if (config.bot.appId) {
       problems.push(
         'BOT_ID must be empty in sandbox mode: a registered bot means real Teams traffic; use TAPDESK_MODE=entra',
       );
     }
-  } else if (mode === 'entra' && config.sandboxUrl) {
-    problems.push(
-      'SANDBOX_URL is set but TAPDESK_MODE is entra; remove SANDBOX_URL (the sandbox stands in for Teams SSO only in sandbox mode)',
-    );
+  } else if (mode === 'entra') {
+    if (config.sandboxUrl) {
+      problems.push(
+        'SANDBOX_URL is set but TAPDESK_MODE is entra; remove SANDBOX_URL (the sandbox stands in for Teams SSO only in sandbox mode)',
+      );
+    }
+    // Without inbound auth anyone who can reach /api/messages could claim any from.aadObjectId and
+    // ride on an SSO assertion TapDesk holds for that user. Only a loopback-bound test run may opt out.
+    const optOut = env.TAPDESK_ALLOW_UNAUTHENTICATED === 'loopback-only' && config.host === '127.0.0.1';
+    if (!config.bot.appId && !optOut) {
+      problems.push(
+        "BOT_ID is missing: entra mode needs the Azure Bot's app id so Bot Framework tokens are checked on /api/messages (for a loopback-only test run: HOST=127.0.0.1 and TAPDESK_ALLOW_UNAUTHENTICATED=loopback-only)",
+      );
+    }
   }
   if (config.bot.appId && config.bot.appType !== 'UserAssignedMSI' && !config.bot.appPassword) {
     problems.push(

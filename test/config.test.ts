@@ -42,6 +42,11 @@ describe('config', () => {
     expect(found.some((p) => p.startsWith("PORT is 'eighty'"))).toBe(true);
   });
 
+  it("accepts the Toolkit's SECRET_* names for secrets", () => {
+    const { AAD_APP_CLIENT_SECRET: _omit, ...rest } = sandbox;
+    expect(loadConfig({ ...rest, SECRET_AAD_APP_CLIENT_SECRET: 's3' }).entraApp.clientSecret).toBe('s3');
+  });
+
   it('requires an explicit mode', () => {
     expect(problems({ ...sandbox, TAPDESK_MODE: '' })[0]).toMatch(
       /^TAPDESK_MODE is missing: must be 'sandbox'/,
@@ -58,6 +63,24 @@ describe('config', () => {
     expect(
       problems({ ...sandbox, BOT_ID: '11111111-2222-4333-8444-555555555555', BOT_PASSWORD: 'x' })[0],
     ).toMatch(/^BOT_ID must be empty in sandbox mode/);
+  });
+
+  it('keeps sandbox mode on loopback', () => {
+    expect(loadConfig(sandbox).host).toBe('127.0.0.1');
+    expect(problems({ ...sandbox, HOST: '0.0.0.0' })[0]).toMatch(
+      /^HOST must be 127\.0\.0\.1 in sandbox mode/,
+    );
+  });
+
+  it('refuses entra mode without inbound auth unless a loopback-only test run opts out', () => {
+    const entra = { ...sandbox, TAPDESK_MODE: 'entra', SANDBOX_URL: '' };
+    expect(problems(entra)[0]).toMatch(/^BOT_ID is missing: entra mode needs/);
+    expect(problems({ ...entra, TAPDESK_ALLOW_UNAUTHENTICATED: 'loopback-only' })[0]).toMatch(
+      /^BOT_ID is missing/,
+    );
+    expect(problems({ ...entra, TAPDESK_ALLOW_UNAUTHENTICATED: 'loopback-only', HOST: '127.0.0.1' })).toEqual(
+      [],
+    );
   });
 
   it('refuses a sandbox URL in entra mode and a bot id without its secret', () => {

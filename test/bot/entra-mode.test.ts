@@ -7,7 +7,11 @@ import { sandboxState } from '../helpers/sandbox-admin.js';
 // message-turn token exchange). Pointed at the sandbox tenant it runs the real OBO and Graph calls.
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ TAPDESK_MODE: 'entra', SANDBOX_URL: '' });
+  h = await startHarness({
+    TAPDESK_MODE: 'entra',
+    SANDBOX_URL: '',
+    TAPDESK_ALLOW_UNAUTHENTICATED: 'loopback-only',
+  });
 });
 afterAll(async () => h?.close());
 
