@@ -1,0 +1,25 @@
+import { closeClient } from './activities.js';
+import { formatJson, formatTable } from './report.js';
+import { benchTurns } from './turns.js';
+
+/**
+ * `npm run bench` (full, a few minutes) or `npm run bench -- --quick` (CI, well under a minute).
+ * Prints numbers only; nothing here asserts on timings, because shared CI machines are too noisy.
+ */
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const options = quick
+    ? { samples: 30, warmup: 10, concurrency: 8 }
+    : { samples: 500, warmup: 50, concurrency: 8 };
+  const started = performance.now();
+  const report = await benchTurns(options);
+  await closeClient();
+  console.log(formatTable(report, quick));
+  console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(formatJson(report, quick, performance.now() - started));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import { startBot, type RunningBot } from '../src/bot.js';
+import { loadConfig } from '../src/config.js';
+import type { GraphCallRecord } from '../src/graph/client.js';
+import { createLogger } from '../src/log.js';
+import { sandboxBotEnv } from '../src/sandbox/bot-env.js';
+import { startSandbox, type FixtureUser, type SandboxHandle } from '../src/sandbox/index.js';
+import { BenchConnector } from './connector.js';
+import { startEchoBot } from './echo-bot.js';
+
+export interface Stack {
+  sandbox: SandboxHandle;
+  connector: BenchConnector;
+  tapdesk: RunningBot;
+  echo: RunningBot;
+  /** Every Graph call TapDesk made, as its own telemetry middleware reports it. */
+  graphCalls: GraphCallRecord[];
+  user(upn: string): FixtureUser;
+  /** The sandbox admin API (`/_sandbox/...`) over HTTPS. */
+  admin(method: string, path: string, body?: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * Sandbox tenant, connector, TapDesk and the echo baseline in this one process, like the test harness,
+ * but with logging silenced: pino writing JSON per turn would otherwise be part of what we measure.
+ */
+export async function startStack(): Promise<Stack> {
+  const sandbox = await startSandbox();
+  const dir = mkdtempSync(join(tmpdir(), 'tapdesk-bench-'));
+  const caFile = join(dir, 'sandbox-ca.pem');
+  writeFileSync(caFile, sandbox.caPem);
+  const config = loadConfig({ ...sandboxBotEnv(sandbox, caFile), PORT: '0', HOST: '127.0.0.1' });
+  const log = createLogger('silent');
+  const connector = new BenchConnector();
+  await connector.start();
+  const graphCalls: GraphCallRecord[] = [];
+  const tapdesk = await startBot(config, { log, onGraphCall: (c) => graphCalls.push(c) });
+  const echo = await startEchoBot(config, log);
+  const adminAgent = new Agent({ connect: { ca: sandbox.caPem } });
+
+  return {
+    sandbox,
+    connector,
+    tapdesk,
+    echo,
+    graphCalls,
+    user(upn) {
+      const found = sandbox.tenant.users.find((u) => u.userPrincipalName === upn);
+      if (!found) throw new Error(`no sandbox user ${upn}`);
+      return found;
+    },
+    async admin(method, path, body) {
+      const response = await fetch(`${sandbox.sandboxUrl}${path}`, {
+        method,
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+        dispatcher: adminAgent,
+      } as RequestInit);
+      if (!response.ok) throw new Error(`${method} ${path} → ${response.status}`);
+      const text = await response.text();
+      return text ? (JSON.parse(text) as unknown) : undefined;
+    },
+    async close() {
+      await tapdesk.close();
+      await echo.close();
+      await connector.close();
+      await adminAgent.close();
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
