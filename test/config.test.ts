@@ -43,8 +43,8 @@ describe('config', () => {
   });
 
   it("accepts the Toolkit's SECRET_* names for secrets", () => {
-    const { AAD_APP_CLIENT_SECRET: _omit, ...rest } = sandbox;
-    expect(loadConfig({ ...rest, SECRET_AAD_APP_CLIENT_SECRET: 's3' }).entraApp.clientSecret).toBe('s3');
+    const withToolkitName = { ...sandbox, AAD_APP_CLIENT_SECRET: '', SECRET_AAD_APP_CLIENT_SECRET: 's3' };
+    expect(loadConfig(withToolkitName).entraApp.clientSecret).toBe('s3');
   });
 
   it('requires an explicit mode', () => {

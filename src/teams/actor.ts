@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { isValidZone } from '../tap/format.js';
+import { isValidZone, utcOffsetMinutes } from '../tap/format.js';
 
 /** The person behind an activity as Teams reports it; the only identity a click is judged by. */
 export interface Actor {
@@ -25,14 +25,7 @@ export function actorOf(activity: Partial<Activity>): Actor | null {
 
 /** The client's UTC offset: from the zone name when Intl knows it, else from the local timestamp's suffix. */
 function utcOffset(activity: Partial<Activity>, timeZone: string): number {
-  if (timeZone !== 'UTC') {
-    const part = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
-      .formatToParts(new Date())
-      .find((p) => p.type === 'timeZoneName')?.value;
-    const match = /GMT([+-])(\d{2}):(\d{2})/.exec(part ?? '');
-    if (match) return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
-    return 0;
-  }
+  if (timeZone !== 'UTC') return utcOffsetMinutes(timeZone, new Date()) ?? 0;
   const raw =
     (activity as { rawLocalTimestamp?: string }).rawLocalTimestamp ?? String(activity.localTimestamp ?? '');
   const suffix = /([+-])(\d{2}):?(\d{2})$/.exec(raw);
