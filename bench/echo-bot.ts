@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { ActivityTypes, CardFactory, MemoryStorage, type TurnContext } from 'botbuilder';
-import { Application } from '@microsoft/teams-ai';
+import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
 import type { RunningBot } from '../src/bot.js';
 import type { TapDeskConfig } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import { createServer } from '../src/server.js';
-import { createAdapter } from '../src/teams/app.js';
+import { createAdapter, createApplication } from '../src/teams/app.js';
 
 const TINY_CARD = CardFactory.adaptiveCard({
   type: 'AdaptiveCard',
@@ -20,13 +19,7 @@ const TINY_CARD = CardFactory.adaptiveCard({
  */
 export async function startEchoBot(config: TapDeskConfig, log: Logger): Promise<RunningBot> {
   const adapter = createAdapter(config);
-  const app = new Application({
-    adapter,
-    botAppId: config.bot.appId,
-    storage: new MemoryStorage(),
-    removeRecipientMention: true,
-    startTypingTimer: true,
-  });
+  const app = createApplication(adapter, config);
   app.addRoute(
     async (context: TurnContext) =>
       context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',

@@ -12,6 +12,7 @@ import { RequestRepository } from './tap/requests.js';
 import { createAdapter, createTeamsApp } from './teams/app.js';
 import { SandboxAssertions, TeamsAssertions } from './teams/assertions.js';
 import { GraphAccess } from './teams/graph-access.js';
+import { WaitingCommands } from './teams/waiting-commands.js';
 import { createServer } from './server.js';
 
 export interface BotOptions {
@@ -60,6 +61,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
   const app = createTeamsApp(adapter, config, {
     core: { requests, clock, requestTtlMinutes: config.requestTtlMinutes },
     graph,
+    waiting: new WaitingCommands(),
     log,
     mode: config.mode,
     sso: { resource: ssoResource, connectionName: config.oauthConnectionName, signInUrl },

@@ -19,9 +19,9 @@ export function createAdapter(config: TapDeskConfig): TeamsAdapter {
   });
 }
 
-/** The teams-ai application: a closed set of routes into the core, invokes first. */
-export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, deps: TeamsDeps): Application {
-  const app = new Application({
+/** A teams-ai Application with TapDesk's options and no routes (the benchmark's baseline uses it too). */
+export function createApplication(adapter: TeamsAdapter, config: TapDeskConfig): Application {
+  return new Application({
     adapter,
     botAppId: config.bot.appId,
     storage: new MemoryStorage(),
@@ -29,6 +29,11 @@ export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, dep
     // Typing indicators while Graph is read; long-running proactive replies are not needed.
     startTypingTimer: true,
   });
+}
+
+/** The teams-ai application: a closed set of routes into the core, invokes first. */
+export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, deps: TeamsDeps): Application {
+  const app = createApplication(adapter, config);
   // Clicks must be answered within a few seconds; teams-ai runs invoke routes before anything else.
   // Every handler first agrees with the clock source on "now" (the sandbox can move time).
   const timed =

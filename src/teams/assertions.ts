@@ -11,6 +11,9 @@ export interface AssertionSource {
   remember(userOid: string, assertion: string): void;
 }
 
+/** One entry per signed-in admin; the oldest goes first if a tenant somehow has more. */
+const MAX_REMEMBERED = 10_000;
+
 function clickToken(context: TurnContext): string | null {
   const token = (context.activity.value as { authentication?: { token?: unknown } } | undefined)
     ?.authentication?.token;
@@ -46,6 +49,7 @@ export class TeamsAssertions implements AssertionSource {
   }
 
   remember(userOid: string, assertion: string): void {
+    if (this.byUser.size >= MAX_REMEMBERED) this.byUser.delete(this.byUser.keys().next().value!);
     this.byUser.set(userOid, { assertion, expiresAt: expiryOf(assertion) });
   }
 }

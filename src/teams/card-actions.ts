@@ -6,7 +6,7 @@ import { problem, ProblemError, type Problem, type ProblemCode } from '../errors
 import { cancelRequest, chooseTarget, confirmIssue } from '../tap/clicks.js';
 import type { TapRequest } from '../tap/request.js';
 import { actorOf, type Actor } from './actor.js';
-import { turnFields, type TeamsDeps } from './context.js';
+import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
 import { replyWithCard, replyWithLoginRequest } from './invoke-response.js';
 import { closedCard, confirmCard, issuedCard, passCard, problemCard } from './views.js';
 
@@ -27,7 +27,12 @@ export async function onCardAction(context: TurnContext, deps: TeamsDeps): Promi
   const actor = actorOf(context.activity);
   const parsed = parseAction(String(action?.verb ?? ''), action?.data);
   deps.log.info(
-    { ...turnFields(context), event: 'card.click', verb: action?.verb, valid: parsed.ok },
+    {
+      ...turnFields(context),
+      event: 'card.click',
+      verb: String(action?.verb ?? '').slice(0, 40),
+      valid: parsed.ok,
+    },
     'card.click',
   );
   if (!actor) return replyProblem(context, problem('BAD_CARD_PAYLOAD'));
@@ -70,7 +75,10 @@ export async function onCardAction(context: TurnContext, deps: TeamsDeps): Promi
       );
       return replyWithLoginRequest(context, deps.sso);
     }
-    if (error instanceof ProblemError) return replyProblem(context, error.problem);
+    if (error instanceof ProblemError) {
+      logProblemCause(deps, context, error);
+      return replyProblem(context, error.problem);
+    }
     throw error;
   }
 }

@@ -5,12 +5,8 @@ import { ProblemError } from '../errors/catalog.js';
 import { attachCard } from '../tap/requests.js';
 import { prepareIssue, type IssueCommand } from '../tap/prepare.js';
 import { actorOf, type Actor } from './actor.js';
-import { turnFields, type TeamsDeps } from './context.js';
+import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
 import { choiceCard, confirmCard, problemCard } from './views.js';
-
-/** Message turns waiting for Teams to hand over an SSO token (memory only; retyping recovers). */
-const waitingForToken = new Map<string, { command: IssueCommand; at: number }>();
-const WAIT_LIMIT_MS = 5 * 60_000;
 
 export function helpText(): string {
   return [
@@ -85,6 +81,7 @@ export async function runIssue(
   } catch (error) {
     if (error instanceof LoginRequiredError) return askForToken(context, deps, actor, command);
     if (error instanceof ProblemError) {
+      logProblemCause(deps, context, error);
       await context.sendActivity(
         MessageFactory.attachment(CardFactory.adaptiveCard(problemCard(error.problem))),
       );
@@ -111,7 +108,7 @@ async function askForToken(
     );
     return;
   }
-  waitingForToken.set(`${actor.oid}|${context.activity.conversation.id}`, { command, at: Date.now() });
+  deps.waiting.park(actor.oid, context.activity.conversation.id, command);
   const card = CardFactory.oauthCard(
     deps.sso.connectionName,
     'Sign in to TapDesk',
@@ -123,12 +120,4 @@ async function askForToken(
     },
   );
   await context.sendActivity(MessageFactory.attachment(card));
-}
-
-/** Takes the command a user was waiting on, if it is still fresh. */
-export function takeWaitingCommand(userOid: string, conversationId: string): IssueCommand | undefined {
-  const key = `${userOid}|${conversationId}`;
-  const entry = waitingForToken.get(key);
-  waitingForToken.delete(key);
-  return entry && Date.now() - entry.at < WAIT_LIMIT_MS ? entry.command : undefined;
 }

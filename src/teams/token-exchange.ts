@@ -1,7 +1,7 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { actorOf } from './actor.js';
 import { turnFields, type TeamsDeps } from './context.js';
-import { runIssue, takeWaitingCommand } from './message.js';
+import { runIssue } from './message.js';
 
 /**
  * Teams answers our OAuth card with the user's SSO token (`signin/tokenExchange`). We keep it in
@@ -33,6 +33,6 @@ export async function onTokenExchange(context: TurnContext, deps: TeamsDeps): Pr
     type: ActivityTypes.InvokeResponse,
     value: { status: 200, body: { id: value?.id } },
   });
-  const waiting = takeWaitingCommand(actor.oid, context.activity.conversation.id);
+  const waiting = deps.waiting.take(actor.oid, context.activity.conversation.id);
   if (waiting) await runIssue(context, deps, actor, waiting);
 }
