@@ -82,7 +82,7 @@ export async function chooseTarget(
 }
 
 export type ConfirmOutcome =
-  | { kind: 'issued'; request: TapRequest; pass: CreatedTap }
+  | { kind: 'issued'; request: TapRequest; pass: CreatedTap; recordError?: unknown }
   | { kind: 'problem'; problem: Problem; request?: TapRequest; graph?: { status: number; code: string } };
 
 /** Graph's body: only the fields we decided on, so the policy default applies to the rest. */
@@ -126,44 +126,57 @@ export async function confirmIssue(
 
   const request = row.value;
   const target = request.target!;
-  const ctx = { targetName: target.displayName, who: target.userPrincipalName };
+  let pass: CreatedTap;
   try {
-    const pass = await graph.createTap(
-      target.id,
-      createBody(request.plan),
-      AbortSignal.timeout(CREATE_TIMEOUT_MS),
-    );
-    const expiresAt = new Date(
-      Date.parse(pass.startDateTime) + pass.lifetimeInMinutes * 60_000,
-    ).toISOString();
-    const issued = await deps.requests.update(row, {
-      ...request,
-      state: 'issued',
-      outcome: {
-        methodId: pass.id,
-        startDateTime: pass.startDateTime,
-        expiresAt,
-        isUsableOnce: pass.isUsableOnce,
-        at: deps.clock.now().toISOString(),
-      },
-    });
-    return { kind: 'issued', request: issued.value, pass };
+    pass = await graph.createTap(target.id, createBody(request.plan), AbortSignal.timeout(CREATE_TIMEOUT_MS));
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;
-    const because = forbiddenReason(request);
-    const found = problemForGraphFailure(error, { operation: 'create', ...ctx, forbiddenBecause: because });
-    const failed = await deps.requests.update(row, {
-      ...request,
-      state: error.outcomeUnknown ? 'unknown' : 'failed',
-      outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
-    });
-    return {
-      kind: 'problem',
-      problem: found,
-      request: failed.value,
-      graph: { status: error.status, code: error.code },
-    };
+    return recordFailure(deps, row, error);
   }
+  const issued: TapRequest = {
+    ...request,
+    state: 'issued',
+    outcome: {
+      methodId: pass.id,
+      startDateTime: pass.startDateTime,
+      expiresAt: new Date(Date.parse(pass.startDateTime) + pass.lifetimeInMinutes * 60_000).toISOString(),
+      isUsableOnce: pass.isUsableOnce,
+      at: deps.clock.now().toISOString(),
+    },
+  };
+  try {
+    return { kind: 'issued', request: (await deps.requests.update(row, issued)).value, pass };
+  } catch (error) {
+    // The pass exists now; the admin must see it even if our bookkeeping failed. The request stays
+    // "issuing", which nothing will ever retry.
+    return { kind: 'issued', request: issued, pass, recordError: error };
+  }
+}
+
+async function recordFailure(
+  deps: CoreDeps,
+  row: StoredRow<TapRequest>,
+  error: GraphFailure,
+): Promise<ConfirmOutcome> {
+  const request = row.value;
+  const target = request.target!;
+  const found = problemForGraphFailure(error, {
+    operation: 'create',
+    targetName: target.displayName,
+    who: target.userPrincipalName,
+    forbiddenBecause: forbiddenReason(request),
+  });
+  const failed = await deps.requests.update(row, {
+    ...request,
+    state: error.outcomeUnknown ? 'unknown' : 'failed',
+    outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
+  });
+  return {
+    kind: 'problem',
+    problem: found,
+    request: failed.value,
+    graph: { status: error.status, code: error.code },
+  };
 }
 
 function forbiddenReason(request: TapRequest): 'role' | 'privileged-target' | undefined {

@@ -101,6 +101,18 @@ async function confirm(
   const ms = Math.round(performance.now() - started);
   if (outcome.kind === 'issued') {
     const { request } = outcome;
+    if (outcome.recordError !== undefined) {
+      const err = outcome.recordError as Error;
+      deps.log.error(
+        {
+          ...turnFields(context),
+          event: 'tap.record_failed',
+          requestId: request.id,
+          err: { name: err?.name, message: err?.message },
+        },
+        'tap.record_failed',
+      );
+    }
     deps.log.info(
       {
         ...turnFields(context),

@@ -23,7 +23,10 @@ export interface Harness {
 }
 
 /** Starts the sandbox tenant, a recording connector and the bot, all in this process on loopback. */
-export async function startHarness(overrides: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  overrides: Record<string, string> = {},
+  options: { store?: MemoryRowStore } = {},
+): Promise<Harness> {
   const sandbox = await startSandbox();
   const dir = mkdtempSync(join(tmpdir(), 'tapdesk-'));
   const caFile = join(dir, 'sandbox-ca.pem');
@@ -43,7 +46,7 @@ export async function startHarness(overrides: Record<string, string> = {}): Prom
   });
   const connector = new RecordingConnector();
   await connector.start();
-  const store = new MemoryRowStore();
+  const store = options.store ?? new MemoryRowStore();
   const graphCalls: GraphCallRecord[] = [];
   const bot = await startBot(config, {
     log: createLogger('debug', sink),

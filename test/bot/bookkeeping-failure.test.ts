@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
+import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { sandboxState } from '../helpers/sandbox-admin.js';
+import { MemoryRowStore } from '../../src/store/memory.js';
+
+/** A store whose write of the final "issued" state fails, as a storage outage right after Graph answered. */
+class FailsOnIssued extends MemoryRowStore {
+  override async replace<T>(table: string, key: string, value: T, etag: string): Promise<string> {
+    if ((value as { state?: string }).state === 'issued') throw new Error('storage unavailable');
+    return super.replace(table, key, value, etag);
+  }
+}
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({}, { store: new FailsOnIssued() });
+});
+afterAll(async () => h?.close());
+
+describe('storage fails after Graph created the pass', () => {
+  it('the admin still gets the pass, the failure is logged, and the request can never issue again', async () => {
+    const dana = h.user('dana@contoso.com');
+    await post(h, message(h, dana, 'issue TAP for alice@contoso.com'));
+    const { requestId } = actionData(cardOf(h.connector.sent()[0]!.activity), 'tap.confirm');
+    const response = await post(h, click(h, dana, 'tap.confirm', { requestId, verification: 'callback' }));
+    expect(JSON.stringify(response.body)).toContain('Copy it now');
+    expect(h.logLines.some((l) => l.includes('"event":"tap.record_failed"'))).toBe(true);
+
+    const again = await post(h, click(h, dana, 'tap.confirm', { requestId, verification: 'callback' }));
+    expect(JSON.stringify(again.body)).toContain('REQUEST_ALREADY_USED');
+    expect((await sandboxState(h)).passes).toHaveLength(1);
+  });
+});

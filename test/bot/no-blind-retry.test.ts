@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
+import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { sandboxAdmin, sandboxState } from '../helpers/sandbox-admin.js';
+
+// Graph replaces an existing pass on every create, so a create whose outcome is unknown must never be
+// sent again by TapDesk: the admin is told to check instead.
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h?.close());
+beforeEach(async () => {
+  await sandboxAdmin(h, 'POST', '/reset');
+});
+
+async function prepareThenFault(faults: Record<string, unknown>): Promise<string> {
+  const before = h.connector.sent().length;
+  await post(h, message(h, h.user('dana@contoso.com'), 'issue TAP for alice@contoso.com'));
+  const { requestId } = actionData(cardOf(h.connector.sent()[before]!.activity), 'tap.confirm');
+  await sandboxAdmin(h, 'POST', '/faults', faults);
+  return requestId as string;
+}
+
+const creates = async () =>
+  (await sandboxState(h)).graphLog.filter(
+    (c) => c.method === 'POST' && c.path.endsWith('temporaryAccessPassMethods'),
+  );
+
+describe('a create whose outcome is unknown is never retried', () => {
+  it('Graph 503: one POST, "outcome unknown", and a later click does nothing', async () => {
+    const requestId = await prepareThenFault({ failRate: 1, failStatus: 503 });
+    const dana = h.user('dana@contoso.com');
+    const response = await post(h, click(h, dana, 'tap.confirm', { requestId, verification: 'callback' }));
+    expect(JSON.stringify(response.body)).toContain('TAP_OUTCOME_UNKNOWN');
+    expect(JSON.stringify(response.body)).toContain('list TAP for alice@contoso.com');
+    expect(await creates()).toHaveLength(1);
+    const shared = JSON.stringify(h.connector.updates().at(-1)!.activity);
+    expect(shared).toContain('Outcome unknown');
+
+    await sandboxAdmin(h, 'POST', '/faults', { reset: true });
+    const again = await post(h, click(h, dana, 'tap.confirm', { requestId, verification: 'callback' }));
+    expect(JSON.stringify(again.body)).toContain('REQUEST_ALREADY_USED');
+    expect(await creates()).toHaveLength(1);
+  });
+
+  it('Graph 429 on the create: refused as throttled (not unknown), one POST, nothing retried', async () => {
+    const requestId = await prepareThenFault({ failRate: 1, failStatus: 429 });
+    const response = await post(
+      h,
+      click(h, h.user('dana@contoso.com'), 'tap.confirm', { requestId, verification: 'callback' }),
+    );
+    expect(JSON.stringify(response.body)).toContain('TAP_THROTTLED');
+    expect(await creates()).toHaveLength(1);
+  });
+
+  it('a create slower than the click budget is reported as unknown, and sent once', async () => {
+    const requestId = await prepareThenFault({ latencyMs: 9_000 });
+    const response = await post(
+      h,
+      click(h, h.user('dana@contoso.com'), 'tap.confirm', { requestId, verification: 'callback' }),
+    );
+    expect(JSON.stringify(response.body)).toContain('TAP_OUTCOME_UNKNOWN');
+    // The sandbox finishes the slow request after the bot gave up: exactly one pass, from one POST.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sandboxAdmin(h, 'POST', '/faults', { reset: true });
+    expect(await creates()).toHaveLength(1);
+    expect((await sandboxState(h)).passes).toHaveLength(1);
+  }, 25_000);
+});
