@@ -1,6 +1,6 @@
 // The help card and its plain-text twin, built from the same examples the grammar's
 // error messages use, so help never drifts from what the parser accepts.
-import { HELP_EXAMPLES } from '../chat/messages.js';
+import { AUDIT_DEFAULT_LAST, AUDIT_MAX_LAST, HELP_EXAMPLES } from '../chat/messages.js';
 import { expandTemplate, type AdaptiveCardJson } from './template.js';
 
 export { HELP_EXAMPLES };
@@ -16,6 +16,10 @@ const OPTIONS = [
   },
   { title: 'once / multi-use', value: 'One sign-in only, or reusable until it expires' },
   { title: 'start <when>', value: "'in 30m', 'at 14:00', 'tomorrow 9am', '2026-11-23 09:00'" },
+  {
+    title: 'audit [for <person>] [last <n>]',
+    value: `Recent audit entries: ${AUDIT_DEFAULT_LAST} unless you say, up to ${AUDIT_MAX_LAST}`,
+  },
 ];
 
 const FOOTER = 'The pass is shown only to you, once. Tenant limits may shorten the lifetime you ask for.';

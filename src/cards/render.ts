@@ -11,3 +11,5 @@ export {
   type ClosedTone,
 } from './outcome.js';
 export { renderHelpCard, helpText, HELP_EXAMPLES } from './help.js';
+export { renderAuditCard, MAX_AUDIT_ROWS, type AuditCardData } from './audit.js';
+export { describeAuditEvent, type AuditRow } from './audit-rows.js';

@@ -5,7 +5,7 @@ import * as ACData from 'adaptivecards-templating';
 /** An Adaptive Card as a plain JSON object, ready to put in an attachment or invoke response. */
 export type AdaptiveCardJson = Record<string, unknown>;
 
-export type TemplateName = 'confirm' | 'choice' | 'pass' | 'issued' | 'closed' | 'problem' | 'help';
+export type TemplateName = 'confirm' | 'choice' | 'pass' | 'issued' | 'closed' | 'problem' | 'help' | 'audit';
 
 const templates = new Map<TemplateName, unknown>();
 

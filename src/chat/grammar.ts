@@ -1,23 +1,28 @@
-// The chat grammar: "issue TAP for <who> [for <duration>] [once|multi-use] [start <when>]".
+// The chat grammar: "issue TAP for <who> [for <duration>] [once|multi-use] [start <when>]",
+// plus "[show] audit [log] [for <who>] [last <count>]" (read in audit.ts) and "help".
 // Pure functions only; the Teams layer feeds in message text and acts on the result.
+import { auditPrefixLength, parseAuditOptions, type AuditCommand } from './audit.js';
 import { isCompactDuration, looksLikeDurationWord, parseDuration } from './duration.js';
 import { errors, MAX_INPUT_CHARS, MAX_TARGET_CHARS, type ParseError } from './messages.js';
-import { normaliseChatText, RAW_INPUT_LIMIT, tokenise, type Token } from './normalise.js';
+import { lowerAt, normaliseChatText, RAW_INPUT_LIMIT, textOf, tokenise, type Token } from './normalise.js';
 import { parseStartWords, type StartSpec } from './start.js';
 
 export type { StartSpec } from './start.js';
+export type { AuditCommand } from './audit.js';
 export type { ParseError, ParseErrorCode } from './messages.js';
 export { resolveStart } from './start.js';
 export { formatDuration, MAX_LIFETIME_MINUTES } from './duration.js';
-export { HELP_EXAMPLES } from './messages.js';
+export { AUDIT_DEFAULT_LAST, AUDIT_MAX_LAST, HELP_EXAMPLES } from './messages.js';
 
 export type Command =
   | { kind: 'issue'; who: string; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
+  | AuditCommand
   | { kind: 'help' };
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: ParseError };
 
 const HELP_WORDS = new Set(['help', '?', 'hi', 'hello']);
 const VERBS = new Set(['issue', 'create', 'new']);
+const AUDIT_FIRST_WORDS = new Set(['audit', 'show']);
 const ONCE_WORDS = new Set(['once', 'one-time', 'onetime', 'single-use']);
 const MULTI_WORDS = new Set(['multi-use', 'multiuse', 'reusable']);
 const START_WORDS = new Set(['start', 'starting']);
@@ -28,11 +33,6 @@ const TWO_WORD_USES: ReadonlyArray<readonly [string, string, boolean]> = [
 ];
 
 const HELP: ParseResult = { ok: true, command: { kind: 'help' } };
-
-function lowerAt(tokens: Token[], index: number): string | undefined {
-  const token = tokens[index];
-  return token === undefined || token.quoted ? undefined : token.lower;
-}
 
 /** Reads a one-time / multi-use keyword at tokens[index], if there is one. */
 function readUseOption(tokens: Token[], index: number): { once: boolean; used: number } | null {
@@ -56,13 +56,6 @@ function nextOptionIndex(tokens: Token[], from: number): number {
   let index = from;
   while (index < tokens.length && !isOptionStart(tokens, index)) index += 1;
   return index;
-}
-
-function textOf(tokens: Token[], from: number, to: number): string {
-  return tokens
-    .slice(from, to)
-    .map((token) => token.text)
-    .join(' ');
 }
 
 type TargetRead = { ok: true; who: string; next: number } | { ok: false; error: ParseError };
@@ -173,14 +166,19 @@ function parseOrFail(text: string): ParseResult {
   if (clean.length > MAX_INPUT_CHARS) return errors.inputTooLong();
   const firstWord = clean.split(' ', 1)[0] ?? '';
   const tokenised = tokenise(clean);
-  if (!tokenised.ok)
-    return VERBS.has(firstWord.toLowerCase()) ? errors.unclosedQuote() : errors.unknownCommand(firstWord);
+  if (!tokenised.ok) {
+    const first = firstWord.toLowerCase();
+    if (VERBS.has(first)) return errors.unclosedQuote();
+    return AUDIT_FIRST_WORDS.has(first) ? errors.auditUnclosedQuote() : errors.unknownCommand(firstWord);
+  }
   let tokens = tokenised.tokens;
   // Some clients send the bot's mention as plain "@TapDesk" rather than an <at> element.
   if (tokens[0]?.text.startsWith('@') && !tokens[0].quoted) tokens = tokens.slice(1);
 
   const verb = lowerAt(tokens, 0);
   if (tokens.length === 0 || (verb !== undefined && HELP_WORDS.has(verb))) return HELP;
+  const auditStart = auditPrefixLength(tokens);
+  if (auditStart !== null) return parseAuditOptions(tokens, auditStart);
   if (verb === undefined || !VERBS.has(verb)) return errors.unknownCommand(tokens[0]?.text ?? '');
   const afterObject = readObject(tokens, 1);
   if (afterObject === null) return errors.missingObject();

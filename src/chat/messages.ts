@@ -8,6 +8,7 @@ export type ParseErrorCode =
   | 'bad_start'
   | 'conflicting_options'
   | 'unexpected_text'
+  | 'bad_count'
   | 'too_long';
 
 export type ParseError = { code: ParseErrorCode; message: string };
@@ -18,9 +19,14 @@ export const HELP_EXAMPLES: readonly string[] = [
   'issue TAP for alice@contoso.com for 4h once',
   'new TAP for "Alice Wong" for 2 hours start tomorrow 9:00',
   'create pass for alice multi-use starting in 30m',
+  'audit for alice@contoso.com',
+  'audit last 20',
 ];
 
 export const MAX_INPUT_CHARS = 500;
+/** How many audit entries 'audit' shows when no 'last <count>' is given, and the most it shows. */
+export const AUDIT_DEFAULT_LAST = 20;
+export const AUDIT_MAX_LAST = 100;
 export const MAX_TARGET_CHARS = 256;
 const MAX_ECHO_CHARS = 40;
 
@@ -140,5 +146,45 @@ export const errors = {
       'unexpected_text',
       `I didn't expect ${echo(word)} there. To set how long the pass lasts, write 'for' before it, ` +
         `e.g. 'issue TAP for alice for ${word}'.`,
+    ),
+  // Audit commands: "audit [for <who>] [last <count>]".
+  auditMissingTarget: () =>
+    fail(
+      'missing_target',
+      `Whose audit entries? Add the person after 'for', e.g. 'audit for alice@contoso.com' ` +
+        `or 'audit for "Alice Wong"'.`,
+    ),
+  auditEmptyQuotes: () =>
+    fail('missing_target', `The quotes are empty. Put the person inside them: 'audit for "Alice Wong"'.`),
+  auditUnclosedQuote: () =>
+    fail(
+      'missing_target',
+      `The name has an opening quote but no closing one. Try 'audit for "Alice Wong" last 50'.`,
+    ),
+  badCount: (typed: string) =>
+    fail(
+      'bad_count',
+      `${typed.length === 0 ? `'last' needs a number after it.` : `${echo(typed)} is not a number from 1 to ${AUDIT_MAX_LAST}.`} ` +
+        `Try 'audit last 20' or 'audit for alice@contoso.com last 50'.`,
+    ),
+  auditRepeatedOption: (option: 'for' | 'last') =>
+    fail(
+      'conflicting_options',
+      option === 'for'
+        ? `You named more than one person. Give one, e.g. 'audit for alice@contoso.com', ` +
+            `or put a name containing 'for' in quotes.`
+        : `You gave more than one count. Give one, e.g. 'audit last 20'.`,
+    ),
+  auditUnexpectedWord: (word: string) =>
+    fail(
+      'unexpected_text',
+      `I didn't understand ${echo(word)}. After 'audit' I only know 'for <person>' and 'last <number>', ` +
+        `e.g. 'audit for alice@contoso.com last 50'.`,
+    ),
+  auditNumberInName: (word: string) =>
+    fail(
+      'unexpected_text',
+      `I didn't expect ${echo(word)} in a name. To choose how many entries to show, write 'last' before it, ` +
+        `e.g. 'audit for alice last ${word}'.`,
     ),
 } as const;

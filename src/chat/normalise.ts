@@ -92,3 +92,17 @@ export function tokenise(text: string): TokeniseResult {
   }
   return { ok: true, tokens };
 }
+
+/** The lower-cased word at tokens[index], or undefined for a quoted token or past the end. */
+export function lowerAt(tokens: readonly Token[], index: number): string | undefined {
+  const token = tokens[index];
+  return token === undefined || token.quoted ? undefined : token.lower;
+}
+
+/** The original text of tokens[from, to), joined by single spaces. */
+export function textOf(tokens: readonly Token[], from: number, to: number): string {
+  return tokens
+    .slice(from, to)
+    .map((token) => token.text)
+    .join(' ');
+}

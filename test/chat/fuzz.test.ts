@@ -1,73 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { MAX_LIFETIME_MINUTES, parseCommand } from '../../src/chat/grammar.js';
+import { parseCommand } from '../../src/chat/grammar.js';
 import { seededRandom, type Random } from './random.js';
-
-const StartSpecShape = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('in'), minutes: z.number().int().min(1).max(MAX_LIFETIME_MINUTES) }).strict(),
-  z
-    .object({
-      kind: z.literal('at'),
-      dayOffset: z.union([z.literal(0), z.literal(1)]),
-      hour: z.number().int().min(0).max(23),
-      minute: z.number().int().min(0).max(59),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('on'),
-      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-      hour: z.number().int().min(0).max(23),
-      minute: z.number().int().min(0).max(59),
-    })
-    .strict(),
-]);
-
-const ParseResultShape = z.union([
-  z
-    .object({
-      ok: z.literal(true),
-      command: z.union([
-        z.object({ kind: z.literal('help') }).strict(),
-        z
-          .object({
-            kind: z.literal('issue'),
-            // No leading/trailing space and no control characters in the target.
-            who: z
-              .string()
-              .min(1)
-              .max(256)
-              .regex(/^\S(?:.*\S)?$/s)
-              // eslint-disable-next-line no-control-regex -- asserting their absence
-              .refine((who) => !/[\u0000-\u001f\u007f]/.test(who)),
-            lifetimeMinutes: z.number().int().min(1).max(MAX_LIFETIME_MINUTES).optional(),
-            usableOnce: z.boolean().optional(),
-            start: StartSpecShape.optional(),
-          })
-          .strict(),
-      ]),
-    })
-    .strict(),
-  z
-    .object({
-      ok: z.literal(false),
-      error: z
-        .object({
-          code: z.enum([
-            'unknown_command',
-            'missing_target',
-            'bad_duration',
-            'bad_start',
-            'conflicting_options',
-            'unexpected_text',
-            'too_long',
-          ]),
-          message: z.string().min(20).max(600),
-        })
-        .strict(),
-    })
-    .strict(),
-]);
+import { ParseResultShape } from './shapes.js';
 
 const VOCABULARY = [
   'issue',
@@ -106,6 +40,16 @@ const VOCABULARY = [
   'pm',
   'help',
   '?',
+  'audit',
+  'show',
+  'log',
+  'last',
+  'last',
+  '20',
+  '100',
+  '101',
+  '0',
+  '-1',
   'hi',
   '2h',
   '90m',
@@ -215,11 +159,17 @@ function randomInput(random: Random): string {
 describe('parseCommand fuzz', () => {
   it('always returns a well-formed result for 6,000 random inputs', () => {
     const random = seededRandom(0x7a9d35);
-    const outcomes = { issue: 0, help: 0, error: 0 };
+    const outcomes = { issue: 0, audit: 0, help: 0, error: 0 };
     for (let run = 0; run < 6000; run += 1) {
       // Half the inputs start like a real command so the fuzz reaches the option parser.
       const prefix = random.chance(0.5)
-        ? random.pick(['issue TAP for ', 'new pass for alice ', '<at>Bot</at> create a tap for '])
+        ? random.pick([
+            'issue TAP for ',
+            'new pass for alice ',
+            '<at>Bot</at> create a tap for ',
+            'audit ',
+            'show audit log for ',
+          ])
         : '';
       const input = prefix + randomInput(random);
       let result: unknown;
@@ -239,6 +189,7 @@ describe('parseCommand fuzz', () => {
     }
     // Make sure the fuzz reaches every kind of result, not only the error path.
     expect(outcomes.issue).toBeGreaterThan(100);
+    expect(outcomes.audit).toBeGreaterThan(50);
     expect(outcomes.help).toBeGreaterThan(20);
     expect(outcomes.error).toBeGreaterThan(1000);
   });

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LIFETIME_MINUTES, parseCommand, type Command, type StartSpec } from '../../src/chat/grammar.js';
+import {
+  AUDIT_DEFAULT_LAST,
+  AUDIT_MAX_LAST,
+  MAX_LIFETIME_MINUTES,
+  parseCommand,
+  type Command,
+  type StartSpec,
+} from '../../src/chat/grammar.js';
 import { seededRandom, type Random } from './random.js';
 
 type Issue = Extract<Command, { kind: 'issue' }>;
+type Audit = Extract<Command, { kind: 'audit' }>;
 
 const FIRST_NAMES = ['Alice', 'Bob', 'María', 'José', 'Zoë', 'Li', 'Chidi', 'Anne-Marie', "D'Arcy"];
 const LAST_NAMES = ['Wong', 'Okafor', 'van der Berg', 'Chen', 'Müller', "O'Brien", 'Nguyen'];
@@ -134,11 +142,38 @@ function randomCommand(random: Random): { text: string; command: Issue } {
   return { text: words.join(spacing) + random.pick(['', '.', '!']), command };
 }
 
+function randomAuditCommand(random: Random): { text: string; command: Audit } {
+  const command: Audit = { kind: 'audit', last: AUDIT_DEFAULT_LAST };
+  const options: string[] = [];
+  if (random.chance(0.6)) {
+    const target = whoText(random);
+    command.who = target.who;
+    options.push(`${randomCase(random, 'for')} ${target.text}`);
+  }
+  if (random.chance(0.6)) {
+    command.last = random.int(1, AUDIT_MAX_LAST);
+    options.push(`${randomCase(random, 'last')} ${command.last}`);
+  }
+  const prefix = random.pick(['audit', 'audit log', 'show audit', 'show audit log']);
+  const mention = random.pick(['', '<at>TapDesk</at> ', '@TapDesk ']);
+  const spacing = random.pick([' ', '  ', ' \u00a0']);
+  const words = [`${mention}${randomCase(random, prefix)}`, ...random.shuffle(options)];
+  return { text: words.join(spacing) + random.pick(['', '.', '!']), command };
+}
+
 describe('parseCommand round trip', () => {
   it('returns exactly the parts a generated command was built from', () => {
     const random = seededRandom(20_261_123);
     for (let run = 0; run < 3000; run += 1) {
       const { text, command } = randomCommand(random);
+      expect(parseCommand(text), `#${run}: ${text}`).toStrictEqual({ ok: true, command });
+    }
+  });
+
+  it('returns exactly the parts a generated audit command was built from', () => {
+    const random = seededRandom(20_261_124);
+    for (let run = 0; run < 2000; run += 1) {
+      const { text, command } = randomAuditCommand(random);
       expect(parseCommand(text), `#${run}: ${text}`).toStrictEqual({ ok: true, command });
     }
   });

@@ -1,0 +1,79 @@
+// Turns stored audit events into the short, human lines the audit card shows. Pure: the caller
+// passes the admin's time zone and "now", so the same event always reads the same way in tests.
+import type { AuditEvent, AuditEventType } from '../audit/event.js';
+import { formatDuration } from '../chat/grammar.js';
+import { formatWhen } from '../tap/format.js';
+import { VERIFICATION_METHODS } from './actions.js';
+
+/** One audit card row, as plain (not yet neutralised) text. */
+export interface AuditRow {
+  whenText: string;
+  what: string;
+  actorName: string;
+  targetText: string;
+  details: string;
+}
+
+const WHAT: Readonly<Record<AuditEventType, string>> = {
+  'request.created': 'Requested',
+  'request.confirmed': 'Confirmed',
+  'request.cancelled': 'Cancelled',
+  'request.expired': 'Expired',
+  'tap.issued': 'Issued',
+  'tap.failed': 'Failed',
+  'tap.outcome_unknown': 'Outcome unknown',
+  'tap.revoked': 'Revoked',
+};
+
+// Graph method ids are GUIDs; the first block is enough to match a row against Entra's own log.
+const METHOD_ID_CHARS = 8;
+
+function whenText(at: string, timeZone: string, now: Date): string {
+  const date = new Date(at);
+  // A malformed timestamp in an old row must not take the whole card down (Intl throws on it).
+  return Number.isNaN(date.getTime()) ? at : formatWhen(date, timeZone, now);
+}
+
+function whatText(e: AuditEvent): string {
+  // Rows come from storage, so a type written by a newer version may be unknown here.
+  const what = Object.hasOwn(WHAT, e.type) ? WHAT[e.type] : String(e.type);
+  return e.type === 'tap.failed' && e.code ? `${what} (${e.code})` : what;
+}
+
+function targetText(target: AuditEvent['target']): string {
+  if (target === null) return '';
+  const name = target.displayName.trim();
+  const upn = target.userPrincipalName.trim();
+  if (name && upn && name !== upn) return `${name} (${upn})`;
+  return name || upn || target.id;
+}
+
+function shortId(id: string): string {
+  return id.length > METHOD_ID_CHARS + 1 ? `${id.slice(0, METHOD_ID_CHARS)}…` : id;
+}
+
+function detailsText(e: AuditEvent): string {
+  const parts: string[] = [];
+  if (e.verification) {
+    const method = VERIFICATION_METHODS.find(({ value }) => value === e.verification);
+    parts.push(`verified: ${method ? method.title : e.verification}`);
+  }
+  if (e.lifetimeMinutes !== undefined) parts.push(formatDuration(e.lifetimeMinutes));
+  if (e.isUsableOnce !== undefined) parts.push(e.isUsableOnce ? 'one-time' : 'multi-use');
+  if (e.ticket) parts.push(`ticket ${e.ticket}`);
+  if (e.methodId) parts.push(`method ${shortId(e.methodId)}`);
+  // A failure already shows its code in `what`; other events (e.g. outcome unknown) show it here.
+  if (e.code && e.type !== 'tap.failed') parts.push(`code ${e.code}`);
+  return parts.join(', ');
+}
+
+/** Describes one audit event as card-row text in the admin's time zone. */
+export function describeAuditEvent(e: AuditEvent, timeZone: string, now: Date): AuditRow {
+  return {
+    whenText: whenText(e.at, timeZone, now),
+    what: whatText(e),
+    actorName: e.actor.name.trim() || e.actor.oid,
+    targetText: targetText(e.target),
+    details: detailsText(e),
+  };
+}

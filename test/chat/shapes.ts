@@ -1,0 +1,80 @@
+// The shape every parse result must have, checked by the fuzz test.
+import { z } from 'zod';
+import { AUDIT_MAX_LAST, MAX_LIFETIME_MINUTES } from '../../src/chat/grammar.js';
+
+// No leading/trailing space and no control characters in a target.
+const Who = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^\S(?:.*\S)?$/s)
+  // eslint-disable-next-line no-control-regex -- asserting their absence
+  .refine((who) => !/[\u0000-\u001f\u007f]/.test(who));
+
+const StartSpecShape = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('in'), minutes: z.number().int().min(1).max(MAX_LIFETIME_MINUTES) }).strict(),
+  z
+    .object({
+      kind: z.literal('at'),
+      dayOffset: z.union([z.literal(0), z.literal(1)]),
+      hour: z.number().int().min(0).max(23),
+      minute: z.number().int().min(0).max(59),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('on'),
+      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      hour: z.number().int().min(0).max(23),
+      minute: z.number().int().min(0).max(59),
+    })
+    .strict(),
+]);
+
+/** What parseCommand may return for any input at all. */
+export const ParseResultShape = z.union([
+  z
+    .object({
+      ok: z.literal(true),
+      command: z.union([
+        z.object({ kind: z.literal('help') }).strict(),
+        z
+          .object({
+            kind: z.literal('issue'),
+            who: Who,
+            lifetimeMinutes: z.number().int().min(1).max(MAX_LIFETIME_MINUTES).optional(),
+            usableOnce: z.boolean().optional(),
+            start: StartSpecShape.optional(),
+          })
+          .strict(),
+        z
+          .object({
+            kind: z.literal('audit'),
+            who: Who.optional(),
+            last: z.number().int().min(1).max(AUDIT_MAX_LAST),
+          })
+          .strict(),
+      ]),
+    })
+    .strict(),
+  z
+    .object({
+      ok: z.literal(false),
+      error: z
+        .object({
+          code: z.enum([
+            'unknown_command',
+            'missing_target',
+            'bad_duration',
+            'bad_start',
+            'conflicting_options',
+            'unexpected_text',
+            'bad_count',
+            'too_long',
+          ]),
+          message: z.string().min(20).max(600),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
