@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, MemoryStorage, type TurnContext } from 'botbuilder';
 import type { RunningBot } from '../src/bot.js';
 import type { TapDeskConfig } from '../src/config.js';
 import type { Logger } from '../src/log.js';
@@ -19,7 +19,7 @@ const TINY_CARD = CardFactory.adaptiveCard({
  */
 export async function startEchoBot(config: TapDeskConfig, log: Logger): Promise<RunningBot> {
   const adapter = createAdapter(config);
-  const app = createApplication(adapter, config);
+  const app = createApplication(adapter, config, new MemoryStorage());
   app.addRoute(
     async (context: TurnContext) =>
       context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',

@@ -6,7 +6,9 @@ import { GRAPH_SCOPES, type TapDeskConfig } from './config.js';
 import type { GraphCallRecord } from './graph/client.js';
 import { dispatcherTrusting, jsonClient } from './http-json.js';
 import type { Logger } from './log.js';
-import { MemoryRowStore } from './store/memory.js';
+import { openStore } from './store/open.js';
+import { AuditLog } from './audit/log.js';
+import { ConversationReferences } from './teams/conversations.js';
 import type { RowStore } from './store/port.js';
 import { RequestRepository } from './tap/requests.js';
 import { createAdapter, createTeamsApp } from './teams/app.js';
@@ -52,14 +54,28 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     dispatcher,
     onCall: options.onGraphCall,
   });
-  const requests = new RequestRepository(options.store ?? new MemoryRowStore());
+  const store = options.store ?? (await openStore(config.store));
+  const requests = new RequestRepository(store);
+  const audit = new AuditLog(store, () => clock.now());
+  const onBackgroundError = (what: string, error: unknown) =>
+    log.error(
+      {
+        event: 'background.failed',
+        what,
+        err: { name: (error as Error)?.name, message: (error as Error)?.message },
+      },
+      'background.failed',
+    );
   const signInUrl =
     `${authorityHost}/${tenantId}/oauth2/v2.0/authorize?client_id=${clientId}&response_type=code` +
     `&scope=${encodeURIComponent(`${ssoResource}/access_as_user`)}`;
 
   const adapter = createAdapter(config);
   const app = createTeamsApp(adapter, config, {
-    core: { requests, clock, requestTtlMinutes: config.requestTtlMinutes },
+    core: { requests, audit, onBackgroundError, clock, requestTtlMinutes: config.requestTtlMinutes },
+    audit,
+    conversations: new ConversationReferences(store),
+    storage: store,
     graph,
     waiting: new WaitingCommands(),
     log,
@@ -76,10 +92,14 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
       'BOT_ID is empty: /api/messages accepts UNAUTHENTICATED requests. Only for local runs and the sandbox; never expose this port.',
     );
   }
-  log.info({ event: 'bot.listening', port, mode: config.mode }, 'bot.listening');
+  log.info({ event: 'bot.listening', port, mode: config.mode, store: config.store.kind }, 'bot.listening');
   return {
     url: `http://${host}:${port}/api/messages`,
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // A store handed in by the caller is the caller's to close.
+      if (!options.store) await store.close();
+    },
   };
 }

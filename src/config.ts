@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readStoreSettings, type StoreSettings } from './store/settings.js';
 
 /** Thrown when the environment cannot produce a valid config; the message names each variable and its fix. */
 export class ConfigError extends Error {
@@ -42,6 +43,7 @@ export interface TapDeskConfig {
   sandboxUrl: string | undefined;
   oauthConnectionName: string;
   requestTtlMinutes: number;
+  store: StoreSettings;
   logLevel: string;
 }
 
@@ -122,6 +124,8 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
   };
 
   const mode = read('TAPDESK_MODE');
+  const storeSettings = readStoreSettings(env);
+  problems.push(...storeSettings.problems);
   const config = {
     mode,
     port: read('PORT'),
@@ -144,6 +148,7 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
     sandboxUrl: env.SANDBOX_URL || undefined,
     oauthConnectionName: env.OAUTH_CONNECTION_NAME || 'graph',
     requestTtlMinutes: read('REQUEST_TTL_MINUTES'),
+    store: storeSettings.settings,
     logLevel: env.LOG_LEVEL || 'info',
   };
 

@@ -152,6 +152,12 @@ const CATALOG = {
     nextStep: (c) =>
       `Pick a closer date, for example \`issue TAP for ${c.who ?? 'alice@contoso.com'} start in 2h\`.`,
   },
+  AUDIT_NOT_ALLOWED: {
+    title: 'The audit trail is for admins',
+    message: () =>
+      'Only people holding Authentication Administrator, Privileged Authentication Administrator, Global Administrator or Global Reader (active) can read the TAP audit trail.',
+    nextStep: () => 'If you hold one of these roles through PIM, activate it and ask again.',
+  },
   UNEXPECTED: {
     title: 'Something went wrong',
     message: () => 'An unexpected error stopped this request. Nothing was issued.',

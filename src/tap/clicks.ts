@@ -4,6 +4,7 @@ import { GraphFailure } from '../graph/failure.js';
 import type { CreateTapBody, CreatedTap, TapGraph } from '../graph/port.js';
 import { ConflictError, type StoredRow } from '../store/port.js';
 import { checkAndPlan, type CoreDeps, type PrepareOutcome } from './prepare.js';
+import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import type { IssuePlan, TapRequest } from './request.js';
 
 /** Who clicked, as Teams reports it (from.aadObjectId), never as the card says. */
@@ -12,7 +13,42 @@ export interface Clicker {
   name: string;
 }
 
-type Guarded = { ok: true; row: StoredRow<TapRequest> } | { ok: false; problem: Problem };
+type Guarded =
+  { ok: true; row: StoredRow<TapRequest> } | { ok: false; problem: Problem; request?: TapRequest };
+
+/**
+ * A claim older than any create could still be running belongs to an instance that died between
+ * claiming and hearing back from Graph. Whether the pass exists is unknown, and it stays unknown:
+ * re-sending the create could replace a pass someone already holds.
+ */
+const STALE_CLAIM_MS = 30_000;
+const isStaleClaim = (deps: CoreDeps, request: TapRequest) =>
+  !!request.usedAt && deps.clock.now().getTime() - Date.parse(request.usedAt) > STALE_CLAIM_MS;
+
+async function markOutcomeUnknown(
+  deps: CoreDeps,
+  row: StoredRow<TapRequest>,
+  clicker: Clicker,
+): Promise<Guarded> {
+  const request = row.value;
+  const found = problem('TAP_OUTCOME_UNKNOWN', {
+    targetName: request.target?.displayName,
+    who: request.target?.userPrincipalName ?? request.query,
+  });
+  const unknown = await deps.requests
+    .update(row, {
+      ...request,
+      state: 'unknown',
+      outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
+    })
+    .catch(ignoreConflict);
+  if (unknown)
+    await auditAfterTheFact(
+      deps,
+      requestEvent('tap.outcome_unknown', unknown.value, clicker, { code: found.code }),
+    );
+  return { ok: false, problem: found, request: unknown?.value ?? request };
+}
 
 /**
  * The checks every click passes before anything happens: the request exists, the clicker asked for
@@ -33,18 +69,22 @@ export async function guardClick(
   };
   if (request.requester.oid !== clicker.oid) return { ok: false, problem: problem('REQUEST_NOT_YOURS', ctx) };
   if (request.state === 'expired') return { ok: false, problem: problem('REQUEST_EXPIRED', ctx) };
+  if (request.state === 'issuing' && isStaleClaim(deps, request))
+    return markOutcomeUnknown(deps, row, clicker);
   if (request.state !== expected) {
     return { ok: false, problem: problem('REQUEST_ALREADY_USED', { ...ctx, usedAt: request.usedAt }) };
   }
   if (deps.clock.now().getTime() > Date.parse(request.expiresAt)) {
-    await deps.requests.update(row, { ...request, state: 'expired' }).catch(ignoreConflict);
+    const expired = await deps.requests.update(row, { ...request, state: 'expired' }).catch(ignoreConflict);
+    if (expired) await auditAfterTheFact(deps, requestEvent('request.expired', expired.value, clicker));
     return { ok: false, problem: problem('REQUEST_EXPIRED', ctx) };
   }
   return { ok: true, row };
 }
 
-function ignoreConflict(error: unknown): void {
+function ignoreConflict(error: unknown): undefined {
   if (!(error instanceof ConflictError)) throw error;
+  return undefined;
 }
 
 /** The admin picked one of several matching people on a choice card. */
@@ -106,7 +146,7 @@ export async function confirmIssue(
   click: { requestId: string; clicker: Clicker; verification: string; ticket?: string },
 ): Promise<ConfirmOutcome> {
   const guarded = await guardClick(deps, click.requestId, click.clicker, 'pending');
-  if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
+  if (!guarded.ok) return { kind: 'problem', problem: guarded.problem, request: guarded.request };
   const graph = await acquireGraph();
 
   let row: StoredRow<TapRequest>;
@@ -124,6 +164,18 @@ export async function confirmIssue(
     return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED', { usedAt: latest?.value.usedAt }) };
   }
 
+  try {
+    await deps.audit.append(requestEvent('request.confirmed', row.value, click.clicker));
+  } catch (error) {
+    // No pass without its audit trail: give the claim up as failed and issue nothing.
+    await deps.requests.update(row, {
+      ...row.value,
+      state: 'failed',
+      outcome: { problemCode: 'UNEXPECTED', at: deps.clock.now().toISOString() },
+    });
+    throw error;
+  }
+
   const request = row.value;
   const target = request.target!;
   let pass: CreatedTap;
@@ -131,7 +183,7 @@ export async function confirmIssue(
     pass = await graph.createTap(target.id, createBody(request.plan), AbortSignal.timeout(CREATE_TIMEOUT_MS));
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;
-    return recordFailure(deps, row, error);
+    return recordFailure(deps, row, error, click.clicker);
   }
   const issued: TapRequest = {
     ...request,
@@ -144,6 +196,17 @@ export async function confirmIssue(
       at: deps.clock.now().toISOString(),
     },
   };
+  const outcome = issued.outcome!;
+  await auditAfterTheFact(
+    deps,
+    requestEvent('tap.issued', issued, click.clicker, {
+      methodId: pass.id,
+      lifetimeMinutes: pass.lifetimeInMinutes,
+      isUsableOnce: pass.isUsableOnce,
+      startDateTime: pass.startDateTime,
+      expiresAt: outcome.expiresAt,
+    }),
+  );
   try {
     return { kind: 'issued', request: (await deps.requests.update(row, issued)).value, pass };
   } catch (error) {
@@ -157,6 +220,7 @@ async function recordFailure(
   deps: CoreDeps,
   row: StoredRow<TapRequest>,
   error: GraphFailure,
+  clicker: Clicker,
 ): Promise<ConfirmOutcome> {
   const request = row.value;
   const target = request.target!;
@@ -171,6 +235,8 @@ async function recordFailure(
     state: error.outcomeUnknown ? 'unknown' : 'failed',
     outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
   });
+  const type = error.outcomeUnknown ? 'tap.outcome_unknown' : 'tap.failed';
+  await auditAfterTheFact(deps, requestEvent(type, failed.value, clicker, { code: found.code }));
   return {
     kind: 'problem',
     problem: found,
@@ -199,6 +265,7 @@ export async function cancelRequest(
   if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
   try {
     const cancelled = await deps.requests.update(guarded.row, { ...guarded.row.value, state: 'cancelled' });
+    await auditAfterTheFact(deps, requestEvent('request.cancelled', cancelled.value, click.clicker));
     return { kind: 'cancelled', request: cancelled.value };
   } catch (error) {
     ignoreConflict(error);

@@ -4,13 +4,14 @@ import { problem, type Problem } from '../errors/catalog.js';
 import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import type { DirectoryRole, DirectoryUser, TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
+import { requestEvent, type AuditDeps } from './audit-events.js';
 import { planIssue } from './plan.js';
 import type { RequestRepository } from './requests.js';
 import type { Candidate, Person, TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
 import { issuerStrength, isPrivilegedTarget } from './roles.js';
 
-export interface CoreDeps {
+export interface CoreDeps extends AuditDeps {
   requests: RequestRepository;
   clock: Clock;
   requestTtlMinutes: number;
@@ -160,6 +161,8 @@ export async function checkAndPlan(
   const stored = existing
     ? await deps.requests.update(existing, { ...request, id: existing.value.id })
     : await deps.requests.add(request);
+  // Audited before the card is shown: no confirmation card exists without its trail.
+  await deps.audit.append(requestEvent('request.created', stored.value, draft.requester));
 
   const warnings: string[] = [];
   if (user.accountEnabled === false) {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { RowStore, StoredRow } from '../store/port.js';
+import { TABLES, type RowStore, type StoredRow } from '../store/port.js';
 import type { TapRequest } from './request.js';
 
-const TABLE = 'requests';
+// One partition per request: clicks on different requests never contend, on any store.
+const KEY = 'request';
 
 /** Requests in the row store. Every state change is a conditional write against the etag last read. */
 export class RequestRepository {
@@ -10,17 +11,17 @@ export class RequestRepository {
 
   async add(request: Omit<TapRequest, 'id'>): Promise<StoredRow<TapRequest>> {
     const value: TapRequest = { ...request, id: randomUUID() };
-    const etag = await this.store.create(TABLE, value.id, value);
+    const etag = await this.store.create(TABLES.requests, value.id, KEY, value);
     return { value, etag };
   }
 
   async get(id: string): Promise<StoredRow<TapRequest> | undefined> {
-    return this.store.get<TapRequest>(TABLE, id);
+    return this.store.get<TapRequest>(TABLES.requests, id, KEY);
   }
 
   /** Writes `next` only if the row is unchanged since `current` was read; throws ConflictError otherwise. */
   async update(current: StoredRow<TapRequest>, next: TapRequest): Promise<StoredRow<TapRequest>> {
-    const etag = await this.store.replace(TABLE, next.id, next, current.etag);
+    const etag = await this.store.replace(TABLES.requests, next.id, KEY, next, current.etag);
     return { value: next, etag };
   }
 }

@@ -1,4 +1,5 @@
-import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import { RowStoreStorage } from './turn-state-storage.js';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import type { TapDeskConfig } from '../config.js';
 import { onCardAction } from './card-actions.js';
@@ -20,11 +21,15 @@ export function createAdapter(config: TapDeskConfig): TeamsAdapter {
 }
 
 /** A teams-ai Application with TapDesk's options and no routes (the benchmark's baseline uses it too). */
-export function createApplication(adapter: TeamsAdapter, config: TapDeskConfig): Application {
+export function createApplication(
+  adapter: TeamsAdapter,
+  config: TapDeskConfig,
+  storage: Storage,
+): Application {
   return new Application({
     adapter,
     botAppId: config.bot.appId,
-    storage: new MemoryStorage(),
+    storage,
     removeRecipientMention: true,
     // Typing indicators while Graph is read; long-running proactive replies are not needed.
     startTypingTimer: true,
@@ -33,12 +38,16 @@ export function createApplication(adapter: TeamsAdapter, config: TapDeskConfig):
 
 /** The teams-ai application: a closed set of routes into the core, invokes first. */
 export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, deps: TeamsDeps): Application {
-  const app = createApplication(adapter, config);
+  const app = createApplication(adapter, config, new RowStoreStorage(deps.storage));
   // Clicks must be answered within a few seconds; teams-ai runs invoke routes before anything else.
   // Every handler first agrees with the clock source on "now" (the sandbox can move time).
   const timed =
     (handler: (context: TurnContext, deps: TeamsDeps) => Promise<void>) => async (context: TurnContext) => {
       await deps.core.clock.sync(AbortSignal.timeout(2_000));
+      // Where to reach this conversation later; losing it must not cost the user their answer.
+      await deps.conversations
+        .remember(context)
+        .catch((error: unknown) => deps.core.onBackgroundError('conversation.remember', error));
       await handler(context, deps);
     };
   app.addRoute(isInvoke('adaptiveCard/action'), timed(onCardAction), true);

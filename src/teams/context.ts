@@ -4,12 +4,19 @@ import type { CoreDeps } from '../tap/prepare.js';
 import type { ProblemError } from '../errors/catalog.js';
 import type { GraphAccess } from './graph-access.js';
 import type { WaitingCommands } from './waiting-commands.js';
+import type { AuditLog } from '../audit/log.js';
+import type { RowStore } from '../store/port.js';
+import type { ConversationReferences } from './conversations.js';
 
 /** What the Teams handlers need; built once in teams/app.ts. */
 export interface TeamsDeps {
   core: CoreDeps;
   graph: GraphAccess;
   waiting: WaitingCommands;
+  audit: AuditLog;
+  conversations: ConversationReferences;
+  /** Backs teams-ai turn state, through the same port as everything else. */
+  storage: RowStore;
   log: Logger;
   mode: 'sandbox' | 'entra';
   sso: { resource: string; connectionName: string; signInUrl: string };

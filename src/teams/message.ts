@@ -5,6 +5,8 @@ import { ProblemError } from '../errors/catalog.js';
 import { attachCard } from '../tap/requests.js';
 import { prepareIssue, type IssueCommand } from '../tap/prepare.js';
 import { actorOf, type Actor } from './actor.js';
+import { runAudit, type AuditCommand } from './audit-command.js';
+import type { TapGraph } from '../graph/port.js';
 import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
 import { choiceCard, confirmCard, problemCard } from './views.js';
 
@@ -36,48 +38,23 @@ export async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<
     await context.sendActivity(helpText());
     return;
   }
-  await runIssue(context, deps, actor, parsed.command);
+  await runActing(context, deps, actor, parsed.command);
 }
 
-/** Prepares an issue command as the actor and posts the resulting card. Also used after a token exchange. */
-export async function runIssue(
+/** Commands that act as the user in Graph, so they need the user's token first. */
+export type ActingCommand = IssueCommand | AuditCommand;
+
+/** Gets the actor's Graph access and runs the command; asks Teams for a token when there is none. */
+export async function runActing(
   context: TurnContext,
   deps: TeamsDeps,
   actor: Actor,
-  command: IssueCommand,
+  command: ActingCommand,
 ): Promise<void> {
-  const started = performance.now();
   try {
     const graph = await deps.graph.forUser(context, actor.oid, AbortSignal.timeout(5_000));
-    const outcome = await prepareIssue(deps.core, graph, {
-      requester: { oid: actor.oid, name: actor.name },
-      timeZone: actor.timeZone,
-      utcOffsetMinutes: actor.utcOffsetMinutes,
-      conversationId: context.activity.conversation.id,
-      command,
-    });
-    const now = deps.core.clock.now();
-    deps.log.info(
-      {
-        ...turnFields(context),
-        event: 'issue.prepared',
-        outcome: outcome.kind,
-        ms: Math.round(performance.now() - started),
-        ...(outcome.kind === 'problem' ? { code: outcome.problem.code } : {}),
-      },
-      'issue.prepared',
-    );
-    if (outcome.kind === 'problem') {
-      await context.sendActivity(
-        MessageFactory.attachment(CardFactory.adaptiveCard(problemCard(outcome.problem))),
-      );
-      return;
-    }
-    const request = outcome.kind === 'choose' ? outcome.request : outcome.view.request;
-    const card =
-      outcome.kind === 'choose' ? choiceCard(outcome.request, outcome.more) : confirmCard(outcome.view, now);
-    const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-    if (sent?.id) await attachCard(deps.core.requests, request.id, sent.id);
+    if (command.kind === 'audit') await runAudit(context, deps, actor, graph, command);
+    else await runIssue(context, deps, actor, graph, command);
   } catch (error) {
     if (error instanceof LoginRequiredError) return askForToken(context, deps, actor, command);
     if (error instanceof ProblemError) {
@@ -91,6 +68,46 @@ export async function runIssue(
   }
 }
 
+/** Prepares an issue request as the actor and posts the resulting card. */
+async function runIssue(
+  context: TurnContext,
+  deps: TeamsDeps,
+  actor: Actor,
+  graph: TapGraph,
+  command: IssueCommand,
+): Promise<void> {
+  const started = performance.now();
+  const outcome = await prepareIssue(deps.core, graph, {
+    requester: { oid: actor.oid, name: actor.name },
+    timeZone: actor.timeZone,
+    utcOffsetMinutes: actor.utcOffsetMinutes,
+    conversationId: context.activity.conversation.id,
+    command,
+  });
+  const now = deps.core.clock.now();
+  deps.log.info(
+    {
+      ...turnFields(context),
+      event: 'issue.prepared',
+      outcome: outcome.kind,
+      ms: Math.round(performance.now() - started),
+      ...(outcome.kind === 'problem' ? { code: outcome.problem.code } : {}),
+    },
+    'issue.prepared',
+  );
+  if (outcome.kind === 'problem') {
+    await context.sendActivity(
+      MessageFactory.attachment(CardFactory.adaptiveCard(problemCard(outcome.problem))),
+    );
+    return;
+  }
+  const request = outcome.kind === 'choose' ? outcome.request : outcome.view.request;
+  const card =
+    outcome.kind === 'choose' ? choiceCard(outcome.request, outcome.more) : confirmCard(outcome.view, now);
+  const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  if (sent?.id) await attachCard(deps.core.requests, request.id, sent.id);
+}
+
 /**
  * Message-turn SSO: an OAuth card with a token exchange resource makes Teams send us the user's SSO
  * token in a `signin/tokenExchange` invoke, after which the command is replayed. Channels have no
@@ -100,7 +117,7 @@ async function askForToken(
   context: TurnContext,
   deps: TeamsDeps,
   actor: Actor,
-  command: IssueCommand,
+  command: ActingCommand,
 ): Promise<void> {
   if (context.activity.conversation.conversationType === 'channel') {
     await context.sendActivity(

@@ -2,19 +2,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { sandboxState } from '../helpers/sandbox-admin.js';
-import { MemoryRowStore } from '../../src/store/memory.js';
+import { SqliteRowStore } from '../../src/store/sqlite.js';
 
 /** A store whose write of the final "issued" state fails, as a storage outage right after Graph answered. */
-class FailsOnIssued extends MemoryRowStore {
-  override async replace<T>(table: string, key: string, value: T, etag: string): Promise<string> {
+class FailsOnIssued extends SqliteRowStore {
+  override async replace<T>(
+    table: string,
+    partition: string,
+    key: string,
+    value: T,
+    etag: string,
+  ): Promise<string> {
     if ((value as { state?: string }).state === 'issued') throw new Error('storage unavailable');
-    return super.replace(table, key, value, etag);
+    return super.replace(table, partition, key, value, etag);
   }
 }
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({}, { store: new FailsOnIssued() });
+  h = await startHarness({}, { store: (path) => FailsOnIssued.open(path) as FailsOnIssued });
 });
 afterAll(async () => h?.close());
 

@@ -62,6 +62,15 @@ describe('Dana issues a pass for Alice', () => {
     expect(shared).toContain('Alice Wong');
     expect(shared).not.toContain(code);
     expect(JSON.stringify(body.value)).not.toContain('"refresh"');
+
+    // Where to reach Dana later (notices, approvals) was stored from her turn.
+    const personal = await h.store.get<{ conversation: { id: string }; serviceUrl: string }>(
+      'conversations',
+      'personal',
+      dana.id,
+    );
+    expect(personal?.value.conversation.id).toBe(`a:1:${dana.id}`);
+    expect(personal?.value.serviceUrl).toBe(h.connector.url);
   });
 });
 

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { FixtureUser } from '../../src/sandbox/index.js';
 import type { Harness } from './bot-harness.js';
 
+/** What the activity builders need: where replies go (the connector) and the tenant. */
+export type World = Pick<Harness, 'connector' | 'sandbox'>;
+
 export const TENANT_CONVERSATION = 'personal';
 
 /** A Teams-shaped activity from a sandbox user, in their 1:1 chat with the bot unless told otherwise. */
-function base(h: Harness, user: FixtureUser, conversationId?: string) {
+function base(h: World, user: FixtureUser, conversationId?: string) {
   return {
     id: randomUUID(),
     channelId: 'msteams',
@@ -23,13 +26,13 @@ function base(h: Harness, user: FixtureUser, conversationId?: string) {
   };
 }
 
-export function message(h: Harness, user: FixtureUser, text: string, conversationId?: string) {
+export function message(h: World, user: FixtureUser, text: string, conversationId?: string) {
   return { ...base(h, user, conversationId), type: 'message', text };
 }
 
 /** An Action.Execute click as Teams sends it: the card's data plus every input value. */
 export function click(
-  h: Harness,
+  h: World,
   user: FixtureUser,
   verb: string,
   data: Record<string, unknown>,
@@ -55,7 +58,12 @@ export interface PostResult {
 
 /** POSTs an activity to the bot's /api/messages over real HTTP. */
 export async function post(h: Harness, activity: unknown): Promise<PostResult> {
-  const response = await fetch(h.bot.url, {
+  return postTo(h.bot.url, activity);
+}
+
+/** POSTs an activity to any bot endpoint (e.g. a bot running as a child process). */
+export async function postTo(url: string, activity: unknown): Promise<PostResult> {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(activity),

@@ -6,7 +6,8 @@ import { startBot, type RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import type { GraphCallRecord } from '../../src/graph/client.js';
 import { createLogger } from '../../src/log.js';
-import { MemoryRowStore } from '../../src/store/memory.js';
+import { SqliteRowStore } from '../../src/store/sqlite.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { sandboxBotEnv } from '../../src/sandbox/bot-env.js';
 import { startSandbox, type SandboxHandle, type FixtureUser } from '../../src/sandbox/index.js';
 import { RecordingConnector } from './connector.js';
@@ -15,7 +16,10 @@ export interface Harness {
   sandbox: SandboxHandle;
   bot: RunningBot;
   connector: RecordingConnector;
-  store: MemoryRowStore;
+  store: SqliteRowStore;
+  dbPath: string;
+  /** True when the raw SQLite file (and its WAL) contains the text anywhere, in UTF-8 or UTF-16. */
+  storageContains(text: string): boolean;
   logLines: string[];
   graphCalls: GraphCallRecord[];
   user(upn: string): FixtureUser;
@@ -25,7 +29,7 @@ export interface Harness {
 /** Starts the sandbox tenant, a recording connector and the bot, all in this process on loopback. */
 export async function startHarness(
   overrides: Record<string, string> = {},
-  options: { store?: MemoryRowStore } = {},
+  options: { store?: (path: string) => SqliteRowStore } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox();
   const dir = mkdtempSync(join(tmpdir(), 'tapdesk-'));
@@ -46,7 +50,8 @@ export async function startHarness(
   });
   const connector = new RecordingConnector();
   await connector.start();
-  const store = options.store ?? new MemoryRowStore();
+  const dbPath = join(dir, 'tapdesk.db');
+  const store = options.store ? options.store(dbPath) : SqliteRowStore.open(dbPath);
   const graphCalls: GraphCallRecord[] = [];
   const bot = await startBot(config, {
     log: createLogger('debug', sink),
@@ -58,6 +63,13 @@ export async function startHarness(
     bot,
     connector,
     store,
+    dbPath,
+    storageContains(text) {
+      store.checkpoint();
+      const files = [dbPath, `${dbPath}-wal`].filter((f) => existsSync(f));
+      const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
+      return bytes.includes(Buffer.from(text, 'utf8')) || bytes.includes(Buffer.from(text, 'utf16le'));
+    },
     logLines,
     graphCalls,
     user(upn) {
@@ -67,6 +79,7 @@ export async function startHarness(
     },
     async close() {
       await bot.close();
+      await store.close();
       await connector.close();
       await sandbox.close();
     },

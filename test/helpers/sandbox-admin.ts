@@ -1,4 +1,7 @@
-import type { Harness } from './bot-harness.js';
+import type { SandboxHandle } from '../../src/sandbox/index.js';
+
+/** Anything that knows the sandbox: a Harness, or a test's own world. */
+type HasSandbox = { sandbox: SandboxHandle };
 import { Agent } from 'undici';
 
 export interface SandboxState {
@@ -14,16 +17,16 @@ export interface SandboxState {
   graphLog: { at: string; method: string; path: string; callerOid: string; status: number }[];
 }
 
-const agents = new WeakMap<Harness, Agent>();
-function agentFor(h: Harness): Agent {
-  let agent = agents.get(h);
-  if (!agent) agents.set(h, (agent = new Agent({ connect: { ca: h.sandbox.caPem } })));
+const agents = new WeakMap<SandboxHandle, Agent>();
+function agentFor(h: HasSandbox): Agent {
+  let agent = agents.get(h.sandbox);
+  if (!agent) agents.set(h.sandbox, (agent = new Agent({ connect: { ca: h.sandbox.caPem } })));
   return agent;
 }
 
 /** Calls the sandbox admin API over HTTPS, trusting its CA explicitly. */
 export async function sandboxAdmin(
-  h: Harness,
+  h: HasSandbox,
   method: string,
   path: string,
   body?: unknown,
@@ -39,6 +42,6 @@ export async function sandboxAdmin(
   return text ? JSON.parse(text) : undefined;
 }
 
-export async function sandboxState(h: Harness): Promise<SandboxState> {
+export async function sandboxState(h: HasSandbox): Promise<SandboxState> {
   return (await sandboxAdmin(h, 'GET', '/state')) as SandboxState;
 }

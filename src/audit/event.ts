@@ -1,0 +1,33 @@
+/**
+ * One append-only audit record. Who did what, for whom, how they verified, and what Entra said.
+ * Never a pass value or a token: the catalog code and the Graph method id are the traces kept.
+ */
+export type AuditEventType =
+  | 'request.created'
+  | 'request.confirmed'
+  | 'request.cancelled'
+  | 'request.expired'
+  | 'tap.issued'
+  | 'tap.failed'
+  | 'tap.outcome_unknown'
+  | 'tap.revoked';
+
+export interface AuditEvent {
+  id: string;
+  /** ISO 8601 UTC, from the bot's clock (the sandbox clock in sandbox mode). */
+  at: string;
+  type: AuditEventType;
+  requestId: string;
+  actor: { oid: string; name: string };
+  target: { id: string; userPrincipalName: string; displayName: string } | null;
+  verification?: string;
+  ticket?: string;
+  lifetimeMinutes?: number;
+  isUsableOnce?: boolean;
+  startDateTime?: string;
+  expiresAt?: string;
+  /** The Graph id of the created or revoked method. */
+  methodId?: string;
+  /** The catalog code of a failure. */
+  code?: string;
+}

@@ -1,0 +1,65 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { describeAuditEvent } from '../cards/audit-rows.js';
+import { renderAuditCard } from '../cards/render.js';
+import type { Command } from '../chat/grammar.js';
+import { problem } from '../errors/catalog.js';
+import type { TapGraph } from '../graph/port.js';
+import { resolveTarget } from '../tap/resolve.js';
+import { issuerStrength } from '../tap/roles.js';
+import type { Actor } from './actor.js';
+import type { TeamsDeps } from './context.js';
+import { problemCard } from './views.js';
+
+export type AuditCommand = Extract<Command, { kind: 'audit' }>;
+
+const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
+
+/** `audit for alice` / `audit last 20`: the trail, for people whose Entra roles cover passes. */
+export async function runAudit(
+  context: TurnContext,
+  deps: TeamsDeps,
+  actor: Actor,
+  graph: TapGraph,
+  command: AuditCommand,
+): Promise<void> {
+  const signal = AbortSignal.timeout(5_000);
+  const roles = await graph.getRoles('me', signal);
+  if (issuerStrength(roles) === 'none' && !roles.some((r) => r.roleTemplateId === GLOBAL_READER)) {
+    await sendCard(context, problemCard(problem('AUDIT_NOT_ALLOWED')));
+    return;
+  }
+  let title = `Last ${command.last} TAP events`;
+  let events;
+  if (command.who) {
+    const found = await resolveTarget(graph, command.who, signal);
+    if (found.kind === 'none') {
+      await sendCard(context, problemCard(problem('TAP_USER_NOT_FOUND', { who: command.who })));
+      return;
+    }
+    if (found.kind === 'many') {
+      const names = found.users.map((u) => `${u.displayName} (${u.userPrincipalName})`).join(', ');
+      await context.sendActivity(
+        `Several people match '${command.who}': ${names}. Ask again with the full address, for example \`audit for ${found.users[0]!.userPrincipalName}\`.`,
+      );
+      return;
+    }
+    title = `Last ${command.last} TAP events for ${found.user.displayName}`;
+    events = await deps.audit.forTarget(found.user.id, command.last);
+  } else {
+    events = await deps.audit.recent(command.last);
+  }
+  const now = deps.core.clock.now();
+  await sendCard(
+    context,
+    renderAuditCard({
+      title,
+      rows: events.map((e) => describeAuditEvent(e, actor.timeZone, now)),
+      emptyText: 'No events recorded yet.',
+      footer: 'Newest first. The full trail: `npm run audit:export` on the server.',
+    }),
+  );
+}
+
+async function sendCard(context: TurnContext, card: Record<string, unknown>): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}

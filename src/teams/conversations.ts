@@ -1,0 +1,41 @@
+import { TurnContext, type ConversationReference } from 'botbuilder';
+import { TABLES, type RowStore } from '../store/port.js';
+
+/**
+ * Where TapDesk can reach people later (notices, approvals): the ConversationReference of every
+ * conversation it is in, and each user's 1:1 chat. Written only when it changed, to keep turns cheap.
+ */
+export class ConversationReferences {
+  private readonly lastWritten = new Map<string, string>();
+
+  constructor(private readonly store: RowStore) {}
+
+  /** Remembers the conversation of this turn (and the user's personal chat, when it is one). */
+  async remember(context: TurnContext): Promise<void> {
+    const reference = TurnContext.getConversationReference(context.activity) as ConversationReference;
+    const writes: Promise<unknown>[] = [this.write('conversation', reference.conversation.id, reference)];
+    const oid = context.activity.from?.aadObjectId;
+    if (oid && reference.conversation.conversationType === 'personal')
+      writes.push(this.write('personal', oid, reference));
+    await Promise.all(writes);
+  }
+
+  /** The stored reference of a conversation, or of a user's personal chat. */
+  async find(
+    kind: 'conversation' | 'personal',
+    id: string,
+  ): Promise<Partial<ConversationReference> | undefined> {
+    return (await this.store.get<Partial<ConversationReference>>(TABLES.conversations, kind, id))?.value;
+  }
+
+  private async write(kind: string, id: string, reference: Partial<ConversationReference>): Promise<void> {
+    // The activity id changes every turn and is not part of where a conversation lives.
+    const { activityId: _activityId, ...stable } = reference;
+    const json = JSON.stringify(stable);
+    const cacheKey = `${kind}|${id}`;
+    if (this.lastWritten.get(cacheKey) === json) return;
+    await this.store.upsert(TABLES.conversations, kind, id, stable);
+    if (this.lastWritten.size > 10_000) this.lastWritten.clear();
+    this.lastWritten.set(cacheKey, json);
+  }
+}
