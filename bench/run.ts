@@ -1,9 +1,12 @@
 import { closeClient } from './activities.js';
 import { formatJson, formatTable } from './report.js';
+import { benchStore } from './store.js';
+import { formatStoreJson, formatStoreTable } from './store-report.js';
 import { benchTurns } from './turns.js';
 
 /**
  * `npm run bench` (full, a few minutes) or `npm run bench -- --quick` (CI, well under a minute).
+ * Runs the turn benchmark, then the store benchmark (SQLite vs Azurite).
  * Prints numbers only; nothing here asserts on timings, because shared CI machines are too noisy.
  */
 async function main(): Promise<void> {
@@ -17,6 +20,16 @@ async function main(): Promise<void> {
   console.log(formatTable(report, quick));
   console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   console.log(formatJson(report, quick, performance.now() - started));
+
+  const storeStarted = performance.now();
+  const storeReport = await benchStore(
+    quick
+      ? { claims: 200, flows: 50, warmup: 20, concurrency: 20 }
+      : { claims: 2000, flows: 500, warmup: 100, concurrency: 20 },
+  );
+  console.log(`\n${formatStoreTable(storeReport, quick)}`);
+  console.log(`\n(store total ${((performance.now() - storeStarted) / 1000).toFixed(1)} s)`);
+  console.log(formatStoreJson(storeReport, quick, performance.now() - storeStarted));
 }
 
 main().catch((error: unknown) => {

@@ -38,7 +38,10 @@ export class AuditLog {
 
   /** The newest events about one user. */
   async forTarget(targetId: string, limit: number): Promise<AuditEvent[]> {
-    const page = await this.store.list<AuditEvent>({ table: TABLES.audit, partition: byTarget(targetId) }, { limit });
+    const page = await this.store.list<AuditEvent>(
+      { table: TABLES.audit, partition: byTarget(targetId) },
+      { limit },
+    );
     return page.rows.map((r) => r.value);
   }
 
@@ -46,7 +49,10 @@ export class AuditLog {
   async *all(): AsyncGenerator<AuditEvent> {
     let continuation: string | undefined;
     do {
-      const page = await this.store.list<AuditEvent>({ table: TABLES.audit, partition: ALL }, { continuation });
+      const page = await this.store.list<AuditEvent>(
+        { table: TABLES.audit, partition: ALL },
+        { continuation },
+      );
       for (const row of page.rows) yield row.value;
       continuation = page.continuation;
     } while (continuation);

@@ -2,7 +2,8 @@
  * The storage port: JSON rows addressed by (table, partition, key), each with an opaque etag for
  * conditional writes. Conditional writes are how two clicks, two instances or a replay agree on who
  * won. Keys sort as plain strings (ordinal), so a key can encode time ("due|2026-11-22T10:05Z|id")
- * and a range query returns rows in that order. Rows never hold a pass or a token.
+ * and a range query returns rows in that order. Values are JSON of at most ~900 KiB (Azure's 1 MiB
+ * entity limit); larger ones are refused on write. Rows never hold a pass or a token.
  */
 export interface StoredRow<T> {
   value: T;
@@ -45,7 +46,12 @@ export interface RowStore {
   upsert<T>(table: string, partition: string, key: string, value: T): Promise<string>;
   /** Deletes a row; with an etag only if it still matches (ConflictError otherwise). Missing rows are fine. */
   delete(table: string, partition: string, key: string, etag?: string): Promise<void>;
-  /** One page (at most `limit`, default 1,000) of a key range; follow `continuation` for the rest. */
+  /**
+   * One page (at most `limit`, default 1,000) of a key range; follow `continuation` for the rest.
+   * Each page is in ascending key order. Across pages too on SQLite, Azure Table Storage and Azurite,
+   * but not on Cosmos DB's Table API, which does not promise key order: a caller that needs the whole
+   * range in order (e.g. due notices) reads it all and sorts.
+   */
   list<T>(range: KeyRange, options?: { limit?: number; continuation?: string }): Promise<Page<T>>;
   close(): Promise<void>;
 }

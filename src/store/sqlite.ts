@@ -24,6 +24,8 @@ interface RowRecord {
 export class SqliteRowStore implements RowStore {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  /** list() has a few SQL shapes (which bounds are present); each is prepared once. */
+  private readonly rangeStatements = new Map<string, Database.Statement<unknown[], RowRecord>>();
 
   /** Same as SqliteRowStore.open; public so subclasses (test doubles) can be opened with `Sub.open`. */
   constructor(path: string, options: SqliteOptions = {}) {
@@ -135,7 +137,9 @@ export class SqliteRowStore implements RowStore {
     const after = options.continuation === undefined ? undefined : decodeContinuation(options.continuation);
     const { sql, params } = rangeQuery(range, after);
     // One row beyond the page tells whether another page exists, so the last page has no continuation.
-    const found = this.db.prepare<unknown[], RowRecord>(sql).all(...params, limit + 1);
+    let statement = this.rangeStatements.get(sql);
+    if (!statement) this.rangeStatements.set(sql, (statement = this.db.prepare<unknown[], RowRecord>(sql)));
+    const found = statement.all(...params, limit + 1);
     const rows = found
       .slice(0, limit)
       .map((r) => ({ key: r.rk, etag: r.etag, value: JSON.parse(r.json) as T }));

@@ -30,7 +30,7 @@ export class ConversationReferences {
 
   private async write(kind: string, id: string, reference: Partial<ConversationReference>): Promise<void> {
     // The activity id changes every turn and is not part of where a conversation lives.
-    const { activityId: _activityId, ...stable } = reference;
+    const stable = { ...reference, activityId: undefined };
     const json = JSON.stringify(stable);
     const cacheKey = `${kind}|${id}`;
     if (this.lastWritten.get(cacheKey) === json) return;

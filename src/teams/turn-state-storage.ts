@@ -30,7 +30,8 @@ export class RowStoreStorage implements Storage {
           try {
             await this.store.replace(TABLES.turnState, PARTITION, key, value, eTag);
           } catch (error) {
-            if (error instanceof ConflictError) throw new Error(`Storage: eTag conflict writing ${key}`);
+            if (error instanceof ConflictError)
+              throw new Error(`Storage: eTag conflict writing ${key}`, { cause: error });
             throw error;
           }
         } else {
