@@ -1,10 +1,20 @@
 // The contract between card buttons and the handler. Cards only ever carry a request id
 // (and, on the choice card, the chosen user's id); everything else the server needs is
 // looked up from its own store, so nothing a client sends back is trusted as a fact.
+// Revoke and reissue buttons work the same way: the request id names a stored request that
+// says whose pass it is, so a tampered click can at most point at another stored request.
 import { z } from 'zod';
 
-export const VERBS = { confirm: 'tap.confirm', cancel: 'tap.cancel', choose: 'tap.choose' } as const;
+export const VERBS = {
+  confirm: 'tap.confirm',
+  cancel: 'tap.cancel',
+  choose: 'tap.choose',
+  revoke: 'tap.revoke',
+  reissue: 'tap.reissue',
+} as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
+
+const KNOWN_VERBS: ReadonlySet<string> = new Set(Object.values(VERBS));
 
 export const VERIFICATION_METHODS = [
   { value: 'video-photo-id', title: 'Video call with photo ID' },
@@ -46,10 +56,16 @@ export const CancelAction = z
 // The choice card has no inputs, so nothing may ride along.
 export const ChooseAction = z.object({ requestId: z.string().uuid(), userId: z.string().uuid() }).strict();
 
+// Revoke and reissue buttons sit on cards without inputs (confirm, list and notice cards), so
+// the request id is all they may carry.
+export const RequestOnlyAction = z.object({ requestId: z.string().uuid() }).strict();
+
 export type CardAction =
   | { verb: typeof VERBS.confirm; requestId: string; verification: VerificationMethod; ticket: string | null }
   | { verb: typeof VERBS.cancel; requestId: string }
-  | { verb: typeof VERBS.choose; requestId: string; userId: string };
+  | { verb: typeof VERBS.choose; requestId: string; userId: string }
+  | { verb: typeof VERBS.revoke; requestId: string }
+  | { verb: typeof VERBS.reissue; requestId: string };
 
 export type ActionRejection =
   | 'unknown_verb'
@@ -86,11 +102,13 @@ function reasonFor(error: z.ZodError, data: Record<string, unknown>): ActionReje
   return 'unexpected_field';
 }
 
+function isVerb(verb: string): verb is Verb {
+  return KNOWN_VERBS.has(verb);
+}
+
 /** Validates the verb and data of an Action.Execute click against the card contract. */
 export function parseAction(verb: string, data: unknown): ParseActionResult {
-  if (verb !== VERBS.confirm && verb !== VERBS.cancel && verb !== VERBS.choose) {
-    return { ok: false, reason: 'unknown_verb' };
-  }
+  if (!isVerb(verb)) return { ok: false, reason: 'unknown_verb' };
   if (!isPlainObject(data)) return { ok: false, reason: 'data_not_object' };
   if (verb === VERBS.confirm) {
     const parsed = ConfirmAction.safeParse(data);
@@ -104,7 +122,12 @@ export function parseAction(verb: string, data: unknown): ParseActionResult {
     if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
     return { ok: true, action: { verb, requestId: parsed.data.requestId } };
   }
-  const parsed = ChooseAction.safeParse(data);
+  if (verb === VERBS.choose) {
+    const parsed = ChooseAction.safeParse(data);
+    if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
+    return { ok: true, action: { verb, requestId: parsed.data.requestId, userId: parsed.data.userId } };
+  }
+  const parsed = RequestOnlyAction.safeParse(data);
   if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
-  return { ok: true, action: { verb, requestId: parsed.data.requestId, userId: parsed.data.userId } };
+  return { ok: true, action: { verb, requestId: parsed.data.requestId } };
 }

@@ -23,6 +23,8 @@ const WHAT: Readonly<Record<AuditEventType, string>> = {
   'tap.failed': 'Failed',
   'tap.outcome_unknown': 'Outcome unknown',
   'tap.revoked': 'Revoked',
+  'notice.failed': 'Notice not delivered',
+  'notice.unreachable': 'Notice recipient unreachable',
 };
 
 // Graph method ids are GUIDs; the first block is enough to match a row against Entra's own log.

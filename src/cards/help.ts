@@ -1,5 +1,6 @@
-// The help card and its plain-text twin, built from the same examples the grammar's
+// The help card and its plain-text twins, built from the same examples the grammar's
 // error messages use, so help never drifts from what the parser accepts.
+import { parseCommand, type Command } from '../chat/grammar.js';
 import { AUDIT_DEFAULT_LAST, AUDIT_MAX_LAST, HELP_EXAMPLES } from '../chat/messages.js';
 import { expandTemplate, type AdaptiveCardJson } from './template.js';
 
@@ -9,18 +10,24 @@ const INTRO =
   'Tell me who needs a Temporary Access Pass. I look the person up, show you what will happen, ' +
   'and issue the pass only after you confirm how you verified their identity.';
 
-const OPTIONS = [
+const ISSUE_OPTIONS = [
   {
     title: 'for <duration>',
     value: "How long the pass lasts: '2h', '90m', '1h30m', '1 day' (up to 30 days)",
   },
   { title: 'once / multi-use', value: 'One sign-in only, or reusable until it expires' },
   { title: 'start <when>', value: "'in 30m', 'at 14:00', 'tomorrow 9am', '2026-11-23 09:00'" },
-  {
-    title: 'audit [for <person>] [last <n>]',
-    value: `Recent audit entries: ${AUDIT_DEFAULT_LAST} unless you say, up to ${AUDIT_MAX_LAST}`,
-  },
 ];
+const AUDIT_OPTION = {
+  title: 'audit [for <person>] [last <n>]',
+  value: `Recent audit entries: ${AUDIT_DEFAULT_LAST} unless you say, up to ${AUDIT_MAX_LAST}`,
+};
+const MANAGE_OPTIONS = [
+  { title: 'list TAP for <person>', value: "The person's current pass, if any, and when it expires" },
+  { title: 'revoke TAP for <person>', value: "Removes the person's pass after you confirm" },
+  { title: 'tap policy', value: "The tenant's pass settings: lifetimes, length and who may use one" },
+];
+const OPTIONS = [...ISSUE_OPTIONS, AUDIT_OPTION, ...MANAGE_OPTIONS];
 
 const FOOTER = 'The pass is shown only to you, once. Tenant limits may shorten the lifetime you ask for.';
 
@@ -41,4 +48,80 @@ export function helpText(): string {
   const examples = HELP_EXAMPLES.map((example) => `  ${example}`).join('\n');
   const options = OPTIONS.map((option) => `  ${option.title}: ${option.value}`).join('\n');
   return `${INTRO}\n\nExamples:\n${examples}\n\nOptions:\n${options}\n\n${FOOTER}`;
+}
+
+/** What the person asking for help may do, from their active Entra roles. */
+export interface HelpCapabilities {
+  canIssue: boolean;
+  canReadAudit: boolean;
+  /** 'unknown' when the policy could not be checked, so the command is offered with a caveat. */
+  canReadPolicy: boolean | 'unknown';
+}
+
+// Examples are sorted by what the parser makes of them, so a section can never show a
+// command that does something else.
+function examplesOf(kinds: ReadonlyArray<Command['kind']>): string[] {
+  return HELP_EXAMPLES.filter((example) => {
+    const parsed = parseCommand(example);
+    return parsed.ok && kinds.includes(parsed.command.kind);
+  });
+}
+
+const bullets = (lines: readonly string[]) => lines.map((line) => `- ${line}`).join('\n');
+const code = (example: string) => `\`${example}\``;
+
+function issueSection(canIssue: boolean): string {
+  if (!canIssue) {
+    return (
+      "**Issue, list or revoke a pass**\nYou don't have an active Entra role that may issue passes " +
+      '(Authentication Administrator or Privileged Authentication Administrator), so ask an admin who ' +
+      'has one to do it for you. If the role is eligible for you in PIM, activate it and ask me again.'
+    );
+  }
+  const options = ISSUE_OPTIONS.map((option) => `${code(option.title)}: ${option.value}`);
+  const manage = MANAGE_OPTIONS.slice(0, 2).map((option) => `${code(option.title)}: ${option.value}`);
+  return [
+    `**Issue a pass**\n${bullets(examplesOf(['issue']).map(code))}`,
+    `Options after the person:\n${bullets(options)}`,
+    `**Look after a pass**\n${bullets(manage)}\n${bullets(examplesOf(['list', 'revoke']).map(code))}`,
+  ].join('\n\n');
+}
+
+function readSections(caps: HelpCapabilities): string[] {
+  const sections: string[] = [];
+  const unavailable: string[] = [];
+  if (caps.canReadAudit) {
+    const examples = examplesOf(['audit']).map(code);
+    sections.push(
+      `**Audit log**\n${bullets([`${code(AUDIT_OPTION.title)}: ${AUDIT_OPTION.value}`, ...examples])}`,
+    );
+  } else {
+    unavailable.push(code('audit'));
+  }
+  const policy = MANAGE_OPTIONS[2];
+  if (policy && caps.canReadPolicy !== false) {
+    // The check can fail for reasons other than the role, so offer it rather than hide it.
+    const caveat =
+      caps.canReadPolicy === 'unknown' ? " (I couldn't check whether your role may read it)" : '';
+    sections.push(`**Tenant policy**\n${bullets([`${code(policy.title)}: ${policy.value}${caveat}`])}`);
+  } else {
+    unavailable.push(code('tap policy'));
+  }
+  if (unavailable.length > 0) {
+    sections.push(
+      `${unavailable.join(' and ')} need an Entra role you don't have; an admin can look for you.`,
+    );
+  }
+  return sections;
+}
+
+/** Returns help listing every command with examples, adapted to what the caller may do. */
+export function helpTextFor(caps: HelpCapabilities): string {
+  const intro = caps.canIssue
+    ? INTRO
+    : 'I issue Temporary Access Passes, acting with the Entra role of the person who asks.';
+  const sections = [intro, issueSection(caps.canIssue), ...readSections(caps)];
+  sections.push(`${code('help')} shows this message again.`);
+  if (caps.canIssue) sections.push(FOOTER);
+  return sections.join('\n\n');
 }

@@ -10,6 +10,23 @@ export {
   type IssuedCardData,
   type ClosedTone,
 } from './outcome.js';
-export { renderHelpCard, helpText, HELP_EXAMPLES } from './help.js';
+export { renderHelpCard, helpText, helpTextFor, HELP_EXAMPLES, type HelpCapabilities } from './help.js';
 export { renderAuditCard, MAX_AUDIT_ROWS, type AuditCardData } from './audit.js';
 export { describeAuditEvent, type AuditRow } from './audit-rows.js';
+export {
+  renderPassListCard,
+  renderRevokeConfirmCard,
+  renderRevokedCard,
+  type PassListCardData,
+  type RevokeConfirmCardData,
+  type RevokedCardData,
+} from './manage.js';
+export { renderPolicyCard, type PolicyCardData } from './policy.js';
+export {
+  renderIssuedNoticeCard,
+  renderAccountNoticeCard,
+  renderExpiringNoticeCard,
+  renderExpiredNoticeCard,
+  renderRevokedNoticeCard,
+  type NoticeReader,
+} from './notices.js';

@@ -5,7 +5,20 @@ import * as ACData from 'adaptivecards-templating';
 /** An Adaptive Card as a plain JSON object, ready to put in an attachment or invoke response. */
 export type AdaptiveCardJson = Record<string, unknown>;
 
-export type TemplateName = 'confirm' | 'choice' | 'pass' | 'issued' | 'closed' | 'problem' | 'help' | 'audit';
+export type TemplateName =
+  | 'confirm'
+  | 'choice'
+  | 'pass'
+  | 'issued'
+  | 'closed'
+  | 'problem'
+  | 'help'
+  | 'audit'
+  | 'pass-list'
+  | 'revoke-confirm'
+  | 'revoked'
+  | 'policy'
+  | 'notice';
 
 const templates = new Map<TemplateName, unknown>();
 
@@ -45,6 +58,10 @@ export function expandTemplate(name: TemplateName, view: Record<string, unknown>
   if (missing !== null) throw new Error(`Card '${name}' cannot be rendered: ${missing} is missing.`);
   // Data values are substituted as plain strings; the engine does not evaluate "${...}"
   // found inside data, which the card tests check.
-  const expanded: unknown = new ACData.Template(loadTemplate(name)).expand({ $root: view });
-  return expanded as AdaptiveCardJson;
+  const expanded = new ACData.Template(loadTemplate(name)).expand({ $root: view }) as AdaptiveCardJson;
+  // Buttons shown only "$when" allowed can all drop out, leaving "actions": []; the Adaptive Card
+  // parser discards an empty list, so the card is sent without one rather than differ from it.
+  const actions = expanded['actions'];
+  if (Array.isArray(actions) && actions.length === 0) delete expanded['actions'];
+  return expanded;
 }

@@ -1,14 +1,17 @@
 // The chat grammar: "issue TAP for <who> [for <duration>] [once|multi-use] [start <when>]",
-// plus "[show] audit [log] [for <who>] [last <count>]" (read in audit.ts) and "help".
+// plus "[show] audit [log] [for <who>] [last <count>]" (read in audit.ts), "list TAP for <who>",
+// "revoke TAP for <who>" and "tap policy" (read in manage.ts) and "help".
 // Pure functions only; the Teams layer feeds in message text and acts on the result.
 import { auditPrefixLength, parseAuditOptions, type AuditCommand } from './audit.js';
 import { isCompactDuration, looksLikeDurationWord, parseDuration } from './duration.js';
+import { manageKindOf, parseManageCommand, type ManageCommand } from './manage.js';
 import { errors, MAX_INPUT_CHARS, MAX_TARGET_CHARS, type ParseError } from './messages.js';
 import { lowerAt, normaliseChatText, RAW_INPUT_LIMIT, textOf, tokenise, type Token } from './normalise.js';
 import { parseStartWords, type StartSpec } from './start.js';
 
 export type { StartSpec } from './start.js';
 export type { AuditCommand } from './audit.js';
+export type { ManageCommand } from './manage.js';
 export type { ParseError, ParseErrorCode } from './messages.js';
 export { resolveStart } from './start.js';
 export { formatDuration, MAX_LIFETIME_MINUTES } from './duration.js';
@@ -17,12 +20,12 @@ export { AUDIT_DEFAULT_LAST, AUDIT_MAX_LAST, HELP_EXAMPLES } from './messages.js
 export type Command =
   | { kind: 'issue'; who: string; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
   | AuditCommand
+  | ManageCommand
   | { kind: 'help' };
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: ParseError };
 
 const HELP_WORDS = new Set(['help', '?', 'hi', 'hello']);
 const VERBS = new Set(['issue', 'create', 'new']);
-const AUDIT_FIRST_WORDS = new Set(['audit', 'show']);
 const ONCE_WORDS = new Set(['once', 'one-time', 'onetime', 'single-use']);
 const MULTI_WORDS = new Set(['multi-use', 'multiuse', 'reusable']);
 const START_WORDS = new Set(['start', 'starting']);
@@ -160,17 +163,24 @@ function readObject(tokens: Token[], index: number): number | null {
   return isLongForm ? at + 3 : null;
 }
 
+/** Picks the unclosed-quote message for the command the text starts like. */
+function unclosedQuote(clean: string): ParseResult {
+  const [firstWord = '', second = ''] = clean.split(' ', 2);
+  const first = firstWord.toLowerCase();
+  if (VERBS.has(first)) return errors.unclosedQuote();
+  if (first === 'audit' || (first === 'show' && second.toLowerCase() === 'audit')) {
+    return errors.auditUnclosedQuote();
+  }
+  const kind = manageKindOf(first);
+  return kind === null ? errors.unknownCommand(firstWord) : errors.manageUnclosedQuote(kind);
+}
+
 function parseOrFail(text: string): ParseResult {
   if (text.length > RAW_INPUT_LIMIT) return errors.inputTooLong();
   const clean = normaliseChatText(text);
   if (clean.length > MAX_INPUT_CHARS) return errors.inputTooLong();
-  const firstWord = clean.split(' ', 1)[0] ?? '';
   const tokenised = tokenise(clean);
-  if (!tokenised.ok) {
-    const first = firstWord.toLowerCase();
-    if (VERBS.has(first)) return errors.unclosedQuote();
-    return AUDIT_FIRST_WORDS.has(first) ? errors.auditUnclosedQuote() : errors.unknownCommand(firstWord);
-  }
+  if (!tokenised.ok) return unclosedQuote(clean);
   let tokens = tokenised.tokens;
   // Some clients send the bot's mention as plain "@TapDesk" rather than an <at> element.
   if (tokens[0]?.text.startsWith('@') && !tokens[0].quoted) tokens = tokens.slice(1);
@@ -179,6 +189,8 @@ function parseOrFail(text: string): ParseResult {
   if (tokens.length === 0 || (verb !== undefined && HELP_WORDS.has(verb))) return HELP;
   const auditStart = auditPrefixLength(tokens);
   if (auditStart !== null) return parseAuditOptions(tokens, auditStart);
+  const managed = parseManageCommand(tokens);
+  if (managed !== null) return managed;
   if (verb === undefined || !VERBS.has(verb)) return errors.unknownCommand(tokens[0]?.text ?? '');
   const afterObject = readObject(tokens, 1);
   if (afterObject === null) return errors.missingObject();

@@ -21,7 +21,13 @@ export const HELP_EXAMPLES: readonly string[] = [
   'create pass for alice multi-use starting in 30m',
   'audit for alice@contoso.com',
   'audit last 20',
+  'list TAP for alice@contoso.com',
+  'revoke TAP for alice@contoso.com',
+  'tap policy',
 ];
+
+/** The pass commands that take only a person: 'list TAP for <who>' and 'revoke TAP for <who>'. */
+export type ManageKind = 'list' | 'revoke';
 
 export const MAX_INPUT_CHARS = 500;
 /** How many audit entries 'audit' shows when no 'last <count>' is given, and the most it shows. */
@@ -186,5 +192,42 @@ export const errors = {
       'unexpected_text',
       `I didn't expect ${echo(word)} in a name. To choose how many entries to show, write 'last' before it, ` +
         `e.g. 'audit for alice last ${word}'.`,
+    ),
+  // Pass commands: "list TAP for <who>", "revoke TAP for <who>" and "tap policy".
+  manageMissingObject: (verb: string, kind: ManageKind) =>
+    fail(
+      'unknown_command',
+      verb === 'show'
+        ? `I don't know what to show after 'show'. Try 'show TAP for alice@contoso.com', ` +
+            `'show audit' or 'show TAP policy'.`
+        : `Tell me what to ${verb}: a TAP. Try '${kind} TAP for alice@contoso.com'.`,
+    ),
+  manageMissingTarget: (kind: ManageKind) =>
+    fail(
+      'missing_target',
+      `Whose pass should I ${kind === 'list' ? 'show' : 'revoke'}? Add the person, ` +
+        `e.g. '${kind} TAP for alice@contoso.com' or '${kind} TAP for "Alice Wong"'.`,
+    ),
+  manageEmptyQuotes: (kind: ManageKind) =>
+    fail(
+      'missing_target',
+      `The quotes are empty. Put the person inside them: '${kind} TAP for "Alice Wong"'.`,
+    ),
+  manageUnclosedQuote: (kind: ManageKind) =>
+    fail(
+      'missing_target',
+      `The name has an opening quote but no closing one. Try '${kind} TAP for "Alice Wong"'.`,
+    ),
+  manageUnexpectedWord: (kind: ManageKind, word: string) =>
+    fail(
+      'unexpected_text',
+      `I didn't understand ${echo(word)}. '${kind} TAP' takes only the person, ` +
+        `e.g. '${kind} TAP for alice@contoso.com'. If it is part of the name, put the name in quotes.`,
+    ),
+  policyUnexpectedWord: (word: string) =>
+    fail(
+      'unexpected_text',
+      `I didn't understand ${echo(word)}. 'tap policy' takes nothing after it. ` +
+        `To see one person's pass, try 'list TAP for alice@contoso.com'.`,
     ),
 } as const;

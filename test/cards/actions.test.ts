@@ -35,6 +35,18 @@ describe('parseAction: accepted payloads', () => {
     expect(parseAction(VERBS.cancel, { requestId: REQUEST_ID })).toMatchObject({ ok: true });
   });
 
+  it.each([VERBS.revoke, VERBS.reissue])('reads a %s click carrying only the request id', (verb) => {
+    expect(parseAction(verb, { requestId: REQUEST_ID })).toEqual({
+      ok: true,
+      action: { verb, requestId: REQUEST_ID },
+    });
+  });
+
+  it('names the revoke and reissue verbs as the cards use them', () => {
+    expect(VERBS.revoke).toBe('tap.revoke');
+    expect(VERBS.reissue).toBe('tap.reissue');
+  });
+
   it('reads a choose click', () => {
     expect(parseAction(VERBS.choose, { requestId: REQUEST_ID, userId: USER_ID })).toEqual({
       ok: true,
@@ -108,6 +120,37 @@ describe('parseAction: rejected payloads', () => {
     ],
     ['a ticket with spaces inside', VERBS.confirm, { ...confirm, ticket: 'INC 42' }, 'ticket_invalid'],
     ['a non-string ticket', VERBS.confirm, { ...confirm, ticket: 42 }, 'ticket_invalid'],
+    ['a revoke verb in the wrong case', 'TAP.REVOKE', { requestId: REQUEST_ID }, 'unknown_verb'],
+    ['a verb that is not ours', 'tap.delete', { requestId: REQUEST_ID }, 'unknown_verb'],
+    ['revoke data that is not an object', VERBS.revoke, REQUEST_ID, 'data_not_object'],
+    ['null reissue data', VERBS.reissue, null, 'data_not_object'],
+    ['a revoke missing its request id', VERBS.revoke, {}, 'request_id_invalid'],
+    ['a revoke with a non-uuid request id', VERBS.revoke, { requestId: 'alice' }, 'request_id_invalid'],
+    ['a reissue with a numeric request id', VERBS.reissue, { requestId: 7 }, 'request_id_invalid'],
+    [
+      'a revoke naming the user to revoke',
+      VERBS.revoke,
+      { requestId: REQUEST_ID, userId: USER_ID },
+      'unexpected_field',
+    ],
+    [
+      'a revoke with inputs riding along',
+      VERBS.revoke,
+      { requestId: REQUEST_ID, verification: 'callback' },
+      'unexpected_field',
+    ],
+    [
+      'a reissue with a smuggled lifetime',
+      VERBS.reissue,
+      { requestId: REQUEST_ID, lifetimeMinutes: 43200 },
+      'unexpected_field',
+    ],
+    [
+      'a reissue with a prototype key',
+      VERBS.reissue,
+      JSON.parse('{"requestId":"x","__proto__":{}}'),
+      'unexpected_field',
+    ],
   ];
   it.each(cases)('rejects %s', (_name, verb, data, reason) => {
     expect(parseAction(verb, data)).toEqual({ ok: false, reason });

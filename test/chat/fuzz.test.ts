@@ -44,6 +44,15 @@ const VOCABULARY = [
   'show',
   'log',
   'last',
+  'list',
+  'revoke',
+  'delete',
+  'remove',
+  'policy',
+  'taps',
+  'passes',
+  'the',
+  'all',
   'last',
   '20',
   '100',
@@ -159,7 +168,7 @@ function randomInput(random: Random): string {
 describe('parseCommand fuzz', () => {
   it('always returns a well-formed result for 6,000 random inputs', () => {
     const random = seededRandom(0x7a9d35);
-    const outcomes = { issue: 0, audit: 0, help: 0, error: 0 };
+    const outcomes = { issue: 0, audit: 0, list: 0, revoke: 0, policy: 0, help: 0, error: 0 };
     for (let run = 0; run < 6000; run += 1) {
       // Half the inputs start like a real command so the fuzz reaches the option parser.
       const prefix = random.chance(0.5)
@@ -169,6 +178,10 @@ describe('parseCommand fuzz', () => {
             '<at>Bot</at> create a tap for ',
             'audit ',
             'show audit log for ',
+            'list TAP for ',
+            'revoke the pass ',
+            'show ',
+            'tap policy ',
           ])
         : '';
       const input = prefix + randomInput(random);
@@ -190,6 +203,9 @@ describe('parseCommand fuzz', () => {
     // Make sure the fuzz reaches every kind of result, not only the error path.
     expect(outcomes.issue).toBeGreaterThan(100);
     expect(outcomes.audit).toBeGreaterThan(50);
+    expect(outcomes.list).toBeGreaterThan(50);
+    expect(outcomes.revoke).toBeGreaterThan(50);
+    expect(outcomes.policy).toBeGreaterThan(5);
     expect(outcomes.help).toBeGreaterThan(20);
     expect(outcomes.error).toBeGreaterThan(1000);
   });

@@ -11,6 +11,7 @@ import { seededRandom, type Random } from './random.js';
 
 type Issue = Extract<Command, { kind: 'issue' }>;
 type Audit = Extract<Command, { kind: 'audit' }>;
+type Manage = Extract<Command, { kind: 'list' | 'revoke' | 'policy' }>;
 
 const FIRST_NAMES = ['Alice', 'Bob', 'María', 'José', 'Zoë', 'Li', 'Chidi', 'Anne-Marie', "D'Arcy"];
 const LAST_NAMES = ['Wong', 'Okafor', 'van der Berg', 'Chen', 'Müller', "O'Brien", 'Nguyen'];
@@ -161,6 +162,31 @@ function randomAuditCommand(random: Random): { text: string; command: Audit } {
   return { text: words.join(spacing) + random.pick(['', '.', '!']), command };
 }
 
+function randomManageCommand(random: Random): { text: string; command: Manage } {
+  const mention = random.pick(['', '<at>TapDesk</at> ', '@TapDesk ']);
+  const spacing = random.pick([' ', '  ', ' \u00a0']);
+  const end = random.pick(['', '.', '!']);
+  if (random.chance(0.2)) {
+    const words = random.pick([
+      'policy',
+      'tap policy',
+      'show policy',
+      'show TAP policy',
+      'show the TAP policy',
+    ]);
+    return { text: `${mention}${randomCase(random, words)}${end}`, command: { kind: 'policy' } };
+  }
+  const kind = random.pick(['list', 'revoke'] as const);
+  const verbs = kind === 'list' ? ['list', 'show'] : ['revoke', 'delete', 'remove'];
+  const object = random.pick(['TAP', 'tap', 'TAPs', 'pass', 'passes', 'the TAP', 'temporary access pass']);
+  const target = whoText(random);
+  // 'for' may be left out ("list tap alice"); a quoted or plain name reads the same either way.
+  const words = [`${mention}${randomCase(random, random.pick(verbs))}`, object];
+  if (random.chance(0.8)) words.push(randomCase(random, 'for'));
+  words.push(target.text);
+  return { text: words.join(spacing) + end, command: { kind, who: target.who } };
+}
+
 describe('parseCommand round trip', () => {
   it('returns exactly the parts a generated command was built from', () => {
     const random = seededRandom(20_261_123);
@@ -174,6 +200,14 @@ describe('parseCommand round trip', () => {
     const random = seededRandom(20_261_124);
     for (let run = 0; run < 2000; run += 1) {
       const { text, command } = randomAuditCommand(random);
+      expect(parseCommand(text), `#${run}: ${text}`).toStrictEqual({ ok: true, command });
+    }
+  });
+
+  it('returns exactly the parts a generated list, revoke or policy command was built from', () => {
+    const random = seededRandom(20_261_125);
+    for (let run = 0; run < 2000; run += 1) {
+      const { text, command } = randomManageCommand(random);
       expect(parseCommand(text), `#${run}: ${text}`).toStrictEqual({ ok: true, command });
     }
   });

@@ -47,6 +47,8 @@ export const ParseResultShape = z.union([
             start: StartSpecShape.optional(),
           })
           .strict(),
+        z.object({ kind: z.enum(['list', 'revoke']), who: Who }).strict(),
+        z.object({ kind: z.literal('policy') }).strict(),
         z
           .object({
             kind: z.literal('audit'),
