@@ -32,8 +32,11 @@ export class BenchConnector {
         else if (body.includes('"type":"typing"')) this.counts.typing++;
         else if (body.includes('"type":"message"')) {
           this.counts.messages++;
-          if (body.includes('"verb":"tap.confirm"')) this.counts.confirmCards++;
-          this.lastMessage.set(decodeURIComponent(match[1]!), { id, body });
+          // Only confirmation cards are remembered: proactive notices to the same chat interleave.
+          if (body.includes('"verb":"tap.confirm"')) {
+            this.counts.confirmCards++;
+            this.lastMessage.set(decodeURIComponent(match[1]!), { id, body });
+          }
         } else this.counts.other++;
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ id }));
@@ -43,7 +46,7 @@ export class BenchConnector {
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
-  /** The last message the bot sent into a conversation: the id we gave it and the parsed activity. */
+  /** The last confirmation card the bot sent into a conversation: the id we gave it and the parsed activity. */
   last(conversationId: string): { id: string; activity: unknown } | undefined {
     const found = this.lastMessage.get(conversationId);
     return found ? { id: found.id, activity: JSON.parse(found.body) as unknown } : undefined;

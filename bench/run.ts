@@ -1,4 +1,5 @@
 import { closeClient } from './activities.js';
+import { benchNotices, formatNoticesJson, formatNoticesTable, noticesBenchOptions } from './notices.js';
 import { formatJson, formatTable } from './report.js';
 import { benchStore } from './store.js';
 import { formatStoreJson, formatStoreTable } from './store-report.js';
@@ -6,7 +7,7 @@ import { benchTurns } from './turns.js';
 
 /**
  * `npm run bench` (full, a few minutes) or `npm run bench -- --quick` (CI, well under a minute).
- * Runs the turn benchmark, then the store benchmark (SQLite vs Azurite).
+ * Runs the turn benchmark, then the store benchmark (SQLite vs Azurite), then the notice engine's.
  * Prints numbers only; nothing here asserts on timings, because shared CI machines are too noisy.
  */
 async function main(): Promise<void> {
@@ -30,6 +31,12 @@ async function main(): Promise<void> {
   console.log(`\n${formatStoreTable(storeReport, quick)}`);
   console.log(`\n(store total ${((performance.now() - storeStarted) / 1000).toFixed(1)} s)`);
   console.log(formatStoreJson(storeReport, quick, performance.now() - storeStarted));
+
+  const noticesStarted = performance.now();
+  const noticesReport = await benchNotices(noticesBenchOptions(quick));
+  console.log(`\n${formatNoticesTable(noticesReport, quick)}`);
+  console.log(`\n(notices total ${((performance.now() - noticesStarted) / 1000).toFixed(1)} s)`);
+  console.log(formatNoticesJson(noticesReport, quick, performance.now() - noticesStarted));
 }
 
 main().catch((error: unknown) => {

@@ -33,7 +33,13 @@ export async function startStack(): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'tapdesk-bench-'));
   const caFile = join(dir, 'sandbox-ca.pem');
   writeFileSync(caFile, sandbox.caPem);
-  const config = loadConfig({ ...sandboxBotEnv(sandbox, caFile), PORT: '0', HOST: '127.0.0.1' });
+  // Hundreds of passes for one person in minutes: TapDesk's own issuance limits would (rightly) stop it.
+  const noLimits = {
+    TAP_LIMIT_PER_ISSUER_PER_HOUR: '0',
+    TAP_LIMIT_PER_TARGET_PER_DAY: '0',
+    TAP_LIMIT_TENANT_PER_HOUR: '0',
+  };
+  const config = loadConfig({ ...sandboxBotEnv(sandbox, caFile), PORT: '0', HOST: '127.0.0.1', ...noLimits });
   const log = createLogger('silent');
   const connector = new BenchConnector();
   await connector.start();

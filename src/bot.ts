@@ -9,7 +9,11 @@ import type { Logger } from './log.js';
 import { openStore } from './store/open.js';
 import { AuditLog } from './audit/log.js';
 import { ConversationReferences } from './teams/conversations.js';
+import { NoticePlanner } from './teams/notice-planner.js';
+import { TeamsNoticeSender } from './teams/notice-sender.js';
+import { auditTypeOf, NoticeQueue, NoticeScheduler, RateLimiter } from './notices/index.js';
 import type { RowStore } from './store/port.js';
+import { IssueLimiter } from './tap/limits.js';
 import { RequestRepository } from './tap/requests.js';
 import { createAdapter, createTeamsApp } from './teams/app.js';
 import { SandboxAssertions, TeamsAssertions } from './teams/assertions.js';
@@ -71,10 +75,38 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     `&scope=${encodeURIComponent(`${ssoResource}/access_as_user`)}`;
 
   const adapter = createAdapter(config);
+  const conversations = new ConversationReferences(store);
+  const queue = new NoticeQueue(store);
+  const scheduler = new NoticeScheduler({
+    queue,
+    sender: new TeamsNoticeSender(adapter, config.bot.appId, conversations, requests),
+    clock,
+    limiter: new RateLimiter({ tenantRatePerSecond: config.notices.tenantRatePerSecond }),
+    onGiveUp: (notice, reason) =>
+      audit
+        .append({
+          type: auditTypeOf(reason),
+          requestId: notice.requestId,
+          actor: { oid: 'tapdesk', name: 'TapDesk' },
+          target: null,
+          code: `${notice.kind}: ${reason}`,
+        })
+        .then(() => undefined),
+    onError: (error) => onBackgroundError('notice.delivery', error),
+  });
   const app = createTeamsApp(adapter, config, {
-    core: { requests, audit, onBackgroundError, clock, requestTtlMinutes: config.requestTtlMinutes },
+    core: {
+      requests,
+      audit,
+      onBackgroundError,
+      clock,
+      requestTtlMinutes: config.requestTtlMinutes,
+      limiter: new IssueLimiter(store, config.limits),
+      maxLifetimeMinutes: config.maxLifetimeMinutes,
+    },
     audit,
-    conversations: new ConversationReferences(store),
+    conversations,
+    notices: new NoticePlanner(queue, clock, config.notices.expiringLeadMinutes, onBackgroundError),
     storage: store,
     graph,
     waiting: new WaitingCommands(),
@@ -92,11 +124,18 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
       'BOT_ID is empty: /api/messages accepts UNAUTHENTICATED requests. Only for local runs and the sandbox; never expose this port.',
     );
   }
+  scheduler.start();
+  // The scheduler compares due times with the bot's clock; in the sandbox that clock is the tenant's
+  // and only moves when synced, which turns do, so keep it synced between turns too.
+  const clockSync = setInterval(() => void clock.sync().catch(() => undefined), 500);
+  clockSync.unref();
   log.info({ event: 'bot.listening', port, mode: config.mode, store: config.store.kind }, 'bot.listening');
   return {
     url: `http://${host}:${port}/api/messages`,
     port,
     close: async () => {
+      clearInterval(clockSync);
+      await scheduler.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // A store handed in by the caller is the caller's to close.
       if (!options.store) await store.close();

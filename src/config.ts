@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readStoreSettings, type StoreSettings } from './store/settings.js';
+import type { IssueLimits } from './tap/limits.js';
 
 /** Thrown when the environment cannot produce a valid config; the message names each variable and its fix. */
 export class ConfigError extends Error {
@@ -44,6 +45,9 @@ export interface TapDeskConfig {
   oauthConnectionName: string;
   requestTtlMinutes: number;
   store: StoreSettings;
+  limits: IssueLimits;
+  maxLifetimeMinutes: number;
+  notices: { expiringLeadMinutes: number; tenantRatePerSecond: number };
   logLevel: string;
 }
 
@@ -71,6 +75,12 @@ const rules = {
     .string()
     .regex(/^api:\/\/.+\/botid-[0-9a-f-]{36}$/i, "must look like 'api://<domain>/botid-<app id>'"),
   REQUEST_TTL_MINUTES: z.coerce.number().int().min(1).max(60),
+  TAP_LIMIT_PER_ISSUER_PER_HOUR: z.coerce.number().int().min(0).max(10_000),
+  TAP_LIMIT_PER_TARGET_PER_DAY: z.coerce.number().int().min(0).max(1_000),
+  TAP_LIMIT_TENANT_PER_HOUR: z.coerce.number().int().min(0).max(100_000),
+  TAP_MAX_LIFETIME_MINUTES: z.coerce.number().int().min(10).max(43_200),
+  NOTICE_EXPIRING_LEAD_MINUTES: z.coerce.number().int().min(1).max(1_440),
+  NOTICE_TENANT_RATE_PER_SECOND: z.coerce.number().min(0.1).max(50),
 };
 
 const defaults: Env = {
@@ -81,6 +91,13 @@ const defaults: Env = {
   AAD_APP_OAUTH_AUTHORITY_HOST: 'https://login.microsoftonline.com',
   GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0',
   REQUEST_TTL_MINUTES: '10',
+  TAP_LIMIT_PER_ISSUER_PER_HOUR: '20',
+  TAP_LIMIT_PER_TARGET_PER_DAY: '3',
+  TAP_LIMIT_TENANT_PER_HOUR: '100',
+  TAP_MAX_LIFETIME_MINUTES: '480',
+  NOTICE_EXPIRING_LEAD_MINUTES: '15',
+  // Teams allows about 50 requests/s per app per tenant; each instance paces itself to its share.
+  NOTICE_TENANT_RATE_PER_SECOND: '50',
 };
 
 const hints: Record<string, string> = {
@@ -149,6 +166,16 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
     oauthConnectionName: env.OAUTH_CONNECTION_NAME || 'graph',
     requestTtlMinutes: read('REQUEST_TTL_MINUTES'),
     store: storeSettings.settings,
+    limits: {
+      perIssuerPerHour: read('TAP_LIMIT_PER_ISSUER_PER_HOUR'),
+      perTargetPerDay: read('TAP_LIMIT_PER_TARGET_PER_DAY'),
+      tenantPerHour: read('TAP_LIMIT_TENANT_PER_HOUR'),
+    },
+    maxLifetimeMinutes: read('TAP_MAX_LIFETIME_MINUTES'),
+    notices: {
+      expiringLeadMinutes: read('NOTICE_EXPIRING_LEAD_MINUTES'),
+      tenantRatePerSecond: read('NOTICE_TENANT_RATE_PER_SECOND'),
+    },
     logLevel: env.LOG_LEVEL || 'info',
   };
 

@@ -10,7 +10,9 @@ export type AuditEventType =
   | 'tap.issued'
   | 'tap.failed'
   | 'tap.outcome_unknown'
-  | 'tap.revoked';
+  | 'tap.revoked'
+  | 'notice.failed'
+  | 'notice.unreachable';
 
 export interface AuditEvent {
   id: string;

@@ -12,6 +12,7 @@ export interface ProblemContext {
   clickerName?: string;
   requesterName?: string;
   usedAt?: string;
+  resetsAtText?: string;
 }
 
 interface CatalogEntry {
@@ -151,6 +152,34 @@ const CATALOG = {
     message: () => 'A pass can start at most 30 days from now.',
     nextStep: (c) =>
       `Pick a closer date, for example \`issue TAP for ${c.who ?? 'alice@contoso.com'} start in 2h\`.`,
+  },
+  LIMIT_ISSUER_HOUR: {
+    title: 'Hourly limit reached',
+    message: (c) =>
+      `You have issued ${c.max ?? 'the maximum number of'} passes this hour, TapDesk's limit per admin. Nothing was issued.`,
+    nextStep: (c) =>
+      `It resets at ${c.resetsAtText ?? 'the top of the hour'}. If this is an onboarding wave, ask for bulk issuance instead.`,
+  },
+  LIMIT_TARGET_DAY: {
+    title: 'Daily limit for this person reached',
+    message: (c) =>
+      `${them(c)} already got ${c.max ?? 'the maximum number of'} passes today, TapDesk's limit per person. Repeated passes for one account are a pattern attackers use.`,
+    nextStep: (c) =>
+      `It resets at ${c.resetsAtText ?? 'midnight UTC'}. Check \`audit for ${c.who ?? 'the user'}\` and talk to the person before going further.`,
+  },
+  LIMIT_TENANT_HOUR: {
+    title: 'Direct issuance is paused',
+    message: (c) =>
+      `More than ${c.max ?? 'the allowed number of'} passes were issued across the tenant this hour. That looks like an incident, so TapDesk has paused direct issuance.`,
+    nextStep: (c) =>
+      `Review \`audit last 100\`; issuance resumes at ${c.resetsAtText ?? 'the top of the hour'}.`,
+  },
+  POLICY_NOT_READABLE: {
+    title: "You can't read the TAP policy",
+    message: () =>
+      'Entra only shows the authentication methods policy to Global Readers, Global Administrators, Authentication Policy Administrators and security roles; your account has none of them active.',
+    nextStep: () =>
+      'You can still issue passes: Entra checks the policy when you confirm and TapDesk shows its answer. Ask a Global Reader for the settings if you need them.',
   },
   AUDIT_NOT_ALLOWED: {
     title: 'The audit trail is for admins',

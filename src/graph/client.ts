@@ -154,6 +154,18 @@ export class GraphTapClient implements TapGraph {
     }
   }
 
+  async deleteTap(userId: string, methodId: string, signal?: AbortSignal): Promise<boolean> {
+    // Deleting by method id is idempotent and can only ever remove that one pass, so the SDK's
+    // retries (429 / 5xx) are safe here, unlike for the create.
+    const path = `/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods/${encodeURIComponent(methodId)}`;
+    return (
+      (await this.nullOn404(async () => {
+        await this.get(path, signal).delete();
+        return true;
+      })) ?? false
+    );
+  }
+
   async createTap(userId: string, body: CreateTapBody, signal?: AbortSignal): Promise<CreatedTap> {
     return (await this.call(() =>
       this.get(`/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`, signal)

@@ -37,6 +37,8 @@ export interface TapPolicy {
   maximumLifetimeInMinutes: number;
   isUsableOnce: boolean;
   defaultLength: number;
+  includeTargets?: { id: string; targetType: string }[];
+  excludeTargets?: { id: string; targetType: string }[];
 }
 
 export interface CreateTapBody {
@@ -57,6 +59,8 @@ export interface TapGraph {
   listTaps(userId: string, signal?: AbortSignal): Promise<TapMethod[]>;
   /** The tenant TAP policy, or null when the caller may not read it (common for helpdesk admins). */
   getTapPolicy(signal?: AbortSignal): Promise<TapPolicy | null>;
+  /** Deletes one pass by its method id; false when it was already gone (404). */
+  deleteTap(userId: string, methodId: string, signal?: AbortSignal): Promise<boolean>;
   /** Creates (and thereby replaces) the user's pass. Never retried: see graph-tap-contract §1. */
   createTap(userId: string, body: CreateTapBody, signal?: AbortSignal): Promise<CreatedTap>;
 }

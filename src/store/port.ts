@@ -63,4 +63,5 @@ export const TABLES = {
   conversations: 'conversations',
   turnState: 'turnstate',
   notices: 'notices',
+  limits: 'limits',
 } as const;

@@ -5,6 +5,7 @@ import type { CreateTapBody, CreatedTap, TapGraph } from '../graph/port.js';
 import { ConflictError, type StoredRow } from '../store/port.js';
 import { checkAndPlan, type CoreDeps, type PrepareOutcome } from './prepare.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
+import { limitProblem } from './limit-problem.js';
 import type { IssuePlan, TapRequest } from './request.js';
 
 /** Who clicked, as Teams reports it (from.aadObjectId), never as the card says. */
@@ -100,25 +101,74 @@ export async function chooseTarget(
   if (!row.value.candidates?.some((c) => c.id === click.userId)) {
     return { kind: 'problem', problem: problem('BAD_CARD_PAYLOAD') };
   }
+  return planForUser(deps, graph, row.value, click.userId, row);
+}
+
+/**
+ * Reads the chosen person, the caller's roles and the policy fresh from Graph and plans the request
+ * for them; `existing` is the stored row to turn pending, or undefined to store a new request.
+ */
+async function planForUser(
+  deps: CoreDeps,
+  graph: TapGraph,
+  draft: Omit<TapRequest, 'id'> & { id?: string },
+  userId: string,
+  existing: StoredRow<TapRequest> | undefined,
+): Promise<PrepareOutcome> {
   const signal = AbortSignal.timeout(5_000);
   try {
     const [user, myRoles, policy] = await Promise.all([
-      graph.getUser(click.userId, signal),
+      graph.getUser(userId, signal),
       graph.getRoles('me', signal),
       graph.getTapPolicy(signal),
     ]);
-    if (!user) return { kind: 'problem', problem: problem('TAP_USER_NOT_FOUND', { who: row.value.query }) };
-    return await checkAndPlan(deps, graph, row.value, user, myRoles, policy, signal, row);
+    if (!user) return { kind: 'problem', problem: problem('TAP_USER_NOT_FOUND', { who: draft.query }) };
+    return await checkAndPlan(deps, graph, draft, user, myRoles, policy, signal, existing);
   } catch (error) {
     if (error instanceof ConflictError) return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED') };
     if (error instanceof GraphFailure) {
       return {
         kind: 'problem',
-        problem: problemForGraphFailure(error, { operation: 'read', who: row.value.query }),
+        problem: problemForGraphFailure(error, { operation: 'read', who: draft.query }),
       };
     }
     throw error;
   }
+}
+
+/**
+ * "Issue a new one" on a notice: a fresh pending request for the same person with the same options,
+ * planned and checked anew (roles, policy, limits). Only the admin who issued the first may ask.
+ */
+export async function reissueFrom(
+  deps: CoreDeps,
+  graph: TapGraph,
+  click: { requestId: string; clicker: Clicker; conversationId: string },
+): Promise<PrepareOutcome> {
+  const row = await deps.requests.get(click.requestId);
+  if (!row || row.value.kind === 'revoke' || !row.value.target)
+    return { kind: 'problem', problem: problem('REQUEST_NOT_FOUND') };
+  const first = row.value;
+  if (first.requester.oid !== click.clicker.oid) {
+    return {
+      kind: 'problem',
+      problem: problem('REQUEST_NOT_YOURS', { requesterName: first.requester.name }),
+    };
+  }
+  const now = deps.clock.now();
+  const draft: Omit<TapRequest, 'id'> = {
+    kind: 'issue',
+    state: 'pending',
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + deps.requestTtlMinutes * 60_000).toISOString(),
+    requester: first.requester,
+    timeZone: first.timeZone,
+    conversationId: click.conversationId,
+    query: first.target!.userPrincipalName,
+    // A start time was for the first pass; the new one starts now.
+    asked: { ...first.asked, start: undefined },
+  };
+  return planForUser(deps, graph, draft, first.target!.id, undefined);
 }
 
 export type ConfirmOutcome =
@@ -164,6 +214,26 @@ export async function confirmIssue(
     return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED', { usedAt: latest?.value.usedAt }) };
   }
 
+  // Counted only by the click that won the claim, so double clicks never use up allowance.
+  const hit = await deps.limiter.take(click.clicker.oid, row.value.target!.id, deps.clock.now());
+  if (hit) {
+    const found = limitProblem(hit, {
+      targetName: row.value.target!.displayName,
+      who: row.value.target!.userPrincipalName,
+      timeZone: row.value.timeZone,
+      now: deps.clock.now(),
+    });
+    const failed = await deps.requests.update(row, {
+      ...row.value,
+      state: 'failed',
+      outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
+    });
+    await auditAfterTheFact(
+      deps,
+      requestEvent('tap.failed', failed.value, click.clicker, { code: found.code }),
+    );
+    return { kind: 'problem', problem: found, request: failed.value };
+  }
   try {
     await deps.audit.append(requestEvent('request.confirmed', row.value, click.clicker));
   } catch (error) {

@@ -20,7 +20,12 @@ const MAX_START_AHEAD_DAYS = 30;
  * Turns what the admin asked for into the create body, clamped to the tenant policy when we could
  * read it, with a note for every change so the card never surprises anyone.
  */
-export function planIssue(asked: Asked, policy: TapPolicy | null, now: Date): PlanResult {
+export function planIssue(
+  asked: Asked,
+  policy: TapPolicy | null,
+  now: Date,
+  capMinutes = Infinity,
+): PlanResult {
   const notes: string[] = [];
   const plan: IssuePlan = {};
   if (policy?.state === 'disabled') return { ok: false, reason: 'policy-disabled' };
@@ -41,6 +46,12 @@ export function planIssue(asked: Asked, policy: TapPolicy | null, now: Date): Pl
     plan.lifetimeMinutes = minutes;
   } else if (policy) {
     plan.lifetimeMinutes = policy.defaultLifetimeInMinutes;
+  }
+  if (plan.lifetimeMinutes !== undefined && plan.lifetimeMinutes > capMinutes) {
+    notes.push(
+      `TapDesk caps passes at ${formatDuration(capMinutes)}, so ${formatDuration(capMinutes)} will be used instead of ${formatDuration(plan.lifetimeMinutes)}.`,
+    );
+    plan.lifetimeMinutes = capMinutes;
   }
 
   if (policy?.isUsableOnce && asked.usableOnce === false) {

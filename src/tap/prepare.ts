@@ -5,6 +5,8 @@ import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import type { DirectoryRole, DirectoryUser, TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
 import { requestEvent, type AuditDeps } from './audit-events.js';
+import { limitProblem } from './limit-problem.js';
+import type { IssueLimiter } from './limits.js';
 import { planIssue } from './plan.js';
 import type { RequestRepository } from './requests.js';
 import type { Candidate, Person, TapRequest } from './request.js';
@@ -15,6 +17,9 @@ export interface CoreDeps extends AuditDeps {
   requests: RequestRepository;
   clock: Clock;
   requestTtlMinutes: number;
+  limiter: IssueLimiter;
+  /** TapDesk's own ceiling on a pass's lifetime, below whatever the tenant policy allows. */
+  maxLifetimeMinutes: number;
 }
 
 export type IssueCommand = Extract<Command, { kind: 'issue' }>;
@@ -140,7 +145,13 @@ export async function checkAndPlan(
   if (targetPrivileged && strength !== 'privileged') {
     return { kind: 'problem', problem: problem('TAP_TARGET_PRIVILEGED', ctx) };
   }
-  const planned = planIssue(draft.asked, policy, deps.clock.now());
+  const hit = await deps.limiter.check(draft.requester.oid, user.id, deps.clock.now());
+  if (hit)
+    return {
+      kind: 'problem',
+      problem: limitProblem(hit, { ...ctx, timeZone: draft.timeZone, now: deps.clock.now() }),
+    };
+  const planned = planIssue(draft.asked, policy, deps.clock.now(), deps.maxLifetimeMinutes);
   if (!planned.ok) {
     const code =
       planned.reason === 'policy-disabled'
@@ -155,6 +166,7 @@ export async function checkAndPlan(
     ...draft,
     state: 'pending',
     target: toCandidate(user),
+    manager: manager ? { id: manager.id, displayName: manager.displayName } : null,
     plan: planned.plan,
     checks: { issuerStrength: strength, targetPrivileged },
   };

@@ -6,9 +6,20 @@ import type { IssuerStrength } from './roles.js';
  * issuing (click accepted, Graph called) → issued | failed | unknown; or cancelled / expired.
  * `issuing` is written before Graph is called, so a replay, a double click or a second
  * instance can never create a second pass; `unknown` is never retried automatically.
+ * A revoke request (kind 'revoke') runs pending → revoking → revoked | failed; an issued request
+ * can also be revoked from a notice: issued → revoking → revoked.
  */
 export type RequestState =
-  'choosing' | 'pending' | 'issuing' | 'issued' | 'failed' | 'unknown' | 'cancelled' | 'expired';
+  | 'choosing'
+  | 'pending'
+  | 'issuing'
+  | 'issued'
+  | 'failed'
+  | 'unknown'
+  | 'cancelled'
+  | 'expired'
+  | 'revoking'
+  | 'revoked';
 
 export interface Person {
   oid: string;
@@ -29,8 +40,19 @@ export interface IssuePlan {
   startDateTime?: string;
 }
 
+/** The pass a revoke request is about, as Graph listed it when the request was made. */
+export interface PassRef {
+  methodId: string;
+  createdDateTime: string;
+  startDateTime: string;
+  lifetimeInMinutes: number;
+  isUsableOnce: boolean;
+}
+
 export interface TapRequest {
   id: string;
+  /** Absent on requests stored before revoke existed, which are all issue requests. */
+  kind?: 'issue' | 'revoke';
   state: RequestState;
   createdAt: string;
   expiresAt: string;
@@ -43,6 +65,10 @@ export interface TapRequest {
   asked: { lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec; utcOffsetMinutes: number };
   candidates?: Candidate[];
   target?: Candidate;
+  /** The target's manager when the request was prepared (for the "a pass was issued" notice). */
+  manager?: { id: string; displayName: string } | null;
+  /** For revoke requests: the pass to delete. */
+  pass?: PassRef;
   plan?: IssuePlan;
   /** Read at preparation, so a later 403 from Graph can be explained precisely. */
   checks?: { issuerStrength: IssuerStrength; targetPrivileged: boolean };
@@ -55,16 +81,9 @@ export interface TapRequest {
     expiresAt?: string;
     isUsableOnce?: boolean;
     problemCode?: string;
+    /** Set when the pass was revoked: by whom and when. */
+    revokedBy?: Person;
+    revokedAt?: string;
     at: string;
   };
 }
-
-/** States from which nothing more can happen to the request. */
-export const FINAL_STATES: ReadonlySet<RequestState> = new Set([
-  'issuing',
-  'issued',
-  'failed',
-  'unknown',
-  'cancelled',
-  'expired',
-]);

@@ -5,6 +5,7 @@ export const ROLE = {
   globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
   privilegedAuthenticationAdministrator: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
   authenticationAdministrator: 'c4e39bd9-1100-46d3-8c65-fb160da0071f',
+  globalReader: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
 } as const;
 
 /**
@@ -36,4 +37,9 @@ export function issuerStrength(roles: DirectoryRole[]): IssuerStrength {
 /** True when only a Privileged Authentication Administrator (or Global Administrator) may act on this user. */
 export function isPrivilegedTarget(roles: DirectoryRole[]): boolean {
   return roles.some((r) => !LOW_ROLE_TEMPLATE_IDS.has(r.roleTemplateId));
+}
+
+/** Who may read TapDesk's audit trail: anyone who may issue passes, and Global Readers. */
+export function mayReadAudit(roles: DirectoryRole[]): boolean {
+  return issuerStrength(roles) !== 'none' || roles.some((r) => r.roleTemplateId === ROLE.globalReader);
 }

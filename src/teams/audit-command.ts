@@ -5,14 +5,12 @@ import type { Command } from '../chat/grammar.js';
 import { problem } from '../errors/catalog.js';
 import type { TapGraph } from '../graph/port.js';
 import { resolveTarget } from '../tap/resolve.js';
-import { issuerStrength } from '../tap/roles.js';
+import { mayReadAudit } from '../tap/roles.js';
 import type { Actor } from './actor.js';
 import type { TeamsDeps } from './context.js';
 import { problemCard } from './views.js';
 
 export type AuditCommand = Extract<Command, { kind: 'audit' }>;
-
-const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
 
 /** `audit for alice` / `audit last 20`: the trail, for people whose Entra roles cover passes. */
 export async function runAudit(
@@ -24,7 +22,7 @@ export async function runAudit(
 ): Promise<void> {
   const signal = AbortSignal.timeout(5_000);
   const roles = await graph.getRoles('me', signal);
-  if (issuerStrength(roles) === 'none' && !roles.some((r) => r.roleTemplateId === GLOBAL_READER)) {
+  if (!mayReadAudit(roles)) {
     await sendCard(context, problemCard(problem('AUDIT_NOT_ALLOWED')));
     return;
   }

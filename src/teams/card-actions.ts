@@ -1,21 +1,14 @@
-import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { parseAction } from '../cards/actions.js';
-import type { AdaptiveCardJson } from '../cards/render.js';
 import { LoginRequiredError } from '../auth/obo.js';
-import { problem, ProblemError, type Problem, type ProblemCode } from '../errors/catalog.js';
+import { problem, ProblemError } from '../errors/catalog.js';
 import { cancelRequest, chooseTarget, confirmIssue } from '../tap/clicks.js';
-import type { TapRequest } from '../tap/request.js';
 import { actorOf, type Actor } from './actor.js';
 import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
-import { replyWithCard, replyWithLoginRequest } from './invoke-response.js';
+import { replyWithLoginRequest } from './invoke-response.js';
+import { finish, replyProblem } from './card-replies.js';
+import { onReissue, onRevoke } from './revoke-actions.js';
 import { closedCard, confirmCard, issuedCard, passCard, problemCard } from './views.js';
-
-/** Problems that leave the clicked card as it is: the click was not theirs, or they can fix it on the card. */
-const KEEP_CARD: ReadonlySet<ProblemCode> = new Set([
-  'REQUEST_NOT_YOURS',
-  'VERIFICATION_MISSING',
-  'BAD_CARD_PAYLOAD',
-]);
 
 interface ExecuteValue {
   action?: { type?: unknown; verb?: unknown; data?: unknown };
@@ -47,6 +40,8 @@ export async function onCardAction(context: TurnContext, deps: TeamsDeps): Promi
   try {
     const a = parsed.action;
     if (a.verb === 'tap.confirm') return await confirm(context, deps, actor, graphFor, a);
+    if (a.verb === 'tap.revoke') return await onRevoke(context, deps, clicker, graphFor, a.requestId);
+    if (a.verb === 'tap.reissue') return await onReissue(context, deps, clicker, graphFor, a.requestId);
     if (a.verb === 'tap.cancel') {
       const outcome = await cancelRequest(deps.core, { requestId: a.requestId, clicker });
       if (outcome.kind === 'problem') return replyProblem(context, outcome.problem);
@@ -124,6 +119,7 @@ async function confirm(
       },
       'tap.issued',
     );
+    await deps.notices.issued(request);
     return finish(context, deps, request, issuedCard(request, now), passCard(request, outcome.pass, now));
   }
   deps.log.info(
@@ -142,55 +138,4 @@ async function confirm(
     return finish(context, deps, outcome.request, closed, problemCard(outcome.problem));
   }
   return replyProblem(context, outcome.problem);
-}
-
-/**
- * Updates the shared message first, then answers the clicker. The clicker's own view is replaced by
- * the invoke response, which arrives last, so a pass card is not overwritten by the redacted one.
- */
-async function finish(
-  context: TurnContext,
-  deps: TeamsDeps,
-  request: TapRequest,
-  sharedCard: AdaptiveCardJson,
-  clickerCard: AdaptiveCardJson,
-): Promise<void> {
-  const messageId = request.cardActivityId ?? context.activity.replyToId;
-  if (messageId) {
-    try {
-      await context.updateActivity({
-        type: ActivityTypes.Message,
-        id: messageId,
-        attachments: [CardFactory.adaptiveCard(sharedCard)],
-      });
-    } catch (error) {
-      // The clicker still gets the answer; others keep the old card until they click it.
-      deps.log.warn(
-        {
-          ...turnFields(context),
-          event: 'card.update_failed',
-          requestId: request.id,
-          err: (error as Error).message,
-        },
-        'card.update_failed',
-      );
-    }
-  }
-  await replyWithCard(context, clickerCard);
-}
-
-async function replyProblem(context: TurnContext, p: Problem): Promise<void> {
-  if (!KEEP_CARD.has(p.code)) return replyWithCard(context, problemCard(p));
-  // A message response shows a notice and leaves the card untouched for the clicker.
-  await context.sendActivity({
-    type: ActivityTypes.InvokeResponse,
-    value: {
-      status: 200,
-      body: {
-        statusCode: 200,
-        type: 'application/vnd.microsoft.activity.message',
-        value: `${p.title}. ${p.message} ${p.nextStep}`,
-      },
-    },
-  });
 }

@@ -7,6 +7,7 @@ import type { WaitingCommands } from './waiting-commands.js';
 import type { AuditLog } from '../audit/log.js';
 import type { RowStore } from '../store/port.js';
 import type { ConversationReferences } from './conversations.js';
+import type { NoticePlanner } from './notice-planner.js';
 
 /** What the Teams handlers need; built once in teams/app.ts. */
 export interface TeamsDeps {
@@ -15,6 +16,7 @@ export interface TeamsDeps {
   waiting: WaitingCommands;
   audit: AuditLog;
   conversations: ConversationReferences;
+  notices: NoticePlanner;
   /** Backs teams-ai turn state, through the same port as everything else. */
   storage: RowStore;
   log: Logger;

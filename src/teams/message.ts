@@ -1,22 +1,17 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { HELP_EXAMPLES, parseCommand } from '../chat/grammar.js';
+import { parseCommand, type Command } from '../chat/grammar.js';
+import { helpText } from '../cards/render.js';
+import { runHelp } from './help-command.js';
+import { runManage, runPolicy } from './manage-command.js';
 import { LoginRequiredError } from '../auth/obo.js';
 import { ProblemError } from '../errors/catalog.js';
 import { attachCard } from '../tap/requests.js';
 import { prepareIssue, type IssueCommand } from '../tap/prepare.js';
 import { actorOf, type Actor } from './actor.js';
-import { runAudit, type AuditCommand } from './audit-command.js';
+import { runAudit } from './audit-command.js';
 import type { TapGraph } from '../graph/port.js';
 import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
 import { choiceCard, confirmCard, problemCard } from './views.js';
-
-export function helpText(): string {
-  return [
-    'I issue **Temporary Access Passes** on your behalf, with your own Entra role. Try:',
-    ...HELP_EXAMPLES.map((e) => `- \`${e}\``),
-    'Options: a lifetime (`for 2h`, `for 90m`, `for 1 day`), `once` or `multi-use`, and `start in 2h` / `start tomorrow 9:00`.',
-  ].join('\n');
-}
 
 /** Handles a chat message: parse, then prepare an issue request and show its card. */
 export async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<void> {
@@ -34,15 +29,11 @@ export async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<
     await context.sendActivity(parsed.error.message);
     return;
   }
-  if (parsed.command.kind === 'help') {
-    await context.sendActivity(helpText());
-    return;
-  }
   await runActing(context, deps, actor, parsed.command);
 }
 
-/** Commands that act as the user in Graph, so they need the user's token first. */
-export type ActingCommand = IssueCommand | AuditCommand;
+/** Every command acts as the user in Graph (even help reads their roles), so it needs their token. */
+export type ActingCommand = Exclude<Command, { kind: 'help' }> | { kind: 'help' };
 
 /** Gets the actor's Graph access and runs the command; asks Teams for a token when there is none. */
 export async function runActing(
@@ -53,9 +44,23 @@ export async function runActing(
 ): Promise<void> {
   try {
     const graph = await deps.graph.forUser(context, actor.oid, AbortSignal.timeout(5_000));
-    if (command.kind === 'audit') await runAudit(context, deps, actor, graph, command);
-    else await runIssue(context, deps, actor, graph, command);
+    switch (command.kind) {
+      case 'issue':
+        return await runIssue(context, deps, actor, graph, command);
+      case 'audit':
+        return await runAudit(context, deps, actor, graph, command);
+      case 'list':
+      case 'revoke':
+        return await runManage(context, deps, actor, graph, command);
+      case 'policy':
+        return await runPolicy(context, graph);
+      case 'help':
+        return await runHelp(context, graph);
+    }
   } catch (error) {
+    // Help never needs a sign-in prompt: without a token it simply shows every command.
+    if (error instanceof LoginRequiredError && command.kind === 'help')
+      return void (await context.sendActivity(helpText()));
     if (error instanceof LoginRequiredError) return askForToken(context, deps, actor, command);
     if (error instanceof ProblemError) {
       logProblemCause(deps, context, error);

@@ -47,6 +47,12 @@ describe('several instances on Azure Tables', () => {
     expect(body).toContain(CANARY);
     expect(await w.passesFor('alice@contoso.com')).toHaveLength(1);
 
+    // Both instances run a notice scheduler on the same tables: Dana's "issued" notice arrives once.
+    const danaChat = `a:1:${w.user('dana@contoso.com').id}`;
+    await waitFor(() => w.connector.proactive(danaChat).length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(w.connector.proactive(danaChat)).toHaveLength(1);
+
     const everything = await dumpAllTables(azurite.connectionString);
     expect(everything).toContain('alice@contoso.com'); // the scan sees real rows
     expect(everything).not.toContain(CANARY);
@@ -62,3 +68,11 @@ describe('several instances on Azure Tables', () => {
     expect(await w.passesFor('kim@contoso.com')).toHaveLength(1);
   });
 });
+
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

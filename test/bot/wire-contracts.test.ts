@@ -62,8 +62,8 @@ describe('what goes over the wire', () => {
       expect(result.errors).toEqual([]);
       expect(result.valid).toBe(true);
     }
-    // Dana may not read the policy, so 12h is sent as asked and Entra clamps nothing: the card said so.
-    expect(creates[0]!.requestBody).toMatchObject({ lifetimeInMinutes: 720, isUsableOnce: true });
+    // Dana may not read the policy, but TapDesk's own cap (8 h by default) still turns 12h into 480 minutes.
+    expect(creates[0]!.requestBody).toMatchObject({ lifetimeInMinutes: 480, isUsableOnce: true });
     expect(typeof (creates[0]!.requestBody as { startDateTime?: unknown }).startDateTime).toBe('string');
     const policyReads = h.graphCalls.filter((c) =>
       c.url.includes(

@@ -10,7 +10,8 @@ export const TENANT_CONVERSATION = 'personal';
 /** A Teams-shaped activity from a sandbox user, in their 1:1 chat with the bot unless told otherwise. */
 function base(h: World, user: FixtureUser, conversationId?: string) {
   return {
-    id: randomUUID(),
+    // The prefix lets the recording connector tell replies to the test from proactive sends.
+    id: `test-${randomUUID()}`,
     channelId: 'msteams',
     serviceUrl: h.connector.url,
     from: { id: user.teamsUserId, name: user.displayName, aadObjectId: user.id },

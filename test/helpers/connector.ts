@@ -3,12 +3,15 @@ import type { AddressInfo } from 'node:net';
 
 /** One call the bot made to the Bot Framework connector (its serviceUrl). */
 export interface ConnectorCall {
+  at: number;
   method: string;
   path: string;
   conversationId: string;
   activityId?: string;
   activity: Record<string, unknown>;
 }
+
+const isReplyToTest = (c: ConnectorCall) => c.activityId?.startsWith('test-') === true;
 
 /**
  * A recording Bot Framework connector: accepts sends (POST) and updates (PUT) like the real
@@ -18,6 +21,16 @@ export class RecordingConnector {
   readonly calls: ConnectorCall[] = [];
   private server: Server | undefined;
   private nextId = 1;
+  private throttled = 0;
+  private retryAfterSeconds = 1;
+  /** Proactive sends answered with 429. */
+  readonly refused: { at: number; conversationId: string }[] = [];
+
+  /** Answers the next `count` proactive sends with 429 and this Retry-After. */
+  throttleProactive(count: number, retryAfterSeconds: number): void {
+    this.throttled = count;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
   url = '';
 
   async start(): Promise<void> {
@@ -32,7 +45,17 @@ export class RecordingConnector {
           return;
         }
         const activity = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+        if (req.method === 'POST' && this.throttled > 0 && !match[2]?.startsWith('test-')) {
+          // Teams' answer to a bot sending too fast: 429 with Retry-After (seconds).
+          this.throttled -= 1;
+          this.refused.push({ at: Date.now(), conversationId: decodeURIComponent(match[1]!) });
+          res.statusCode = 429;
+          res.setHeader('retry-after', String(this.retryAfterSeconds));
+          res.end(JSON.stringify({ error: { code: 'TooManyRequests', message: 'slow down' } }));
+          return;
+        }
         this.calls.push({
+          at: Date.now(),
           method: req.method ?? '',
           path: req.url ?? '',
           conversationId: decodeURIComponent(match[1]!),
@@ -49,9 +72,23 @@ export class RecordingConnector {
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
-  /** Messages sent (not typing indicators). */
+  /** Messages answering an activity the test sent (their ids start with "test-"), not typing indicators. */
   sent(): ConnectorCall[] {
-    return this.calls.filter((c) => c.method === 'POST' && c.activity.type === 'message');
+    return this.calls.filter((c) => c.method === 'POST' && c.activity.type === 'message' && isReplyToTest(c));
+  }
+
+  /**
+   * Proactive messages (notices). botbuilder posts them as replies to the synthetic activity of
+   * continueConversation, so they are told apart by not answering anything the test sent.
+   */
+  proactive(conversationId?: string): ConnectorCall[] {
+    return this.calls.filter(
+      (c) =>
+        c.method === 'POST' &&
+        c.activity.type === 'message' &&
+        !isReplyToTest(c) &&
+        (conversationId === undefined || c.conversationId === conversationId),
+    );
   }
 
   updates(): ConnectorCall[] {

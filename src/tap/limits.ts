@@ -1,0 +1,113 @@
+import { ConflictError, TABLES, type RowStore } from '../store/port.js';
+
+/** TapDesk's own brakes on issuance, on top of Entra's rules. Zero switches a limit off. */
+export interface IssueLimits {
+  perIssuerPerHour: number;
+  perTargetPerDay: number;
+  tenantPerHour: number;
+}
+
+export type LimitName = 'issuer-hour' | 'target-day' | 'tenant-hour';
+
+export interface LimitHit {
+  limit: LimitName;
+  max: number;
+  /** When the window that is full ends. */
+  resetsAt: Date;
+}
+
+interface Window {
+  limit: LimitName;
+  max: number;
+  partition: string;
+  key: string;
+  end: Date;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+// Fixed windows (the clock hour, the UTC day): simple to explain in a refusal ("resets at 11:00")
+// and one row per window, so checking costs one read per limit.
+function windowsFor(limits: IssueLimits, issuerOid: string, targetId: string, now: Date): Window[] {
+  const hourStart = Math.floor(now.getTime() / HOUR) * HOUR;
+  const dayStart = Math.floor(now.getTime() / DAY) * DAY;
+  const hourKey = new Date(hourStart).toISOString().slice(0, 13);
+  const dayKey = new Date(dayStart).toISOString().slice(0, 10);
+  const all: Window[] = [
+    {
+      limit: 'issuer-hour',
+      max: limits.perIssuerPerHour,
+      partition: `issuer|${issuerOid}`,
+      key: hourKey,
+      end: new Date(hourStart + HOUR),
+    },
+    {
+      limit: 'target-day',
+      max: limits.perTargetPerDay,
+      partition: `target|${targetId}`,
+      key: dayKey,
+      end: new Date(dayStart + DAY),
+    },
+    {
+      limit: 'tenant-hour',
+      max: limits.tenantPerHour,
+      partition: 'tenant',
+      key: hourKey,
+      end: new Date(hourStart + HOUR),
+    },
+  ];
+  return all.filter((w) => w.max > 0);
+}
+
+/**
+ * Counts issuances in the row store, so the limits hold across instances. `check` only reads (for a
+ * friendly early refusal); `take` counts one issuance in every window with conditional writes and
+ * refuses, counting nothing, if any window is full.
+ */
+export class IssueLimiter {
+  constructor(
+    private readonly store: RowStore,
+    private readonly limits: IssueLimits,
+  ) {}
+
+  async check(issuerOid: string, targetId: string, now: Date): Promise<LimitHit | null> {
+    for (const w of windowsFor(this.limits, issuerOid, targetId, now)) {
+      const row = await this.store.get<{ count: number }>(TABLES.limits, w.partition, w.key);
+      if ((row?.value.count ?? 0) >= w.max) return { limit: w.limit, max: w.max, resetsAt: w.end };
+    }
+    return null;
+  }
+
+  async take(issuerOid: string, targetId: string, now: Date): Promise<LimitHit | null> {
+    const windows = windowsFor(this.limits, issuerOid, targetId, now);
+    const taken: Window[] = [];
+    for (const w of windows) {
+      if (!(await this.increment(w, +1))) {
+        // Give back what this attempt took, so a refusal never uses up anyone's allowance.
+        for (const back of taken) await this.increment(back, -1);
+        return { limit: w.limit, max: w.max, resetsAt: w.end };
+      }
+      taken.push(w);
+    }
+    return null;
+  }
+
+  /** Moves a window's count by delta with a conditional write; false when +1 would pass the max. */
+  private async increment(w: Window, delta: 1 | -1): Promise<boolean> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const row = await this.store.get<{ count: number }>(TABLES.limits, w.partition, w.key);
+      const count = row?.value.count ?? 0;
+      if (delta > 0 && count >= w.max) return false;
+      const next = { count: Math.max(0, count + delta), windowEnd: w.end.toISOString() };
+      try {
+        if (row) await this.store.replace(TABLES.limits, w.partition, w.key, next, row.etag);
+        else await this.store.create(TABLES.limits, w.partition, w.key, next);
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    throw new Error(`limit counter ${w.partition}/${w.key} stayed contended for 50 attempts`);
+  }
+}

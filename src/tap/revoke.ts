@@ -1,0 +1,184 @@
+import { problem, type Problem } from '../errors/catalog.js';
+import { problemForGraphFailure } from '../graph/errors.js';
+import { GraphFailure } from '../graph/failure.js';
+import type { DirectoryUser, TapGraph, TapMethod } from '../graph/port.js';
+import { ConflictError, type StoredRow } from '../store/port.js';
+import { auditAfterTheFact, requestEvent } from './audit-events.js';
+import { guardClick, type Clicker } from './clicks.js';
+import type { CoreDeps } from './prepare.js';
+import type { Person, TapRequest } from './request.js';
+import { resolveTarget } from './resolve.js';
+import { issuerStrength, isPrivilegedTarget } from './roles.js';
+
+export interface PassView {
+  target: DirectoryUser;
+  pass: TapMethod | null;
+  /** The stored revoke request behind the Revoke button, when the caller may revoke this pass. */
+  revokeRequest: TapRequest | null;
+}
+
+export type PassLookup =
+  | { kind: 'problem'; problem: Problem }
+  | { kind: 'ambiguous'; users: DirectoryUser[] }
+  | { kind: 'found'; view: PassView };
+
+/**
+ * `list TAP for alice` and `revoke TAP for alice`: read the target's pass as the caller and, when a
+ * pass exists and the caller's roles allow deleting it, store a pending revoke request for the button.
+ */
+export async function lookUpPass(
+  deps: CoreDeps,
+  graph: TapGraph,
+  input: { requester: Person; timeZone: string; conversationId: string; who: string },
+): Promise<PassLookup> {
+  const signal = AbortSignal.timeout(5_000);
+  const who = input.who;
+  try {
+    const [myRoles, found] = await Promise.all([
+      graph.getRoles('me', signal),
+      resolveTarget(graph, who, signal),
+    ]);
+    const strength = issuerStrength(myRoles);
+    if (strength === 'none') return { kind: 'problem', problem: problem('TAP_ROLE_MISSING', { who }) };
+    if (found.kind === 'none') return { kind: 'problem', problem: problem('TAP_USER_NOT_FOUND', { who }) };
+    if (found.kind === 'many') return { kind: 'ambiguous', users: found.users };
+    const user = found.user;
+    const [passes, targetRoles] = await Promise.all([
+      graph.listTaps(user.id, signal),
+      graph.getRoles(user.id, signal),
+    ]);
+    const pass = passes[0] ?? null;
+    const mayRevoke =
+      user.id !== input.requester.oid && (strength === 'privileged' || !isPrivilegedTarget(targetRoles));
+    if (!pass || !mayRevoke) return { kind: 'found', view: { target: user, pass, revokeRequest: null } };
+    const now = deps.clock.now();
+    const stored = await deps.requests.add({
+      kind: 'revoke',
+      state: 'pending',
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + deps.requestTtlMinutes * 60_000).toISOString(),
+      requester: input.requester,
+      timeZone: input.timeZone,
+      conversationId: input.conversationId,
+      query: who,
+      asked: { utcOffsetMinutes: 0 },
+      target: {
+        id: user.id,
+        displayName: user.displayName,
+        userPrincipalName: user.userPrincipalName,
+        department: user.department,
+      },
+      pass: {
+        methodId: pass.id,
+        createdDateTime: pass.createdDateTime,
+        startDateTime: pass.startDateTime,
+        lifetimeInMinutes: pass.lifetimeInMinutes,
+        isUsableOnce: pass.isUsableOnce,
+      },
+    });
+    return { kind: 'found', view: { target: user, pass, revokeRequest: stored.value } };
+  } catch (error) {
+    if (error instanceof GraphFailure)
+      return { kind: 'problem', problem: problemForGraphFailure(error, { operation: 'read', who }) };
+    throw error;
+  }
+}
+
+export type RevokeOutcome =
+  | {
+      kind: 'revoked';
+      request: TapRequest;
+      /** False when Graph had no such pass any more (already revoked, replaced or expired and cleaned up). */
+      deleted: boolean;
+      /** Who issued the revoked pass, from the audit trail, when TapDesk issued it. */
+      issuer: Person | null;
+    }
+  | { kind: 'problem'; problem: Problem; request?: TapRequest };
+
+/**
+ * The Revoke click: a pending revoke request (from `list`/`revoke`), or an issued request (the
+ * "Revoke now" button on a notice, for its issuer). Claimed with a conditional write, then Graph
+ * deletes that one method id on behalf of the clicker.
+ */
+export async function revokePass(
+  deps: CoreDeps,
+  acquireGraph: () => Promise<TapGraph>,
+  click: { requestId: string; clicker: Clicker },
+): Promise<RevokeOutcome> {
+  const row = await deps.requests.get(click.requestId);
+  const isIssue = row !== undefined && row.value.kind !== 'revoke';
+  let claimable: StoredRow<TapRequest>;
+  if (isIssue) {
+    // A notice's button: only the issuer, only while the pass is TapDesk's record of a live pass.
+    const request = row.value;
+    if (request.requester.oid !== click.clicker.oid) {
+      return {
+        kind: 'problem',
+        problem: problem('REQUEST_NOT_YOURS', { requesterName: request.requester.name }),
+      };
+    }
+    if (request.state !== 'issued' || !request.outcome?.methodId) {
+      return {
+        kind: 'problem',
+        problem: problem('REQUEST_ALREADY_USED', { who: request.target?.userPrincipalName }),
+      };
+    }
+    claimable = row;
+  } else {
+    const guarded = await guardClick(deps, click.requestId, click.clicker, 'pending');
+    if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
+    claimable = guarded.row;
+  }
+  const graph = await acquireGraph();
+  const before = claimable.value;
+  let claimed: StoredRow<TapRequest>;
+  try {
+    claimed = await deps.requests.update(claimable, {
+      ...before,
+      state: 'revoking',
+      usedAt: deps.clock.now().toISOString(),
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    return {
+      kind: 'problem',
+      problem: problem('REQUEST_ALREADY_USED', { who: before.target?.userPrincipalName }),
+    };
+  }
+  const target = before.target!;
+  const methodId = isIssue ? before.outcome!.methodId! : before.pass!.methodId;
+  try {
+    const deleted = await graph.deleteTap(target.id, methodId, AbortSignal.timeout(8_000));
+    const at = deps.clock.now().toISOString();
+    const revoked = await deps.requests.update(claimed, {
+      ...claimed.value,
+      state: 'revoked',
+      outcome: { ...(claimed.value.outcome ?? {}), methodId, revokedBy: click.clicker, revokedAt: at, at },
+    });
+    await auditAfterTheFact(deps, requestEvent('tap.revoked', revoked.value, click.clicker, { methodId }));
+    const issuer = isIssue ? before.requester : await issuerOf(deps, target.id, methodId);
+    return { kind: 'revoked', request: revoked.value, deleted, issuer };
+  } catch (error) {
+    if (!(error instanceof GraphFailure)) throw error;
+    const found = problemForGraphFailure(error, {
+      operation: 'read',
+      targetName: target.displayName,
+      who: target.userPrincipalName,
+      forbiddenBecause: 'role',
+    });
+    // Nothing was deleted (or it is safe to try again: deleting one method id is idempotent), so an
+    // issued request goes back to issued and a revoke request ends as failed.
+    const back = await deps.requests.update(
+      claimed,
+      isIssue ? before : { ...claimed.value, state: 'failed' },
+    );
+    return { kind: 'problem', problem: found, request: back.value };
+  }
+}
+
+/** The admin who issued a pass, looked up in the audit trail by the pass's method id. */
+async function issuerOf(deps: CoreDeps, targetId: string, methodId: string): Promise<Person | null> {
+  const events = await deps.audit.forTarget(targetId, 100);
+  const issued = events.find((e) => e.type === 'tap.issued' && e.methodId === methodId);
+  return issued ? issued.actor : null;
+}

@@ -1,0 +1,65 @@
+import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
+import type { AdaptiveCardJson } from '../cards/render.js';
+import type { Problem, ProblemCode } from '../errors/catalog.js';
+import type { TapRequest } from '../tap/request.js';
+import { turnFields, type TeamsDeps } from './context.js';
+import { replyWithCard } from './invoke-response.js';
+import { problemCard } from './views.js';
+
+/** Problems that leave the clicked card as it is: the click was not theirs, or they can fix it on the card. */
+const KEEP_CARD: ReadonlySet<ProblemCode> = new Set([
+  'REQUEST_NOT_YOURS',
+  'VERIFICATION_MISSING',
+  'BAD_CARD_PAYLOAD',
+]);
+
+/**
+ * Updates the shared message first, then answers the clicker. The clicker's own view is replaced by
+ * the invoke response, which arrives last, so a pass card is not overwritten by the redacted one.
+ */
+export async function finish(
+  context: TurnContext,
+  deps: TeamsDeps,
+  request: TapRequest,
+  sharedCard: AdaptiveCardJson,
+  clickerCard: AdaptiveCardJson,
+  messageId: string | undefined = request.cardActivityId ?? context.activity.replyToId,
+): Promise<void> {
+  if (messageId) {
+    try {
+      await context.updateActivity({
+        type: ActivityTypes.Message,
+        id: messageId,
+        attachments: [CardFactory.adaptiveCard(sharedCard)],
+      });
+    } catch (error) {
+      // The clicker still gets the answer; others keep the old card until they click it.
+      deps.log.warn(
+        {
+          ...turnFields(context),
+          event: 'card.update_failed',
+          requestId: request.id,
+          err: (error as Error).message,
+        },
+        'card.update_failed',
+      );
+    }
+  }
+  await replyWithCard(context, clickerCard);
+}
+
+export async function replyProblem(context: TurnContext, p: Problem): Promise<void> {
+  if (!KEEP_CARD.has(p.code)) return replyWithCard(context, problemCard(p));
+  // A message response shows a notice and leaves the card untouched for the clicker.
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: {
+      status: 200,
+      body: {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value: `${p.title}. ${p.message} ${p.nextStep}`,
+      },
+    },
+  });
+}

@@ -1,0 +1,107 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { renderPassListCard, renderPolicyCard, renderRevokeConfirmCard } from '../cards/render.js';
+import { formatDuration, type ManageCommand } from '../chat/grammar.js';
+import { problem } from '../errors/catalog.js';
+import type { TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
+import { formatWhen } from '../tap/format.js';
+import { attachCard } from '../tap/requests.js';
+import { lookUpPass } from '../tap/revoke.js';
+import type { Actor } from './actor.js';
+import type { TeamsDeps } from './context.js';
+import { problemCard } from './views.js';
+
+async function sendCard(context: TurnContext, card: Record<string, unknown>): Promise<string | undefined> {
+  return (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card))))?.id;
+}
+
+const expiryOf = (p: TapMethod) => new Date(Date.parse(p.startDateTime) + p.lifetimeInMinutes * 60_000);
+
+/** `list TAP for alice` (the pass, with Revoke when allowed) and `revoke TAP for alice` (a confirmation). */
+export async function runManage(
+  context: TurnContext,
+  deps: TeamsDeps,
+  actor: Actor,
+  graph: TapGraph,
+  command: Extract<ManageCommand, { who: string }>,
+): Promise<void> {
+  const found = await lookUpPass(deps.core, graph, {
+    requester: { oid: actor.oid, name: actor.name },
+    timeZone: actor.timeZone,
+    conversationId: context.activity.conversation.id,
+    who: command.who,
+  });
+  if (found.kind === 'problem') {
+    await sendCard(context, problemCard(found.problem));
+    return;
+  }
+  if (found.kind === 'ambiguous') {
+    const names = found.users.map((u) => `${u.displayName} (${u.userPrincipalName})`).join(', ');
+    await context.sendActivity(
+      `Several people match '${command.who}': ${names}. Ask again with the full address, for example \`${command.kind} TAP for ${found.users[0]!.userPrincipalName}\`.`,
+    );
+    return;
+  }
+  const { target, pass, revokeRequest } = found.view;
+  const now = deps.core.clock.now();
+  const zone = actor.timeZone;
+  let card;
+  if (command.kind === 'revoke' && pass && revokeRequest) {
+    card = renderRevokeConfirmCard({
+      requestId: revokeRequest.id,
+      targetName: target.displayName,
+      targetUpn: target.userPrincipalName,
+      createdText: formatWhen(new Date(pass.createdDateTime), zone, now),
+      expiresText: formatWhen(expiryOf(pass), zone, now),
+      usableText: pass.isUsable ? 'usable now' : `not usable (${pass.methodUsabilityReason})`,
+      requesterName: actor.name,
+      requestExpiresText: formatWhen(new Date(revokeRequest.expiresAt), zone, now),
+    });
+  } else {
+    card = renderPassListCard({
+      targetName: target.displayName,
+      targetUpn: target.userPrincipalName,
+      pass: pass
+        ? {
+            createdText: formatWhen(new Date(pass.createdDateTime), zone, now),
+            startText: formatWhen(new Date(pass.startDateTime), zone, now),
+            expiresText: formatWhen(expiryOf(pass), zone, now),
+            lifetimeText: formatDuration(pass.lifetimeInMinutes),
+            usableOnce: pass.isUsableOnce,
+            usable: pass.isUsable,
+            reasonText: pass.methodUsabilityReason,
+          }
+        : null,
+      revokeRequestId: revokeRequest?.id ?? null,
+    });
+  }
+  const messageId = await sendCard(context, card);
+  if (messageId && revokeRequest) await attachCard(deps.core.requests, revokeRequest.id, messageId);
+}
+
+/** `tap policy`: the tenant's TAP policy, or why the caller may not read it. */
+export async function runPolicy(context: TurnContext, graph: TapGraph): Promise<void> {
+  const policy = await graph.getTapPolicy(AbortSignal.timeout(5_000));
+  if (!policy) {
+    await sendCard(context, problemCard(problem('POLICY_NOT_READABLE')));
+    return;
+  }
+  await sendCard(context, renderPolicyCard(policyView(policy)));
+}
+
+function targetsText(targets: { id: string; targetType: string }[] | undefined, none: string): string {
+  if (!targets?.length) return none;
+  return targets.map((t) => (t.id === 'all_users' ? 'all users' : `${t.targetType} ${t.id}`)).join(', ');
+}
+
+function policyView(p: TapPolicy) {
+  return {
+    state: p.state,
+    defaultLifetimeText: formatDuration(p.defaultLifetimeInMinutes),
+    minimumLifetimeText: formatDuration(p.minimumLifetimeInMinutes),
+    maximumLifetimeText: formatDuration(p.maximumLifetimeInMinutes),
+    oneTimeText: p.isUsableOnce ? 'one-time passes only' : 'one-time or multi-use',
+    length: p.defaultLength,
+    includeText: targetsText(p.includeTargets, 'nobody'),
+    excludeText: targetsText(p.excludeTargets, 'nobody'),
+  };
+}

@@ -1,0 +1,153 @@
+import { VERIFICATION_METHODS } from '../cards/actions.js';
+import {
+  renderAccountNoticeCard,
+  renderExpiredNoticeCard,
+  renderExpiringNoticeCard,
+  renderIssuedNoticeCard,
+  renderRevokedNoticeCard,
+} from '../cards/render.js';
+import type { Clock } from '../clock.js';
+import type { NewNotice, NoticeQueue } from '../notices/queue.js';
+import { formatWhen } from '../tap/format.js';
+import type { Person, TapRequest } from '../tap/request.js';
+
+/**
+ * Decides which notices an event owes and when, renders their cards (never a pass) and queues them.
+ * Times on the cards are in the issuer's zone, the only one TapDesk knows for certain.
+ */
+export class NoticePlanner {
+  constructor(
+    private readonly queue: NoticeQueue,
+    private readonly clock: Clock,
+    private readonly expiringLeadMinutes: number,
+    private readonly onError: (what: string, error: unknown) => void,
+  ) {}
+
+  /** After a pass was issued: the issuer (now, before expiry, at expiry), the target and their manager (now). */
+  async issued(request: TapRequest): Promise<void> {
+    const now = this.clock.now();
+    const target = request.target!;
+    const outcome = request.outcome!;
+    const expiresAt = new Date(outcome.expiresAt!);
+    const when = (d: Date) => formatWhen(d, request.timeZone, now);
+    const issuer = {
+      kind: 'personal' as const,
+      userOid: request.requester.oid,
+      name: request.requester.name,
+    };
+    const verificationTitle =
+      VERIFICATION_METHODS.find((m) => m.value === request.verification)?.title ?? 'not recorded';
+    const account = (forWhom: string) =>
+      renderAccountNoticeCard({
+        forWhom,
+        issuerName: request.requester.name,
+        atText: when(now),
+        verificationTitle,
+      });
+    const notices: NewNotice[] = [
+      {
+        kind: 'issued.issuer',
+        dueAt: now.toISOString(),
+        recipient: issuer,
+        requestId: request.id,
+        card: renderIssuedNoticeCard({
+          requestId: request.id,
+          targetName: target.displayName,
+          targetUpn: target.userPrincipalName,
+          expiresText: when(expiresAt),
+          usableOnce: outcome.isUsableOnce ?? false,
+        }),
+      },
+      {
+        kind: 'issued.target',
+        dueAt: now.toISOString(),
+        recipient: { kind: 'personal', userOid: target.id, name: target.displayName },
+        requestId: request.id,
+        card: account('you'),
+      },
+    ];
+    if (request.manager) {
+      notices.push({
+        kind: 'issued.manager',
+        dueAt: now.toISOString(),
+        recipient: { kind: 'personal', userOid: request.manager.id, name: request.manager.displayName },
+        requestId: request.id,
+        card: account(target.displayName),
+      });
+    }
+    const lead = new Date(expiresAt.getTime() - this.expiringLeadMinutes * 60_000);
+    if (lead.getTime() > now.getTime()) {
+      notices.push({
+        kind: 'expiring.issuer',
+        dueAt: lead.toISOString(),
+        recipient: issuer,
+        requestId: request.id,
+        card: renderExpiringNoticeCard({
+          requestId: request.id,
+          targetName: target.displayName,
+          expiresText: when(expiresAt),
+          minutesLeft: this.expiringLeadMinutes,
+        }),
+      });
+    }
+    notices.push({
+      kind: 'expired.issuer',
+      dueAt: expiresAt.toISOString(),
+      recipient: issuer,
+      requestId: request.id,
+      // Proactively TapDesk has no delegated token, so it reports from its own record, and says so.
+      card: renderExpiredNoticeCard({
+        requestId: request.id,
+        targetName: target.displayName,
+        expiredText: when(expiresAt),
+        statusText: "from TapDesk's record: it may have been used, revoked or replaced since",
+      }),
+    });
+    await this.scheduleAll(notices);
+  }
+
+  /** After a pass was revoked: whoever issued it (when TapDesk knows) and the target. */
+  async revoked(request: TapRequest, revoker: Person, issuer: Person | null): Promise<void> {
+    const now = this.clock.now();
+    const target = request.target!;
+    const atText = formatWhen(now, request.timeZone, now);
+    const notices: NewNotice[] = [
+      {
+        kind: 'revoked.target',
+        dueAt: now.toISOString(),
+        recipient: { kind: 'personal', userOid: target.id, name: target.displayName },
+        requestId: request.id,
+        card: renderRevokedNoticeCard({
+          forWhom: 'you',
+          revokerName: revoker.name,
+          targetName: target.displayName,
+          atText,
+        }),
+      },
+    ];
+    if (issuer) {
+      notices.push({
+        kind: 'revoked.issuer',
+        dueAt: now.toISOString(),
+        recipient: { kind: 'personal', userOid: issuer.oid, name: issuer.name },
+        requestId: request.id,
+        card: renderRevokedNoticeCard({
+          forWhom: target.displayName,
+          revokerName: revoker.name,
+          targetName: target.displayName,
+          atText,
+        }),
+      });
+    }
+    await this.scheduleAll(notices);
+  }
+
+  // Notices must never cost the admin the answer to their click: a failure here is logged, not thrown.
+  private async scheduleAll(notices: NewNotice[]): Promise<void> {
+    await Promise.all(
+      notices.map((n) =>
+        this.queue.schedule(n).catch((error: unknown) => this.onError(`notice.schedule.${n.kind}`, error)),
+      ),
+    );
+  }
+}

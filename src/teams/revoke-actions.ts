@@ -1,0 +1,67 @@
+import type { TurnContext } from 'botbuilder';
+import { renderRevokedCard } from '../cards/render.js';
+import { problem } from '../errors/catalog.js';
+import type { TapGraph } from '../graph/port.js';
+import type { Clicker } from '../tap/clicks.js';
+import { reissueFrom } from '../tap/clicks.js';
+import { formatWhen } from '../tap/format.js';
+import { attachCard } from '../tap/requests.js';
+import { revokePass } from '../tap/revoke.js';
+import { finish, replyProblem } from './card-replies.js';
+import type { TeamsDeps } from './context.js';
+import { confirmCard, problemCard } from './views.js';
+
+/**
+ * Revoke: from a list/revoke card (a revoke request) or a notice (the issued request). The message
+ * clicked is the one to update; for a notice that is the notice, not the original confirmation card.
+ */
+export async function onRevoke(
+  context: TurnContext,
+  deps: TeamsDeps,
+  clicker: Clicker,
+  graphFor: () => Promise<TapGraph>,
+  requestId: string,
+): Promise<void> {
+  const outcome = await revokePass(deps.core, graphFor, { requestId, clicker });
+  if (outcome.kind === 'problem') {
+    if (!outcome.request) return replyProblem(context, outcome.problem);
+    const card = problemCard(outcome.problem);
+    return finish(context, deps, outcome.request, card, card, context.activity.replyToId);
+  }
+  const { request } = outcome;
+  const now = deps.core.clock.now();
+  deps.log.info(
+    { event: 'tap.revoked', requestId: request.id, targetOid: request.target?.id, deleted: outcome.deleted },
+    'tap.revoked',
+  );
+  const card = renderRevokedCard({
+    revokerName: clicker.name,
+    targetName: request.target!.displayName,
+    targetUpn: request.target!.userPrincipalName,
+    atText: `${formatWhen(now, request.timeZone, now)}${outcome.deleted ? '' : ' (it was already gone)'}`,
+  });
+  await deps.notices.revoked(request, clicker, outcome.issuer);
+  await finish(context, deps, request, card, card, context.activity.replyToId);
+}
+
+/** "Issue a new one" on a notice: a fresh confirmation card in place of the notice, for its issuer. */
+export async function onReissue(
+  context: TurnContext,
+  deps: TeamsDeps,
+  clicker: Clicker,
+  graphFor: () => Promise<TapGraph>,
+  requestId: string,
+): Promise<void> {
+  const outcome = await reissueFrom(deps.core, await graphFor(), {
+    requestId,
+    clicker,
+    conversationId: context.activity.conversation.id,
+  });
+  if (outcome.kind !== 'confirm') {
+    return replyProblem(context, outcome.kind === 'problem' ? outcome.problem : problem('UNEXPECTED'));
+  }
+  const messageId = context.activity.replyToId;
+  if (messageId) await attachCard(deps.core.requests, outcome.view.request.id, messageId);
+  const card = confirmCard(outcome.view, deps.core.clock.now());
+  await finish(context, deps, outcome.view.request, card, card, messageId);
+}

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
+import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { sandboxState } from '../helpers/sandbox-admin.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h?.close());
+
+async function ask(upn: string, text: string): Promise<Record<string, unknown>> {
+  const before = h.connector.sent().length;
+  await post(h, message(h, h.user(upn), text));
+  expect(h.connector.sent().length).toBe(before + 1);
+  return h.connector.sent().at(-1)!.activity;
+}
+
+async function issue(upn: string, targetUpn: string): Promise<void> {
+  const card = cardOf(await ask(upn, `issue TAP for ${targetUpn}`));
+  const { requestId } = actionData(card, 'tap.confirm');
+  const response = await post(
+    h,
+    click(h, h.user(upn), 'tap.confirm', { requestId, verification: 'callback' }),
+  );
+  expect(JSON.stringify(response.body)).toContain('Copy it now');
+}
+
+const passesFor = async (upn: string) =>
+  (await sandboxState(h)).passes.filter((p) => p.userPrincipalName === upn);
+
+describe('list, revoke, policy, help', () => {
+  it('`list TAP for alice`: no pass, then the pass with a Revoke button that deletes it for good', async () => {
+    expect(JSON.stringify(await ask('dana@contoso.com', 'list TAP for alice@contoso.com'))).toMatch(
+      /no (active )?pass|No Temporary Access Pass/i,
+    );
+    await issue('dana@contoso.com', 'alice@contoso.com');
+    const listed = cardOf(await ask('dana@contoso.com', 'list TAP for alice@contoso.com'));
+    expect(JSON.stringify(listed)).toContain('Alice Wong');
+    const { requestId } = actionData(listed, 'tap.revoke');
+
+    // Only the admin who listed it can use that button.
+    const mallory = await post(h, click(h, h.user('mallory@contoso.com'), 'tap.revoke', { requestId }));
+    expect(JSON.stringify(mallory.body)).toContain('Only Dana Reyes');
+    expect(await passesFor('alice@contoso.com')).toHaveLength(1);
+
+    const revoked = await post(h, click(h, h.user('dana@contoso.com'), 'tap.revoke', { requestId }));
+    expect(JSON.stringify(revoked.body)).toMatch(/Revoked by Dana Reyes/i);
+    expect(await passesFor('alice@contoso.com')).toHaveLength(0);
+    const deletes = (await sandboxState(h)).graphLog.filter((c) => c.method === 'DELETE');
+    expect(deletes.map((d) => d.callerOid)).toEqual([h.user('dana@contoso.com').id]);
+
+    const again = await post(h, click(h, h.user('dana@contoso.com'), 'tap.revoke', { requestId }));
+    expect(JSON.stringify(again.body)).toContain('REQUEST_ALREADY_USED');
+  });
+
+  it('`revoke TAP for bob`: a confirmation card, then DELETE as the clicker', async () => {
+    await issue('dana@contoso.com', 'bob@contoso.com');
+    const confirm = cardOf(await ask('dana@contoso.com', 'revoke TAP for bob@contoso.com'));
+    expect(JSON.stringify(confirm)).toMatch(/Revoke the pass for Bob Kim\?/);
+    const { requestId } = actionData(confirm, 'tap.revoke');
+    await post(h, click(h, h.user('dana@contoso.com'), 'tap.revoke', { requestId }));
+    expect(await passesFor('bob@contoso.com')).toHaveLength(0);
+    // The shared card shows the outcome for everyone.
+    expect(JSON.stringify(h.connector.updates().at(-1)!.activity)).toMatch(/Revoked by Dana Reyes/);
+  });
+
+  it('a pass on a privileged user is listed without a Revoke button for an Authentication Administrator', async () => {
+    const frank = h.user('frank@contoso.com');
+    const erinCard = cardOf(await ask('erin@contoso.com', 'issue TAP for frank@contoso.com'));
+    await post(
+      h,
+      click(h, h.user('erin@contoso.com'), 'tap.confirm', {
+        ...actionData(erinCard, 'tap.confirm'),
+        verification: 'in-person',
+      }),
+    );
+    const listed = JSON.stringify(
+      cardOf(await ask('dana@contoso.com', `list TAP for ${frank.userPrincipalName}`)),
+    );
+    expect(listed).toContain('Frank Ortiz');
+    expect(listed).not.toContain('tap.revoke');
+  });
+
+  it('`revoke`/`list` without a role: refused with the PIM hint', async () => {
+    expect(JSON.stringify(await ask('harry@contoso.com', 'revoke TAP for alice@contoso.com'))).toContain(
+      'TAP_ROLE_MISSING',
+    );
+  });
+
+  it('`tap policy`: shown to Frank (Global Administrator), explained to Dana', async () => {
+    const forFrank = JSON.stringify(await ask('frank@contoso.com', 'tap policy'));
+    expect(forFrank).toMatch(/1 hour/);
+    expect(forFrank).toMatch(/8 hours/);
+    expect(forFrank).toContain('all users');
+    expect(JSON.stringify(await ask('dana@contoso.com', 'tap policy'))).toContain('POLICY_NOT_READABLE');
+  });
+
+  it('`help` adapts to what the caller may do', async () => {
+    const forDana = JSON.stringify(await ask('dana@contoso.com', 'help'));
+    const forMallory = JSON.stringify(await ask('mallory@contoso.com', 'help'));
+    expect(forDana).toContain('issue TAP for');
+    expect(forDana).not.toEqual(forMallory);
+    expect(forMallory).toMatch(/admin/i);
+  });
+});
