@@ -156,7 +156,9 @@ export async function revokePass(
       outcome: { ...(claimed.value.outcome ?? {}), methodId, revokedBy: click.clicker, revokedAt: at, at },
     });
     await auditAfterTheFact(deps, requestEvent('tap.revoked', revoked.value, click.clicker, { methodId }));
-    const issuer = isIssue ? before.requester : await issuerOf(deps, target.id, methodId);
+    const issued = isIssue ? undefined : await issuingEvent(deps, target.id, methodId);
+    if (issued) await markIssueRevoked(deps, issued.requestId, methodId, click.clicker, at);
+    const issuer = isIssue ? before.requester : (issued?.actor ?? null);
     return { kind: 'revoked', request: revoked.value, deleted, issuer };
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;
@@ -176,9 +178,30 @@ export async function revokePass(
   }
 }
 
-/** The admin who issued a pass, looked up in the audit trail by the pass's method id. */
-async function issuerOf(deps: CoreDeps, targetId: string, methodId: string): Promise<Person | null> {
+/** The audit event of the pass's issuance (who issued it, from which request), by its method id. */
+async function issuingEvent(deps: CoreDeps, targetId: string, methodId: string) {
   const events = await deps.audit.forTarget(targetId, 100);
-  const issued = events.find((e) => e.type === 'tap.issued' && e.methodId === methodId);
-  return issued ? issued.actor : null;
+  return events.find((e) => e.type === 'tap.issued' && e.methodId === methodId);
+}
+
+/**
+ * The issue request of a pass revoked through `revoke TAP for …` learns it too, so its expiry
+ * reminders (which only go out while the request says "issued") are not sent for a pass that is gone.
+ */
+async function markIssueRevoked(
+  deps: CoreDeps,
+  requestId: string,
+  methodId: string,
+  by: Person,
+  at: string,
+): Promise<void> {
+  const row = await deps.requests.get(requestId);
+  if (row?.value.state !== 'issued' || row.value.outcome?.methodId !== methodId) return;
+  await deps.requests
+    .update(row, {
+      ...row.value,
+      state: 'revoked',
+      outcome: { ...row.value.outcome, revokedBy: by, revokedAt: at },
+    })
+    .catch((error: unknown) => deps.onBackgroundError('request.mark_revoked', error));
 }

@@ -16,7 +16,7 @@ async function ask(upn: string, text: string): Promise<Record<string, unknown>> 
   return h.connector.sent().at(-1)!.activity;
 }
 
-async function issue(upn: string, targetUpn: string): Promise<void> {
+async function issue(upn: string, targetUpn: string): Promise<string> {
   const card = cardOf(await ask(upn, `issue TAP for ${targetUpn}`));
   const { requestId } = actionData(card, 'tap.confirm');
   const response = await post(
@@ -24,6 +24,7 @@ async function issue(upn: string, targetUpn: string): Promise<void> {
     click(h, h.user(upn), 'tap.confirm', { requestId, verification: 'callback' }),
   );
   expect(JSON.stringify(response.body)).toContain('Copy it now');
+  return requestId as string;
 }
 
 const passesFor = async (upn: string) =>
@@ -55,7 +56,7 @@ describe('list, revoke, policy, help', () => {
   });
 
   it('`revoke TAP for bob`: a confirmation card, then DELETE as the clicker', async () => {
-    await issue('dana@contoso.com', 'bob@contoso.com');
+    const issueRequestId = await issue('dana@contoso.com', 'bob@contoso.com');
     const confirm = cardOf(await ask('dana@contoso.com', 'revoke TAP for bob@contoso.com'));
     expect(JSON.stringify(confirm)).toMatch(/Revoke the pass for Bob Kim\?/);
     const { requestId } = actionData(confirm, 'tap.revoke');
@@ -63,6 +64,13 @@ describe('list, revoke, policy, help', () => {
     expect(await passesFor('bob@contoso.com')).toHaveLength(0);
     // The shared card shows the outcome for everyone.
     expect(JSON.stringify(h.connector.updates().at(-1)!.activity)).toMatch(/Revoked by Dana Reyes/);
+    // The issue request learned it too, so no expiry reminder goes out for a pass that is gone.
+    const issuedRow = await h.store.get<{ state: string; kind?: string }>(
+      'requests',
+      issueRequestId,
+      'request',
+    );
+    expect(issuedRow?.value.state).toBe('revoked');
   });
 
   it('a pass on a privileged user is listed without a Revoke button for an Authentication Administrator', async () => {
