@@ -41,6 +41,30 @@ describe('in the Agents Playground, as Dana Reyes', () => {
     expect(sandbox.botErrors).toEqual([]);
   });
 
+  it('the proactive notice arrives, and list → Revoke deletes the pass', async () => {
+    const { page, shot } = session;
+    // The "pass for Alice Wong expires at …" notice, sent proactively through the Playground's connector.
+    await page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: 'Issue a new one' })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await shot('04-issued-notice');
+
+    await say(page, 'list TAP for alice@contoso.com');
+    const listed = page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: 'Temporary Access Pass for Alice Wong' })
+      .last();
+    await listed.locator('button[aria-label="Revoke"]').waitFor({ timeout: 20_000 });
+    await shot('05-listed');
+    await listed.locator('button[aria-label="Revoke"]').click();
+    await page.getByText('Revoked by Dana Reyes', { exact: false }).first().waitFor({ timeout: 20_000 });
+    await shot('06-revoked');
+    expect(session.consoleErrors).toEqual([]);
+    expect(sandbox.botErrors).toEqual([]);
+  });
+
   it('answers bad input with what to type instead', async () => {
     const { page, shot } = session;
     await say(page, 'issue TAP for alice for 2 fortnights');
@@ -48,7 +72,7 @@ describe('in the Agents Playground, as Dana Reyes', () => {
       .getByText("Try 'for 2h', 'for 90m' or 'for 1 day'", { exact: false })
       .first()
       .waitFor({ timeout: 20_000 });
-    await shot('04-bad-input');
+    await shot('07-bad-input');
     expect(session.consoleErrors).toEqual([]);
     expect(sandbox.botErrors).toEqual([]);
   });

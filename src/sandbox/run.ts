@@ -2,7 +2,7 @@
 // Playground as the Teams client. Logs go to stderr; stdout carries exactly one JSON "ready" line
 // (design §5) so scripts and tests can wait for it and read the addresses.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { startBot } from '../bot.js';
@@ -58,8 +58,16 @@ async function main(): Promise<void> {
   const caFile = join(dataDir, 'sandbox-ca.pem');
   writeFileSync(caFile, sandbox.caPem);
 
+  // The sandbox tenant starts from the fixture every time, so the bot's state starts fresh too:
+  // requests, limit counters and notices of a previous run would refer to passes that no longer exist.
+  const sqlitePath = process.env.SQLITE_PATH || join(dataDir, 'sandbox.db');
+  if (!process.env.SQLITE_PATH)
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqlitePath}${suffix}`, { force: true });
+
   const config = loadConfig({
     ...sandboxBotEnv(sandbox, caFile),
+    STORE: 'sqlite',
+    SQLITE_PATH: sqlitePath,
     PORT: process.env.PORT || '3978',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',

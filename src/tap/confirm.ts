@@ -1,0 +1,163 @@
+import { problem, type Problem } from '../errors/catalog.js';
+import { problemForGraphFailure } from '../graph/errors.js';
+import { GraphFailure } from '../graph/failure.js';
+import type { CreateTapBody, CreatedTap, TapGraph } from '../graph/port.js';
+import type { StoredRow } from '../store/port.js';
+import { auditAfterTheFact, requestEvent } from './audit-events.js';
+import { guardClick, ignoreConflict, type Clicker } from './clicks.js';
+import { limitProblem } from './limit-problem.js';
+import type { CoreDeps } from './prepare.js';
+import type { IssuePlan, TapRequest } from './request.js';
+
+export type ConfirmOutcome =
+  | { kind: 'issued'; request: TapRequest; pass: CreatedTap; recordError?: unknown }
+  | { kind: 'problem'; problem: Problem; request?: TapRequest; graph?: { status: number; code: string } };
+
+/** Graph's body: only the fields we decided on, so the policy default applies to the rest. */
+function createBody(plan: IssuePlan | undefined): CreateTapBody {
+  const body: CreateTapBody = {};
+  if (plan?.startDateTime) body.startDateTime = plan.startDateTime;
+  if (plan?.lifetimeMinutes !== undefined) body.lifetimeInMinutes = plan.lifetimeMinutes;
+  if (plan?.isUsableOnce !== undefined) body.isUsableOnce = plan.isUsableOnce;
+  return body;
+}
+
+const CREATE_TIMEOUT_MS = 8_000;
+
+/**
+ * Confirm: guard the click, get the clicker's own Graph access (may throw LoginRequiredError, which
+ * changes nothing), claim the request with a conditional write, then create the pass exactly once.
+ */
+export async function confirmIssue(
+  deps: CoreDeps,
+  acquireGraph: () => Promise<TapGraph>,
+  click: { requestId: string; clicker: Clicker; verification: string; ticket?: string },
+): Promise<ConfirmOutcome> {
+  const guarded = await guardClick(deps, click.requestId, click.clicker, 'pending');
+  if (!guarded.ok) return { kind: 'problem', problem: guarded.problem, request: guarded.request };
+  const graph = await acquireGraph();
+
+  let row: StoredRow<TapRequest>;
+  try {
+    row = await deps.requests.update(guarded.row, {
+      ...guarded.row.value,
+      state: 'issuing',
+      usedAt: deps.clock.now().toISOString(),
+      verification: click.verification,
+      ...(click.ticket ? { ticket: click.ticket } : {}),
+    });
+  } catch (error) {
+    ignoreConflict(error);
+    const latest = await deps.requests.get(click.requestId);
+    return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED', { usedAt: latest?.value.usedAt }) };
+  }
+
+  // Counted only by the click that won the claim, so double clicks never use up allowance.
+  const hit = await deps.limiter.take(click.clicker.oid, row.value.target!.id, deps.clock.now());
+  if (hit) {
+    const found = limitProblem(hit, {
+      targetName: row.value.target!.displayName,
+      who: row.value.target!.userPrincipalName,
+      timeZone: row.value.timeZone,
+      now: deps.clock.now(),
+    });
+    const failed = await deps.requests.update(row, {
+      ...row.value,
+      state: 'failed',
+      outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
+    });
+    await auditAfterTheFact(
+      deps,
+      requestEvent('tap.failed', failed.value, click.clicker, { code: found.code }),
+    );
+    return { kind: 'problem', problem: found, request: failed.value };
+  }
+  try {
+    await deps.audit.append(requestEvent('request.confirmed', row.value, click.clicker));
+  } catch (error) {
+    // No pass without its audit trail: give the claim up as failed and issue nothing.
+    await deps.requests.update(row, {
+      ...row.value,
+      state: 'failed',
+      outcome: { problemCode: 'UNEXPECTED', at: deps.clock.now().toISOString() },
+    });
+    throw error;
+  }
+
+  const request = row.value;
+  const target = request.target!;
+  let pass: CreatedTap;
+  try {
+    pass = await graph.createTap(target.id, createBody(request.plan), AbortSignal.timeout(CREATE_TIMEOUT_MS));
+  } catch (error) {
+    if (!(error instanceof GraphFailure)) throw error;
+    return recordFailure(deps, row, error, click.clicker);
+  }
+  const issued: TapRequest = {
+    ...request,
+    state: 'issued',
+    outcome: {
+      methodId: pass.id,
+      startDateTime: pass.startDateTime,
+      expiresAt: new Date(Date.parse(pass.startDateTime) + pass.lifetimeInMinutes * 60_000).toISOString(),
+      isUsableOnce: pass.isUsableOnce,
+      at: deps.clock.now().toISOString(),
+    },
+  };
+  const outcome = issued.outcome!;
+  await auditAfterTheFact(
+    deps,
+    requestEvent('tap.issued', issued, click.clicker, {
+      methodId: pass.id,
+      lifetimeMinutes: pass.lifetimeInMinutes,
+      isUsableOnce: pass.isUsableOnce,
+      startDateTime: pass.startDateTime,
+      expiresAt: outcome.expiresAt,
+    }),
+  );
+  try {
+    return { kind: 'issued', request: (await deps.requests.update(row, issued)).value, pass };
+  } catch (error) {
+    // The pass exists now; the admin must see it even if our bookkeeping failed. The request stays
+    // "issuing", which nothing will ever retry.
+    return { kind: 'issued', request: issued, pass, recordError: error };
+  }
+}
+
+async function recordFailure(
+  deps: CoreDeps,
+  row: StoredRow<TapRequest>,
+  error: GraphFailure,
+  clicker: Clicker,
+): Promise<ConfirmOutcome> {
+  const request = row.value;
+  const target = request.target!;
+  const found = problemForGraphFailure(error, {
+    operation: 'create',
+    targetName: target.displayName,
+    who: target.userPrincipalName,
+    forbiddenBecause: forbiddenReason(request),
+  });
+  const failed = await deps.requests.update(row, {
+    ...request,
+    state: error.outcomeUnknown ? 'unknown' : 'failed',
+    outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
+  });
+  const type = error.outcomeUnknown ? 'tap.outcome_unknown' : 'tap.failed';
+  await auditAfterTheFact(deps, requestEvent(type, failed.value, clicker, { code: found.code }));
+  return {
+    kind: 'problem',
+    problem: found,
+    request: failed.value,
+    graph: { status: error.status, code: error.code },
+  };
+}
+
+function forbiddenReason(request: TapRequest): 'role' | 'privileged-target' | undefined {
+  if (!request.checks) return undefined;
+  if (request.checks.issuerStrength === 'none') return 'role';
+  if (request.checks.targetPrivileged && request.checks.issuerStrength !== 'privileged')
+    return 'privileged-target';
+  // Roles looked fine at preparation: a PIM activation that lapsed since is the likely cause.
+  return 'role';
+}
