@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HELP_EXAMPLES, parseCommand, type Command, type ParseErrorCode } from '../../src/chat/grammar.js';
+import { itRejectsEach } from './error-table.js';
 
 const audit = (last: number, who?: string): Command =>
   who === undefined ? { kind: 'audit', last } : { kind: 'audit', who, last };
@@ -79,22 +80,8 @@ describe('parseCommand: audit errors', () => {
     [`audit for ${'a'.repeat(300)}`, 'too_long', '256'],
     ['show me the audit', 'unknown_command', "'show'"],
   ];
-  const named = cases.map(([text, code, mentions]) => ({
-    name: text.length > 70 ? `${text.slice(0, 60)}…` : text,
-    text,
-    code,
-    mentions,
-  }));
-  it.each(named)('$name -> $code', ({ text, code, mentions }) => {
-    const result = parseCommand(text);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error.code).toBe(code);
-    expect(result.error.message).toContain(mentions);
-    // Like every other error, it shows something concrete to type instead.
-    expect(result.error.message).toMatch(/(Try|try|e\.g\.|Give one|Put)/);
-    expect(result.error.message.length).toBeLessThan(300);
-  });
+  // Like every other error, it shows something concrete to type instead.
+  itRejectsEach(cases, { suggests: /(Try|try|e\.g\.|Give one|Put)/, maxLength: 300 });
 
   it('suggests counts that themselves parse', () => {
     const result = parseCommand('audit last 500');

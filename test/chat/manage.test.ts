@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HELP_EXAMPLES, parseCommand, type Command, type ParseErrorCode } from '../../src/chat/grammar.js';
+import { itRejectsEach } from './error-table.js';
 
 const list = (who: string): Command => ({ kind: 'list', who });
 const revoke = (who: string): Command => ({ kind: 'revoke', who });
@@ -98,21 +99,7 @@ describe('parseCommand: list, revoke and policy errors', () => {
     ['tap', 'unknown_command', "'tap'"],
     ['tap alice', 'unknown_command', "'tap'"],
   ];
-  const named = cases.map(([text, code, mentions]) => ({
-    name: text.length > 70 ? `${text.slice(0, 60)}…` : text,
-    text,
-    code,
-    mentions,
-  }));
-  it.each(named)('$name -> $code', ({ text, code, mentions }) => {
-    const result = parseCommand(text);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error.code).toBe(code);
-    expect(result.error.message).toContain(mentions);
-    expect(result.error.message).toMatch(/(Try|try|e\.g\.|Put)/);
-    expect(result.error.message.length).toBeLessThan(300);
-  });
+  itRejectsEach(cases, { suggests: /(Try|try|e\.g\.|Put)/, maxLength: 300 });
 
   // Quoted commands in a message; "'revoke TAP' takes only..." names a command, not an example.
   const EXAMPLE_IN_MESSAGE = /'((?:list|revoke|show) TAP (?:for [^']+|policy)|show audit|tap policy)'/;
