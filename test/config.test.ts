@@ -65,6 +65,16 @@ describe('config', () => {
     ).toMatch(/^BOT_ID must be empty in sandbox mode/);
   });
 
+  it("reads the notice sender's tenant share from NOTICE_TENANT_RATE_PER_SECOND", () => {
+    expect(loadConfig(sandbox).notices.tenantRatePerSecond).toBe(50);
+    expect(
+      loadConfig({ ...sandbox, NOTICE_TENANT_RATE_PER_SECOND: '16.5' }).notices.tenantRatePerSecond,
+    ).toBe(16.5);
+    expect(problems({ ...sandbox, NOTICE_TENANT_RATE_PER_SECOND: '0' })[0]).toMatch(
+      /^NOTICE_TENANT_RATE_PER_SECOND is '0'/,
+    );
+  });
+
   it('keeps sandbox mode on loopback', () => {
     expect(loadConfig(sandbox).host).toBe('127.0.0.1');
     expect(problems({ ...sandbox, HOST: '0.0.0.0' })[0]).toMatch(

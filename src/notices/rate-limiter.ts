@@ -20,7 +20,7 @@ export interface RateLimiterOptions {
   conversationRules?: readonly RateRule[];
   /**
    * This instance's share of the tenant-wide limit. The limiter only sees its own sends, so with N
-   * instances set it to about 50 / N (NOTICE_TENANT_RATE_PER_SECOND; see tenantRateFromEnv).
+   * instances set it to about 50 / N (NOTICE_TENANT_RATE_PER_SECOND in config.ts).
    */
   tenantRatePerSecond?: number;
   /** Added to every window: a send we time at t reaches Teams a little later, and timers can fire early. */
@@ -151,14 +151,3 @@ export const realSleep: Sleep = (ms, signal) =>
     }
     signal?.addEventListener('abort', done, { once: true });
   });
-
-/** This instance's tenant-wide rate from NOTICE_TENANT_RATE_PER_SECOND (default: Teams' 50/s). */
-export function tenantRateFromEnv(env: Record<string, string | undefined>): number {
-  const raw = env.NOTICE_TENANT_RATE_PER_SECOND;
-  if (raw === undefined || raw.trim() === '') return TEAMS_TENANT_RATE_PER_SECOND;
-  const rate = Number(raw);
-  if (!Number.isFinite(rate) || rate <= 0) {
-    throw new Error(`NOTICE_TENANT_RATE_PER_SECOND must be a positive number, got ${JSON.stringify(raw)}`);
-  }
-  return rate;
-}

@@ -12,11 +12,6 @@ export async function replyWithCard(context: TurnContext, card: AdaptiveCardJson
   });
 }
 
-/** Plain 200 for invokes that need no visible answer (e.g. token exchange). */
-export async function replyOk(context: TurnContext): Promise<void> {
-  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: {} } });
-}
-
 /**
  * Asks Teams for the clicker's SSO token: Teams silently fetches it (or shows the sign-in button) and
  * repeats the same click with `value.authentication.token` (Teams "SSO for Universal Actions").

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, tenantRateFromEnv } from '../../src/notices/rate-limiter.js';
+import { RateLimiter } from '../../src/notices/rate-limiter.js';
 
 /** A limiter on a fake wall clock; margin 0 so the arithmetic is exact. */
 function fake(tenantRatePerSecond = 1_000) {
@@ -74,11 +74,5 @@ describe('RateLimiter', () => {
     time.ms += 2 * 3_600_000;
     limiter.sweep();
     expect(drain(limiter, time, 'c', 7)).toEqual([0, 0, 0, 0, 0, 0, 0]);
-  });
-
-  it('reads its tenant share from NOTICE_TENANT_RATE_PER_SECOND', () => {
-    expect(tenantRateFromEnv({})).toBe(50);
-    expect(tenantRateFromEnv({ NOTICE_TENANT_RATE_PER_SECOND: '16.5' })).toBe(16.5);
-    expect(() => tenantRateFromEnv({ NOTICE_TENANT_RATE_PER_SECOND: '0' })).toThrow(/positive/);
   });
 });
