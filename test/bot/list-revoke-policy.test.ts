@@ -104,6 +104,20 @@ describe('list, revoke, policy, help', () => {
     expect(JSON.stringify(await ask('dana@contoso.com', 'tap policy'))).toContain('POLICY_NOT_READABLE');
   });
 
+  it('bad input: says what to type instead, and an unknown person is named', async () => {
+    const missing = JSON.stringify(await ask('dana@contoso.com', 'list TAP'));
+    expect(missing).toMatch(/list TAP for [^'"]+/);
+    expect(JSON.stringify(await ask('dana@contoso.com', 'revoke TAP for alice@contoso.com for 2h'))).toMatch(
+      /Try|Put|e\.g\./,
+    );
+    const unknown = JSON.stringify(await ask('dana@contoso.com', 'revoke TAP for nobody@contoso.com'));
+    expect(unknown).toContain('TAP_USER_NOT_FOUND');
+    expect(unknown).toContain('nobody@contoso.com');
+    expect((await sandboxState(h)).graphLog.filter((c) => c.method === 'DELETE' && c.status !== 204)).toEqual(
+      [],
+    );
+  });
+
   it('`help` adapts to what the caller may do', async () => {
     const forDana = JSON.stringify(await ask('dana@contoso.com', 'help'));
     const forMallory = JSON.stringify(await ask('mallory@contoso.com', 'help'));
