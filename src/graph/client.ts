@@ -19,6 +19,8 @@ import type {
 } from './port.js';
 
 const USER_FIELDS = 'id,displayName,userPrincipalName,mail,userType,accountEnabled,department,jobTitle';
+/** Bounds a membership check: 50 pages of 999 groups, far beyond any real user's memberships. */
+const MAX_MEMBERSHIP_PAGES = 50;
 const TAP_POLICY_PATH =
   '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass';
 
@@ -80,9 +82,11 @@ const odataQuote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 /** Graph, on behalf of the admin whose access token this client carries. */
 export class GraphTapClient implements TapGraph {
   private readonly client: Client;
+  private readonly base: URL;
 
   constructor(accessToken: string, options: GraphClientOptions) {
     const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    this.base = base;
     const authProvider = { getAccessToken: async () => accessToken };
     const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
     if (options.onCall) chain.splice(chain.length - 1, 0, telemetryMiddleware(options.onCall));
@@ -134,6 +138,41 @@ export class GraphTapClient implements TapGraph {
     return (page as { value: DirectoryRole[] }).value;
   }
 
+  async isMemberOf(groupId: string, signal?: AbortSignal): Promise<boolean> {
+    const wanted = groupId.toLowerCase();
+    let request = this.get('/me/transitiveMemberOf/microsoft.graph.group', signal).select('id').top(999);
+    for (let page = 1; ; page++) {
+      const current = request;
+      const body = (await this.call(() => current.get())) as {
+        value?: { id?: unknown }[];
+        '@odata.nextLink'?: unknown;
+      };
+      if ((body.value ?? []).some((g) => typeof g.id === 'string' && g.id.toLowerCase() === wanted))
+        return true;
+      const next = body['@odata.nextLink'];
+      if (typeof next !== 'string' || next === '') return false;
+      // Fail closed rather than answer "not a member" for memberships we never saw.
+      if (page >= MAX_MEMBERSHIP_PAGES)
+        throw new GraphFailure(
+          0,
+          'tooManyPages',
+          `Group memberships exceed ${page} pages`,
+          undefined,
+          undefined,
+        );
+      // The token must only ever go to the Graph endpoint this client was built for.
+      if (!this.isOwnUrl(next))
+        throw new GraphFailure(
+          0,
+          'foreignNextLink',
+          'Graph returned a nextLink to another host',
+          undefined,
+          undefined,
+        );
+      request = this.get(next, signal);
+    }
+  }
+
   async listTaps(userId: string, signal?: AbortSignal): Promise<TapMethod[]> {
     const page = await this.call(() =>
       this.get(
@@ -178,6 +217,15 @@ export class GraphTapClient implements TapGraph {
   private get(path: string, signal?: AbortSignal) {
     const request = this.client.api(path);
     return signal ? request.option('signal', signal) : request;
+  }
+
+  private isOwnUrl(url: string): boolean {
+    try {
+      const parsed = new URL(url);
+      return parsed.origin === this.base.origin && parsed.pathname.startsWith(this.base.pathname);
+    } catch {
+      return false;
+    }
   }
 
   private async call<T>(run: () => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@ export interface FailureContext extends ProblemContext {
   /** A write whose result we cannot know must be reported as unknown, never as "nothing happened". */
   operation: 'read' | 'create';
   /** Why a 403 happened, when the caller's and target's roles were read beforehand. */
-  forbiddenBecause?: 'role' | 'privileged-target' | 'self';
+  forbiddenBecause?: 'role' | 'privileged-target' | 'self' | 'approver-role' | 'approver-not-privileged';
 }
 
 const LIFETIME_RANGE = /valid range between (\d+) and (\d+)/i;
@@ -18,6 +18,9 @@ export function problemForGraphFailure(failure: GraphFailure, context: FailureCo
     if (context.forbiddenBecause === 'privileged-target') return problem('TAP_TARGET_PRIVILEGED', context);
     if (context.forbiddenBecause === 'self') return problem('TAP_SELF', context);
     if (context.forbiddenBecause === 'role') return problem('TAP_ROLE_MISSING', context);
+    if (context.forbiddenBecause === 'approver-role') return problem('APPROVER_ROLE_MISSING', context);
+    if (context.forbiddenBecause === 'approver-not-privileged')
+      return problem('APPROVER_NOT_PRIVILEGED', context);
     // Graph gives the same "Request Authorization failed" for a missing role and a missing scope;
     // without a role reading, the role is by far the likelier cause.
     return problem('TAP_ROLE_MISSING', context);

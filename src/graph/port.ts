@@ -56,6 +56,8 @@ export interface TapGraph {
   getManager(userId: string, signal?: AbortSignal): Promise<DirectoryUser | null>;
   /** Active directory roles of a user, or of the caller with 'me'. */
   getRoles(userId: string | 'me', signal?: AbortSignal): Promise<DirectoryRole[]>;
+  /** True when the caller (me) is a member of the group, directly or through nested groups. */
+  isMemberOf(groupId: string, signal?: AbortSignal): Promise<boolean>;
   listTaps(userId: string, signal?: AbortSignal): Promise<TapMethod[]>;
   /** The tenant TAP policy, or null when the caller may not read it (common for helpdesk admins). */
   getTapPolicy(signal?: AbortSignal): Promise<TapPolicy | null>;

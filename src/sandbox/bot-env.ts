@@ -15,5 +15,16 @@ export function sandboxBotEnv(sandbox: SandboxHandle, caFile: string): Record<st
     AAD_APP_OAUTH_AUTHORITY_HOST: sandbox.authorityHost,
     GRAPH_BASE_URL: sandbox.graphBaseUrl,
     SSO_RESOURCE: sandbox.app.ssoResource,
+    // Approvals as the fixture sets them up: Harry and colleagues in "Service Desk" may request,
+    // approvers decide in the IT team's "TAP approvals" channel.
+    REQUESTER_GROUP_ID: sandbox.tenant.groups.find((g) => g.displayName === 'Service Desk')?.id ?? '',
+    APPROVERS_CONVERSATION: approversChannelOf(sandbox.tenant.teams),
   };
+}
+
+/** The fixture's approvals channel id (its first channel), or '' when the fixture has none. */
+function approversChannelOf(teams: unknown): string {
+  const channels = (teams as { channels?: { id?: unknown }[] } | undefined)?.channels;
+  const id = channels?.[0]?.id;
+  return typeof id === 'string' ? id : '';
 }

@@ -47,6 +47,32 @@ export class Directory {
     return this.fixture.groups.filter((g) => g.members.includes(userId) || (g.owners ?? []).includes(userId));
   }
 
+  /**
+   * Groups the user belongs to as a member, directly or through nested groups (a group id in another
+   * group's `members`), in fixture order: what `transitiveMemberOf/microsoft.graph.group` lists.
+   * Unlike {@link groupsOf}, ownership alone is not membership, as in Entra.
+   */
+  transitiveMemberGroupsOf(userId: string): FixtureGroup[] {
+    const groupsByMember = new Map<string, FixtureGroup[]>();
+    for (const group of this.fixture.groups) {
+      for (const member of group.members) {
+        const list = groupsByMember.get(member);
+        if (list) list.push(group);
+        else groupsByMember.set(member, [group]);
+      }
+    }
+    const found = new Set<string>();
+    const pending = [userId];
+    for (let memberId = pending.pop(); memberId !== undefined; memberId = pending.pop()) {
+      for (const group of groupsByMember.get(memberId) ?? []) {
+        if (found.has(group.id)) continue;
+        found.add(group.id);
+        pending.push(group.id);
+      }
+    }
+    return this.fixture.groups.filter((g) => found.has(g.id));
+  }
+
   /** Active directory roles: direct assignments plus roles of role-assignable groups the user is in. */
   rolesOf(user: FixtureUser): FixtureRole[] {
     const all = [...user.roles];

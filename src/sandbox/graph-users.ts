@@ -12,6 +12,7 @@ import {
   userView,
 } from './user-view.js';
 import { listUsers } from './user-list.js';
+import { pageWindow, pagedResponse } from './paging.js';
 
 const insufficient = (call: GraphCall) =>
   callError(call, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
@@ -85,7 +86,47 @@ function getDirectoryRoles(ctx: SandboxContext, call: GraphCall, ref: string): S
   return jsonResponse(200, { value });
 }
 
-/** User, manager and directory-role routes. */
+const groupFields = ['id', 'displayName', 'securityEnabled', 'mailEnabled', 'isAssignableToRole'];
+
+/** `transitiveMemberOf/microsoft.graph.group`: the user's groups with `$select`, `$top` and paging. */
+function getMemberGroups(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
+  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsersFull);
+  if ('status' in user) return user;
+  const select = parseSelect(call.query.get('$select'), groupFields, ['id', 'displayName']);
+  if (!select.ok)
+    return callError(
+      call,
+      400,
+      'BadRequest',
+      unknownPropertyMessage(select.unknown, 'microsoft.graph.group'),
+    );
+  const unsupported = ['$filter', '$search', '$orderby', '$count', '$expand'].find((q) => call.query.has(q));
+  if (unsupported)
+    return callError(
+      call,
+      400,
+      'BadRequest',
+      `The sandbox does not support ${unsupported} on group memberships.`,
+    );
+  const page = pageWindow(call);
+  if ('status' in page) return page;
+  const groups = ctx.directory.transitiveMemberGroupsOf(user.id);
+  return pagedResponse(ctx, call, call.path, groups, page, (group) => {
+    const full: Record<string, unknown> = {
+      id: group.id,
+      displayName: group.displayName,
+      // Fixture groups are plain security groups; Graph gives null isAssignableToRole when it was never set.
+      securityEnabled: true,
+      mailEnabled: false,
+      isAssignableToRole: group.isAssignableToRole ?? null,
+    };
+    const picked: Record<string, unknown> = { '@odata.type': '#microsoft.graph.group' };
+    for (const field of select.fields) picked[field] = full[field];
+    return picked;
+  });
+}
+
+/** User, manager, directory-role and group-membership routes. */
 export const userRoutes: GraphRoute[] = [
   { method: 'GET', template: '/me', handler: (ctx, call) => getUser(ctx, call, 'me') },
   { method: 'GET', template: '/users', handler: (ctx, call) => listUsers(ctx, call) },
@@ -105,5 +146,15 @@ export const userRoutes: GraphRoute[] = [
     method: 'GET',
     template: '/users/:id/transitiveMemberOf/microsoft.graph.directoryRole',
     handler: (ctx, call, [id = '']) => getDirectoryRoles(ctx, call, id),
+  },
+  {
+    method: 'GET',
+    template: '/me/transitiveMemberOf/microsoft.graph.group',
+    handler: (ctx, call) => getMemberGroups(ctx, call, 'me'),
+  },
+  {
+    method: 'GET',
+    template: '/users/:id/transitiveMemberOf/microsoft.graph.group',
+    handler: (ctx, call, [id = '']) => getMemberGroups(ctx, call, id),
   },
 ];

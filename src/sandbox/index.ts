@@ -27,6 +27,8 @@ export interface SandboxOptions {
   seed?: string;
   /** Optional pino-like logger for internal failures. */
   logger?: SandboxLogger;
+  /** Tests only: adjusts the freshly loaded fixture (e.g. extra groups) before the sandbox starts. */
+  fixture?: (fixture: TenantFixture) => void;
 }
 
 export interface SandboxHandle {
@@ -53,6 +55,7 @@ export interface SandboxHandle {
 /** Starts the sandbox Contoso tenant (token service, Graph, admin API) on one HTTPS port of 127.0.0.1. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
   const fixture = loadTenantFixture();
+  options.fixture?.(fixture);
   const tenantId = fixture.tenant.id;
   const appFixture = fixture.apps[0];
   if (!appFixture) throw new Error('Sandbox fixture has no apps[0]');
@@ -99,7 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ssoScope: appFixture.ssoScope,
       consentedDelegatedScopes: [...appFixture.consentedDelegatedScopes],
     },
-    tenant: loadTenantFixture(),
+    tenant: structuredClone(fixture),
     clock: { now: () => clock.now(), advanceMinutes: (n) => clock.advanceMinutes(n) },
     async ssoToken(user, overrides) {
       const found = ctx.directory.findSsoUser(user);

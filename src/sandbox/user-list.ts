@@ -2,7 +2,8 @@ import type { SandboxContext } from './context.js';
 import type { FixtureUser } from './fixture.js';
 import { Scopes, hasAnyScope } from './graph-auth.js';
 import { callError, type GraphCall } from './graph-call.js';
-import { jsonResponse, type SandboxResponse } from './http.js';
+import type { SandboxResponse } from './http.js';
+import { pageWindow, pagedResponse } from './paging.js';
 import { compileUserFilter, compileUserSearch } from './user-filter.js';
 import {
   defaultUserFields,
@@ -11,20 +12,6 @@ import {
   unknownPropertyMessage,
   userView,
 } from './user-view.js';
-
-const defaultPageSize = 100;
-const maxPageSize = 999;
-
-function decodeSkipToken(token: string | null): number | undefined {
-  if (token === null) return 0;
-  try {
-    const offset = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset?: unknown })
-      .offset;
-    return typeof offset === 'number' && Number.isInteger(offset) && offset >= 0 ? offset : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function orderUsers(users: FixtureUser[], orderBy: string | null): FixtureUser[] | string {
   if (orderBy === null) return users;
@@ -81,27 +68,9 @@ export function listUsers(ctx: SandboxContext, call: GraphCall): SandboxResponse
   const ordered = orderUsers(users, q.get('$orderby'));
   if (typeof ordered === 'string') return callError(call, 400, 'BadRequest', ordered);
 
-  const topText = q.get('$top');
-  const top = topText === null ? defaultPageSize : Number(topText);
-  if (!Number.isInteger(top) || top < 1 || top > maxPageSize) {
-    return callError(
-      call,
-      400,
-      'BadRequest',
-      `Invalid page size specified: '${topText}'. Must be between 1 and ${maxPageSize} inclusive.`,
-    );
-  }
-  const offset = decodeSkipToken(q.get('$skiptoken'));
-  if (offset === undefined) return callError(call, 400, 'BadRequest', 'Invalid $skiptoken.');
-
-  const page = ordered.slice(offset, offset + top);
-  const body: Record<string, unknown> = {};
-  if ((q.get('$count') ?? '').toLowerCase() === 'true') body['@odata.count'] = ordered.length;
-  body.value = page.map((u) => userView(u, select.fields));
-  if (offset + top < ordered.length) {
-    const next = new URLSearchParams(q);
-    next.set('$skiptoken', Buffer.from(JSON.stringify({ offset: offset + top })).toString('base64url'));
-    body['@odata.nextLink'] = `${ctx.graphBaseUrl}/users?${next.toString()}`;
-  }
-  return jsonResponse(200, body);
+  const page = pageWindow(call);
+  if ('status' in page) return page;
+  const extra: Record<string, unknown> = {};
+  if ((q.get('$count') ?? '').toLowerCase() === 'true') extra['@odata.count'] = ordered.length;
+  return pagedResponse(ctx, call, '/users', ordered, page, (u) => userView(u, select.fields), extra);
 }
