@@ -9,6 +9,7 @@ export type ParseErrorCode =
   | 'conflicting_options'
   | 'unexpected_text'
   | 'bad_count'
+  | 'bad_reason'
   | 'too_long';
 
 export type ParseError = { code: ParseErrorCode; message: string };
@@ -19,12 +20,20 @@ export const HELP_EXAMPLES: readonly string[] = [
   'issue TAP for alice@contoso.com for 4h once',
   'new TAP for "Alice Wong" for 2 hours start tomorrow 9:00',
   'create pass for alice multi-use starting in 30m',
+  'request TAP for alice@contoso.com reason: lost phone',
+  'request TAP for Alice Wong for 1 day once because new laptop, ticket INC0012345',
   'audit for alice@contoso.com',
   'audit last 20',
   'list TAP for alice@contoso.com',
   'revoke TAP for alice@contoso.com',
   'tap policy',
 ];
+
+/**
+ * The commands that make a pass, named by their canonical verb: 'issue' (also typed 'create' or
+ * 'new') makes one now, 'request' asks an admin to approve one. Their messages differ only in it.
+ */
+export type PassVerb = 'issue' | 'request';
 
 /** The pass commands that take only a person: 'list TAP for <who>' and 'revoke TAP for <who>'. */
 export type ManageKind = 'list' | 'revoke';
@@ -34,6 +43,8 @@ export const MAX_INPUT_CHARS = 500;
 export const AUDIT_DEFAULT_LAST = 20;
 export const AUDIT_MAX_LAST = 100;
 export const MAX_TARGET_CHARS = 256;
+/** The longest reason 'request TAP for …' takes. */
+export const MAX_REASON_CHARS = 200;
 const MAX_ECHO_CHARS = 40;
 
 /** Quotes what the admin typed, shortened so a pasted essay does not flood the reply. */
@@ -41,6 +52,11 @@ export function echo(text: string): string {
   const shortened = text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS - 1)}…` : text;
   return `'${shortened}'`;
 }
+
+/** How every example of a pass command starts: "issue TAP for" or "request TAP for". */
+const tapFor = (verb: PassVerb): string => `${verb} TAP for`;
+/** Request examples show the reason, which approvers look for, so every one is complete. */
+const reasonFor = (verb: PassVerb): string => (verb === 'request' ? ' reason: lost phone' : '');
 
 function fail(code: ParseErrorCode, message: string): { ok: false; error: ParseError } {
   return { ok: false, error: { code, message } };
@@ -59,41 +75,48 @@ export const errors = {
       `I couldn't read that message. Type 'help' to see what I can do, ` +
         `or try 'issue TAP for alice@contoso.com' or 'issue TAP for Alice Wong for 2h once'.`,
     ),
-  missingObject: () =>
+  missingObject: (verb: PassVerb) =>
     fail(
       'unknown_command',
-      `Tell me what to issue: a TAP. Try 'issue TAP for alice@contoso.com', or type 'help' for more examples.`,
+      `Tell me what to ${verb}: a TAP. Try '${tapFor(verb)} alice@contoso.com${reasonFor(verb)}', ` +
+        `or type 'help' for more examples.`,
     ),
-  missingTarget: () =>
+  missingTarget: (verb: PassVerb) =>
     fail(
       'missing_target',
-      `Who is the pass for? Add 'for' and the person, e.g. 'issue TAP for alice@contoso.com' ` +
-        `or 'issue TAP for "Alice Wong"'.`,
+      `Who is the pass for? Add 'for' and the person, e.g. '${tapFor(verb)} alice@contoso.com${reasonFor(verb)}' ` +
+        `or '${tapFor(verb)} "Alice Wong"${reasonFor(verb)}'.`,
     ),
-  targetIsDuration: (word: string) =>
+  targetIsDuration: (word: string, verb: PassVerb) =>
     fail(
       'missing_target',
       `${echo(word)} looks like a duration, not a person. Name the person first, ` +
-        `e.g. 'issue TAP for alice@contoso.com for ${word}'.`,
+        `e.g. '${tapFor(verb)} alice@contoso.com for ${word}${reasonFor(verb)}'.`,
     ),
-  unclosedQuote: () =>
+  unclosedQuote: (verb: PassVerb) =>
     fail(
       'missing_target',
-      `The name has an opening quote but no closing one. Try 'issue TAP for "Alice Wong" for 2h'.`,
+      `The name has an opening quote but no closing one. Try '${tapFor(verb)} "Alice Wong" for 2h${reasonFor(verb)}'.`,
     ),
-  emptyQuotes: () =>
-    fail('missing_target', `The quotes are empty. Put the person inside them: 'issue TAP for "Alice Wong"'.`),
-  targetTooLong: () =>
+  emptyQuotes: (verb: PassVerb) =>
+    fail(
+      'missing_target',
+      `The quotes are empty. Put the person inside them: '${tapFor(verb)} "Alice Wong"${reasonFor(verb)}'.`,
+    ),
+  targetTooLong: (verb: PassVerb = 'issue') =>
     fail(
       'too_long',
       `That name or address is longer than ${MAX_TARGET_CHARS} characters. ` +
-        `Use the person's sign-in address, e.g. 'issue TAP for alice@contoso.com'.`,
+        `Use the person's sign-in address, e.g. '${tapFor(verb)} alice@contoso.com${reasonFor(verb)}'.`,
     ),
-  inputTooLong: () =>
+  inputTooLong: (verb: PassVerb = 'issue') =>
     fail(
       'too_long',
       `That message is longer than ${MAX_INPUT_CHARS} characters. ` +
-        `Send a short command, e.g. 'issue TAP for alice@contoso.com for 4h once'.`,
+        (verb === 'request'
+          ? `Send a short request with a reason of at most ${MAX_REASON_CHARS} characters, ` +
+            `e.g. 'request TAP for alice@contoso.com for 4h once reason: lost phone'.`
+          : `Send a short command, e.g. 'issue TAP for alice@contoso.com for 4h once'.`),
     ),
   badDuration: (typed: string, problem: 'unreadable' | 'zero' | 'too_long' | 'fraction_of_minute') => {
     const why = {
@@ -128,30 +151,54 @@ export const errors = {
       'bad_start',
       `'start' needs a time after it. Try 'start in 30m', 'start at 14:00' or 'start tomorrow 9am'.`,
     ),
-  conflictingUse: () =>
+  conflictingUse: (verb: PassVerb) =>
     fail(
       'conflicting_options',
-      `A pass can't be both one-time and multi-use. Pick one: 'issue TAP for alice once' ` +
-        `or 'issue TAP for alice multi-use'.`,
+      `A pass can't be both one-time and multi-use. Pick one: '${tapFor(verb)} alice once${reasonFor(verb)}' ` +
+        `or '${tapFor(verb)} alice multi-use${reasonFor(verb)}'.`,
     ),
-  repeatedOption: (option: 'lifetime' | 'start') =>
+  repeatedOption: (option: 'lifetime' | 'start', verb: PassVerb) =>
     fail(
       'conflicting_options',
       option === 'lifetime'
-        ? `You gave more than one lifetime. Give one, e.g. 'issue TAP for alice for 4h'.`
-        : `You gave more than one start time. Give one, e.g. 'issue TAP for alice start at 14:00'.`,
+        ? `You gave more than one lifetime. Give one, e.g. '${tapFor(verb)} alice for 4h${reasonFor(verb)}'.`
+        : `You gave more than one start time. Give one, e.g. '${tapFor(verb)} alice start at 14:00${reasonFor(verb)}'.`,
     ),
-  unexpectedWord: (word: string) =>
+  unexpectedWord: (word: string, verb: PassVerb) =>
     fail(
       'unexpected_text',
-      `I didn't understand ${echo(word)}. After the person I only know 'for <duration>', 'once', ` +
-        `'multi-use' and 'start <when>', e.g. 'issue TAP for alice@contoso.com for 4h once start in 30m'.`,
+      verb === 'request'
+        ? `I didn't understand ${echo(word)}. After the person I only know 'for <duration>', 'once', ` +
+            `'multi-use', 'start <when>' and, last, 'reason: <why>', ` +
+            `e.g. 'request TAP for alice@contoso.com for 4h once start in 30m reason: lost phone'.`
+        : `I didn't understand ${echo(word)}. After the person I only know 'for <duration>', 'once', ` +
+            `'multi-use' and 'start <when>', e.g. 'issue TAP for alice@contoso.com for 4h once start in 30m'.`,
     ),
-  durationWithoutFor: (word: string) =>
+  durationWithoutFor: (word: string, verb: PassVerb) =>
     fail(
       'unexpected_text',
       `I didn't expect ${echo(word)} there. To set how long the pass lasts, write 'for' before it, ` +
-        `e.g. 'issue TAP for alice for ${word}'.`,
+        `e.g. '${tapFor(verb)} alice for ${word}${reasonFor(verb)}'.`,
+    ),
+  // The reason on "request TAP for <who> ... reason: <why>".
+  emptyReason: () =>
+    fail(
+      'bad_reason',
+      `The reason is empty. Write why the pass is needed after 'reason:', ` +
+        `e.g. 'request TAP for alice@contoso.com reason: lost phone'.`,
+    ),
+  reasonTooLong: (length: number) =>
+    fail(
+      'too_long',
+      `The reason is ${length} characters long; keep it to ${MAX_REASON_CHARS} or fewer, ` +
+        `e.g. 'request TAP for alice@contoso.com reason: lost phone, ticket INC0012345'.`,
+    ),
+  reasonOnIssue: () =>
+    fail(
+      'unexpected_text',
+      `A reason goes with a request for an admin to approve, e.g. ` +
+        `'request TAP for alice@contoso.com reason: lost phone'. To issue the pass yourself, leave the ` +
+        `reason out and record the ticket on the confirmation card: 'issue TAP for alice@contoso.com for 4h'.`,
     ),
   // Audit commands: "audit [for <who>] [last <count>]".
   auditMissingTarget: () =>

@@ -61,13 +61,22 @@ export interface Token {
   quoted: boolean;
 }
 
-export type TokeniseResult = { ok: true; tokens: Token[] } | { ok: false; unclosedQuoteAt: number };
+/**
+ * The tokens, and when a stop word was met, `rest`: the text from that word to the end, as typed
+ * (after normalising), which may hold anything, unbalanced quotes included.
+ */
+export type TokeniseResult =
+  { ok: true; tokens: Token[]; rest?: string } | { ok: false; unclosedQuoteAt: number };
 
 const OPENING_QUOTES = new Set(['"', '\u201c', '\u201e', '\u201f']);
 const CLOSING_QUOTES = new Set(['"', '\u201d', '\u201c']);
 
-/** Splits normalised text on spaces, keeping double-quoted runs (straight or curly) together. */
-export function tokenise(text: string): TokeniseResult {
+/**
+ * Splits normalised text on spaces, keeping double-quoted runs (straight or curly) together.
+ * An unquoted word for which `isStopWord` (given the lower-cased word) is true ends the tokens:
+ * it and everything after it come back untouched as `rest`.
+ */
+export function tokenise(text: string, isStopWord?: (lowerWord: string) => boolean): TokeniseResult {
   const tokens: Token[] = [];
   let index = 0;
   while (index < text.length) {
@@ -87,6 +96,7 @@ export function tokenise(text: string): TokeniseResult {
     let end = text.indexOf(' ', index);
     if (end === -1) end = text.length;
     const word = text.slice(index, end);
+    if (isStopWord?.(word.toLowerCase())) return { ok: true, tokens, rest: text.slice(index) };
     tokens.push({ text: word, lower: word.toLowerCase(), quoted: false });
     index = end;
   }

@@ -5,6 +5,13 @@ import { ParseResultShape } from './shapes.js';
 
 const VOCABULARY = [
   'issue',
+  'request',
+  'reason',
+  'reason:',
+  'Reason:',
+  'because',
+  'reasonable',
+  ':',
   'create',
   'new',
   'a',
@@ -168,12 +175,16 @@ function randomInput(random: Random): string {
 describe('parseCommand fuzz', () => {
   it('always returns a well-formed result for 6,000 random inputs', () => {
     const random = seededRandom(0x7a9d35);
-    const outcomes = { issue: 0, audit: 0, list: 0, revoke: 0, policy: 0, help: 0, error: 0 };
+    const outcomes = { issue: 0, request: 0, audit: 0, list: 0, revoke: 0, policy: 0, help: 0, error: 0 };
     for (let run = 0; run < 6000; run += 1) {
       // Half the inputs start like a real command so the fuzz reaches the option parser.
       const prefix = random.chance(0.5)
         ? random.pick([
             'issue TAP for ',
+            'request TAP for ',
+            'request a pass for Alice Wong ',
+            'request TAP for bob reason: ',
+            'issue TAP for bob because ',
             'new pass for alice ',
             '<at>Bot</at> create a tap for ',
             'audit ',
@@ -202,6 +213,7 @@ describe('parseCommand fuzz', () => {
     }
     // Make sure the fuzz reaches every kind of result, not only the error path.
     expect(outcomes.issue).toBeGreaterThan(100);
+    expect(outcomes.request).toBeGreaterThan(100);
     expect(outcomes.audit).toBeGreaterThan(50);
     expect(outcomes.list).toBeGreaterThan(50);
     expect(outcomes.revoke).toBeGreaterThan(50);

@@ -3,6 +3,7 @@ import {
   AUDIT_DEFAULT_LAST,
   AUDIT_MAX_LAST,
   MAX_LIFETIME_MINUTES,
+  MAX_REASON_CHARS,
   parseCommand,
   type Command,
   type StartSpec,
@@ -10,6 +11,7 @@ import {
 import { seededRandom, type Random } from './random.js';
 
 type Issue = Extract<Command, { kind: 'issue' }>;
+type Request = Extract<Command, { kind: 'request' }>;
 type Audit = Extract<Command, { kind: 'audit' }>;
 type Manage = Extract<Command, { kind: 'list' | 'revoke' | 'policy' }>;
 
@@ -108,9 +110,82 @@ function startText(random: Random): { text: string; spec: StartSpec } {
   }
 }
 
-function randomCommand(random: Random): { text: string; command: Issue } {
+// Words a reason may hold: the grammar's own keywords, quotes that never close, punctuation inside
+// words and text in any script. Whitespace and markup are left to the spacing and the mention.
+const REASON_WORDS = [
+  'lost',
+  'phone',
+  'new',
+  'Laptop',
+  'ticket',
+  'INC0012345',
+  'for',
+  'FOR',
+  'once',
+  'multi-use',
+  'start',
+  'in',
+  '2h',
+  'tomorrow',
+  '9:00',
+  'reason',
+  'Reason:',
+  'because',
+  'issue',
+  'TAP',
+  'help',
+  'audit',
+  '"quoted',
+  'text"',
+  '“curly”',
+  "it's",
+  'x,',
+  'a:b',
+  '(urgent)',
+  '-',
+  '@TapDesk',
+  'Müller',
+  'José',
+  '😀',
+  '日本語',
+  'ﬃ',
+];
+const ENDS_IN_PUNCTUATION = /[.!?,;:]$/;
+
+/** A reason of 1..MAX_REASON_CHARS characters; the text is what the parser must return. */
+function reasonWords(random: Random): string[] {
+  const limit = random.pick([random.int(1, 40), random.int(1, MAX_REASON_CHARS)]);
+  const words = [random.pick(REASON_WORDS)];
+  for (;;) {
+    const word = random.pick(REASON_WORDS);
+    if (`${words.join(' ')} ${word}`.length > limit) break;
+    words.push(word);
+  }
+  // The normaliser drops punctuation at the very end of a message, so end on a word.
+  if (ENDS_IN_PUNCTUATION.test(words.at(-1) ?? '')) words.push('ok');
+  return words;
+}
+
+/** "reason: <why>" in one of the ways it may be typed; 'reason:lost' glues the first word on. */
+function reasonText(random: Random, words: readonly string[], spacing: string): string {
+  const keyword = randomCase(
+    random,
+    random.pick(['reason:', 'reason :', 'reason', 'reason,', 'because', 'because:', 'reason:GLUED']),
+  );
+  const text = words.join(spacing);
+  return keyword.toLowerCase().endsWith('glued')
+    ? `${keyword.slice(0, 7)}${text}`
+    : `${keyword}${spacing}${text}`;
+}
+
+function randomCommand(random: Random): { text: string; command: Issue };
+function randomCommand(random: Random, kind: 'request'): { text: string; command: Request };
+function randomCommand(
+  random: Random,
+  kind: 'issue' | 'request' = 'issue',
+): { text: string; command: Issue | Request } {
   const target = whoText(random);
-  const command: Issue = { kind: 'issue', who: target.who };
+  const command: Issue | Request = { kind, who: target.who };
   const options: string[] = [];
   if (random.chance(0.6)) {
     command.lifetimeMinutes = randomMinutes(random);
@@ -128,7 +203,7 @@ function randomCommand(random: Random): { text: string; command: Issue } {
     command.start = start.spec;
     options.push(start.text);
   }
-  const verb = randomCase(random, random.pick(['issue', 'create', 'new']));
+  const verb = randomCase(random, kind === 'request' ? 'request' : random.pick(['issue', 'create', 'new']));
   const object = random.pick([
     'TAP',
     'tap',
@@ -140,6 +215,12 @@ function randomCommand(random: Random): { text: string; command: Issue } {
   const mention = random.pick(['', '<at>TapDesk</at> ', '<at>TapDesk</at>&nbsp;']);
   const spacing = random.pick([' ', '  ', ' \u00a0']);
   const words = [`${mention}${verb}`, object, 'for', target.text, ...random.shuffle(options)];
+  if (kind === 'request' && random.chance(0.8)) {
+    // The reason comes last and runs to the end; the parser returns it with single spaces.
+    const reason = reasonWords(random);
+    (command as Request).reason = reason.join(' ');
+    words.push(reasonText(random, reason, spacing));
+  }
   return { text: words.join(spacing) + random.pick(['', '.', '!']), command };
 }
 
@@ -194,6 +275,17 @@ describe('parseCommand round trip', () => {
       const { text, command } = randomCommand(random);
       expect(parseCommand(text), `#${run}: ${text}`).toStrictEqual({ ok: true, command });
     }
+  });
+
+  it('returns exactly the parts a generated request was built from, reason included', () => {
+    const random = seededRandom(20_261_126);
+    let withReason = 0;
+    for (let run = 0; run < 3000; run += 1) {
+      const { text, command } = randomCommand(random, 'request');
+      if (command.reason !== undefined) withReason += 1;
+      expect(parseCommand(text), `#${run}: ${text}`).toStrictEqual({ ok: true, command });
+    }
+    expect(withReason).toBeGreaterThan(2000);
   });
 
   it('returns exactly the parts a generated audit command was built from', () => {

@@ -1,6 +1,6 @@
 // The shape every parse result must have, checked by the fuzz test.
 import { z } from 'zod';
-import { AUDIT_MAX_LAST, MAX_LIFETIME_MINUTES } from '../../src/chat/grammar.js';
+import { AUDIT_MAX_LAST, MAX_LIFETIME_MINUTES, MAX_REASON_CHARS } from '../../src/chat/grammar.js';
 
 // No leading/trailing space and no control characters in a target.
 const Who = z
@@ -10,6 +10,16 @@ const Who = z
   .regex(/^\S(?:.*\S)?$/s)
   // eslint-disable-next-line no-control-regex -- asserting their absence
   .refine((who) => !/[\u0000-\u001f\u007f]/.test(who));
+
+// Free text, but trimmed, with single spaces only and no control or invisible characters.
+const Reason = z
+  .string()
+  .min(1)
+  .max(MAX_REASON_CHARS)
+  .regex(/^\S(?:.*\S)?$/s)
+  // eslint-disable-next-line no-control-regex -- asserting their absence
+  .refine((reason) => !/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/.test(reason))
+  .refine((reason) => !/\s\s|[^\S ]/.test(reason));
 
 const StartSpecShape = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('in'), minutes: z.number().int().min(1).max(MAX_LIFETIME_MINUTES) }).strict(),
@@ -47,6 +57,16 @@ export const ParseResultShape = z.union([
             start: StartSpecShape.optional(),
           })
           .strict(),
+        z
+          .object({
+            kind: z.literal('request'),
+            who: Who,
+            lifetimeMinutes: z.number().int().min(1).max(MAX_LIFETIME_MINUTES).optional(),
+            usableOnce: z.boolean().optional(),
+            start: StartSpecShape.optional(),
+            reason: Reason.optional(),
+          })
+          .strict(),
         z.object({ kind: z.enum(['list', 'revoke']), who: Who }).strict(),
         z.object({ kind: z.literal('policy') }).strict(),
         z
@@ -72,6 +92,7 @@ export const ParseResultShape = z.union([
             'conflicting_options',
             'unexpected_text',
             'bad_count',
+            'bad_reason',
             'too_long',
           ]),
           message: z.string().min(20).max(600),
