@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readStoreSettings, type StoreSettings } from './store/settings.js';
 import type { IssueLimits } from './tap/limits.js';
+import type { ApprovalSettings } from './tap/prepare.js';
 
 /** Thrown when the environment cannot produce a valid config; the message names each variable and its fix. */
 export class ConfigError extends Error {
@@ -48,6 +49,7 @@ export interface TapDeskConfig {
   limits: IssueLimits;
   maxLifetimeMinutes: number;
   notices: { expiringLeadMinutes: number; tenantRatePerSecond: number };
+  approvals: ApprovalSettings;
   logLevel: string;
 }
 
@@ -81,6 +83,28 @@ const rules = {
   TAP_MAX_LIFETIME_MINUTES: z.coerce.number().int().min(10).max(43_200),
   NOTICE_EXPIRING_LEAD_MINUTES: z.coerce.number().int().min(1).max(1_440),
   NOTICE_TENANT_RATE_PER_SECOND: z.coerce.number().min(0.1).max(50),
+  REQUESTER_GROUP_ID: z.union([
+    z.literal(''),
+    z
+      .string()
+      .regex(GUID, 'must be the object id (a GUID) of the Entra group whose members may request passes'),
+  ]),
+  // Teams conversation ids: channels and group chats are "19:…@thread.tacv2" / "19:…@thread.v2".
+  APPROVERS_CONVERSATION: z.union([
+    z.literal(''),
+    z
+      .string()
+      .regex(
+        /^19:[^\s]+@thread\.(tacv2|v2|skype)$/,
+        "must be a Teams channel or group chat id like '19:…@thread.tacv2' (see the README, Approvals)",
+      ),
+  ]),
+  APPROVAL_TTL_MINUTES: z.coerce.number().int().min(5).max(1_440),
+  DELIVER_TO: z.enum(['approver', 'requester'], {
+    errorMap: () => ({
+      message: "must be 'approver' (shown to whoever approves) or 'requester' (a one-time Reveal card)",
+    }),
+  }),
 };
 
 const defaults: Env = {
@@ -98,6 +122,10 @@ const defaults: Env = {
   NOTICE_EXPIRING_LEAD_MINUTES: '15',
   // Teams allows about 50 requests/s per app per tenant; each instance paces itself to its share.
   NOTICE_TENANT_RATE_PER_SECOND: '50',
+  REQUESTER_GROUP_ID: '',
+  APPROVERS_CONVERSATION: '',
+  APPROVAL_TTL_MINUTES: '60',
+  DELIVER_TO: 'approver',
 };
 
 const hints: Record<string, string> = {
@@ -175,6 +203,12 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
     notices: {
       expiringLeadMinutes: read('NOTICE_EXPIRING_LEAD_MINUTES'),
       tenantRatePerSecond: read('NOTICE_TENANT_RATE_PER_SECOND'),
+    },
+    approvals: {
+      requesterGroupId: read('REQUESTER_GROUP_ID') || undefined,
+      approversConversationId: read('APPROVERS_CONVERSATION') || undefined,
+      ttlMinutes: read('APPROVAL_TTL_MINUTES'),
+      deliverTo: read('DELIVER_TO'),
     },
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -25,6 +25,7 @@ export const AUDIT_CSV_COLUMNS = [
   'expiresAt',
   'methodId',
   'code',
+  'reason',
 ] as const;
 
 export type AuditCsvColumn = (typeof AUDIT_CSV_COLUMNS)[number];
@@ -53,6 +54,7 @@ const CELLS: { readonly [C in AuditCsvColumn]: (e: AuditEvent) => Cell } = {
   expiresAt: (e) => e.expiresAt,
   methodId: (e) => e.methodId,
   code: (e) => e.code,
+  reason: (e) => e.reason,
 };
 
 // Excel, LibreOffice and Google Sheets treat a cell starting with any of these as a formula

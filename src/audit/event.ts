@@ -7,6 +7,11 @@ export type AuditEventType =
   | 'request.confirmed'
   | 'request.cancelled'
   | 'request.expired'
+  | 'approval.requested'
+  | 'approval.approved'
+  | 'approval.refused'
+  | 'approval.rejected'
+  | 'pass.revealed'
   | 'tap.issued'
   | 'tap.failed'
   | 'tap.outcome_unknown'
@@ -32,4 +37,6 @@ export interface AuditEvent {
   methodId?: string;
   /** The catalog code of a failure. */
   code?: string;
+  /** Why an approval was requested or rejected, as the person typed it (chat-safe, ≤ 200 chars). */
+  reason?: string;
 }

@@ -13,6 +13,14 @@ export interface ProblemContext {
   requesterName?: string;
   usedAt?: string;
   resetsAtText?: string;
+  /** Approvals: who decided first, and when (already formatted for the reader). */
+  deciderName?: string;
+  /** 'approved', 'rejected', … */
+  decision?: string;
+  decidedText?: string;
+  managerName?: string;
+  /** Several people matched a request: their names and addresses, ready to show. */
+  matches?: string;
 }
 
 interface CatalogEntry {
@@ -32,10 +40,11 @@ const CATALOG = {
       'If you are eligible for Authentication Administrator in Privileged Identity Management, activate it and try again; otherwise ask a colleague who holds it.',
   },
   TAP_TARGET_PRIVILEGED: {
-    title: 'This user needs a Privileged Authentication Administrator',
+    title: 'A pass for an admin needs a second pair of eyes',
     message: (c) =>
-      `${them(c)} holds an admin role, so Entra only lets a Privileged Authentication Administrator (or Global Administrator) issue them a pass.`,
-    nextStep: () => 'Ask a Privileged Authentication Administrator to issue it.',
+      `${them(c)} holds a directory role, so a pass for them is never issued directly: a Privileged Authentication Administrator (or Global Administrator) other than you must approve it.`,
+    nextStep: (c) =>
+      `Ask for approval: \`request TAP for ${c.who ?? '<user>'} reason: <why>\`. The approvers see it in their channel.`,
   },
   TAP_SELF: {
     title: 'You cannot issue a pass for yourself',
@@ -186,6 +195,91 @@ const CATALOG = {
     message: () =>
       'Only people holding Authentication Administrator, Privileged Authentication Administrator, Global Administrator or Global Reader (active) can read the TAP audit trail.',
     nextStep: () => 'If you hold one of these roles through PIM, activate it and ask again.',
+  },
+  APPROVALS_OFF: {
+    title: 'Approval requests are not set up',
+    message: () =>
+      'This TapDesk has no approvers’ conversation configured, so I cannot ask anyone to approve.',
+    nextStep: () =>
+      'An admin sets APPROVERS_CONVERSATION (see the README, "Approvals") and adds TapDesk to that channel or group chat; until then ask a helpdesk admin directly.',
+  },
+  APPROVERS_UNREACHABLE: {
+    title: 'I cannot reach the approvers yet',
+    message: () =>
+      'TapDesk has not been added to the approvers’ channel or group chat (or was removed), so the approval card could not be posted. Nothing was requested.',
+    nextStep: () =>
+      'Ask a Teams admin to add TapDesk to the approvers’ conversation (any message there mentioning TapDesk also works), then ask again.',
+  },
+  REQUEST_FROM_PERSONAL_CHAT: {
+    title: 'Ask from your 1:1 chat with TapDesk',
+    message: () =>
+      'Approved passes are handed to the requester privately, in their 1:1 chat with TapDesk, and I have no such chat with you yet.',
+    nextStep: () => 'Open a 1:1 chat with TapDesk and send the same request there.',
+  },
+  APPROVAL_NOT_ALLOWED: {
+    title: 'You cannot request a pass for this person',
+    message: (c) =>
+      `Only ${them(c)}'s manager${c.managerName ? ` (${c.managerName})` : ''}, members of the service desk requester group, and admins who can issue passes may ask for one.`,
+    nextStep: () =>
+      'Ask their manager or the service desk to request it for them, or contact the helpdesk directly.',
+  },
+  APPROVAL_AMBIGUOUS: {
+    title: 'Several people match',
+    message: (c) => `'${c.who ?? ''}' matches more than one person: ${c.matches ?? ''}.`,
+    nextStep: () =>
+      'Ask again with the full sign-in address, for example `request TAP for alice@contoso.com reason: new phone`.',
+  },
+  APPROVAL_OWN_REQUEST: {
+    title: 'You asked for this one',
+    message: () => 'Approvals need a second person: whoever asked for a pass cannot approve or reject it.',
+    nextStep: () => 'Another approver must decide. To withdraw it, use Cancel on your tracking card.',
+  },
+  APPROVAL_FOR_SELF: {
+    title: 'This pass is for you',
+    message: () => 'Nobody can approve or reject a pass for their own account.',
+    nextStep: () => 'Another approver must decide.',
+  },
+  APPROVAL_DECIDED: {
+    title: 'Already decided',
+    message: (c) =>
+      `This request was already ${c.decision ?? 'handled'} by ${c.deciderName ?? 'another approver'}${c.decidedText ? ` at ${c.decidedText}` : ''}; your click changed nothing.`,
+    nextStep: (c) => `Use \`list TAP for ${c.who ?? '<user>'}\` to see the current pass.`,
+  },
+  APPROVER_ROLE_MISSING: {
+    title: 'Your role cannot approve this',
+    message: () =>
+      'Approving creates the pass with your own Entra role, and your account has no active Authentication Administrator, Privileged Authentication Administrator or Global Administrator role.',
+    nextStep: () =>
+      'If you are eligible through PIM, activate the role and click Approve again; otherwise leave it to another approver. The request stays open.',
+  },
+  APPROVER_NOT_PRIVILEGED: {
+    title: 'This one needs a Privileged Authentication Administrator',
+    message: (c) =>
+      `${them(c)} holds a directory role, so only a Privileged Authentication Administrator or Global Administrator may approve a pass for them.`,
+    nextStep: () => 'Leave it to a Privileged Authentication Administrator. The request stays open.',
+  },
+  APPROVAL_WRONG_PLACE: {
+    title: 'Decide in the approvers’ conversation',
+    message: () => 'Approval requests are decided on the card in the approvers’ channel or group chat.',
+    nextStep: () => 'Open the approval card there and click Approve or Reject.',
+  },
+  APPROVAL_HANDED_OFF: {
+    title: 'Continue in your 1:1 chat',
+    message: () =>
+      'Teams could not give me your sign-in here, so I sent you a one-tap Approve card in your 1:1 chat with TapDesk.',
+    nextStep: () => 'Open your chat with TapDesk and click Approve there. Nothing has been issued yet.',
+  },
+  REJECT_REASON_MISSING: {
+    title: 'Give a reason',
+    message: () => 'A rejection needs a reason: the requester sees it and it goes into the audit trail.',
+    nextStep: () => 'Type a reason (up to 200 characters) under Reject and click Reject again.',
+  },
+  REVEAL_GONE: {
+    title: 'The pass is no longer here',
+    message: () =>
+      'A pass waits here for one reveal and at most 15 minutes, in memory only. It was already revealed, it timed out, or TapDesk restarted.',
+    nextStep: (c) =>
+      `The pass still exists in Entra but nobody can read its code again. Ask again: \`request TAP for ${c.who ?? '<user>'} reason: …\` (the new pass replaces it).`,
   },
   UNEXPECTED: {
     title: 'Something went wrong',

@@ -5,7 +5,7 @@ import type { TapGraph } from '../graph/port.js';
 import { ConflictError, type StoredRow } from '../store/port.js';
 import { checkAndPlan, type CoreDeps, type PrepareOutcome } from './prepare.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
-import type { TapRequest } from './request.js';
+import { issuerOf, type TapRequest } from './request.js';
 
 /** Who clicked, as Teams reports it (from.aadObjectId), never as the card says. */
 export interface Clicker {
@@ -13,7 +13,7 @@ export interface Clicker {
   name: string;
 }
 
-type Guarded =
+export type Guarded =
   { ok: true; row: StoredRow<TapRequest> } | { ok: false; problem: Problem; request?: TapRequest };
 
 /**
@@ -22,10 +22,11 @@ type Guarded =
  * re-sending the create could replace a pass someone already holds.
  */
 const STALE_CLAIM_MS = 30_000;
-const isStaleClaim = (deps: CoreDeps, request: TapRequest) =>
+export const isStaleClaim = (deps: CoreDeps, request: TapRequest) =>
   !!request.usedAt && deps.clock.now().getTime() - Date.parse(request.usedAt) > STALE_CLAIM_MS;
 
-async function markOutcomeUnknown(
+/** Records a dead instance's claim as "outcome unknown", for good: see STALE_CLAIM_MS. */
+export async function markOutcomeUnknown(
   deps: CoreDeps,
   row: StoredRow<TapRequest>,
   clicker: Clicker,
@@ -149,10 +150,11 @@ export async function reissueFrom(
   if (!row || row.value.kind === 'revoke' || !row.value.target)
     return { kind: 'problem', problem: problem('REQUEST_NOT_FOUND') };
   const first = row.value;
-  if (first.requester.oid !== click.clicker.oid) {
+  const issuer = issuerOf(first);
+  if (issuer.oid !== click.clicker.oid) {
     return {
       kind: 'problem',
-      problem: problem('REQUEST_NOT_YOURS', { requesterName: first.requester.name }),
+      problem: problem('REQUEST_NOT_YOURS', { requesterName: issuer.name }),
     };
   }
   const now = deps.clock.now();
@@ -161,7 +163,7 @@ export async function reissueFrom(
     state: 'pending',
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + deps.requestTtlMinutes * 60_000).toISOString(),
-    requester: first.requester,
+    requester: issuer,
     timeZone: first.timeZone,
     conversationId: click.conversationId,
     query: first.target!.userPrincipalName,
@@ -177,7 +179,9 @@ export async function cancelRequest(
   click: { requestId: string; clicker: Clicker },
 ): Promise<{ kind: 'cancelled'; request: TapRequest } | { kind: 'problem'; problem: Problem }> {
   const row = await deps.requests.get(click.requestId);
-  const expected = row?.value.state === 'choosing' ? 'choosing' : 'pending';
+  // The requester withdraws: a choice or confirmation card, or the tracking card of an approval request.
+  const state = row?.value.state;
+  const expected = state === 'choosing' || state === 'awaiting' ? state : 'pending';
   const guarded = await guardClick(deps, click.requestId, click.clicker, expected);
   if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
   try {

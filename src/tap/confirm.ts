@@ -14,7 +14,7 @@ export type ConfirmOutcome =
   | { kind: 'problem'; problem: Problem; request?: TapRequest; graph?: { status: number; code: string } };
 
 /** Graph's body: only the fields we decided on, so the policy default applies to the rest. */
-function createBody(plan: IssuePlan | undefined): CreateTapBody {
+export function createBody(plan: IssuePlan | undefined): CreateTapBody {
   const body: CreateTapBody = {};
   if (plan?.startDateTime) body.startDateTime = plan.startDateTime;
   if (plan?.lifetimeMinutes !== undefined) body.lifetimeInMinutes = plan.lifetimeMinutes;
@@ -22,7 +22,7 @@ function createBody(plan: IssuePlan | undefined): CreateTapBody {
   return body;
 }
 
-const CREATE_TIMEOUT_MS = 8_000;
+export const CREATE_TIMEOUT_MS = 8_000;
 
 /**
  * Confirm: guard the click, get the clicker's own Graph access (may throw LoginRequiredError, which
@@ -93,33 +93,45 @@ export async function confirmIssue(
     if (!(error instanceof GraphFailure)) throw error;
     return recordFailure(deps, row, error, click.clicker);
   }
+  return recordIssued(deps, row, pass, click.clicker);
+}
+
+/**
+ * After Graph created the pass: audit it and mark the request issued. The pass exists now, so the
+ * clicker must see it even if this bookkeeping fails; the request then stays "issuing", which
+ * nothing will ever retry.
+ */
+export async function recordIssued(
+  deps: CoreDeps,
+  row: StoredRow<TapRequest>,
+  pass: CreatedTap,
+  clicker: Clicker,
+): Promise<Extract<ConfirmOutcome, { kind: 'issued' }>> {
+  const expiresAt = new Date(Date.parse(pass.startDateTime) + pass.lifetimeInMinutes * 60_000).toISOString();
   const issued: TapRequest = {
-    ...request,
+    ...row.value,
     state: 'issued',
     outcome: {
       methodId: pass.id,
       startDateTime: pass.startDateTime,
-      expiresAt: new Date(Date.parse(pass.startDateTime) + pass.lifetimeInMinutes * 60_000).toISOString(),
+      expiresAt,
       isUsableOnce: pass.isUsableOnce,
       at: deps.clock.now().toISOString(),
     },
   };
-  const outcome = issued.outcome!;
   await auditAfterTheFact(
     deps,
-    requestEvent('tap.issued', issued, click.clicker, {
+    requestEvent('tap.issued', issued, clicker, {
       methodId: pass.id,
       lifetimeMinutes: pass.lifetimeInMinutes,
       isUsableOnce: pass.isUsableOnce,
       startDateTime: pass.startDateTime,
-      expiresAt: outcome.expiresAt,
+      expiresAt,
     }),
   );
   try {
     return { kind: 'issued', request: (await deps.requests.update(row, issued)).value, pass };
   } catch (error) {
-    // The pass exists now; the admin must see it even if our bookkeeping failed. The request stays
-    // "issuing", which nothing will ever retry.
     return { kind: 'issued', request: issued, pass, recordError: error };
   }
 }

@@ -13,6 +13,10 @@ export type PlanResult =
   | { ok: true; plan: IssuePlan; notes: string[] }
   | { ok: false; reason: 'policy-disabled' | 'start-in-past' | 'start-too-far' };
 
+/** The note on a plan made without the policy; approval cards word it for the approver instead. */
+export const POLICY_UNREAD_NOTE =
+  "I couldn't read the tenant's TAP policy with your account, so Entra will check the lifetime and one-time rules when you confirm.";
+
 /** Entra lets a pass start at most this far ahead; we choose a conservative limit of 30 days. */
 const MAX_START_AHEAD_DAYS = 30;
 
@@ -72,11 +76,7 @@ export function planIssue(
     if (start.getTime() > now.getTime() + 60_000) plan.startDateTime = start.toISOString();
   }
 
-  if (!policy) {
-    notes.push(
-      "I couldn't read the tenant's TAP policy with your account, so Entra will check the lifetime and one-time rules when you confirm.",
-    );
-  }
+  if (!policy) notes.push(POLICY_UNREAD_NOTE);
   return { ok: true, plan, notes };
 }
 

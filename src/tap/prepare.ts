@@ -1,6 +1,6 @@
 import type { Command } from '../chat/grammar.js';
 import type { Clock } from '../clock.js';
-import { problem, type Problem } from '../errors/catalog.js';
+import { problem, type Problem, type ProblemCode } from '../errors/catalog.js';
 import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import type { DirectoryRole, DirectoryUser, TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
@@ -20,6 +20,17 @@ export interface CoreDeps extends AuditDeps {
   limiter: IssueLimiter;
   /** TapDesk's own ceiling on a pass's lifetime, below whatever the tenant policy allows. */
   maxLifetimeMinutes: number;
+  approvals: ApprovalSettings;
+}
+
+/** Who may ask for a pass without holding a role, where approvers decide, and who sees the pass. */
+export interface ApprovalSettings {
+  /** Members of this group (besides a target's manager and admins) may request passes. */
+  requesterGroupId: string | undefined;
+  /** The approvers' channel or group chat; undefined switches approval requests off. */
+  approversConversationId: string | undefined;
+  ttlMinutes: number;
+  deliverTo: 'approver' | 'requester';
 }
 
 export type IssueCommand = Extract<Command, { kind: 'issue' }>;
@@ -49,14 +60,20 @@ export type PrepareOutcome =
 
 const READ_TIMEOUT_MS = 5_000;
 
-const toCandidate = (u: DirectoryUser): Candidate => ({
+export const toCandidate = (u: DirectoryUser): Candidate => ({
   id: u.id,
   displayName: u.displayName,
   userPrincipalName: u.userPrincipalName,
   department: u.department,
 });
 
-const isGuest = (u: DirectoryUser) => u.userType === 'Guest' || /#EXT#@/i.test(u.userPrincipalName);
+/** The catalog code for a plan the policy or the calendar refuses. */
+export function planRefusalCode(reason: 'policy-disabled' | 'start-in-past' | 'start-too-far'): ProblemCode {
+  if (reason === 'policy-disabled') return 'TAP_POLICY_EXCLUDED';
+  return reason === 'start-in-past' ? 'START_IN_PAST' : 'START_TOO_FAR';
+}
+
+export const isGuest = (u: DirectoryUser) => u.userType === 'Guest' || /#EXT#@/i.test(u.userPrincipalName);
 
 /** Step one of issuing: find the target, check what Graph and the policy will allow, store a pending request. */
 export async function prepareIssue(
@@ -142,9 +159,9 @@ export async function checkAndPlan(
   ]);
   const strength = issuerStrength(myRoles);
   const targetPrivileged = isPrivilegedTarget(targetRoles);
-  if (targetPrivileged && strength !== 'privileged') {
-    return { kind: 'problem', problem: problem('TAP_TARGET_PRIVILEGED', ctx) };
-  }
+  // Second pair of eyes: a pass for anyone holding a directory role always goes through approval,
+  // even when the asker could issue it (Entra would let a Privileged Authentication Administrator).
+  if (targetPrivileged) return { kind: 'problem', problem: problem('TAP_TARGET_PRIVILEGED', ctx) };
   const hit = await deps.limiter.check(draft.requester.oid, user.id, deps.clock.now());
   if (hit)
     return {
@@ -152,15 +169,7 @@ export async function checkAndPlan(
       problem: limitProblem(hit, { ...ctx, timeZone: draft.timeZone, now: deps.clock.now() }),
     };
   const planned = planIssue(draft.asked, policy, deps.clock.now(), deps.maxLifetimeMinutes);
-  if (!planned.ok) {
-    const code =
-      planned.reason === 'policy-disabled'
-        ? 'TAP_POLICY_EXCLUDED'
-        : planned.reason === 'start-in-past'
-          ? 'START_IN_PAST'
-          : 'START_TOO_FAR';
-    return { kind: 'problem', problem: problem(code, ctx) };
-  }
+  if (!planned.ok) return { kind: 'problem', problem: problem(planRefusalCode(planned.reason), ctx) };
 
   const request: Omit<TapRequest, 'id'> = {
     ...draft,

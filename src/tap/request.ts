@@ -8,10 +8,14 @@ import type { IssuerStrength } from './roles.js';
  * instance can never create a second pass; `unknown` is never retried automatically.
  * A revoke request (kind 'revoke') runs pending → revoking → revoked | failed; an issued request
  * can also be revoked from a notice: issued → revoking → revoked.
+ * An approval request (kind 'approval') runs awaiting → issuing → issued | failed | unknown, or ends
+ * rejected / cancelled / expired; when Entra refuses one approver it goes back to awaiting.
  */
 export type RequestState =
   | 'choosing'
   | 'pending'
+  | 'awaiting'
+  | 'rejected'
   | 'issuing'
   | 'issued'
   | 'failed'
@@ -49,10 +53,35 @@ export interface PassRef {
   isUsableOnce: boolean;
 }
 
+/** Who must approve, where, and what happened so far; only on approval requests. */
+export interface ApprovalInfo {
+  reason?: string;
+  /** Why the requester may ask: they manage the target, are in the requester group, or are an admin. */
+  basis: 'manager' | 'requester-group' | 'admin';
+  /** What the plan changed from what was asked (tenant policy, TapDesk's cap), for the cards. */
+  notes: string[];
+  /** The one-time Reveal card in the requester's chat (DELIVER_TO=requester). */
+  revealActivityId?: string;
+  /** 'privileged' when the target holds a directory role: only a Privileged Authentication Administrator (or Global Administrator) may approve. */
+  needs: 'authentication' | 'privileged';
+  /** The channel or group chat where approvers see the approval card. */
+  approversConversationId: string;
+  approvalActivityId?: string;
+  deliverTo: 'approver' | 'requester';
+  /** Set by the approver whose click claimed the request (kept when it ends). */
+  decidedBy?: Person;
+  decidedAt?: string;
+  rejectReason?: string;
+  /** Approvers Entra (or our pre-check) turned down; the request stayed open for someone else. */
+  refusals?: { by: Person; code: string; at: string }[];
+  /** Approvers whose click was handed off to their 1:1 chat; only they may approve from there. */
+  handedOffTo?: string[];
+}
+
 export interface TapRequest {
   id: string;
   /** Absent on requests stored before revoke existed, which are all issue requests. */
-  kind?: 'issue' | 'revoke';
+  kind?: 'issue' | 'revoke' | 'approval';
   state: RequestState;
   createdAt: string;
   expiresAt: string;
@@ -73,6 +102,7 @@ export interface TapRequest {
   /** Read at preparation, so a later 403 from Graph can be explained precisely. */
   checks?: { issuerStrength: IssuerStrength; targetPrivileged: boolean };
   usedAt?: string;
+  approval?: ApprovalInfo;
   verification?: string;
   ticket?: string;
   outcome?: {
@@ -86,4 +116,9 @@ export interface TapRequest {
     revokedAt?: string;
     at: string;
   };
+}
+
+/** Who created (or will create) the pass with their own role: the approver on approval requests. */
+export function issuerOf(request: TapRequest): Person {
+  return request.approval?.decidedBy ?? request.requester;
 }

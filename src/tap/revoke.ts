@@ -6,7 +6,7 @@ import { ConflictError, type StoredRow } from '../store/port.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { guardClick, type Clicker } from './clicks.js';
 import type { CoreDeps } from './prepare.js';
-import type { Person, TapRequest } from './request.js';
+import { issuerOf, type Person, type TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
 import { issuerStrength, isPrivilegedTarget } from './roles.js';
 
@@ -111,10 +111,11 @@ export async function revokePass(
   if (isIssue) {
     // A notice's button: only the issuer, only while the pass is TapDesk's record of a live pass.
     const request = row.value;
-    if (request.requester.oid !== click.clicker.oid) {
+    const issuer = issuerOf(request);
+    if (issuer.oid !== click.clicker.oid) {
       return {
         kind: 'problem',
-        problem: problem('REQUEST_NOT_YOURS', { requesterName: request.requester.name }),
+        problem: problem('REQUEST_NOT_YOURS', { requesterName: issuer.name }),
       };
     }
     if (request.state !== 'issued' || !request.outcome?.methodId) {
@@ -158,7 +159,7 @@ export async function revokePass(
     await auditAfterTheFact(deps, requestEvent('tap.revoked', revoked.value, click.clicker, { methodId }));
     const issued = isIssue ? undefined : await issuingEvent(deps, target.id, methodId);
     if (issued) await markIssueRevoked(deps, issued.requestId, methodId, click.clicker, at);
-    const issuer = isIssue ? before.requester : (issued?.actor ?? null);
+    const issuer = isIssue ? issuerOf(before) : (issued?.actor ?? null);
     return { kind: 'revoked', request: revoked.value, deleted, issuer };
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;

@@ -88,6 +88,7 @@ function values(e: AuditEvent): string[] {
     e.expiresAt ?? '',
     e.methodId ?? '',
     e.code ?? '',
+    e.reason ?? '',
   ];
 }
 
@@ -100,14 +101,14 @@ describe('audit CSV', () => {
   it('has a header with the documented columns', () => {
     expect(auditCsvHeader()).toBe(
       'id,at,type,requestId,actorOid,actorName,targetId,targetUpn,targetName,verification,ticket,' +
-        'lifetimeMinutes,isUsableOnce,startDateTime,expiresAt,methodId,code',
+        'lifetimeMinutes,isUsableOnce,startDateTime,expiresAt,methodId,code,reason',
     );
-    expect(AUDIT_CSV_COLUMNS).toHaveLength(17);
+    expect(AUDIT_CSV_COLUMNS).toHaveLength(18);
   });
 
   it('writes a plain row unquoted, and missing optional fields as empty cells', () => {
     const row = auditCsvRow({ ...minimal, actor: { oid: 'oid-eve', name: 'Eve' } });
-    expect(row).toBe('evt-2,2026-11-22T13:06:00.000Z,request.created,req-2,oid-eve,Eve' + ','.repeat(11));
+    expect(row).toBe('evt-2,2026-11-22T13:06:00.000Z,request.created,req-2,oid-eve,Eve' + ','.repeat(12));
   });
 
   it('quotes commas, quotes and newlines, doubling inner quotes', () => {
@@ -139,6 +140,7 @@ describe('audit CSV', () => {
       target: { id: '+1', userPrincipalName: '@x', displayName: '=A1,"B"\n\nC' },
       ticket: '',
       code: 'Weird\r\ncode',
+      reason: '=HYPERLINK("x"), "quoted"\nsecond line',
     };
     const events = [full, minimal, tricky];
     const text = [auditCsvHeader(), ...events.map(auditCsvRow)].join(AUDIT_CSV_EOL) + AUDIT_CSV_EOL;

@@ -1,0 +1,279 @@
+import { problem, type Problem } from '../errors/catalog.js';
+import { problemForGraphFailure } from '../graph/errors.js';
+import { GraphFailure } from '../graph/failure.js';
+import type { CreatedTap, TapGraph } from '../graph/port.js';
+import { ConflictError, type StoredRow } from '../store/port.js';
+import { auditAfterTheFact, requestEvent } from './audit-events.js';
+import { ignoreConflict, isStaleClaim, markOutcomeUnknown, type Clicker } from './clicks.js';
+import { createBody, CREATE_TIMEOUT_MS, recordIssued } from './confirm.js';
+import { limitProblem } from './limit-problem.js';
+import type { CoreDeps } from './prepare.js';
+import type { TapRequest } from './request.js';
+import { issuerStrength } from './roles.js';
+
+/** Where a decision click came from: the approvers' conversation, or a hand-off 1:1 chat. */
+export interface DecisionClick {
+  requestId: string;
+  clicker: Clicker;
+  conversationId: string;
+  isPersonalChat: boolean;
+}
+
+export type DecisionOutcome =
+  /** The click was refused and the request did not change (not theirs to decide, wrong place...). */
+  | { kind: 'refused'; problem: Problem }
+  /** This approver could not issue it; the request stays open for someone else. */
+  | { kind: 'reopened'; problem: Problem; request: TapRequest }
+  /** The request ended without a pass (expired, failed, outcome unknown). */
+  | { kind: 'ended'; problem: Problem; request: TapRequest }
+  | { kind: 'rejected'; request: TapRequest }
+  | { kind: 'issued'; request: TapRequest; pass: CreatedTap; recordError?: unknown };
+
+type Guarded = { ok: true; row: StoredRow<TapRequest> } | { ok: false; outcome: DecisionOutcome };
+
+/** Entra's refusals are kept for the card; a handful is enough to explain, and bounds the row. */
+const MAX_REFUSALS = 5;
+
+const refused = (p: Problem): Guarded => ({ ok: false, outcome: { kind: 'refused', problem: p } });
+
+/** What an ended request says to a late click ("already approved by Erin at 10:02"). */
+function decidedProblem(request: TapRequest): Problem {
+  const decision = {
+    issuing: 'being approved',
+    issued: 'approved',
+    revoking: 'approved',
+    revoked: 'approved',
+    rejected: 'rejected',
+    cancelled: 'cancelled',
+    failed: 'approved, and failed,',
+    unknown: 'approved (outcome unknown)',
+  }[request.state as string];
+  const decider =
+    request.state === 'cancelled' ? request.requester : (request.approval?.decidedBy ?? request.requester);
+  return problem('APPROVAL_DECIDED', {
+    decision,
+    deciderName: decider.name,
+    decidedText: request.approval?.decidedAt,
+    who: request.target?.userPrincipalName,
+  });
+}
+
+/**
+ * Every approval click passes these: a stored approval request, four eyes (not the requester, not
+ * the target), the right place (the approvers' conversation, or the clicker's own 1:1 chat after a
+ * hand-off), still awaiting and not expired. Expiry is recorded on the way.
+ */
+async function guardDecision(deps: CoreDeps, click: DecisionClick): Promise<Guarded> {
+  const row = await deps.requests.get(click.requestId);
+  if (!row || row.value.kind !== 'approval' || !row.value.approval)
+    return refused(problem('REQUEST_NOT_FOUND'));
+  const request = row.value;
+  const approval = row.value.approval;
+  if (request.requester.oid === click.clicker.oid) return refused(problem('APPROVAL_OWN_REQUEST'));
+  if (request.target?.id === click.clicker.oid) return refused(problem('APPROVAL_FOR_SELF'));
+  const inApproversChat = click.conversationId === approval.approversConversationId;
+  const handedOff = click.isPersonalChat && (approval.handedOffTo ?? []).includes(click.clicker.oid);
+  if (!inApproversChat && !handedOff) return refused(problem('APPROVAL_WRONG_PLACE'));
+  if (request.state === 'issuing' && isStaleClaim(deps, request)) {
+    const unknown = await markOutcomeUnknown(deps, row, click.clicker);
+    if (!unknown.ok)
+      return {
+        ok: false,
+        outcome: { kind: 'ended', problem: unknown.problem, request: unknown.request ?? request },
+      };
+  }
+  const ctx = { who: request.target?.userPrincipalName, requesterName: request.requester.name };
+  if (request.state === 'expired') return refused(problem('REQUEST_EXPIRED', ctx));
+  if (request.state !== 'awaiting') return refused(decidedProblem(request));
+  if (deps.clock.now().getTime() > Date.parse(request.expiresAt)) {
+    const expired = await deps.requests.update(row, { ...request, state: 'expired' }).catch(ignoreConflict);
+    if (!expired) return refused(problem('REQUEST_EXPIRED', ctx));
+    await auditAfterTheFact(deps, requestEvent('request.expired', expired.value, click.clicker));
+    return {
+      ok: false,
+      outcome: { kind: 'ended', problem: problem('REQUEST_EXPIRED', ctx), request: expired.value },
+    };
+  }
+  return { ok: true, row };
+}
+
+/** Puts a claimed request back to awaiting with this approver's refusal noted; someone else may approve. */
+async function reopen(
+  deps: CoreDeps,
+  row: StoredRow<TapRequest>,
+  clicker: Clicker,
+  found: Problem,
+): Promise<DecisionOutcome> {
+  const request = row.value;
+  const approval = request.approval!;
+  const at = deps.clock.now().toISOString();
+  const refusals = [...(approval.refusals ?? []), { by: clicker, code: found.code, at }].slice(-MAX_REFUSALS);
+  // The claim's decider is cleared: nobody has decided while the request is open again.
+  const open = { ...approval, refusals, decidedBy: undefined, decidedAt: undefined };
+  const reopened = await deps.requests
+    .update(row, { ...request, state: 'awaiting', usedAt: undefined, approval: open })
+    .catch(ignoreConflict);
+  await auditAfterTheFact(
+    deps,
+    requestEvent('approval.refused', reopened?.value ?? request, clicker, { code: found.code }),
+  );
+  return { kind: 'reopened', problem: found, request: reopened?.value ?? request };
+}
+
+/**
+ * Approve: the approver's own delegated token creates the pass, so Entra checks the approver's role.
+ * Roles are read first only to explain a refusal before anything is claimed; Graph's answer decides.
+ * The claim is a conditional write, so of several concurrent approvers exactly one calls Graph.
+ */
+export async function approveRequest(
+  deps: CoreDeps,
+  acquireGraph: () => Promise<TapGraph>,
+  click: DecisionClick,
+): Promise<DecisionOutcome> {
+  const guarded = await guardDecision(deps, click);
+  if (!guarded.ok) return guarded.outcome;
+  const graph = await acquireGraph();
+  const needs = guarded.row.value.approval!.needs;
+  const ctx = {
+    targetName: guarded.row.value.target!.displayName,
+    who: guarded.row.value.target!.userPrincipalName,
+  };
+  let strength;
+  try {
+    strength = issuerStrength(await graph.getRoles('me', AbortSignal.timeout(5_000)));
+  } catch (error) {
+    if (!(error instanceof GraphFailure)) throw error;
+    return { kind: 'refused', problem: problemForGraphFailure(error, { operation: 'read', ...ctx }) };
+  }
+  if (strength === 'none')
+    return reopen(deps, guarded.row, click.clicker, problem('APPROVER_ROLE_MISSING', ctx));
+  if (needs === 'privileged' && strength !== 'privileged')
+    return reopen(deps, guarded.row, click.clicker, problem('APPROVER_NOT_PRIVILEGED', ctx));
+
+  const now = deps.clock.now().toISOString();
+  let row: StoredRow<TapRequest>;
+  try {
+    const request = guarded.row.value;
+    row = await deps.requests.update(guarded.row, {
+      ...request,
+      state: 'issuing',
+      usedAt: now,
+      approval: { ...request.approval!, decidedBy: click.clicker, decidedAt: now },
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const latest = await deps.requests.get(click.requestId);
+    return { kind: 'refused', problem: latest ? decidedProblem(latest.value) : problem('REQUEST_NOT_FOUND') };
+  }
+  const target = row.value.target!;
+  const hit = await deps.limiter.take(click.clicker.oid, target.id, deps.clock.now());
+  if (hit) {
+    const found = limitProblem(hit, { ...ctx, timeZone: row.value.timeZone, now: deps.clock.now() });
+    return reopen(deps, row, click.clicker, found);
+  }
+  try {
+    await deps.audit.append(
+      requestEvent('approval.approved', row.value, click.clicker, {
+        ...(row.value.approval?.reason ? { reason: row.value.approval.reason } : {}),
+      }),
+    );
+  } catch (error) {
+    // No pass without its audit trail: hand the request back and issue nothing.
+    await deps.requests.update(row, { ...guarded.row.value }).catch(ignoreConflict);
+    throw error;
+  }
+  let pass: CreatedTap;
+  try {
+    pass = await graph.createTap(
+      target.id,
+      createBody(row.value.plan),
+      AbortSignal.timeout(CREATE_TIMEOUT_MS),
+    );
+  } catch (error) {
+    if (!(error instanceof GraphFailure)) throw error;
+    return recordCreateFailure(deps, row, error, click.clicker);
+  }
+  return recordIssued(deps, row, pass, click.clicker);
+}
+
+/**
+ * A refusal that is about this approver (their role, Entra's throttling) leaves the request open
+ * for another; a create whose outcome is unknown is never retried; anything else ends it.
+ */
+async function recordCreateFailure(
+  deps: CoreDeps,
+  row: StoredRow<TapRequest>,
+  error: GraphFailure,
+  clicker: Clicker,
+): Promise<DecisionOutcome> {
+  const request = row.value;
+  const target = request.target!;
+  const found = problemForGraphFailure(error, {
+    operation: 'create',
+    targetName: target.displayName,
+    who: target.userPrincipalName,
+    forbiddenBecause: request.approval!.needs === 'privileged' ? 'approver-not-privileged' : 'approver-role',
+  });
+  if (!error.outcomeUnknown && (error.status === 403 || error.status === 429))
+    return reopen(deps, row, clicker, found);
+  const ended = await deps.requests.update(row, {
+    ...request,
+    state: error.outcomeUnknown ? 'unknown' : 'failed',
+    outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
+  });
+  const type = error.outcomeUnknown ? 'tap.outcome_unknown' : 'tap.failed';
+  await auditAfterTheFact(deps, requestEvent(type, ended.value, clicker, { code: found.code }));
+  return { kind: 'ended', problem: found, request: ended.value };
+}
+
+/** Reject, with the reason the requester will read. Needs no Graph call: nothing is created. */
+export async function rejectRequest(
+  deps: CoreDeps,
+  click: DecisionClick & { reason: string },
+): Promise<DecisionOutcome> {
+  const guarded = await guardDecision(deps, click);
+  if (!guarded.ok) return guarded.outcome;
+  const request = guarded.row.value;
+  const now = deps.clock.now().toISOString();
+  try {
+    const rejected = await deps.requests.update(guarded.row, {
+      ...request,
+      state: 'rejected',
+      usedAt: now,
+      approval: {
+        ...request.approval!,
+        decidedBy: click.clicker,
+        decidedAt: now,
+        rejectReason: click.reason,
+      },
+    });
+    await auditAfterTheFact(
+      deps,
+      requestEvent('approval.rejected', rejected.value, click.clicker, { reason: click.reason }),
+    );
+    return { kind: 'rejected', request: rejected.value };
+  } catch (error) {
+    ignoreConflict(error);
+    const latest = await deps.requests.get(click.requestId);
+    return { kind: 'refused', problem: latest ? decidedProblem(latest.value) : problem('REQUEST_NOT_FOUND') };
+  }
+}
+
+/**
+ * Lets this approver decide from their 1:1 chat: used when Teams could not give TapDesk their token
+ * where they clicked. Only the four-eyes and state checks run here; approving runs them all again.
+ */
+export async function allowHandOff(deps: CoreDeps, click: DecisionClick): Promise<DecisionOutcome | null> {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const guarded = await guardDecision(deps, click);
+    if (!guarded.ok) return guarded.outcome;
+    const approval = guarded.row.value.approval!;
+    if ((approval.handedOffTo ?? []).includes(click.clicker.oid)) return null;
+    const next = { ...approval, handedOffTo: [...(approval.handedOffTo ?? []), click.clicker.oid] };
+    const written = await deps.requests
+      .update(guarded.row, { ...guarded.row.value, approval: next })
+      .catch(ignoreConflict);
+    if (written) return null;
+  }
+  return { kind: 'refused', problem: problem('REQUEST_ALREADY_USED') };
+}

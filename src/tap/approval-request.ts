@@ -1,0 +1,157 @@
+import type { Command } from '../chat/grammar.js';
+import { problem, type Problem } from '../errors/catalog.js';
+import { problemForGraphFailure } from '../graph/errors.js';
+import { GraphFailure } from '../graph/failure.js';
+import type { DirectoryUser, TapGraph } from '../graph/port.js';
+import { requestEvent } from './audit-events.js';
+import { limitProblem } from './limit-problem.js';
+import { planIssue, POLICY_UNREAD_NOTE } from './plan.js';
+import { isGuest, planRefusalCode, toCandidate, type CoreDeps } from './prepare.js';
+import type { Person, TapRequest } from './request.js';
+import { resolveTarget } from './resolve.js';
+import { issuerStrength, isPrivilegedTarget } from './roles.js';
+
+export type RequestCommand = Extract<Command, { kind: 'request' }>;
+
+export interface ApprovalInput {
+  requester: Person;
+  timeZone: string;
+  utcOffsetMinutes: number;
+  conversationId: string;
+  command: RequestCommand;
+}
+
+/** What the approval and tracking cards show, read live with the requester's token. */
+export interface ApprovalView {
+  request: TapRequest;
+  target: DirectoryUser;
+  managerName: string | null;
+  notes: string[];
+}
+
+export type ApprovalOutcome =
+  { kind: 'problem'; problem: Problem } | { kind: 'requested'; view: ApprovalView };
+
+const READ_TIMEOUT_MS = 5_000;
+const MAX_MATCHES_SHOWN = 5;
+
+/**
+ * `request TAP for …`: someone who may not (or, for admins' accounts, must not alone) issue a pass
+ * asks approvers for one. Every read runs with the requester's own token, so they learn nothing
+ * Graph would not tell them. Stores an awaiting approval request; nothing is written to Entra.
+ */
+export async function requestApproval(
+  deps: CoreDeps,
+  graph: TapGraph,
+  input: ApprovalInput,
+): Promise<ApprovalOutcome> {
+  const settings = deps.approvals;
+  if (!settings.approversConversationId) return { kind: 'problem', problem: problem('APPROVALS_OFF') };
+  const who = input.command.who;
+  const signal = AbortSignal.timeout(READ_TIMEOUT_MS);
+  try {
+    const [myRoles, policy, resolution] = await Promise.all([
+      graph.getRoles('me', signal),
+      graph.getTapPolicy(signal),
+      resolveTarget(graph, who, signal),
+    ]);
+    if (resolution.kind === 'none')
+      return { kind: 'problem', problem: problem('TAP_USER_NOT_FOUND', { who }) };
+    if (resolution.kind === 'many') {
+      const matches = resolution.users
+        .slice(0, MAX_MATCHES_SHOWN)
+        .map((u) => `${u.displayName} (${u.userPrincipalName})`)
+        .join(', ');
+      const more = resolution.users.length + resolution.more - MAX_MATCHES_SHOWN;
+      return {
+        kind: 'problem',
+        problem: problem('APPROVAL_AMBIGUOUS', {
+          who,
+          matches: more > 0 ? `${matches} and ${more} more` : matches,
+        }),
+      };
+    }
+    const user = resolution.user;
+    const ctx = { targetName: user.displayName, who: user.userPrincipalName };
+    if (user.id === input.requester.oid) return { kind: 'problem', problem: problem('TAP_SELF', ctx) };
+    if (isGuest(user)) return { kind: 'problem', problem: problem('TAP_GUEST', ctx) };
+
+    const [manager, targetRoles, inRequesterGroup] = await Promise.all([
+      graph.getManager(user.id, signal),
+      graph.getRoles(user.id, signal),
+      settings.requesterGroupId ? graph.isMemberOf(settings.requesterGroupId, signal) : false,
+    ]);
+    const isManager = manager?.id === input.requester.oid;
+    const basis = isManager
+      ? 'manager'
+      : inRequesterGroup
+        ? 'requester-group'
+        : issuerStrength(myRoles) !== 'none'
+          ? 'admin'
+          : null;
+    if (basis === null) {
+      return {
+        kind: 'problem',
+        problem: problem('APPROVAL_NOT_ALLOWED', { ...ctx, managerName: manager?.displayName }),
+      };
+    }
+    const now = deps.clock.now();
+    const hit = await deps.limiter.check(input.requester.oid, user.id, now);
+    if (hit) {
+      return { kind: 'problem', problem: limitProblem(hit, { ...ctx, timeZone: input.timeZone, now }) };
+    }
+    const { lifetimeMinutes, usableOnce, start } = input.command;
+    const asked = { lifetimeMinutes, usableOnce, start, utcOffsetMinutes: input.utcOffsetMinutes };
+    const planned = planIssue(asked, policy, now, deps.maxLifetimeMinutes);
+    if (!planned.ok) return { kind: 'problem', problem: problem(planRefusalCode(planned.reason), ctx) };
+
+    const targetPrivileged = isPrivilegedTarget(targetRoles);
+    const notes = planned.notes.map((note) =>
+      note === POLICY_UNREAD_NOTE
+        ? 'The tenant policy could not be read with the requester’s account; Entra checks lifetime and one-time rules when an approver approves.'
+        : note,
+    );
+    const stored = await deps.requests.add({
+      kind: 'approval',
+      state: 'awaiting',
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + settings.ttlMinutes * 60_000).toISOString(),
+      requester: input.requester,
+      timeZone: input.timeZone,
+      conversationId: input.conversationId,
+      query: who,
+      asked,
+      target: toCandidate(user),
+      manager: manager ? { id: manager.id, displayName: manager.displayName } : null,
+      plan: planned.plan,
+      checks: { issuerStrength: issuerStrength(myRoles), targetPrivileged },
+      approval: {
+        ...(input.command.reason ? { reason: input.command.reason } : {}),
+        basis,
+        notes,
+        needs: targetPrivileged ? 'privileged' : 'authentication',
+        approversConversationId: settings.approversConversationId,
+        deliverTo: settings.deliverTo,
+      },
+    });
+    // Audited before any card exists, like a direct request.
+    await deps.audit.append(
+      requestEvent('approval.requested', stored.value, input.requester, {
+        ...(input.command.reason ? { reason: input.command.reason } : {}),
+      }),
+    );
+    return {
+      kind: 'requested',
+      view: {
+        request: stored.value,
+        target: user,
+        managerName: manager?.displayName ?? null,
+        notes,
+      },
+    };
+  } catch (error) {
+    if (error instanceof GraphFailure)
+      return { kind: 'problem', problem: problemForGraphFailure(error, { operation: 'read', who }) };
+    throw error;
+  }
+}
