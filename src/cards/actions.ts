@@ -11,6 +11,9 @@ export const VERBS = {
   choose: 'tap.choose',
   revoke: 'tap.revoke',
   reissue: 'tap.reissue',
+  approve: 'tap.approve',
+  reject: 'tap.reject',
+  reveal: 'tap.reveal',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -60,12 +63,31 @@ export const ChooseAction = z.object({ requestId: z.string().uuid(), userId: z.s
 // the request id is all they may carry.
 export const RequestOnlyAction = z.object({ requestId: z.string().uuid() }).strict();
 
+/** A rejection's reason: the requester reads it, the audit trail keeps it. */
+export const REJECT_REASON_MAX_CHARS = 200;
+
+// Approve sits on the approval card next to Reject's reason box; clients that ignore
+// associatedInputs may send that box along, so it is tolerated and dropped, as for Cancel.
+export const ApproveAction = z
+  .object({ requestId: z.string().uuid(), rejectReason: z.string().max(256).optional() })
+  .strict();
+
+export const RejectAction = z
+  .object({
+    requestId: z.string().uuid(),
+    rejectReason: z.string().trim().min(1).max(REJECT_REASON_MAX_CHARS),
+  })
+  .strict();
+
 export type CardAction =
   | { verb: typeof VERBS.confirm; requestId: string; verification: VerificationMethod; ticket: string | null }
   | { verb: typeof VERBS.cancel; requestId: string }
   | { verb: typeof VERBS.choose; requestId: string; userId: string }
   | { verb: typeof VERBS.revoke; requestId: string }
-  | { verb: typeof VERBS.reissue; requestId: string };
+  | { verb: typeof VERBS.reissue; requestId: string }
+  | { verb: typeof VERBS.approve; requestId: string }
+  | { verb: typeof VERBS.reject; requestId: string; reason: string }
+  | { verb: typeof VERBS.reveal; requestId: string };
 
 export type ActionRejection =
   | 'unknown_verb'
@@ -76,7 +98,9 @@ export type ActionRejection =
   | 'verification_missing'
   | 'verification_invalid'
   | 'ticket_too_long'
-  | 'ticket_invalid';
+  | 'ticket_invalid'
+  | 'reason_missing'
+  | 'reason_invalid';
 
 export type ParseActionResult = { ok: true; action: CardAction } | { ok: false; reason: ActionRejection };
 
@@ -95,6 +119,10 @@ function reasonFor(error: z.ZodError, data: Record<string, unknown>): ActionReje
   if (fields.has('verification')) {
     const given = data['verification'];
     return given === undefined || given === '' ? 'verification_missing' : 'verification_invalid';
+  }
+  if (fields.has('rejectReason')) {
+    const given = data['rejectReason'];
+    return typeof given !== 'string' || given.trim() === '' ? 'reason_missing' : 'reason_invalid';
   }
   const ticketIssue = error.issues.find((issue) => issue.path[0] === 'ticket');
   if (ticketIssue?.code === 'too_big') return 'ticket_too_long';
@@ -126,6 +154,16 @@ export function parseAction(verb: string, data: unknown): ParseActionResult {
     const parsed = ChooseAction.safeParse(data);
     if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
     return { ok: true, action: { verb, requestId: parsed.data.requestId, userId: parsed.data.userId } };
+  }
+  if (verb === VERBS.reject) {
+    const parsed = RejectAction.safeParse(data);
+    if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
+    return { ok: true, action: { verb, requestId: parsed.data.requestId, reason: parsed.data.rejectReason } };
+  }
+  if (verb === VERBS.approve) {
+    const parsed = ApproveAction.safeParse(data);
+    if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
+    return { ok: true, action: { verb, requestId: parsed.data.requestId } };
   }
   const parsed = RequestOnlyAction.safeParse(data);
   if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };

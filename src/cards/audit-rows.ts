@@ -19,6 +19,11 @@ const WHAT: Readonly<Record<AuditEventType, string>> = {
   'request.confirmed': 'Confirmed',
   'request.cancelled': 'Cancelled',
   'request.expired': 'Expired',
+  'approval.requested': 'Approval requested',
+  'approval.approved': 'Approved',
+  'approval.refused': 'Approval refused by Entra',
+  'approval.rejected': 'Rejected',
+  'pass.revealed': 'Pass revealed',
   'tap.issued': 'Issued',
   'tap.failed': 'Failed',
   'tap.outcome_unknown': 'Outcome unknown',
@@ -66,6 +71,7 @@ function detailsText(e: AuditEvent): string {
   if (e.methodId) parts.push(`method ${shortId(e.methodId)}`);
   // A failure already shows its code in `what`; other events (e.g. outcome unknown) show it here.
   if (e.code && e.type !== 'tap.failed') parts.push(`code ${e.code}`);
+  if (e.reason) parts.push(`reason: ${e.reason}`);
   return parts.join(', ');
 }
 

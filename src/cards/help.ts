@@ -87,6 +87,17 @@ function issueSection(canIssue: boolean): string {
   ].join('\n\n');
 }
 
+/** Everyone sees it: managers and the service desk ask this way, and admins must for admins' passes. */
+function requestSection(canIssue: boolean): string {
+  const who = canIssue
+    ? 'A pass for someone who holds a directory role always needs a second admin, so ask for it:'
+    : "If you are the person's manager or in the service desk requester group, ask for a pass and an approver decides:";
+  return (
+    `**Ask for a pass (someone else approves)**\n${who}\n${bullets(examplesOf(['request']).map(code))}\n` +
+    'Options as for issuing, plus `reason: <why>` at the end. I keep you posted on the card I send back.'
+  );
+}
+
 function readSections(caps: HelpCapabilities): string[] {
   const sections: string[] = [];
   const unavailable: string[] = [];
@@ -120,7 +131,7 @@ export function helpTextFor(caps: HelpCapabilities): string {
   const intro = caps.canIssue
     ? INTRO
     : 'I issue Temporary Access Passes, acting with the Entra role of the person who asks.';
-  const sections = [intro, issueSection(caps.canIssue), ...readSections(caps)];
+  const sections = [intro, issueSection(caps.canIssue), requestSection(caps.canIssue), ...readSections(caps)];
   sections.push(`${code('help')} shows this message again.`);
   if (caps.canIssue) sections.push(FOOTER);
   return sections.join('\n\n');

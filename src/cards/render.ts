@@ -30,3 +30,4 @@ export {
   renderRevokedNoticeCard,
   type NoticeReader,
 } from './notices.js';
+export { renderApprovalCard, type ApprovalCardData } from './approval.js';

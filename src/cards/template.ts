@@ -18,7 +18,8 @@ export type TemplateName =
   | 'revoke-confirm'
   | 'revoked'
   | 'policy'
-  | 'notice';
+  | 'notice'
+  | 'approval';
 
 const templates = new Map<TemplateName, unknown>();
 
