@@ -19,6 +19,8 @@ import { createAdapter, createTeamsApp } from './teams/app.js';
 import { SandboxAssertions, TeamsAssertions } from './teams/assertions.js';
 import { GraphAccess } from './teams/graph-access.js';
 import { WaitingCommands } from './teams/waiting-commands.js';
+import { ProactiveCards } from './teams/proactive-cards.js';
+import { PassVault } from './tap/pass-vault.js';
 import { createServer } from './server.js';
 
 export interface BotOptions {
@@ -103,7 +105,11 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
       requestTtlMinutes: config.requestTtlMinutes,
       limiter: new IssueLimiter(store, config.limits),
       maxLifetimeMinutes: config.maxLifetimeMinutes,
+      approvals: config.approvals,
     },
+    cards: new ProactiveCards(adapter, config.bot.appId, conversations),
+    // The reveal window runs on the bot's clock, so the sandbox can move it.
+    vault: new PassVault(() => clock.now().getTime()),
     audit,
     conversations,
     notices: new NoticePlanner(queue, clock, config.notices.expiringLeadMinutes, onBackgroundError),

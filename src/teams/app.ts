@@ -53,6 +53,22 @@ export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, dep
   app.addRoute(isInvoke('adaptiveCard/action'), timed(onCardAction), true);
   app.addRoute(isInvoke('signin/tokenExchange'), timed(onTokenExchange), true);
   app.activity(ActivityTypes.Message, timed(onMessage));
+  // Being added to a channel or chat: remembering its reference (done by `timed`) is the point, so
+  // approval cards can be posted there later.
+  app.activity(
+    ActivityTypes.ConversationUpdate,
+    timed(async (context) =>
+      deps.log.info(
+        // Admins copy this id into APPROVERS_CONVERSATION; it is an address, not a secret.
+        {
+          ...turnFields(context),
+          event: 'conversation.update',
+          conversationId: context.activity.conversation.id,
+        },
+        'conversation.update',
+      ),
+    ),
+  );
   app.error(async (context, error) => {
     deps.log.error(
       {

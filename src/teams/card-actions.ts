@@ -6,7 +6,9 @@ import { cancelRequest, chooseTarget } from '../tap/clicks.js';
 import { confirmIssue } from '../tap/confirm.js';
 import { actorOf, type Actor } from './actor.js';
 import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
-import { replyWithLoginRequest } from './invoke-response.js';
+import { replyWithCard, replyWithLoginRequest } from './invoke-response.js';
+import { onApprove, onReject, onReveal, syncApprovalCards } from './approval-actions.js';
+import { trackingCard } from './approval-views.js';
 import { finish, replyProblem } from './card-replies.js';
 import { onReissue, onRevoke } from './revoke-actions.js';
 import { closedCard, confirmCard, issuedCard, passCard, problemCard } from './views.js';
@@ -31,10 +33,13 @@ export async function onCardAction(context: TurnContext, deps: TeamsDeps): Promi
   );
   if (!actor) return replyProblem(context, problem('BAD_CARD_PAYLOAD'));
   if (!parsed.ok) {
-    return replyProblem(
-      context,
-      problem(parsed.reason === 'verification_missing' ? 'VERIFICATION_MISSING' : 'BAD_CARD_PAYLOAD'),
-    );
+    const code =
+      parsed.reason === 'verification_missing'
+        ? 'VERIFICATION_MISSING'
+        : parsed.reason === 'reason_missing'
+          ? 'REJECT_REASON_MISSING'
+          : 'BAD_CARD_PAYLOAD';
+    return replyProblem(context, problem(code));
   }
   const clicker = { oid: actor.oid, name: actor.name };
   const graphFor = () => deps.graph.forUser(context, actor.oid, AbortSignal.timeout(5_000));
@@ -43,9 +48,16 @@ export async function onCardAction(context: TurnContext, deps: TeamsDeps): Promi
     if (a.verb === 'tap.confirm') return await confirm(context, deps, actor, graphFor, a);
     if (a.verb === 'tap.revoke') return await onRevoke(context, deps, clicker, graphFor, a.requestId);
     if (a.verb === 'tap.reissue') return await onReissue(context, deps, clicker, graphFor, a.requestId);
+    if (a.verb === 'tap.approve') return await onApprove(context, deps, clicker, graphFor, a.requestId);
+    if (a.verb === 'tap.reject') return await onReject(context, deps, clicker, a.requestId, a.reason);
+    if (a.verb === 'tap.reveal') return await onReveal(context, deps, clicker, a.requestId);
     if (a.verb === 'tap.cancel') {
       const outcome = await cancelRequest(deps.core, { requestId: a.requestId, clicker });
       if (outcome.kind === 'problem') return replyProblem(context, outcome.problem);
+      if (outcome.request.kind === 'approval') {
+        await syncApprovalCards(deps, outcome.request);
+        return replyWithCard(context, trackingCard(outcome.request, deps.core.clock.now()));
+      }
       return finish(
         context,
         deps,

@@ -8,6 +8,8 @@ import type { AuditLog } from '../audit/log.js';
 import type { RowStore } from '../store/port.js';
 import type { ConversationReferences } from './conversations.js';
 import type { NoticePlanner } from './notice-planner.js';
+import type { ProactiveCards } from './proactive-cards.js';
+import type { PassVault } from '../tap/pass-vault.js';
 
 /** What the Teams handlers need; built once in teams/app.ts. */
 export interface TeamsDeps {
@@ -19,6 +21,10 @@ export interface TeamsDeps {
   notices: NoticePlanner;
   /** Backs teams-ai turn state, through the same port as everything else. */
   storage: RowStore;
+  /** Cards posted to and updated in other conversations (approvers' channel, requesters' chats). */
+  cards: ProactiveCards;
+  /** Approved passes waiting for their requester's one reveal (memory only). */
+  vault: PassVault;
   log: Logger;
   mode: 'sandbox' | 'entra';
   sso: { resource: string; connectionName: string; signInUrl: string };

@@ -9,6 +9,7 @@ import { attachCard } from '../tap/requests.js';
 import { prepareIssue, type IssueCommand } from '../tap/prepare.js';
 import { actorOf, type Actor } from './actor.js';
 import { runAudit } from './audit-command.js';
+import { runRequest } from './request-command.js';
 import type { TapGraph } from '../graph/port.js';
 import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
 import { choiceCard, confirmCard, problemCard } from './views.js';
@@ -49,6 +50,8 @@ export async function runActing(
         return await runIssue(context, deps, actor, graph, command);
       case 'audit':
         return await runAudit(context, deps, actor, graph, command);
+      case 'request':
+        return await runRequest(context, deps, actor, graph, command);
       case 'list':
       case 'revoke':
         return await runManage(context, deps, actor, graph, command);

@@ -9,7 +9,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { NewNotice, NoticeQueue } from '../notices/queue.js';
 import { formatWhen } from '../tap/format.js';
-import type { Person, TapRequest } from '../tap/request.js';
+import { issuerOf, type Person, type TapRequest } from '../tap/request.js';
 
 /**
  * Decides which notices an event owes and when, renders their cards (never a pass) and queues them.
@@ -30,17 +30,15 @@ export class NoticePlanner {
     const outcome = request.outcome!;
     const expiresAt = new Date(outcome.expiresAt!);
     const when = (d: Date) => formatWhen(d, request.timeZone, now);
-    const issuer = {
-      kind: 'personal' as const,
-      userOid: request.requester.oid,
-      name: request.requester.name,
-    };
+    // On an approval request the approver issued the pass with their role: reminders and Revoke are theirs.
+    const issuedBy = issuerOf(request);
+    const issuer = { kind: 'personal' as const, userOid: issuedBy.oid, name: issuedBy.name };
     const verificationTitle =
       VERIFICATION_METHODS.find((m) => m.value === request.verification)?.title ?? 'not recorded';
     const account = (forWhom: string) =>
       renderAccountNoticeCard({
         forWhom,
-        issuerName: request.requester.name,
+        issuerName: issuedBy.name,
         atText: when(now),
         verificationTitle,
       });

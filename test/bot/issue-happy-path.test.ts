@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { sandboxState } from '../helpers/sandbox-admin.js';
+import { findCode } from '../helpers/passes.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -73,14 +73,3 @@ describe('Dana issues a pass for Alice', () => {
     expect(personal?.value.serviceUrl).toBe(h.connector.url);
   });
 });
-
-/** Finds the substring of the card text whose SHA-256 matches what the sandbox recorded. */
-function findCode(cardText: string, sha256: string): string {
-  const strings = [...cardText.matchAll(/"text":"((?:[^"\\]|\\.)*)"/g)].map(
-    (m) => JSON.parse(`"${m[1]}"`) as string,
-  );
-  for (const s of strings) {
-    if (createHash('sha256').update(s).digest('hex') === sha256) return s;
-  }
-  throw new Error('the pass card does not contain the created pass');
-}

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
+import {
+  actionData,
+  APPROVALS_CHANNEL,
+  botAdded,
+  cardOf,
+  click,
+  inConversation,
+  message,
+  post,
+} from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { sandboxState } from '../helpers/sandbox-admin.js';
 
@@ -75,14 +84,18 @@ describe('list, revoke, policy, help', () => {
 
   it('a pass on a privileged user is listed without a Revoke button for an Authentication Administrator', async () => {
     const frank = h.user('frank@contoso.com');
-    const erinCard = cardOf(await ask('erin@contoso.com', 'issue TAP for frank@contoso.com'));
-    await post(
+    // Admins' passes come only through approval: Harry (service desk) asks, Erin approves.
+    await post(h, botAdded(h, h.user('erin@contoso.com'), APPROVALS_CHANNEL));
+    await ask('harry@contoso.com', 'request TAP for frank@contoso.com');
+    const approval = cardOf(h.connector.proactive(APPROVALS_CHANNEL).at(-1)!.activity);
+    const approved = await post(
       h,
-      click(h, h.user('erin@contoso.com'), 'tap.confirm', {
-        ...actionData(erinCard, 'tap.confirm'),
-        verification: 'in-person',
-      }),
+      inConversation(
+        click(h, h.user('erin@contoso.com'), 'tap.approve', actionData(approval, 'tap.approve')),
+        APPROVALS_CHANNEL,
+      ),
     );
+    expect(JSON.stringify(approved.body)).toContain('Copy it now');
     const listed = JSON.stringify(
       cardOf(await ask('dana@contoso.com', `list TAP for ${frank.userPrincipalName}`)),
     );

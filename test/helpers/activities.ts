@@ -97,3 +97,35 @@ export function actionData(card: unknown, verb: string): Record<string, unknown>
   if (!found[0]) throw new Error(`no ${verb} action in card`);
   return found[0];
 }
+
+/** The sandbox fixture's "TAP approvals" channel, the approvers' conversation in sandbox mode. */
+export const APPROVALS_CHANNEL = '19:sandbox-helpdesk-approvals@thread.tacv2';
+
+/** The same activity, in a channel or group chat instead of the sender's 1:1 chat. */
+export function inConversation<T extends { conversation: object; channelData: object }>(
+  activity: T,
+  id: string,
+  type: 'channel' | 'groupChat' = 'channel',
+): T {
+  return {
+    ...activity,
+    conversation: { ...activity.conversation, id, conversationType: type, isGroup: true },
+    channelData: {
+      ...activity.channelData,
+      ...(type === 'channel' ? { team: { id: '19:sandbox-it-team@thread.tacv2' }, channel: { id } } : {}),
+    },
+  };
+}
+
+/** What Teams sends when someone adds the bot to a channel or group chat. */
+export function botAdded(h: World, by: FixtureUser, id: string, type: 'channel' | 'groupChat' = 'channel') {
+  return inConversation(
+    {
+      ...base(h, by),
+      type: 'conversationUpdate',
+      membersAdded: [{ id: '28:tapdesk', name: 'TapDesk' }],
+    },
+    id,
+    type,
+  );
+}

@@ -23,6 +23,8 @@ export interface Harness {
   logLines: string[];
   graphCalls: GraphCallRecord[];
   user(upn: string): FixtureUser;
+  /** Stops the bot and starts a fresh one on the same config, store and sandbox (memory is lost). */
+  restartBot(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,14 +55,11 @@ export async function startHarness(
   const dbPath = join(dir, 'tapdesk.db');
   const store = options.store ? options.store(dbPath) : SqliteRowStore.open(dbPath);
   const graphCalls: GraphCallRecord[] = [];
-  const bot = await startBot(config, {
-    log: createLogger('debug', sink),
-    store,
-    onGraphCall: (c) => graphCalls.push(c),
-  });
-  return {
+  const start = () =>
+    startBot(config, { log: createLogger('debug', sink), store, onGraphCall: (c) => graphCalls.push(c) });
+  const harness: Harness = {
     sandbox,
-    bot,
+    bot: await start(),
     connector,
     store,
     dbPath,
@@ -77,11 +76,16 @@ export async function startHarness(
       if (!found) throw new Error(`no sandbox user ${upn}`);
       return found;
     },
+    async restartBot() {
+      await harness.bot.close();
+      harness.bot = await start();
+    },
     async close() {
-      await bot.close();
+      await harness.bot.close();
       await store.close();
       await connector.close();
       await sandbox.close();
     },
   };
+  return harness;
 }

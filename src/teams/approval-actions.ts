@@ -1,0 +1,266 @@
+import type { TurnContext } from 'botbuilder';
+import { LoginRequiredError } from '../auth/obo.js';
+import { renderClosedCard } from '../cards/render.js';
+import { problem } from '../errors/catalog.js';
+import type { TapGraph } from '../graph/port.js';
+import {
+  allowHandOff,
+  approveRequest,
+  rejectRequest,
+  type DecisionClick,
+  type DecisionOutcome,
+} from '../tap/approval-decide.js';
+import { auditAfterTheFact, requestEvent } from '../tap/audit-events.js';
+import type { Clicker } from '../tap/clicks.js';
+import { ignoreConflict } from '../tap/clicks.js';
+import type { TapRequest } from '../tap/request.js';
+import { approversCard, handOffCard, revealCard, trackingCard } from './approval-views.js';
+import { finish, replyProblem } from './card-replies.js';
+import { turnFields, type TeamsDeps } from './context.js';
+import { replyWithCard } from './invoke-response.js';
+import { passCard, problemCard } from './views.js';
+
+function decisionClick(context: TurnContext, clicker: Clicker, requestId: string): DecisionClick {
+  const conversation = context.activity.conversation;
+  return {
+    requestId,
+    clicker,
+    conversationId: conversation.id,
+    isPersonalChat: conversation.conversationType === 'personal',
+  };
+}
+
+/** True when the click brought Teams' sign-in (a token, or the fallback's state) and it still failed. */
+function clickCarriedSignIn(context: TurnContext): boolean {
+  const value = context.activity.value as { authentication?: unknown; state?: unknown } | undefined;
+  return value?.authentication !== undefined || typeof value?.state === 'string';
+}
+
+/**
+ * Brings the approvers' card and the requester's tracking card up to date with the request. Each is
+ * best effort: a card that cannot be updated must not cost the clicker their answer.
+ */
+export async function syncApprovalCards(deps: TeamsDeps, request: TapRequest): Promise<void> {
+  const now = deps.core.clock.now();
+  const a = request.approval!;
+  const updates: Promise<void>[] = [];
+  if (a.approvalActivityId)
+    updates.push(
+      deps.cards.update(
+        { conversationId: a.approversConversationId },
+        a.approvalActivityId,
+        approversCard(request, now),
+      ),
+    );
+  if (request.cardActivityId)
+    updates.push(
+      deps.cards.update(
+        { conversationId: request.conversationId },
+        request.cardActivityId,
+        trackingCard(request, now),
+      ),
+    );
+  const results = await Promise.allSettled(updates);
+  for (const result of results)
+    if (result.status === 'rejected') deps.core.onBackgroundError('approval.card_update', result.reason);
+}
+
+/** A short message to the requester, so a decision also notifies them (a card update does not). */
+async function tellRequester(
+  deps: TeamsDeps,
+  request: TapRequest,
+  title: string,
+  message: string,
+  tone: 'good' | 'error' | 'neutral',
+) {
+  await deps.cards
+    .post({ conversationId: request.conversationId }, renderClosedCard({ title, message, tone }))
+    .catch((error: unknown) => deps.core.onBackgroundError('approval.tell_requester', error));
+}
+
+/** Approve, from the approvers' conversation or (after a hand-off) the approver's 1:1 chat. */
+export async function onApprove(
+  context: TurnContext,
+  deps: TeamsDeps,
+  clicker: Clicker,
+  graphFor: () => Promise<TapGraph>,
+  requestId: string,
+): Promise<void> {
+  const click = decisionClick(context, clicker, requestId);
+  let outcome: DecisionOutcome;
+  try {
+    outcome = await approveRequest(deps.core, graphFor, click);
+  } catch (error) {
+    // Teams tried and still no usable token where they clicked: continue in their 1:1 chat instead.
+    if (error instanceof LoginRequiredError && !click.isPersonalChat && clickCarriedSignIn(context))
+      if (await handOff(context, deps, click)) return;
+    throw error;
+  }
+  return answerDecision(context, deps, clicker, outcome);
+}
+
+/** Reject with a reason; needs no token, since nothing is written to Entra. */
+export async function onReject(
+  context: TurnContext,
+  deps: TeamsDeps,
+  clicker: Clicker,
+  requestId: string,
+  reason: string,
+): Promise<void> {
+  const outcome = await rejectRequest(deps.core, { ...decisionClick(context, clicker, requestId), reason });
+  return answerDecision(context, deps, clicker, outcome);
+}
+
+async function answerDecision(
+  context: TurnContext,
+  deps: TeamsDeps,
+  clicker: Clicker,
+  outcome: DecisionOutcome,
+): Promise<void> {
+  deps.log.info(
+    {
+      ...turnFields(context),
+      event: 'approval.decision',
+      outcome: outcome.kind,
+      ...('problem' in outcome ? { code: outcome.problem.code } : {}),
+      ...('request' in outcome ? { requestId: outcome.request.id } : {}),
+    },
+    'approval.decision',
+  );
+  if (outcome.kind === 'refused') return replyProblem(context, outcome.problem);
+  const { request } = outcome;
+  await syncApprovalCards(deps, request);
+  const target = request.target!.displayName;
+  if (outcome.kind === 'reopened' || outcome.kind === 'ended') {
+    if (outcome.kind === 'ended' && request.state !== 'expired')
+      await tellRequester(
+        deps,
+        request,
+        `No pass for ${target}`,
+        `${clicker.name} approved, but: ${outcome.problem.title}.`,
+        'error',
+      );
+    return replyWithCard(context, problemCard(outcome.problem));
+  }
+  if (outcome.kind === 'rejected') {
+    await tellRequester(
+      deps,
+      request,
+      `Your request for ${target} was rejected`,
+      `${clicker.name} rejected it: ${request.approval!.rejectReason ?? ''}. Nothing was issued.`,
+      'error',
+    );
+    return replyWithCard(context, approversCard(request, deps.core.clock.now()));
+  }
+  if (outcome.recordError !== undefined)
+    deps.core.onBackgroundError('tap.record_failed', outcome.recordError);
+  await deps.notices.issued(request);
+  const now = deps.core.clock.now();
+  if (request.approval!.deliverTo === 'approver') {
+    await tellRequester(
+      deps,
+      request,
+      `Approved: a pass for ${target}`,
+      `${clicker.name} approved your request and has the pass; they will hand it to ${target}.`,
+      'good',
+    );
+    return replyWithCard(context, passCard(request, outcome.pass, now));
+  }
+  return deliverToRequester(context, deps, request, outcome.pass);
+}
+
+/** DELIVER_TO=requester: the pass waits in memory for one reveal; the approver never sees it. */
+async function deliverToRequester(
+  context: TurnContext,
+  deps: TeamsDeps,
+  request: TapRequest,
+  pass: Parameters<typeof passCard>[1],
+): Promise<void> {
+  const now = deps.core.clock.now();
+  deps.vault.hold(request.id, request.requester.oid, pass);
+  try {
+    const activityId = await deps.cards.post(
+      { personalChatOf: request.requester.oid },
+      revealCard(request, now, { kind: 'ready' }),
+    );
+    if (activityId) await rememberRevealCard(deps, request.id, activityId);
+  } catch (error) {
+    deps.core.onBackgroundError('approval.reveal_post', error);
+    // Dropping it is the safe answer: a pass nobody can reach must not linger in memory.
+    deps.vault.reveal(request.id, request.requester.oid);
+    const card = renderClosedCard({
+      title: 'Approved, but the requester could not be reached',
+      message: `The pass for ${request.target!.displayName} was created, but I could not post the Reveal card to ${request.requester.name}, so it was dropped. Ask them to request again; a new pass replaces this one.`,
+      tone: 'warning',
+    });
+    return replyWithCard(context, card);
+  }
+  const card = renderClosedCard({
+    title: `Approved: pass for ${request.target!.displayName} created`,
+    message: `It was offered to ${request.requester.name} in their 1:1 chat with TapDesk, to reveal once within 15 minutes. You will not see it.`,
+    tone: 'good',
+  });
+  return replyWithCard(context, card);
+}
+
+async function rememberRevealCard(deps: TeamsDeps, requestId: string, activityId: string): Promise<void> {
+  const row = await deps.core.requests.get(requestId);
+  if (!row) return;
+  await deps.core.requests
+    .update(row, { ...row.value, approval: { ...row.value.approval!, revealActivityId: activityId } })
+    .catch(ignoreConflict);
+}
+
+/**
+ * Hands the approval to the clicker's 1:1 chat with a one-tap card. Returns false when TapDesk has no
+ * such chat, and the caller falls back to asking Teams for a sign-in again.
+ */
+async function handOff(context: TurnContext, deps: TeamsDeps, click: DecisionClick): Promise<boolean> {
+  if (!(await deps.conversations.find('personal', click.clicker.oid))) return false;
+  const refused = await allowHandOff(deps.core, click);
+  if (refused) {
+    await answerDecision(context, deps, click.clicker, refused);
+    return true;
+  }
+  const row = await deps.core.requests.get(click.requestId);
+  await deps.cards.post(
+    { personalChatOf: click.clicker.oid },
+    handOffCard(row!.value, deps.core.clock.now()),
+  );
+  deps.log.info(
+    { ...turnFields(context), event: 'approval.handed_off', requestId: click.requestId },
+    'approval.handed_off',
+  );
+  await replyProblem(context, problem('APPROVAL_HANDED_OFF'));
+  return true;
+}
+
+/** Reveal (DELIVER_TO=requester): the pass once, to its requester, in the invoke response only. */
+export async function onReveal(
+  context: TurnContext,
+  deps: TeamsDeps,
+  clicker: Clicker,
+  requestId: string,
+): Promise<void> {
+  const row = await deps.core.requests.get(requestId);
+  if (!row || row.value.kind !== 'approval') return replyProblem(context, problem('REQUEST_NOT_FOUND'));
+  const request = row.value;
+  const outcome = deps.vault.reveal(requestId, clicker.oid);
+  const now = deps.core.clock.now();
+  const messageId = request.approval?.revealActivityId ?? context.activity.replyToId;
+  if (outcome.kind === 'not-yours')
+    return replyProblem(context, problem('REQUEST_NOT_YOURS', { requesterName: request.requester.name }));
+  if (outcome.kind === 'gone') {
+    const gone = problemCard(problem('REVEAL_GONE', { who: request.target?.userPrincipalName }));
+    return finish(context, deps, request, revealCard(request, now, { kind: 'gone' }), gone, messageId);
+  }
+  await auditAfterTheFact(deps.core, requestEvent('pass.revealed', request, clicker));
+  return finish(
+    context,
+    deps,
+    request,
+    revealCard(request, now, { kind: 'revealed', at: now }),
+    passCard(request, outcome.pass, now),
+    messageId,
+  );
+}

@@ -1,0 +1,200 @@
+import { renderApprovalCard, usageText, type AdaptiveCardJson, type ClosedTone } from '../cards/render.js';
+import { formatDuration } from '../chat/grammar.js';
+import { problem, type ProblemCode } from '../errors/catalog.js';
+import { formatWhen } from '../tap/format.js';
+import { REVEAL_WINDOW_MS } from '../tap/pass-vault.js';
+import { plannedExpiry } from '../tap/plan.js';
+import type { ApprovalInfo, TapRequest } from '../tap/request.js';
+
+/** Approval requests → the four approval cards. Knows the domain and the card data; nothing else. */
+
+const BASIS_TEXT: Readonly<Record<ApprovalInfo['basis'], string>> = {
+  manager: 'their manager',
+  'requester-group': 'service desk',
+  admin: 'admin',
+};
+
+function when(request: TapRequest, iso: string | undefined, now: Date): string {
+  return iso ? formatWhen(new Date(iso), request.timeZone, now) : 'unknown time';
+}
+
+/** The request in one line per state, the same on every card. */
+function statusOf(request: TapRequest, now: Date): { status: string; tone: ClosedTone } {
+  const a = request.approval!;
+  const decider = a.decidedBy?.name ?? 'an approver';
+  const decided = `${decider} at ${when(request, a.decidedAt, now)}`;
+  const target = request.target!.displayName;
+  const title = (code: string | undefined) =>
+    code ? `${problem(code as ProblemCode).title} (${code})` : 'an error';
+  switch (request.state) {
+    case 'awaiting':
+      return {
+        status: `Waiting for approval. This request expires at ${when(request, request.expiresAt, now)}.`,
+        tone: 'warning',
+      };
+    case 'issuing':
+      return { status: `Being approved by ${decider}…`, tone: 'warning' };
+    case 'issued':
+      return {
+        status: `Approved by ${decided}. The pass is valid until ${when(request, request.outcome?.expiresAt, now)}.`,
+        tone: 'good',
+      };
+    case 'revoking':
+    case 'revoked':
+      return { status: `Approved by ${decided}; the pass has since been revoked.`, tone: 'neutral' };
+    case 'rejected':
+      return { status: `Rejected by ${decided}: ${a.rejectReason ?? ''}`, tone: 'error' };
+    case 'cancelled':
+      return { status: `Cancelled by ${request.requester.name}.`, tone: 'neutral' };
+    case 'expired':
+      return {
+        status: `Expired at ${when(request, request.expiresAt, now)} without a decision. Nothing was issued.`,
+        tone: 'neutral',
+      };
+    case 'unknown':
+      return {
+        status: `Approved by ${decided}, but Graph did not confirm the pass was created. Nobody will retry it: check with 'list TAP for ${request.target!.userPrincipalName}'.`,
+        tone: 'warning',
+      };
+    default:
+      return {
+        status: `Approved by ${decided}, but no pass was issued for ${target}: ${title(request.outcome?.problemCode)}.`,
+        tone: 'error',
+      };
+  }
+}
+
+function factsOf(request: TapRequest, now: Date) {
+  const a = request.approval!;
+  const plan = request.plan ?? {};
+  const target = request.target!;
+  const expires = plannedExpiry(plan, now);
+  return [
+    { title: 'For', value: `${target.displayName} (${target.userPrincipalName})` },
+    { title: 'Department', value: target.department },
+    { title: 'Requested by', value: `${request.requester.name} (${BASIS_TEXT[a.basis]})` },
+    { title: 'Reason', value: a.reason ?? 'none given' },
+    {
+      title: 'Lifetime',
+      value: plan.lifetimeMinutes ? formatDuration(plan.lifetimeMinutes) : 'the tenant default',
+    },
+    {
+      title: 'Use',
+      value: plan.isUsableOnce === undefined ? 'the tenant default' : usageText(plan.isUsableOnce),
+    },
+    {
+      title: 'Starts',
+      value: plan.startDateTime ? when(request, plan.startDateTime, now) : 'when approved',
+    },
+    ...(expires && plan.startDateTime
+      ? [{ title: 'Expires', value: when(request, expires.toISOString(), now) }]
+      : []),
+  ];
+}
+
+const footerOf = (request: TapRequest, now: Date) =>
+  `Requested at ${when(request, request.createdAt, now)} · request ${request.id.slice(0, 8)}`;
+
+function deliveryNote(request: TapRequest): string {
+  return request.approval!.deliverTo === 'requester'
+    ? `Approving creates the pass with your own Entra role. It is then offered once to ${request.requester.name}, in their 1:1 chat with TapDesk, for 15 minutes; it is never posted here.`
+    : 'Approving creates the pass with your own Entra role and shows it only to you, once; it is never posted here.';
+}
+
+/** The card in the approvers' channel or group chat: Approve / Reject while awaiting, the outcome after. */
+export function approversCard(request: TapRequest, now: Date): AdaptiveCardJson {
+  const a = request.approval!;
+  const open = request.state === 'awaiting';
+  const notes = open ? [...a.notes, deliveryNote(request)] : [];
+  if (open && a.needs === 'privileged')
+    notes.unshift(
+      `${request.target!.displayName} holds a directory role: only a Privileged Authentication Administrator or Global Administrator can approve, and not ${request.requester.name}.`,
+    );
+  const refusals = open
+    ? (a.refusals ?? []).map(
+        (r) =>
+          `${r.by.name} could not approve at ${when(request, r.at, now)}: ${problem(r.code as ProblemCode).title}.`,
+      )
+    : [];
+  return renderApprovalCard({
+    requestId: request.id,
+    heading: `Temporary Access Pass requested for ${request.target!.displayName}`,
+    ...statusOf(request, now),
+    facts: factsOf(request, now),
+    notes,
+    refusals,
+    footer: footerOf(request, now),
+    buttons: { approve: open, reject: open },
+  });
+}
+
+/** The requester's card in their own chat: what they asked, where it stands, and Cancel while open. */
+export function trackingCard(request: TapRequest, now: Date): AdaptiveCardJson {
+  const open = request.state === 'awaiting';
+  const notes: string[] = [];
+  if (open)
+    notes.push(
+      'The approvers have been asked in their channel. I will update this card when someone decides.',
+    );
+  if (request.state === 'issued' && request.approval!.deliverTo === 'requester')
+    notes.push('The pass waits for you on the Reveal card below, once, for 15 minutes.');
+  if (request.state === 'issued' && request.approval!.deliverTo === 'approver')
+    notes.push(`${request.approval!.decidedBy?.name ?? 'The approver'} has the pass and will hand it over.`);
+  return renderApprovalCard({
+    requestId: request.id,
+    heading: `Your request: a Temporary Access Pass for ${request.target!.displayName}`,
+    ...statusOf(request, now),
+    facts: factsOf(request, now),
+    notes,
+    refusals: [],
+    footer: footerOf(request, now),
+    buttons: { cancel: open },
+  });
+}
+
+/** The one-time Reveal card (DELIVER_TO=requester); `revealedAt` turns it into its spent state. */
+export function revealCard(
+  request: TapRequest,
+  now: Date,
+  state: { kind: 'ready' } | { kind: 'revealed'; at: Date } | { kind: 'gone' },
+): AdaptiveCardJson {
+  const target = request.target!.displayName;
+  const until = new Date(Date.parse(request.outcome?.at ?? now.toISOString()) + REVEAL_WINDOW_MS);
+  const status =
+    state.kind === 'ready'
+      ? `${request.approval!.decidedBy?.name ?? 'An approver'} approved your request. Reveal the pass once, before ${formatWhen(until, request.timeZone, now)}; after that it is gone.`
+      : state.kind === 'revealed'
+        ? `Revealed at ${formatWhen(state.at, request.timeZone, now)}. It cannot be shown again.`
+        : 'This pass can no longer be revealed. Ask again if it is still needed.';
+  return renderApprovalCard({
+    requestId: request.id,
+    heading: `Your Temporary Access Pass for ${target}`,
+    status,
+    tone: state.kind === 'ready' ? 'good' : 'neutral',
+    facts: [{ title: 'For', value: `${target} (${request.target!.userPrincipalName})` }],
+    notes:
+      state.kind === 'ready'
+        ? ['Only you can reveal it, and only here. TapDesk keeps it in memory only.']
+        : [],
+    refusals: [],
+    footer: footerOf(request, now),
+    buttons: { reveal: state.kind === 'ready' },
+  });
+}
+
+/** Sent to an approver's 1:1 chat when Teams could not give TapDesk their token where they clicked. */
+export function handOffCard(request: TapRequest, now: Date): AdaptiveCardJson {
+  return renderApprovalCard({
+    requestId: request.id,
+    heading: `Approve the pass for ${request.target!.displayName}?`,
+    ...statusOf(request, now),
+    facts: factsOf(request, now),
+    notes: [
+      'Teams could not give me your sign-in in the approvers’ conversation, so approve here with one tap.',
+      deliveryNote(request),
+    ],
+    refusals: [],
+    footer: footerOf(request, now),
+    buttons: { approve: request.state === 'awaiting' },
+  });
+}

@@ -1,0 +1,101 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { problem, type Problem } from '../errors/catalog.js';
+import type { TapGraph } from '../graph/port.js';
+import { requestApproval, type RequestCommand } from '../tap/approval-request.js';
+import { ignoreConflict } from '../tap/clicks.js';
+import { attachCard } from '../tap/requests.js';
+import type { TapRequest } from '../tap/request.js';
+import type { Actor } from './actor.js';
+import { approversCard, trackingCard } from './approval-views.js';
+import { turnFields, type TeamsDeps } from './context.js';
+import { problemCard } from './views.js';
+
+async function replyProblemCard(context: TurnContext, found: Problem): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(problemCard(found))));
+}
+
+/**
+ * `request TAP for …`: checks (as the requester) that they may ask, stores the approval request,
+ * posts the approval card into the approvers' conversation and answers with a tracking card.
+ */
+export async function runRequest(
+  context: TurnContext,
+  deps: TeamsDeps,
+  actor: Actor,
+  graph: TapGraph,
+  command: RequestCommand,
+): Promise<void> {
+  const settings = deps.core.approvals;
+  // Refuse before anything is stored when the card could not reach approvers or the pass its requester.
+  if (settings.approversConversationId) {
+    const approvers = await deps.conversations.find('conversation', settings.approversConversationId);
+    if (!approvers) return replyProblemCard(context, problem('APPROVERS_UNREACHABLE'));
+  }
+  if (settings.deliverTo === 'requester' && !(await deps.conversations.find('personal', actor.oid)))
+    return replyProblemCard(context, problem('REQUEST_FROM_PERSONAL_CHAT'));
+
+  const outcome = await requestApproval(deps.core, graph, {
+    requester: { oid: actor.oid, name: actor.name },
+    timeZone: actor.timeZone,
+    utcOffsetMinutes: actor.utcOffsetMinutes,
+    conversationId: context.activity.conversation.id,
+    command,
+  });
+  deps.log.info(
+    {
+      ...turnFields(context),
+      event: 'approval.prepared',
+      outcome: outcome.kind,
+      ...(outcome.kind === 'problem' ? { code: outcome.problem.code } : {}),
+    },
+    'approval.prepared',
+  );
+  if (outcome.kind === 'problem') return replyProblemCard(context, outcome.problem);
+
+  const now = deps.core.clock.now();
+  let request = outcome.view.request;
+  try {
+    const activityId = await deps.cards.post(
+      { conversationId: request.approval!.approversConversationId },
+      approversCard(request, now),
+    );
+    if (activityId) request = await rememberApprovalCard(deps, request.id, activityId);
+  } catch (error) {
+    // Nobody can approve a request whose card never arrived: end it instead of leaving it open.
+    deps.core.onBackgroundError('approval.post', error);
+    await giveUp(deps, request.id);
+    return replyProblemCard(context, problem('APPROVERS_UNREACHABLE'));
+  }
+  const sent = await context.sendActivity(
+    MessageFactory.attachment(CardFactory.adaptiveCard(trackingCard(request, now))),
+  );
+  if (sent?.id) await attachCard(deps.core.requests, request.id, sent.id);
+}
+
+/** Stores the approvers' card id; retried, because an approver may already have clicked it. */
+async function rememberApprovalCard(
+  deps: TeamsDeps,
+  requestId: string,
+  activityId: string,
+): Promise<TapRequest> {
+  for (let attempt = 1; ; attempt += 1) {
+    const row = await deps.core.requests.get(requestId);
+    if (!row) throw new Error('approval request vanished');
+    const next = { ...row.value, approval: { ...row.value.approval!, approvalActivityId: activityId } };
+    const written = await deps.core.requests.update(row, next).catch(ignoreConflict);
+    if (written) return written.value;
+    if (attempt >= 5) throw new Error('approval request kept changing while its card id was stored');
+  }
+}
+
+async function giveUp(deps: TeamsDeps, requestId: string): Promise<void> {
+  const row = await deps.core.requests.get(requestId);
+  if (row?.value.state !== 'awaiting') return;
+  await deps.core.requests
+    .update(row, {
+      ...row.value,
+      state: 'failed',
+      outcome: { problemCode: 'APPROVERS_UNREACHABLE', at: deps.core.clock.now().toISOString() },
+    })
+    .catch(ignoreConflict);
+}
