@@ -21,6 +21,8 @@ import { GraphAccess } from './teams/graph-access.js';
 import { WaitingCommands } from './teams/waiting-commands.js';
 import { ProactiveCards } from './teams/proactive-cards.js';
 import { PassVault } from './tap/pass-vault.js';
+import type { CoreDeps } from './tap/prepare.js';
+import { closeExpiredApproval } from './teams/approval-actions.js';
 import { createServer } from './server.js';
 
 export interface BotOptions {
@@ -78,10 +80,23 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
 
   const adapter = createAdapter(config);
   const conversations = new ConversationReferences(store);
+  const core: CoreDeps = {
+    requests,
+    audit,
+    onBackgroundError,
+    clock,
+    requestTtlMinutes: config.requestTtlMinutes,
+    limiter: new IssueLimiter(store, config.limits),
+    maxLifetimeMinutes: config.maxLifetimeMinutes,
+    approvals: config.approvals,
+  };
+  const cards = new ProactiveCards(adapter, config.bot.appId, conversations);
   const queue = new NoticeQueue(store);
   const scheduler = new NoticeScheduler({
     queue,
-    sender: new TeamsNoticeSender(adapter, config.bot.appId, conversations, requests),
+    sender: new TeamsNoticeSender(adapter, config.bot.appId, conversations, requests, (requestId) =>
+      closeExpiredApproval({ core, cards }, requestId),
+    ),
     clock,
     limiter: new RateLimiter({ tenantRatePerSecond: config.notices.tenantRatePerSecond }),
     onGiveUp: (notice, reason) =>
@@ -97,17 +112,8 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     onError: (error) => onBackgroundError('notice.delivery', error),
   });
   const app = createTeamsApp(adapter, config, {
-    core: {
-      requests,
-      audit,
-      onBackgroundError,
-      clock,
-      requestTtlMinutes: config.requestTtlMinutes,
-      limiter: new IssueLimiter(store, config.limits),
-      maxLifetimeMinutes: config.maxLifetimeMinutes,
-      approvals: config.approvals,
-    },
-    cards: new ProactiveCards(adapter, config.bot.appId, conversations),
+    core,
+    cards,
     // The reveal window runs on the bot's clock, so the sandbox can move it.
     vault: new PassVault(() => clock.now().getTime()),
     audit,

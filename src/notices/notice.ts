@@ -10,7 +10,8 @@ export type NoticeKind =
   | 'expiring.issuer'
   | 'expired.issuer'
   | 'revoked.issuer'
-  | 'revoked.target';
+  | 'revoked.target'
+  | 'approval.expired';
 
 /** Where it goes: a user's 1:1 chat (looked up when sent), or a known conversation. */
 export type NoticeRecipient =

@@ -5,7 +5,7 @@ import type { CreatedTap, TapGraph } from '../graph/port.js';
 import { ConflictError, type StoredRow } from '../store/port.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { ignoreConflict, isStaleClaim, markOutcomeUnknown, type Clicker } from './clicks.js';
-import { createBody, CREATE_TIMEOUT_MS, recordIssued } from './confirm.js';
+import { createBody, CREATE_TIMEOUT_MS, endAfterCreateFailure, recordIssued } from './confirm.js';
 import { limitProblem } from './limit-problem.js';
 import type { CoreDeps } from './prepare.js';
 import type { TapRequest } from './request.js';
@@ -216,14 +216,11 @@ async function recordCreateFailure(
   });
   if (!error.outcomeUnknown && (error.status === 403 || error.status === 429))
     return reopen(deps, row, clicker, found);
-  const ended = await deps.requests.update(row, {
-    ...request,
-    state: error.outcomeUnknown ? 'unknown' : 'failed',
-    outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
-  });
-  const type = error.outcomeUnknown ? 'tap.outcome_unknown' : 'tap.failed';
-  await auditAfterTheFact(deps, requestEvent(type, ended.value, clicker, { code: found.code }));
-  return { kind: 'ended', problem: found, request: ended.value };
+  return {
+    kind: 'ended',
+    problem: found,
+    request: await endAfterCreateFailure(deps, row, error, found, clicker),
+  };
 }
 
 /** Reject, with the reason the requester will read. Needs no Graph call: nothing is created. */
@@ -276,4 +273,21 @@ export async function allowHandOff(deps: CoreDeps, click: DecisionClick): Promis
     if (written) return null;
   }
   return { kind: 'refused', problem: problem('REQUEST_ALREADY_USED') };
+}
+
+/** The actor recorded when TapDesk itself ends a request (no person clicked). */
+const TAPDESK = { oid: 'tapdesk', name: 'TapDesk' };
+
+/**
+ * Ends an approval request nobody decided in time, at its expiry, so its cards can say so without
+ * anyone clicking. Returns the expired request, or null when it was decided (or is not due) first.
+ */
+export async function expireIfDue(deps: CoreDeps, requestId: string): Promise<TapRequest | null> {
+  const row = await deps.requests.get(requestId);
+  if (!row || row.value.state !== 'awaiting') return null;
+  if (deps.clock.now().getTime() < Date.parse(row.value.expiresAt)) return null;
+  const expired = await deps.requests.update(row, { ...row.value, state: 'expired' }).catch(ignoreConflict);
+  if (!expired) return null;
+  await auditAfterTheFact(deps, requestEvent('request.expired', expired.value, TAPDESK));
+  return expired.value;
 }

@@ -150,19 +150,34 @@ async function recordFailure(
     who: target.userPrincipalName,
     forbiddenBecause: forbiddenReason(request),
   });
-  const failed = await deps.requests.update(row, {
-    ...request,
+  const failed = await endAfterCreateFailure(deps, row, error, found, clicker);
+  return {
+    kind: 'problem',
+    problem: found,
+    request: failed,
+    graph: { status: error.status, code: error.code },
+  };
+}
+
+/**
+ * Ends a claimed request whose create failed: 'unknown' when Graph may have created the pass (never
+ * retried), 'failed' when it certainly did not; audited either way.
+ */
+export async function endAfterCreateFailure(
+  deps: CoreDeps,
+  row: StoredRow<TapRequest>,
+  error: GraphFailure,
+  found: Problem,
+  clicker: Clicker,
+): Promise<TapRequest> {
+  const ended = await deps.requests.update(row, {
+    ...row.value,
     state: error.outcomeUnknown ? 'unknown' : 'failed',
     outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
   });
   const type = error.outcomeUnknown ? 'tap.outcome_unknown' : 'tap.failed';
-  await auditAfterTheFact(deps, requestEvent(type, failed.value, clicker, { code: found.code }));
-  return {
-    kind: 'problem',
-    problem: found,
-    request: failed.value,
-    graph: { status: error.status, code: error.code },
-  };
+  await auditAfterTheFact(deps, requestEvent(type, ended.value, clicker, { code: found.code }));
+  return ended.value;
 }
 
 function forbiddenReason(request: TapRequest): 'role' | 'privileged-target' | undefined {

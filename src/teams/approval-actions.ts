@@ -6,6 +6,7 @@ import type { TapGraph } from '../graph/port.js';
 import {
   allowHandOff,
   approveRequest,
+  expireIfDue,
   rejectRequest,
   type DecisionClick,
   type DecisionOutcome,
@@ -40,7 +41,10 @@ function clickCarriedSignIn(context: TurnContext): boolean {
  * Brings the approvers' card and the requester's tracking card up to date with the request. Each is
  * best effort: a card that cannot be updated must not cost the clicker their answer.
  */
-export async function syncApprovalCards(deps: TeamsDeps, request: TapRequest): Promise<void> {
+export async function syncApprovalCards(
+  deps: Pick<TeamsDeps, 'core' | 'cards'>,
+  request: TapRequest,
+): Promise<void> {
   const now = deps.core.clock.now();
   const a = request.approval!;
   const updates: Promise<void>[] = [];
@@ -63,6 +67,17 @@ export async function syncApprovalCards(deps: TeamsDeps, request: TapRequest): P
   const results = await Promise.allSettled(updates);
   for (const result of results)
     if (result.status === 'rejected') deps.core.onBackgroundError('approval.card_update', result.reason);
+}
+
+/** The notice sender's hook at an approval's expiry: closes it and updates its cards; true if it did. */
+export async function closeExpiredApproval(
+  deps: Pick<TeamsDeps, 'core' | 'cards'>,
+  requestId: string,
+): Promise<boolean> {
+  const expired = await expireIfDue(deps.core, requestId);
+  if (!expired) return false;
+  await syncApprovalCards(deps, expired);
+  return true;
 }
 
 /** A short message to the requester, so a decision also notifies them (a card update does not). */

@@ -5,6 +5,7 @@ import {
   renderExpiringNoticeCard,
   renderIssuedNoticeCard,
   renderRevokedNoticeCard,
+  renderClosedCard,
 } from '../cards/render.js';
 import type { Clock } from '../clock.js';
 import type { NewNotice, NoticeQueue } from '../notices/queue.js';
@@ -102,6 +103,26 @@ export class NoticePlanner {
       }),
     });
     await this.scheduleAll(notices);
+  }
+
+  /**
+   * When an approval request is posted: at its expiry TapDesk closes it (if still undecided), updates
+   * its cards and tells the requester in the conversation they asked from.
+   */
+  async approvalPosted(request: TapRequest): Promise<void> {
+    await this.scheduleAll([
+      {
+        kind: 'approval.expired',
+        dueAt: request.expiresAt,
+        recipient: { kind: 'conversation', conversationId: request.conversationId },
+        requestId: request.id,
+        card: renderClosedCard({
+          title: `Your request for ${request.target!.displayName} expired`,
+          message: `No approver decided before ${formatWhen(new Date(request.expiresAt), request.timeZone, this.clock.now())}, so nothing was issued. Ask again if the pass is still needed.`,
+          tone: 'neutral',
+        }),
+      },
+    ]);
   }
 
   /** After a pass was revoked: whoever issued it (when TapDesk knows) and the target. */

@@ -20,6 +20,11 @@ export class TeamsNoticeSender implements NoticeSender {
     private readonly botAppId: string,
     private readonly conversations: ConversationReferences,
     private readonly requests: RequestRepository,
+    /**
+     * Runs before an 'approval.expired' notice: closes the request if nobody decided in time and
+     * says whether the requester should still hear about it.
+     */
+    private readonly closeExpiredApproval: (requestId: string) => Promise<boolean> = async () => true,
   ) {}
 
   async conversationOf(recipient: NoticeRecipient): Promise<string | null> {
@@ -32,6 +37,8 @@ export class TeamsNoticeSender implements NoticeSender {
       const request = await this.requests.get(notice.requestId);
       if (request?.value.state !== 'issued') return;
     }
+    // Decided before it ran out: nothing to say.
+    if (notice.kind === 'approval.expired' && !(await this.closeExpiredApproval(notice.requestId))) return;
     const reference = await this.referenceOf(notice.recipient);
     if (!reference) throw new DeliveryError('no conversation with the recipient any more', undefined, true);
     try {

@@ -66,6 +66,7 @@ export async function runRequest(
     await giveUp(deps, request.id);
     return replyProblemCard(context, problem('APPROVERS_UNREACHABLE'));
   }
+  await deps.notices.approvalPosted(request);
   const sent = await context.sendActivity(
     MessageFactory.attachment(CardFactory.adaptiveCard(trackingCard(request, now))),
   );

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   actionData,
   APPROVALS_CHANNEL,
@@ -211,14 +211,24 @@ describe('approval requests', () => {
     expect(await passesFor('carol@contoso.com')).toHaveLength(0);
   });
 
-  it('an approval request expires by the (sandbox) clock, and the cards say so', async () => {
+  it('an approval request expires by the (sandbox) clock: TapDesk closes its cards and tells the requester', async () => {
+    const carol = user('carol@contoso.com');
     const { approval } = await request('carol@contoso.com', 'request TAP for gina@contoso.com');
     expect(text(approval)).toMatch(/expires at/);
     await sandboxAdmin(h, 'POST', '/clock', { advanceMinutes: 61 });
+    // Nobody clicks: the notice scheduler closes it at its expiry.
+    await vi.waitFor(
+      () => {
+        expect(latestChannelCard()).toContain('without a decision');
+        expect(text(h.connector.proactive(`a:1:${carol.id}`).at(-1)?.activity)).toContain('expired');
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    expect(latestChannelCard()).not.toContain('tap.approve');
     const late = await decide('dana@contoso.com', 'tap.approve', actionData(approval, 'tap.approve'));
     expect(text(late.body)).toContain('This request has expired');
-    expect(latestChannelCard()).toContain('without a decision');
     expect(await passesFor('gina@contoso.com')).toHaveLength(0);
+    expect(await auditTypes()).toContain('request.expired');
   });
 });
 
