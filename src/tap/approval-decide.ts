@@ -8,7 +8,7 @@ import { ignoreConflict, isStaleClaim, markOutcomeUnknown, type Clicker } from '
 import { createBody, CREATE_TIMEOUT_MS, endAfterCreateFailure, recordIssued } from './confirm.js';
 import { limitProblem } from './limit-problem.js';
 import type { CoreDeps } from './prepare.js';
-import type { TapRequest } from './request.js';
+import { conversationRoot, type TapRequest } from './request.js';
 import { issuerStrength } from './roles.js';
 
 /** Where a decision click came from: the approvers' conversation, or a hand-off 1:1 chat. */
@@ -71,7 +71,7 @@ async function guardDecision(deps: CoreDeps, click: DecisionClick): Promise<Guar
   const approval = row.value.approval;
   if (request.requester.oid === click.clicker.oid) return refused(problem('APPROVAL_OWN_REQUEST'));
   if (request.target?.id === click.clicker.oid) return refused(problem('APPROVAL_FOR_SELF'));
-  const inApproversChat = click.conversationId === approval.approversConversationId;
+  const inApproversChat = conversationRoot(click.conversationId) === approval.approversConversationId;
   const handedOff = click.isPersonalChat && (approval.handedOffTo ?? []).includes(click.clicker.oid);
   if (!inApproversChat && !handedOff) return refused(problem('APPROVAL_WRONG_PLACE'));
   if (request.state === 'issuing' && isStaleClaim(deps, request)) {

@@ -122,3 +122,13 @@ export interface TapRequest {
 export function issuerOf(request: TapRequest): Person {
   return request.approval?.decidedBy ?? request.requester;
 }
+
+/**
+ * A Teams channel conversation id names the thread too ("19:…@thread.tacv2;messageid=123"): a click
+ * on a card TapDesk posted to a channel comes from that card's thread. The part before ";messageid="
+ * is the channel itself.
+ */
+export function conversationRoot(conversationId: string): string {
+  const cut = conversationId.indexOf(';messageid=');
+  return cut === -1 ? conversationId : conversationId.slice(0, cut);
+}

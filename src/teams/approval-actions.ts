@@ -75,9 +75,12 @@ export async function closeExpiredApproval(
   requestId: string,
 ): Promise<boolean> {
   const expired = await expireIfDue(deps.core, requestId);
-  if (!expired) return false;
-  await syncApprovalCards(deps, expired);
-  return true;
+  if (expired) {
+    await syncApprovalCards(deps, expired);
+    return true;
+  }
+  // A late click may have recorded the expiry first; the requester still has not been told.
+  return (await deps.core.requests.get(requestId))?.value.state === 'expired';
 }
 
 /** A short message to the requester, so a decision also notifies them (a card update does not). */

@@ -1,5 +1,6 @@
 import { TurnContext, type ConversationReference } from 'botbuilder';
 import { TABLES, type RowStore } from '../store/port.js';
+import { conversationRoot } from '../tap/request.js';
 
 /**
  * Where TapDesk can reach people later (notices, approvals): the ConversationReference of every
@@ -13,7 +14,10 @@ export class ConversationReferences {
   /** Remembers the conversation of this turn (and the user's personal chat, when it is one). */
   async remember(context: TurnContext): Promise<void> {
     const reference = TurnContext.getConversationReference(context.activity) as ConversationReference;
-    const writes: Promise<unknown>[] = [this.write('conversation', reference.conversation.id, reference)];
+    // A channel is kept by its own id, not the thread of this turn, so later posts start new threads.
+    const root = conversationRoot(reference.conversation.id);
+    const atRoot = { ...reference, conversation: { ...reference.conversation, id: root } };
+    const writes: Promise<unknown>[] = [this.write('conversation', root, atRoot)];
     const oid = context.activity.from?.aadObjectId;
     if (oid && reference.conversation.conversationType === 'personal')
       writes.push(this.write('personal', oid, reference));

@@ -50,7 +50,11 @@ function decide(
   verb: 'tap.approve' | 'tap.reject',
   data: Record<string, unknown>,
 ): Promise<PostResult> {
-  return post(h, inConversation(click(h, user(upn), verb, data), APPROVALS_CHANNEL));
+  // Teams reports a click on a channel card with the card's thread: "<channel id>;messageid=<root>".
+  return post(
+    h,
+    inConversation(click(h, user(upn), verb, data), `${APPROVALS_CHANNEL};messageid=1763776000000`),
+  );
 }
 
 /** The latest version of the approvers' card (proactive updates replace it for everyone). */
