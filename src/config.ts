@@ -13,6 +13,12 @@ export class ConfigError extends Error {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * The Application ID URI Teams SSO tokens are issued for, as the Toolkit's bot SSO names it. Exported so
+ * the Teams app package's webApplicationInfo.resource is checked against the same shape.
+ */
+export const SSO_RESOURCE_PATTERN = /^api:\/\/.+\/botid-[0-9a-f-]{36}$/i;
+
 /** The Graph scopes TapDesk asks for in the OBO exchange; all delegated, admin-consented. */
 export const GRAPH_SCOPES = [
   'https://graph.microsoft.com/User.Read.All',
@@ -73,9 +79,7 @@ const rules = {
   AAD_APP_TENANT_ID: z.string().regex(GUID, 'must be your directory (tenant) id, a GUID'),
   AAD_APP_OAUTH_AUTHORITY_HOST: httpsUrl,
   GRAPH_BASE_URL: httpsUrl,
-  SSO_RESOURCE: z
-    .string()
-    .regex(/^api:\/\/.+\/botid-[0-9a-f-]{36}$/i, "must look like 'api://<domain>/botid-<app id>'"),
+  SSO_RESOURCE: z.string().regex(SSO_RESOURCE_PATTERN, "must look like 'api://<domain>/botid-<app id>'"),
   REQUEST_TTL_MINUTES: z.coerce.number().int().min(1).max(60),
   TAP_LIMIT_PER_ISSUER_PER_HOUR: z.coerce.number().int().min(0).max(10_000),
   TAP_LIMIT_PER_TARGET_PER_DAY: z.coerce.number().int().min(0).max(1_000),
