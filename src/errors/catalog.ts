@@ -115,7 +115,7 @@ const CATALOG = {
     title: 'Admin consent needed',
     message: () => 'Entra says TapDesk has not been consented for the Graph permissions it uses.',
     nextStep: () =>
-      'A Global Administrator or Privileged Role Administrator must grant admin consent to the TapDesk app in Entra (Enterprise applications > TapDesk > Permissions).',
+      'An admin who may consent to delegated permissions (Global Administrator, Privileged Role Administrator, Cloud Application Administrator or Application Administrator) must grant admin consent to the TapDesk app in Entra (Enterprise applications > TapDesk > Permissions).',
   },
   REQUEST_NOT_YOURS: {
     title: 'This is not your request',
