@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const SHOTS_DIR = join(process.cwd(), 'test-results', 'e2e');
 
@@ -58,4 +58,30 @@ export async function say(page: Page, text: string): Promise<void> {
   await box.click();
   await box.pressSequentially(text);
   await page.keyboard.press('Enter');
+}
+
+/** The newest Adaptive Card in the open conversation that contains `text` (cards update in place). */
+export function card(page: Page, text: string): Locator {
+  return page.locator('.ac-adaptiveCard').filter({ hasText: text }).last();
+}
+
+/**
+ * Opens a conversation from the Playground's left rail by its accessible name: 'Personal Chat',
+ * the group chat's name, or '<team> - <channel>' for a Teams channel (e.g. 'IT - TAP approvals').
+ */
+export async function openConversation(page: Page, name: string): Promise<void> {
+  await page.locator(`[role="treeitem"][aria-label="${name}"]`).click();
+}
+
+/**
+ * The Log Panel's entries for an exchange with the bot, e.g. 'conversationUpdate 200' (Playground →
+ * bot) or 'message 200' (bot → Playground: an update of a message, 201 is a new one), oldest first.
+ */
+export function logEntries(page: Page, exchange: string): Locator {
+  return page.getByText(exchange, { exact: true });
+}
+
+/** The Log Panel's details of the entry clicked last: the activity as JSON, one property a line. */
+export function logDetails(page: Page): Locator {
+  return page.locator('div:has(> [role="tablist"]) + div[contenteditable="true"]');
 }
