@@ -5,7 +5,13 @@ import type { CreatedTap, TapGraph } from '../graph/port.js';
 import { ConflictError, type StoredRow } from '../store/port.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { ignoreConflict, isStaleClaim, markOutcomeUnknown, type Clicker } from './clicks.js';
-import { createBody, CREATE_TIMEOUT_MS, endAfterCreateFailure, recordIssued } from './confirm.js';
+import {
+  createBody,
+  CREATE_TIMEOUT_MS,
+  endAfterCreateFailure,
+  problemForCreate,
+  recordIssued,
+} from './confirm.js';
 import { limitProblem } from './limit-problem.js';
 import type { CoreDeps } from './prepare.js';
 import { conversationRoot, type TapRequest } from './request.js';
@@ -206,14 +212,11 @@ async function recordCreateFailure(
   error: GraphFailure,
   clicker: Clicker,
 ): Promise<DecisionOutcome> {
-  const request = row.value;
-  const target = request.target!;
-  const found = problemForGraphFailure(error, {
-    operation: 'create',
-    targetName: target.displayName,
-    who: target.userPrincipalName,
-    forbiddenBecause: request.approval!.needs === 'privileged' ? 'approver-not-privileged' : 'approver-role',
-  });
+  const found = problemForCreate(
+    row.value,
+    error,
+    row.value.approval!.needs === 'privileged' ? 'approver-not-privileged' : 'approver-role',
+  );
   if (!error.outcomeUnknown && (error.status === 403 || error.status === 429))
     return reopen(deps, row, clicker, found);
   return {

@@ -1,5 +1,5 @@
 import { problem, type Problem } from '../errors/catalog.js';
-import { problemForGraphFailure } from '../graph/errors.js';
+import { problemForGraphFailure, type FailureContext } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import type { CreateTapBody, CreatedTap, TapGraph } from '../graph/port.js';
 import type { StoredRow } from '../store/port.js';
@@ -142,14 +142,7 @@ async function recordFailure(
   error: GraphFailure,
   clicker: Clicker,
 ): Promise<ConfirmOutcome> {
-  const request = row.value;
-  const target = request.target!;
-  const found = problemForGraphFailure(error, {
-    operation: 'create',
-    targetName: target.displayName,
-    who: target.userPrincipalName,
-    forbiddenBecause: forbiddenReason(request),
-  });
+  const found = problemForCreate(row.value, error, forbiddenReason(row.value));
   const failed = await endAfterCreateFailure(deps, row, error, found, clicker);
   return {
     kind: 'problem',
@@ -157,6 +150,21 @@ async function recordFailure(
     request: failed,
     graph: { status: error.status, code: error.code },
   };
+}
+
+/** The catalog problem for a failed create of this request's pass; `forbiddenBecause` explains a 403. */
+export function problemForCreate(
+  request: TapRequest,
+  error: GraphFailure,
+  forbiddenBecause: FailureContext['forbiddenBecause'],
+): Problem {
+  const target = request.target!;
+  return problemForGraphFailure(error, {
+    operation: 'create',
+    targetName: target.displayName,
+    who: target.userPrincipalName,
+    forbiddenBecause,
+  });
 }
 
 /**

@@ -145,6 +145,23 @@ describe('approval requests', () => {
     findCode(text(byErin.body), pass!.passSha256);
   });
 
+  it('when Graph itself refuses the approver’s create (throttled), the request stays open and the next Approve issues', async () => {
+    const { approval } = await request('carol@contoso.com', 'request TAP for bob@contoso.com for 1h');
+    const data = actionData(approval, 'tap.approve');
+    // Roles look fine to the pre-check; only the write is refused, as Graph's write throttling does.
+    await sandboxAdmin(h, 'POST', '/faults', { writeLimitPerMinute: 0 });
+    const throttled = await decide('dana@contoso.com', 'tap.approve', data);
+    expect(text(throttled.body)).toContain('TAP_THROTTLED');
+    expect(latestChannelCard()).toContain('Dana Reyes could not approve');
+    expect(latestChannelCard()).toContain('tap.approve');
+    await sandboxAdmin(h, 'POST', '/faults', { writeLimitPerMinute: 100_000 });
+    const retried = await decide('erin@contoso.com', 'tap.approve', data);
+    expect(text(retried.body)).toContain('Copy it now');
+    expect((await passesFor('bob@contoso.com')).map((p) => p.createdBy)).toEqual([
+      user('erin@contoso.com').id,
+    ]);
+  });
+
   it('Erin cannot issue Frank a pass directly: admins’ passes always go through approval', async () => {
     await post(h, message(h, user('erin@contoso.com'), 'issue TAP for frank@contoso.com'));
     const reply = text(cardOf(h.connector.sent().at(-1)!.activity));
