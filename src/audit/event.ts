@@ -10,6 +10,7 @@ export type AuditEventType =
   | 'approval.requested'
   | 'approval.approved'
   | 'approval.refused'
+  | 'approval.handed_off'
   | 'approval.rejected'
   | 'pass.revealed'
   | 'tap.issued'

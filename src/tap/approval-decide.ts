@@ -273,7 +273,11 @@ export async function allowHandOff(deps: CoreDeps, click: DecisionClick): Promis
     const written = await deps.requests
       .update(guarded.row, { ...guarded.row.value, approval: next })
       .catch(ignoreConflict);
-    if (written) return null;
+    if (written) {
+      // Who may now approve from a 1:1 chat is part of the trail.
+      await auditAfterTheFact(deps, requestEvent('approval.handed_off', written.value, click.clicker));
+      return null;
+    }
   }
   return { kind: 'refused', problem: problem('REQUEST_ALREADY_USED') };
 }

@@ -9,6 +9,7 @@ import {
   message,
   post,
 } from '../helpers/activities.js';
+import { AuditLog } from '../../src/audit/log.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { sandboxState } from '../helpers/sandbox-admin.js';
 
@@ -107,6 +108,8 @@ describe('entra mode: Teams SSO paths', () => {
     );
     expect(JSON.stringify(failed.body)).toContain('one-tap Approve card in your 1:1 chat');
     const handOff = cardOf(h.connector.proactive(`a:1:${frank.id}`).at(-1)!.activity);
+    const trail = await new AuditLog(h.store, () => new Date()).recent(20);
+    expect(trail.find((e) => e.type === 'approval.handed_off')?.actor.oid).toBe(frank.id);
     expect(JSON.stringify(handOff)).toContain('Approve the pass for Alice Wong?');
     expect(
       (await sandboxState(h)).passes.filter((p) => p.userPrincipalName === 'alice@contoso.com'),
