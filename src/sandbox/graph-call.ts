@@ -2,6 +2,7 @@ import type { SandboxContext } from './context.js';
 import type { Caller } from './graph-auth.js';
 import { graphError } from './graph-errors.js';
 import type { SandboxResponse } from './http.js';
+import { parseSelect, unknownPropertyMessage } from './user-view.js';
 
 /** One Graph operation, from a top-level request or a `$batch` item, already authenticated. */
 export interface GraphCall {
@@ -52,4 +53,24 @@ export function matchTemplate(template: string, path: string): string[] | undefi
 /** Shorthand for an error envelope that echoes this call's client-request-id. */
 export function callError(call: GraphCall, status: number, code: string, message: string): SandboxResponse {
   return graphError(status, code, message, call.clientRequestId);
+}
+
+/**
+ * The properties this call's `$select` names among `known` (`fallback` when it names none), or Graph's
+ * 400 for a property `microsoft.graph.<type>` does not have.
+ */
+export function selectedFields(
+  call: GraphCall,
+  known: readonly string[],
+  fallback: readonly string[],
+  type: string,
+): string[] | SandboxResponse {
+  const select = parseSelect(call.query.get('$select'), known, fallback);
+  if (select.ok) return select.fields;
+  return callError(
+    call,
+    400,
+    'BadRequest',
+    unknownPropertyMessage(select.unknown, `microsoft.graph.${type}`),
+  );
 }

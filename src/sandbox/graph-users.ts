@@ -1,16 +1,10 @@
 import type { SandboxContext } from './context.js';
 import type { FixtureUser } from './fixture.js';
 import { Scopes, hasAnyScope } from './graph-auth.js';
-import { callError, type GraphCall, type GraphRoute } from './graph-call.js';
+import { callError, selectedFields, type GraphCall, type GraphRoute } from './graph-call.js';
 import { notFoundMessage } from './graph-errors.js';
 import { jsonResponse, type SandboxResponse } from './http.js';
-import {
-  defaultUserFields,
-  parseSelect,
-  selectableUserFields,
-  unknownPropertyMessage,
-  userView,
-} from './user-view.js';
+import { defaultUserFields, selectableUserFields, userView } from './user-view.js';
 import { listUsers } from './user-list.js';
 import { pageWindow, pagedResponse } from './paging.js';
 
@@ -40,10 +34,9 @@ function selectedUser(
   user: FixtureUser,
   extra: Record<string, unknown> = {},
 ): SandboxResponse {
-  const select = parseSelect(call.query.get('$select'), selectableUserFields, defaultUserFields);
-  if (!select.ok)
-    return callError(call, 400, 'BadRequest', unknownPropertyMessage(select.unknown, 'microsoft.graph.user'));
-  return jsonResponse(200, { ...extra, ...userView(user, select.fields) });
+  const fields = selectedFields(call, selectableUserFields, defaultUserFields, 'user');
+  if ('status' in fields) return fields;
+  return jsonResponse(200, { ...extra, ...userView(user, fields) });
 }
 
 function getUser(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
@@ -62,28 +55,30 @@ function getManager(ctx: SandboxContext, call: GraphCall, ref: string): SandboxR
 function getDirectoryRoles(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
   const user = resolveReadableUser(ctx, call, ref, Scopes.readUsersFull);
   if ('status' in user) return user;
-  const fields = ['id', 'displayName', 'roleTemplateId', 'description', 'deletedDateTime'];
-  const select = parseSelect(call.query.get('$select'), fields, ['id', 'displayName', 'roleTemplateId']);
-  if (!select.ok)
-    return callError(
-      call,
-      400,
-      'BadRequest',
-      unknownPropertyMessage(select.unknown, 'microsoft.graph.directoryRole'),
-    );
-  const value = ctx.directory.rolesOf(user).map((role) => {
-    const full: Record<string, unknown> = {
+  const known = ['id', 'displayName', 'roleTemplateId', 'description', 'deletedDateTime'];
+  const fields = selectedFields(call, known, ['id', 'displayName', 'roleTemplateId'], 'directoryRole');
+  if ('status' in fields) return fields;
+  const value = ctx.directory.rolesOf(user).map((role) =>
+    picked('directoryRole', fields, {
       id: ctx.directory.directoryRoleId(role.roleTemplateId),
       displayName: role.displayName,
       roleTemplateId: role.roleTemplateId,
       description: null,
       deletedDateTime: null,
-    };
-    const picked: Record<string, unknown> = { '@odata.type': '#microsoft.graph.directoryRole' };
-    for (const field of select.fields) picked[field] = full[field];
-    return picked;
-  });
+    }),
+  );
   return jsonResponse(200, { value });
+}
+
+/** A directory object of `microsoft.graph.<type>` restricted to the selected properties, in their order. */
+function picked(
+  type: string,
+  fields: readonly string[],
+  full: Record<string, unknown>,
+): Record<string, unknown> {
+  const view: Record<string, unknown> = { '@odata.type': `#microsoft.graph.${type}` };
+  for (const field of fields) view[field] = full[field];
+  return view;
 }
 
 const groupFields = ['id', 'displayName', 'securityEnabled', 'mailEnabled', 'isAssignableToRole'];
@@ -92,14 +87,8 @@ const groupFields = ['id', 'displayName', 'securityEnabled', 'mailEnabled', 'isA
 function getMemberGroups(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
   const user = resolveReadableUser(ctx, call, ref, Scopes.readUsersFull);
   if ('status' in user) return user;
-  const select = parseSelect(call.query.get('$select'), groupFields, ['id', 'displayName']);
-  if (!select.ok)
-    return callError(
-      call,
-      400,
-      'BadRequest',
-      unknownPropertyMessage(select.unknown, 'microsoft.graph.group'),
-    );
+  const fields = selectedFields(call, groupFields, ['id', 'displayName'], 'group');
+  if ('status' in fields) return fields;
   const unsupported = ['$filter', '$search', '$orderby', '$count', '$expand'].find((q) => call.query.has(q));
   if (unsupported)
     return callError(
@@ -111,19 +100,16 @@ function getMemberGroups(ctx: SandboxContext, call: GraphCall, ref: string): San
   const page = pageWindow(call);
   if ('status' in page) return page;
   const groups = ctx.directory.transitiveMemberGroupsOf(user.id);
-  return pagedResponse(ctx, call, call.path, groups, page, (group) => {
-    const full: Record<string, unknown> = {
+  return pagedResponse(ctx, call, call.path, groups, page, (group) =>
+    picked('group', fields, {
       id: group.id,
       displayName: group.displayName,
       // Fixture groups are plain security groups; Graph gives null isAssignableToRole when it was never set.
       securityEnabled: true,
       mailEnabled: false,
       isAssignableToRole: group.isAssignableToRole ?? null,
-    };
-    const picked: Record<string, unknown> = { '@odata.type': '#microsoft.graph.group' };
-    for (const field of select.fields) picked[field] = full[field];
-    return picked;
-  });
+    }),
+  );
 }
 
 /** User, manager, directory-role and group-membership routes. */

@@ -1,17 +1,11 @@
 import type { SandboxContext } from './context.js';
 import type { FixtureUser } from './fixture.js';
 import { Scopes, hasAnyScope } from './graph-auth.js';
-import { callError, type GraphCall } from './graph-call.js';
+import { callError, selectedFields, type GraphCall } from './graph-call.js';
 import type { SandboxResponse } from './http.js';
 import { pageWindow, pagedResponse } from './paging.js';
 import { compileUserFilter, compileUserSearch } from './user-filter.js';
-import {
-  defaultUserFields,
-  parseSelect,
-  selectableUserFields,
-  unknownPropertyMessage,
-  userView,
-} from './user-view.js';
+import { defaultUserFields, selectableUserFields, userView } from './user-view.js';
 
 function orderUsers(users: FixtureUser[], orderBy: string | null): FixtureUser[] | string {
   if (orderBy === null) return users;
@@ -39,9 +33,8 @@ export function listUsers(ctx: SandboxContext, call: GraphCall): SandboxResponse
     );
   }
   const q = call.query;
-  const select = parseSelect(q.get('$select'), selectableUserFields, defaultUserFields);
-  if (!select.ok)
-    return callError(call, 400, 'BadRequest', unknownPropertyMessage(select.unknown, 'microsoft.graph.user'));
+  const fields = selectedFields(call, selectableUserFields, defaultUserFields, 'user');
+  if ('status' in fields) return fields;
 
   let users = ctx.directory.users;
   const filter = q.get('$filter');
@@ -72,5 +65,5 @@ export function listUsers(ctx: SandboxContext, call: GraphCall): SandboxResponse
   if ('status' in page) return page;
   const extra: Record<string, unknown> = {};
   if ((q.get('$count') ?? '').toLowerCase() === 'true') extra['@odata.count'] = ordered.length;
-  return pagedResponse(ctx, call, '/users', ordered, page, (u) => userView(u, select.fields), extra);
+  return pagedResponse(ctx, call, '/users', ordered, page, (u) => userView(u, fields), extra);
 }
