@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TABLES, type RowStore, type StoredRow } from '../store/port.js';
-import type { TapRequest } from './request.js';
+import { ConflictError, TABLES, type RowStore, type StoredRow } from '../store/port.js';
+import type { ApprovalInfo, TapRequest } from './request.js';
 
 // One partition per request: clicks on different requests never contend, on any store.
 const KEY = 'request';
@@ -17,6 +17,23 @@ export class RequestRepository {
 
   async get(id: string): Promise<StoredRow<TapRequest> | undefined> {
     return this.store.get<TapRequest>(TABLES.requests, id, KEY);
+  }
+
+  /**
+   * Sets fields of an approval request's `approval` (the ids of cards posted for it), re-reading and
+   * retrying when a click changed the request meanwhile: a card id must not be lost to a race.
+   */
+  async patchApproval(id: string, fields: Partial<ApprovalInfo>): Promise<TapRequest> {
+    for (let attempt = 1; ; attempt += 1) {
+      const row = await this.get(id);
+      if (!row?.value.approval) throw new Error(`approval request ${id} not found`);
+      try {
+        return (await this.update(row, { ...row.value, approval: { ...row.value.approval, ...fields } }))
+          .value;
+      } catch (error) {
+        if (!(error instanceof ConflictError) || attempt >= 5) throw error;
+      }
+    }
   }
 
   /** Writes `next` only if the row is unchanged since `current` was read; throws ConflictError otherwise. */

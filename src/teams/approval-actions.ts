@@ -13,7 +13,6 @@ import {
 } from '../tap/approval-decide.js';
 import { auditAfterTheFact, requestEvent } from '../tap/audit-events.js';
 import type { Clicker } from '../tap/clicks.js';
-import { ignoreConflict } from '../tap/clicks.js';
 import type { TapRequest } from '../tap/request.js';
 import { approversCard, handOffCard, revealCard, trackingCard } from './approval-views.js';
 import { finish, replyProblem } from './card-replies.js';
@@ -201,7 +200,7 @@ async function deliverToRequester(
       { personalChatOf: request.requester.oid },
       revealCard(request, now, { kind: 'ready' }),
     );
-    if (activityId) await rememberRevealCard(deps, request.id, activityId);
+    if (activityId) await deps.core.requests.patchApproval(request.id, { revealActivityId: activityId });
   } catch (error) {
     deps.core.onBackgroundError('approval.reveal_post', error);
     // Dropping it is the safe answer: a pass nobody can reach must not linger in memory.
@@ -219,14 +218,6 @@ async function deliverToRequester(
     tone: 'good',
   });
   return replyWithCard(context, card);
-}
-
-async function rememberRevealCard(deps: TeamsDeps, requestId: string, activityId: string): Promise<void> {
-  const row = await deps.core.requests.get(requestId);
-  if (!row) return;
-  await deps.core.requests
-    .update(row, { ...row.value, approval: { ...row.value.approval!, revealActivityId: activityId } })
-    .catch(ignoreConflict);
 }
 
 /**

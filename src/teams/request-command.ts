@@ -4,7 +4,6 @@ import type { TapGraph } from '../graph/port.js';
 import { requestApproval, type RequestCommand } from '../tap/approval-request.js';
 import { ignoreConflict } from '../tap/clicks.js';
 import { attachCard } from '../tap/requests.js';
-import type { TapRequest } from '../tap/request.js';
 import type { Actor } from './actor.js';
 import { approversCard, trackingCard } from './approval-views.js';
 import { turnFields, type TeamsDeps } from './context.js';
@@ -59,7 +58,8 @@ export async function runRequest(
       { conversationId: request.approval!.approversConversationId },
       approversCard(request, now),
     );
-    if (activityId) request = await rememberApprovalCard(deps, request.id, activityId);
+    if (activityId)
+      request = await deps.core.requests.patchApproval(request.id, { approvalActivityId: activityId });
   } catch (error) {
     // Nobody can approve a request whose card never arrived: end it instead of leaving it open.
     deps.core.onBackgroundError('approval.post', error);
@@ -71,22 +71,6 @@ export async function runRequest(
     MessageFactory.attachment(CardFactory.adaptiveCard(trackingCard(request, now))),
   );
   if (sent?.id) await attachCard(deps.core.requests, request.id, sent.id);
-}
-
-/** Stores the approvers' card id; retried, because an approver may already have clicked it. */
-async function rememberApprovalCard(
-  deps: TeamsDeps,
-  requestId: string,
-  activityId: string,
-): Promise<TapRequest> {
-  for (let attempt = 1; ; attempt += 1) {
-    const row = await deps.core.requests.get(requestId);
-    if (!row) throw new Error('approval request vanished');
-    const next = { ...row.value, approval: { ...row.value.approval!, approvalActivityId: activityId } };
-    const written = await deps.core.requests.update(row, next).catch(ignoreConflict);
-    if (written) return written.value;
-    if (attempt >= 5) throw new Error('approval request kept changing while its card id was stored');
-  }
 }
 
 async function giveUp(deps: TeamsDeps, requestId: string): Promise<void> {
