@@ -4,7 +4,7 @@ import { GraphFailure } from '../graph/failure.js';
 import type { CreatedTap, TapGraph } from '../graph/port.js';
 import { ConflictError, type StoredRow } from '../store/port.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
-import { ignoreConflict, isStaleClaim, markOutcomeUnknown, type Clicker } from './clicks.js';
+import { ignoreConflict, isStaleClaim, markOutcomeUnknown, recordExpiry, type Clicker } from './clicks.js';
 import {
   createBody,
   CREATE_TIMEOUT_MS,
@@ -92,12 +92,11 @@ async function guardDecision(deps: CoreDeps, click: DecisionClick): Promise<Guar
   if (request.state === 'expired') return refused(problem('REQUEST_EXPIRED', ctx));
   if (request.state !== 'awaiting') return refused(decidedProblem(request));
   if (deps.clock.now().getTime() > Date.parse(request.expiresAt)) {
-    const expired = await deps.requests.update(row, { ...request, state: 'expired' }).catch(ignoreConflict);
+    const expired = await recordExpiry(deps, row, click.clicker);
     if (!expired) return refused(problem('REQUEST_EXPIRED', ctx));
-    await auditAfterTheFact(deps, requestEvent('request.expired', expired.value, click.clicker));
     return {
       ok: false,
-      outcome: { kind: 'ended', problem: problem('REQUEST_EXPIRED', ctx), request: expired.value },
+      outcome: { kind: 'ended', problem: problem('REQUEST_EXPIRED', ctx), request: expired },
     };
   }
   return { ok: true, row };
@@ -293,8 +292,5 @@ export async function expireIfDue(deps: CoreDeps, requestId: string): Promise<Ta
   const row = await deps.requests.get(requestId);
   if (!row || row.value.state !== 'awaiting') return null;
   if (deps.clock.now().getTime() < Date.parse(row.value.expiresAt)) return null;
-  const expired = await deps.requests.update(row, { ...row.value, state: 'expired' }).catch(ignoreConflict);
-  if (!expired) return null;
-  await auditAfterTheFact(deps, requestEvent('request.expired', expired.value, TAPDESK));
-  return expired.value;
+  return (await recordExpiry(deps, row, TAPDESK)) ?? null;
 }

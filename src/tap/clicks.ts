@@ -5,7 +5,7 @@ import type { TapGraph } from '../graph/port.js';
 import { ConflictError, type StoredRow } from '../store/port.js';
 import { checkAndPlan, type CoreDeps, type PrepareOutcome } from './prepare.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
-import { issuerOf, type TapRequest } from './request.js';
+import { issuerOf, type Person, type TapRequest } from './request.js';
 
 /** Who clicked, as Teams reports it (from.aadObjectId), never as the card says. */
 export interface Clicker {
@@ -76,11 +76,24 @@ export async function guardClick(
     return { ok: false, problem: problem('REQUEST_ALREADY_USED', { ...ctx, usedAt: request.usedAt }) };
   }
   if (deps.clock.now().getTime() > Date.parse(request.expiresAt)) {
-    const expired = await deps.requests.update(row, { ...request, state: 'expired' }).catch(ignoreConflict);
-    if (expired) await auditAfterTheFact(deps, requestEvent('request.expired', expired.value, clicker));
+    await recordExpiry(deps, row, clicker);
     return { ok: false, problem: problem('REQUEST_EXPIRED', ctx) };
   }
   return { ok: true, row };
+}
+
+/**
+ * Marks a request expired with a conditional write and audits it, on behalf of `actor` (the clicker
+ * who found it late, or TapDesk itself). Undefined when someone else changed the request first.
+ */
+export async function recordExpiry(
+  deps: CoreDeps,
+  row: StoredRow<TapRequest>,
+  actor: Person,
+): Promise<TapRequest | undefined> {
+  const expired = await deps.requests.update(row, { ...row.value, state: 'expired' }).catch(ignoreConflict);
+  if (expired) await auditAfterTheFact(deps, requestEvent('request.expired', expired.value, actor));
+  return expired?.value;
 }
 
 /** Swallows a lost conditional write (someone else changed the row first); rethrows anything else. */
