@@ -1,4 +1,4 @@
-import { ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import type { Problem, ProblemCode } from '../errors/catalog.js';
 import type { TapRequest } from '../tap/request.js';
@@ -67,4 +67,9 @@ export async function replyProblem(context: TurnContext, p: Problem): Promise<vo
       },
     },
   });
+}
+
+/** Answers a chat message with a problem card (a new message, unlike the invoke replies above). */
+export async function sendProblemCard(context: TurnContext, p: Problem): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(problemCard(p))));
 }

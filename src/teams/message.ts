@@ -12,7 +12,8 @@ import { runAudit } from './audit-command.js';
 import { runRequest } from './request-command.js';
 import type { TapGraph } from '../graph/port.js';
 import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
-import { choiceCard, confirmCard, problemCard } from './views.js';
+import { choiceCard, confirmCard } from './views.js';
+import { sendProblemCard } from './card-replies.js';
 
 /** Handles a chat message: parse, then prepare an issue request and show its card. */
 export async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<void> {
@@ -67,10 +68,7 @@ export async function runActing(
     if (error instanceof LoginRequiredError) return askForToken(context, deps, actor, command);
     if (error instanceof ProblemError) {
       logProblemCause(deps, context, error);
-      await context.sendActivity(
-        MessageFactory.attachment(CardFactory.adaptiveCard(problemCard(error.problem))),
-      );
-      return;
+      return sendProblemCard(context, error.problem);
     }
     throw error;
   }
@@ -103,12 +101,7 @@ async function runIssue(
     },
     'issue.prepared',
   );
-  if (outcome.kind === 'problem') {
-    await context.sendActivity(
-      MessageFactory.attachment(CardFactory.adaptiveCard(problemCard(outcome.problem))),
-    );
-    return;
-  }
+  if (outcome.kind === 'problem') return sendProblemCard(context, outcome.problem);
   const request = outcome.kind === 'choose' ? outcome.request : outcome.view.request;
   const card =
     outcome.kind === 'choose' ? choiceCard(outcome.request, outcome.more) : confirmCard(outcome.view, now);

@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { problem, type Problem } from '../errors/catalog.js';
+import { problem } from '../errors/catalog.js';
 import type { TapGraph } from '../graph/port.js';
 import { requestApproval, type RequestCommand } from '../tap/approval-request.js';
 import { ignoreConflict } from '../tap/clicks.js';
@@ -7,11 +7,7 @@ import { attachCard } from '../tap/requests.js';
 import type { Actor } from './actor.js';
 import { approversCard, trackingCard } from './approval-views.js';
 import { turnFields, type TeamsDeps } from './context.js';
-import { problemCard } from './views.js';
-
-async function replyProblemCard(context: TurnContext, found: Problem): Promise<void> {
-  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(problemCard(found))));
-}
+import { sendProblemCard } from './card-replies.js';
 
 /**
  * `request TAP for …`: checks (as the requester) that they may ask, stores the approval request,
@@ -28,10 +24,10 @@ export async function runRequest(
   // Refuse before anything is stored when the card could not reach approvers or the pass its requester.
   if (settings.approversConversationId) {
     const approvers = await deps.conversations.find('conversation', settings.approversConversationId);
-    if (!approvers) return replyProblemCard(context, problem('APPROVERS_UNREACHABLE'));
+    if (!approvers) return sendProblemCard(context, problem('APPROVERS_UNREACHABLE'));
   }
   if (settings.deliverTo === 'requester' && !(await deps.conversations.find('personal', actor.oid)))
-    return replyProblemCard(context, problem('REQUEST_FROM_PERSONAL_CHAT'));
+    return sendProblemCard(context, problem('REQUEST_FROM_PERSONAL_CHAT'));
 
   const outcome = await requestApproval(deps.core, graph, {
     requester: { oid: actor.oid, name: actor.name },
@@ -49,7 +45,7 @@ export async function runRequest(
     },
     'approval.prepared',
   );
-  if (outcome.kind === 'problem') return replyProblemCard(context, outcome.problem);
+  if (outcome.kind === 'problem') return sendProblemCard(context, outcome.problem);
 
   const now = deps.core.clock.now();
   let request = outcome.view.request;
@@ -64,7 +60,7 @@ export async function runRequest(
     // Nobody can approve a request whose card never arrived: end it instead of leaving it open.
     deps.core.onBackgroundError('approval.post', error);
     await giveUp(deps, request.id);
-    return replyProblemCard(context, problem('APPROVERS_UNREACHABLE'));
+    return sendProblemCard(context, problem('APPROVERS_UNREACHABLE'));
   }
   await deps.notices.approvalPosted(request);
   const sent = await context.sendActivity(
