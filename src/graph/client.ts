@@ -6,8 +6,18 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import type { Dispatcher } from 'undici';
+import {
+  USER_FIELDS,
+  createBatchBody,
+  createResults,
+  lookupBatchBody,
+  lookupResults,
+  type BatchRequestBody,
+  type CreateTapItem,
+} from './batch.js';
 import { toGraphFailure, GraphFailure } from './failure.js';
 import type {
+  BatchCreateResult,
   CreateTapBody,
   CreatedTap,
   DirectoryRole,
@@ -15,10 +25,10 @@ import type {
   TapGraph,
   TapMethod,
   TapPolicy,
+  UserLookup,
   UserSearch,
 } from './port.js';
 
-const USER_FIELDS = 'id,displayName,userPrincipalName,mail,userType,accountEnabled,department,jobTitle';
 /** Bounds a membership check: 50 pages of 999 groups, far beyond any real user's memberships. */
 const MAX_MEMBERSHIP_PAGES = 50;
 const TAP_POLICY_PATH =
@@ -212,6 +222,25 @@ export class GraphTapClient implements TapGraph {
         .middlewareOptions([new RetryHandlerOptions(0, 0, () => false)])
         .post(body),
     )) as CreatedTap;
+  }
+
+  async lookupUsers(keys: string[], signal?: AbortSignal): Promise<UserLookup[]> {
+    const body = lookupBatchBody(keys);
+    return lookupResults(keys, await this.postBatch(body, signal));
+  }
+
+  async createTaps(items: CreateTapItem[], signal?: AbortSignal): Promise<BatchCreateResult[]> {
+    const body = createBatchBody(items);
+    return createResults(items, await this.postBatch(body, signal));
+  }
+
+  /** One `$batch` POST, never retried: it may hold creates, and items are each the caller's to retry. */
+  private async postBatch(body: BatchRequestBody, signal?: AbortSignal): Promise<unknown> {
+    return this.call(() =>
+      this.get('/$batch', signal)
+        .middlewareOptions([new RetryHandlerOptions(0, 0, () => false)])
+        .post(body),
+    );
   }
 
   private get(path: string, signal?: AbortSignal) {
