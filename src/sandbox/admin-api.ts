@@ -1,5 +1,6 @@
 import type { SandboxContext } from './context.js';
 import { parseFaultUpdate } from './faults.js';
+import { handleFileAdmin } from './files-admin.js';
 import { jsonResponse, parseJsonBody, type SandboxRequest, type SandboxResponse } from './http.js';
 import { parsePolicyUpdate } from './policy-update.js';
 import { issueSsoAssertion, parseSsoRequest } from './sso.js';
@@ -28,6 +29,8 @@ function objectBody(req: SandboxRequest): Record<string, unknown> | undefined {
 async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string): Promise<SandboxResponse> {
   const body = req.method === 'POST' ? objectBody(req) : {};
   if (body === undefined) return adminError(400, 'badRequest', 'Body must be a JSON object.');
+  if (/^files(\/|$)/.test(action))
+    return handleFileAdmin(ctx, req.method, action.slice('files/'.length), body);
   const route = `${req.method} ${action}`;
   switch (route) {
     case 'POST sso-token': {

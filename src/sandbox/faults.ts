@@ -6,7 +6,15 @@ export interface FaultSettings {
   failRate?: number;
   failStatus?: number;
   writeLimitPerMinute?: number;
+  /** Capacity of the write bucket (default: writeLimitPerMinute, i.e. one minute of writes at once). */
+  writeBurst?: number;
+  /** Injected failures (`failRate`) hit only POST/PUT/PATCH/DELETE operations; reads stay clean. */
+  failWritesOnly?: boolean;
 }
+
+const numberFields = ['latencyMs', 'failRate', 'failStatus', 'writeLimitPerMinute', 'writeBurst'] as const;
+type NumberField = (typeof numberFields)[number];
+const isNumberField = (key: string): key is NumberField => (numberFields as readonly string[]).includes(key);
 
 /** Validates a faults update; returns an error text for bad input. */
 export function parseFaultUpdate(input: unknown): FaultSettings | string {
@@ -15,35 +23,46 @@ export function parseFaultUpdate(input: unknown): FaultSettings | string {
   const update: FaultSettings = {};
   for (const [key, value] of Object.entries(input)) {
     if (key === 'reset') continue;
-    if (!['latencyMs', 'failRate', 'failStatus', 'writeLimitPerMinute'].includes(key))
-      return `unknown field ${key}`;
+    if (key !== 'failWritesOnly' && !isNumberField(key)) return `unknown field ${key}`;
     if (value === null) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-      return `${key} must be a number >= 0`;
+    if (key === 'failWritesOnly') {
+      if (typeof value !== 'boolean') return 'failWritesOnly must be true or false';
+      update.failWritesOnly = value;
+      continue;
+    }
+    const min = key === 'writeBurst' ? 1 : 0;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min)
+      return `${key} must be a number >= ${min}`;
     if (key === 'failRate' && value > 1) return 'failRate must be between 0 and 1';
     if (key === 'failStatus' && (value < 400 || value > 599)) return 'failStatus must be 4xx or 5xx';
-    update[key as keyof FaultSettings] = value;
+    update[key] = value;
   }
   return update;
 }
 
 /**
- * Token bucket over Graph writes: capacity N, refilled continuously at N per 60 s of real time,
- * so a client that waits the returned Retry-After always finds a token.
+ * Token bucket over Graph writes: `capacity` tokens (default N), refilled continuously at N per 60 s
+ * of real time, so a client that waits the returned Retry-After always finds a token.
  */
 export class WriteBucket {
   private tokens: number;
   private last = performance.now();
+  private readonly capacity: number;
 
-  constructor(private readonly perMinute: number) {
-    this.tokens = perMinute;
+  constructor(
+    private readonly perMinute: number,
+    capacity: number = perMinute,
+  ) {
+    // A limit of 0 allows nothing, whatever the burst says.
+    this.capacity = perMinute === 0 ? 0 : capacity;
+    this.tokens = this.capacity;
   }
 
   /** Takes one token, or returns the seconds to wait (rounded up to 0.1 s, never 0). */
   take(): { ok: true } | { ok: false; retryAfterSeconds: number } {
     const now = performance.now();
     const ratePerMs = this.perMinute / 60_000;
-    this.tokens = Math.min(this.perMinute, this.tokens + (now - this.last) * ratePerMs);
+    this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * ratePerMs);
     this.last = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
@@ -62,7 +81,7 @@ export class FaultInjector {
 
   constructor(private readonly random: SeededRandom) {}
 
-  /** Merges an update; an empty update clears everything; a new write limit starts a full bucket. */
+  /** Merges an update; an empty update clears everything; a new write limit or burst starts a full bucket. */
   update(update: FaultSettings): void {
     if (Object.keys(update).length === 0) {
       this.settings = {};
@@ -70,9 +89,10 @@ export class FaultInjector {
       return;
     }
     this.settings = { ...this.settings, ...update };
-    if ('writeLimitPerMinute' in update) {
-      const limit = update.writeLimitPerMinute;
-      this.bucket = limit === undefined ? undefined : new WriteBucket(limit);
+    if ('writeLimitPerMinute' in update || 'writeBurst' in update) {
+      const limit = this.settings.writeLimitPerMinute;
+      this.bucket =
+        limit === undefined ? undefined : new WriteBucket(limit, this.settings.writeBurst ?? limit);
     }
   }
 
@@ -82,10 +102,13 @@ export class FaultInjector {
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  /** Rolls the seeded dice; returns the status to fail with, if any. */
-  injectedFailure(): number | undefined {
+  /**
+   * Rolls the seeded dice for one operation; returns the status to fail with, if any. With
+   * `failWritesOnly`, reads neither fail nor consume the stream, so write failures stay reproducible.
+   */
+  injectedFailure(isWrite: boolean): number | undefined {
     const rate = this.settings.failRate ?? 0;
-    if (rate <= 0) return undefined;
+    if (rate <= 0 || (this.settings.failWritesOnly === true && !isWrite)) return undefined;
     return this.random.next() < rate ? (this.settings.failStatus ?? 503) : undefined;
   }
 

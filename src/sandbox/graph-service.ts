@@ -48,7 +48,8 @@ export async function runGraphOperation(ctx: SandboxContext, call: GraphCall): P
 
 async function runUnlogged(ctx: SandboxContext, call: GraphCall): Promise<SandboxResponse> {
   const faults = ctx.state.faults;
-  const injected = faults.injectedFailure();
+  const isWrite = writeMethods.has(call.method);
+  const injected = faults.injectedFailure(isWrite);
   if (injected !== undefined) {
     const retry: Record<string, string> = injected === 503 || injected === 429 ? { 'Retry-After': '1' } : {};
     const code = injected === 429 ? 'TooManyRequests' : 'serviceNotAvailable';
@@ -60,7 +61,7 @@ async function runUnlogged(ctx: SandboxContext, call: GraphCall): Promise<Sandbo
       retry,
     );
   }
-  if (writeMethods.has(call.method)) {
+  if (isWrite) {
     const charge = faults.chargeWrite();
     if (!charge.ok) {
       const seconds = String(charge.retryAfterSeconds);

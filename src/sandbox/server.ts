@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { handleAdminRequest } from './admin-api.js';
 import type { SandboxCertificates } from './certs.js';
 import type { SandboxContext } from './context.js';
+import { handleFileRequest, isFileRequest } from './files-http.js';
 import { handleGraphRequest } from './graph-service.js';
 import {
   jsonResponse,
@@ -42,15 +43,21 @@ export async function listenSandbox(
   logger?: SandboxLogger,
 ): Promise<{ server: Server; port: number }> {
   const server = createServer({ key: certs.serverKeyPem, cert: certs.serverCertPem }, (req, res) => {
+    const fail = (error: unknown) => {
+      logger?.error({ event: 'sandbox.request_failed', err: error }, 'sandbox request failed');
+      if (!res.headersSent)
+        writeResponse(res, jsonResponse(500, { error: { code: 'sandboxError', message: String(error) } }));
+      else res.destroy();
+    };
+    // File URLs carry raw bytes (up to 10 MB), so they skip the JSON request reader.
+    if (isFileRequest(req.url)) {
+      handleFileRequest(getContext(), req, res).catch(fail);
+      return;
+    }
     readRequest(req)
       .then((request) => dispatch(getContext(), request))
       .then((response) => writeResponse(res, response))
-      .catch((error: unknown) => {
-        logger?.error({ event: 'sandbox.request_failed', err: error }, 'sandbox request failed');
-        if (!res.headersSent)
-          writeResponse(res, jsonResponse(500, { error: { code: 'sandboxError', message: String(error) } }));
-        else res.destroy();
-      });
+      .catch(fail);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FaultInjector } from './faults.js';
+import { FileStore } from './files.js';
 import { SeededRandom } from './random.js';
 import type { SandboxClock } from './clock.js';
 import type { TapPolicy } from './fixture.js';
@@ -36,6 +37,8 @@ export class SandboxState {
   faults!: FaultInjector;
   /** The live TAP policy: the fixture's, unless a test changed it through `POST /_sandbox/policy`. */
   policy!: TapPolicy;
+  /** Files users sent and files the bot uploaded (in memory only). */
+  readonly files = new FileStore();
 
   constructor(
     private readonly seed: string,
@@ -45,9 +48,13 @@ export class SandboxState {
     this.reset();
   }
 
-  /** Clears passes, log, faults, queued codes, policy changes and the clock offset; reseeds the random streams. */
+  /**
+   * Clears passes, log, faults, queued codes, policy changes, files (with upload faults) and the clock
+   * offset; reseeds the random streams.
+   */
   reset(): void {
     this.passes.clear();
+    this.files.clear();
     this.graphLog = [];
     this.queuedPassCodes = [];
     this.passRandom = new SeededRandom(`passes:${this.seed}`);

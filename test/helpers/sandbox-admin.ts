@@ -45,3 +45,73 @@ export async function sandboxAdmin(
 export async function sandboxState(h: HasSandbox): Promise<SandboxState> {
   return (await sandboxAdmin(h, 'GET', '/state')) as SandboxState;
 }
+
+/** The Teams `file.download.info` attachment the sandbox builds for a user's file. */
+export interface FileDownloadAttachment {
+  contentType: 'application/vnd.microsoft.teams.file.download.info';
+  name: string;
+  contentUrl: string;
+  content: { downloadUrl: string; uniqueId: string; fileType: string };
+}
+
+/** `POST /_sandbox/files`: a file a user sends the bot. */
+export interface UserFile {
+  uniqueId: string;
+  downloadUrl: string;
+  contentUrl: string;
+  fileType: string;
+  attachment: FileDownloadAttachment;
+}
+
+/** What Teams puts into an accepted `fileConsent/invoke`. */
+export interface UploadInfo {
+  contentUrl: string;
+  name: string;
+  uploadUrl: string;
+  fileType: string;
+  uniqueId: string;
+}
+
+/** `GET /_sandbox/files/{uniqueId}`: a stored file with its content as UTF-8 text. */
+export interface SandboxFile {
+  uniqueId: string;
+  name: string;
+  fileType: string;
+  source: 'user' | 'upload';
+  size: number;
+  complete: boolean;
+  /** Accepted upload chunks (PUTs that answered 202 or 201). */
+  putCount: number;
+  content: string;
+}
+
+/** Stores a file as if a user had sent it to the bot; `attachment` goes into a message (see helpers/files.ts). */
+export async function putUserFile(
+  h: HasSandbox,
+  name: string,
+  content: string | Buffer,
+  options: { expiresInSeconds?: number } = {},
+): Promise<UserFile> {
+  const body =
+    typeof content === 'string' ? { name, content } : { name, contentBase64: content.toString('base64') };
+  return (await sandboxAdmin(h, 'POST', '/files', { ...body, ...options })) as UserFile;
+}
+
+/** Opens an upload session as Teams does when the user accepts a file consent card. */
+export async function openUploadSession(h: HasSandbox, name: string): Promise<UploadInfo> {
+  const answer = (await sandboxAdmin(h, 'POST', '/files/consent', { name })) as { uploadInfo: UploadInfo };
+  return answer.uploadInfo;
+}
+
+/** What the bot uploaded (or a user sent), by uniqueId. */
+export async function readUploadedFile(h: HasSandbox, uniqueId: string): Promise<SandboxFile> {
+  return (await sandboxAdmin(h, 'GET', `/files/${uniqueId}`)) as SandboxFile;
+}
+
+/** Makes the next `failUploads` upload PUTs answer 503 (0 clears). */
+export async function setFileFaults(
+  h: HasSandbox,
+  faults: { failUploads: number },
+): Promise<{ failUploads: number }> {
+  return (await sandboxAdmin(h, 'POST', '/files/faults', faults)) as { failUploads: number };
+}

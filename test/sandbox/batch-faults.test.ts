@@ -157,3 +157,115 @@ describe('faults and throttling', () => {
     expect(performance.now() - started).toBeLessThan(145);
   });
 });
+
+describe('write burst and write-only failures', () => {
+  const deletes = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      id: String(i),
+      method: 'DELETE',
+      url: `${tapUrl('bob@contoso.com')}/gone${i}`,
+    }));
+  const statuses = (body: Json): number[] =>
+    [...body.responses].sort((a: Json, b: Json) => Number(a.id) - Number(b.id)).map((r: Json) => r.status);
+
+  it('lets a burst of writeBurst through, then refills at the per-minute rate', async () => {
+    // Without writeBurst the bucket holds a whole minute: six writes at once are fine.
+    await admin(sb, 'POST', '/faults', { writeLimitPerMinute: 60 });
+    expect(statuses((await batch(deletes(6))).body)).toEqual([404, 404, 404, 404, 404, 404]);
+
+    // 60 per minute with a burst of 3: three at once, then one per second.
+    const set = await admin(sb, 'POST', '/faults', { writeBurst: 3 });
+    expect(set.body).toEqual({ writeLimitPerMinute: 60, writeBurst: 3 });
+    const burst = await batch(deletes(6));
+    expect(statuses(burst.body)).toEqual([404, 404, 404, 429, 429, 429]);
+    const retryAfter = Number(
+      burst.body.responses.find((r: Json) => r.status === 429).headers['Retry-After'],
+    );
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+    // One token came back, not the whole burst.
+    expect(statuses((await batch(deletes(2))).body)).toEqual([404, 429]);
+
+    // Setting either field starts a full bucket again.
+    await admin(sb, 'POST', '/faults', { writeBurst: 4 });
+    expect(statuses((await batch(deletes(5))).body)).toEqual([404, 404, 404, 404, 429]);
+    await admin(sb, 'POST', '/faults', { writeLimitPerMinute: 60 });
+    expect(statuses((await batch(deletes(5))).body)).toEqual([404, 404, 404, 404, 429]);
+  });
+
+  it('keeps a limit of 0 closed whatever the burst', async () => {
+    await admin(sb, 'POST', '/faults', { writeLimitPerMinute: 0, writeBurst: 20 });
+    const result = await graphAs(sb, dana, 'POST', tapUrl('alice@contoso.com'), {});
+    expect(result.status).toBe(429);
+    expect(result.headers['retry-after']).toBe('60');
+  });
+
+  it('fails only writes with failWritesOnly, in and out of $batch', async () => {
+    await admin(sb, 'POST', '/faults', { failRate: 1, failStatus: 503, failWritesOnly: true });
+    for (let i = 0; i < 3; i++) expect((await graphAs(sb, dana, 'GET', '/me')).status).toBe(200);
+    const direct = await graphAs(sb, dana, 'POST', tapUrl('alice@contoso.com'), {});
+    expect(direct.status).toBe(503);
+    expect(direct.body.error.code).toBe('serviceNotAvailable');
+    const mixed = await batch([
+      { id: '1', method: 'GET', url: '/me' },
+      createItem('2'),
+      { id: '3', method: 'GET', url: `${tapUrl('alice@contoso.com')}` },
+      { id: '4', method: 'DELETE', url: `${tapUrl('alice@contoso.com')}/x` },
+    ]);
+    expect(mixed.status).toBe(200);
+    expect(statuses(mixed.body)).toEqual([200, 503, 200, 503]);
+    expect((await admin(sb, 'GET', '/state')).body.passes).toEqual([]);
+
+    // Switched off again, reads fail too.
+    await admin(sb, 'POST', '/faults', { failWritesOnly: false });
+    expect((await graphAs(sb, dana, 'GET', '/me')).status).toBe(503);
+  });
+
+  it('draws write failures from the seeded stream whatever reads come in between', async () => {
+    const run = async (readsBetween: number) => {
+      await admin(sb, 'POST', '/reset');
+      await admin(sb, 'POST', '/faults', { failRate: 0.5, failWritesOnly: true });
+      const out: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        for (let r = 0; r < readsBetween; r++)
+          expect((await graphAs(sb, dana, 'GET', '/me')).status).toBe(200);
+        const result = await graphAs(sb, dana, 'DELETE', `${tapUrl('bob@contoso.com')}/x${i}`);
+        out.push(result.status);
+      }
+      return out;
+    };
+    const quiet = await run(0);
+    expect(quiet).toContain(503);
+    expect(quiet).toContain(404);
+    expect(await run(2)).toEqual(quiet);
+  });
+
+  it('validates the new knobs with specific messages', async () => {
+    const refused = async (body: object) => {
+      const result = await admin(sb, 'POST', '/faults', body);
+      expect(result.status).toBe(400);
+      return result.body.error.message as string;
+    };
+    expect(await refused({ writeBurst: 0 })).toBe('writeBurst must be a number >= 1');
+    expect(await refused({ writeBurst: 0.5 })).toBe('writeBurst must be a number >= 1');
+    expect(await refused({ writeBurst: '20' })).toBe('writeBurst must be a number >= 1');
+    expect(await refused({ failWritesOnly: 1 })).toBe('failWritesOnly must be true or false');
+    expect(await refused({ failWritesOnly: 'yes' })).toBe('failWritesOnly must be true or false');
+    expect(await refused({ failRate: true })).toBe('failRate must be a number >= 0');
+    expect(await refused({ writeLimitPerMinute: false })).toBe('writeLimitPerMinute must be a number >= 0');
+    expect(await refused({ writeburst: 3 })).toBe('unknown field writeburst');
+    expect((await admin(sb, 'GET', '/faults')).body).toEqual({});
+    const accepted = await admin(sb, 'POST', '/faults', {
+      writeLimitPerMinute: 1200,
+      writeBurst: 20,
+      failWritesOnly: true,
+    });
+    expect(accepted.status).toBe(200);
+    expect((await admin(sb, 'GET', '/faults')).body).toEqual({
+      writeLimitPerMinute: 1200,
+      writeBurst: 20,
+      failWritesOnly: true,
+    });
+  });
+});
