@@ -1,7 +1,13 @@
 // The help card and its plain-text twins, built from the same examples the grammar's
 // error messages use, so help never drifts from what the parser accepts.
 import { parseCommand, type Command } from '../chat/grammar.js';
-import { AUDIT_DEFAULT_LAST, AUDIT_MAX_LAST, HELP_EXAMPLES } from '../chat/messages.js';
+import {
+  AUDIT_DEFAULT_LAST,
+  AUDIT_MAX_LAST,
+  BULK_CSV_COLUMNS,
+  HELP_EXAMPLES,
+  MAX_BULK_TARGETS,
+} from '../chat/messages.js';
 import { expandTemplate, type AdaptiveCardJson } from './template.js';
 
 export { HELP_EXAMPLES };
@@ -18,6 +24,13 @@ const ISSUE_OPTIONS = [
   { title: 'once / multi-use', value: 'One sign-in only, or reusable until it expires' },
   { title: 'start <when>', value: "'in 30m', 'at 14:00', 'tomorrow 9am', '2026-11-23 09:00'" },
 ];
+const CSV_COLUMNS = `${BULK_CSV_COLUMNS.slice(0, -1).join(', ')} and ${BULK_CSV_COLUMNS.at(-1) ?? ''}`;
+const BULK_OPTION = {
+  title: '<person>, <person>, …',
+  value:
+    `Several people at once (up to ${MAX_BULK_TARGETS}); for more, send me a CSV file ` +
+    `with the columns ${CSV_COLUMNS} in our 1:1 chat`,
+};
 const AUDIT_OPTION = {
   title: 'audit [for <person>] [last <n>]',
   value: `Recent audit entries: ${AUDIT_DEFAULT_LAST} unless you say, up to ${AUDIT_MAX_LAST}`,
@@ -27,7 +40,7 @@ const MANAGE_OPTIONS = [
   { title: 'revoke TAP for <person>', value: "Removes the person's pass after you confirm" },
   { title: 'tap policy', value: "The tenant's pass settings: lifetimes, length and who may use one" },
 ];
-const OPTIONS = [...ISSUE_OPTIONS, AUDIT_OPTION, ...MANAGE_OPTIONS];
+const OPTIONS = [...ISSUE_OPTIONS, BULK_OPTION, AUDIT_OPTION, ...MANAGE_OPTIONS];
 
 const FOOTER = 'The pass is shown only to you, once. Tenant limits may shorten the lifetime you ask for.';
 
@@ -83,8 +96,20 @@ function issueSection(canIssue: boolean): string {
   return [
     `**Issue a pass**\n${bullets(examplesOf(['issue']).map(code))}`,
     `Options after the person:\n${bullets(options)}`,
+    bulkSection(),
     `**Look after a pass**\n${bullets(manage)}\n${bullets(examplesOf(['list', 'revoke']).map(code))}`,
   ].join('\n\n');
+}
+
+/** Only for those who may issue: a request is always for one person. */
+function bulkSection(): string {
+  return (
+    `**Several people at once**\n${bullets(examplesOf(['bulk']).map(code))}\n` +
+    `Put a comma between people, up to ${MAX_BULK_TARGETS}; the options after the last person apply to everyone. ` +
+    `For more, send me a CSV file in our 1:1 chat with the columns ${CSV_COLUMNS} ` +
+    '(only user is needed; one person per line). Above a certain number of people a second admin approves ' +
+    'the batch first, and the results arrive as a file only you can download.'
+  );
 }
 
 /** Everyone sees it: managers and the service desk ask this way, and admins must for admins' passes. */

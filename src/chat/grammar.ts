@@ -1,5 +1,6 @@
 // The chat grammar:
 //   issue TAP for <who> [for <duration>] [once|multi-use] [start <when>]
+//   issue TAP for <who>, <who>, … [for <duration>] [once|multi-use] [start <when>]
 //   request TAP for <who> [for <duration>] [once|multi-use] [start <when>] [reason: <why>]
 // ('create' and 'new' also issue; 'request' asks an admin to approve a pass instead), plus
 // "[show] audit [log] [for <who>] [last <count>]" (read in audit.ts), "list TAP for <who>",
@@ -7,19 +8,32 @@
 // Issue and request share the person and options; only a request takes a reason. 'reason',
 // 'reason:' or 'because' starts it and it runs to the end of the message, kept as typed, so it
 // also ends an unquoted name. On an issue it is refused rather than read as part of the name.
+// An issue may name up to MAX_BULK_TARGETS people separated by ',' or ';' (a 'bulk' command);
+// the options after the last person apply to everyone. A request is for one person only.
 // Pure functions only; the Teams layer feeds in message text and acts on the result.
 import { auditPrefixLength, parseAuditOptions, type AuditCommand } from './audit.js';
 import { isCompactDuration, looksLikeDurationWord, parseDuration } from './duration.js';
 import { manageKindOf, parseManageCommand, type ManageCommand } from './manage.js';
 import {
   errors,
+  MAX_BULK_TARGETS,
   MAX_INPUT_CHARS,
   MAX_REASON_CHARS,
   MAX_TARGET_CHARS,
   type ParseError,
   type PassVerb,
 } from './messages.js';
-import { lowerAt, normaliseChatText, RAW_INPUT_LIMIT, textOf, tokenise, type Token } from './normalise.js';
+import {
+  isSeparator,
+  lowerAt,
+  mayHoldList,
+  normaliseChatText,
+  RAW_INPUT_LIMIT,
+  textOf,
+  tokenise,
+  type Token,
+  type TokeniseResult,
+} from './normalise.js';
 import { parseStartWords, type StartSpec } from './start.js';
 
 export type { StartSpec } from './start.js';
@@ -28,7 +42,14 @@ export type { ManageCommand } from './manage.js';
 export type { ParseError, ParseErrorCode } from './messages.js';
 export { resolveStart } from './start.js';
 export { formatDuration, MAX_LIFETIME_MINUTES } from './duration.js';
-export { AUDIT_DEFAULT_LAST, AUDIT_MAX_LAST, HELP_EXAMPLES, MAX_REASON_CHARS } from './messages.js';
+export {
+  AUDIT_DEFAULT_LAST,
+  AUDIT_MAX_LAST,
+  BULK_CSV_COLUMNS,
+  HELP_EXAMPLES,
+  MAX_BULK_TARGETS,
+  MAX_REASON_CHARS,
+} from './messages.js';
 
 export type Command =
   | { kind: 'issue'; who: string; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
@@ -40,6 +61,7 @@ export type Command =
       start?: StartSpec;
       reason?: string;
     }
+  | { kind: 'bulk'; targets: string[]; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
   | AuditCommand
   | ManageCommand
   | { kind: 'help' };
@@ -77,10 +99,17 @@ function readUseOption(tokens: Token[], index: number): { once: boolean; used: n
   return pair ? { once: pair[2], used: 2 } : null;
 }
 
-function isOptionStart(tokens: Token[], index: number): boolean {
+/** True when tokens[index] is an unquoted option keyword: 'for', 'start' or a use word. */
+function isOptionKeyword(tokens: Token[], index: number): boolean {
   const word = lowerAt(tokens, index);
-  if (word === undefined) return tokens[index] !== undefined; // a quoted token ends the name too
-  return word === 'for' || START_WORDS.has(word) || readUseOption(tokens, index) !== null;
+  return (
+    word !== undefined && (word === 'for' || START_WORDS.has(word) || readUseOption(tokens, index) !== null)
+  );
+}
+
+function isOptionStart(tokens: Token[], index: number): boolean {
+  // A quoted token ends the name too.
+  return lowerAt(tokens, index) === undefined ? tokens[index] !== undefined : isOptionKeyword(tokens, index);
 }
 
 /** Index of the next option keyword (or quoted token) at or after `from`, else tokens.length. */
@@ -105,8 +134,11 @@ function durationWidthAt(tokens: Token[], index: number): 0 | 1 | 2 {
   return isPair ? 2 : 0;
 }
 
-/** Reads <who>: one quoted name, one address, or the words up to the first option keyword. */
-function readTarget(tokens: Token[], start: number, verb: PassVerb): TargetRead {
+/**
+ * Reads <who>: one quoted name, one address, or the words up to the first option keyword (or, in
+ * a list, up to the next separator).
+ */
+function readTarget(tokens: Token[], start: number, verb: PassVerb, inList = false): TargetRead {
   const first = tokens[start];
   if (first === undefined) return errors.missingTarget(verb);
   let who: string;
@@ -117,7 +149,7 @@ function readTarget(tokens: Token[], start: number, verb: PassVerb): TargetRead 
     next = start + 1;
   } else {
     next = start;
-    while (next < tokens.length && !isOptionStart(tokens, next)) {
+    while (next < tokens.length && !isOptionStart(tokens, next) && !(inList && isSeparator(tokens[next]))) {
       // A display name may not contain a duration: "for alice 2h" is a missing "for".
       const width = durationWidthAt(tokens, next);
       if (width > 0) {
@@ -128,11 +160,55 @@ function readTarget(tokens: Token[], start: number, verb: PassVerb): TargetRead 
       // An address is a single word; anything after it must be an option.
       if (first.text.includes('@')) break;
     }
-    if (next === start) return errors.missingTarget(verb);
+    if (next === start)
+      return inList && isSeparator(first) ? errors.emptyTarget() : errors.missingTarget(verb);
     who = textOf(tokens, start, next);
   }
   if (who.length > MAX_TARGET_CHARS) return errors.targetTooLong(verb);
   return { ok: true, who, next };
+}
+
+type TargetsRead = { ok: true; targets: string[]; next: number } | { ok: false; error: ParseError };
+
+/** Where the list of people ends: at the first unquoted option keyword, else at the end. */
+function listEnd(tokens: Token[], start: number): number {
+  let index = start;
+  while (index < tokens.length && !isOptionKeyword(tokens, index)) index += 1;
+  return index;
+}
+
+/** True when a separator stands among the people, so the command names (or tries to name) a list. */
+function hasListSeparator(tokens: Token[], start: number): boolean {
+  const end = listEnd(tokens, start);
+  for (let index = start; index < end; index += 1) if (isSeparator(tokens[index])) return true;
+  return false;
+}
+
+/** True when a separator among the people is followed by more than the options: several people. */
+function namesSeveral(tokens: Token[], start: number): boolean {
+  const end = listEnd(tokens, start);
+  for (let index = start; index < end - 1; index += 1) if (isSeparator(tokens[index])) return true;
+  return false;
+}
+
+/**
+ * Reads "<who>, <who>, …" from tokens split at separators. A separator before the options or the
+ * end is tolerated ("alice, bob, for 2h"); an empty place in the list is not.
+ */
+function readTargetList(tokens: Token[], start: number, verb: PassVerb): TargetsRead {
+  const targets: string[] = [];
+  let index = start;
+  for (;;) {
+    const target = readTarget(tokens, index, verb, true);
+    if (!target.ok) return target;
+    targets.push(target.who);
+    if (targets.length > MAX_BULK_TARGETS) return errors.tooManyTargets();
+    index = target.next;
+    if (!isSeparator(tokens[index])) break;
+    index += 1;
+    if (index >= tokens.length || isOptionKeyword(tokens, index)) break;
+  }
+  return { ok: true, targets, next: index };
 }
 
 type PassOptions = {
@@ -148,9 +224,10 @@ function readOption(
   index: number,
   options: PassOptions,
   verb: PassVerb,
+  unexpected: (word: string) => ParseResult,
 ): number | ParseResult {
   const token = tokens[index];
-  if (token === undefined || token.quoted) return errors.unexpectedWord(token?.text ?? '', verb);
+  if (token === undefined || token.quoted) return unexpected(token?.text ?? '');
   const use = readUseOption(tokens, index);
   if (use) {
     if (options.usableOnce !== undefined && options.usableOnce !== use.once)
@@ -186,7 +263,7 @@ function readOption(
     if (start.spec) options.start = start.spec;
     return index + 1 + start.used;
   }
-  return errors.unexpectedWord(token.text, verb);
+  return unexpected(token.text);
 }
 
 /** Reads "[a] TAP|pass|temporary access pass" at tokens[index]; returns the index after it. */
@@ -230,34 +307,89 @@ function readReason(rest: string): { ok: true; reason: string } | { ok: false; e
   return { ok: true, reason };
 }
 
-/** Parses "issue|request TAP for <who> [options] [reason: <why>]" once the verb is known. */
-function parsePassCommand(tokens: Token[], verb: PassVerb, reasonText: string | undefined): ParseResult {
-  const afterObject = readObject(tokens, 1);
-  if (afterObject === null) return errors.missingObject(verb);
-  if (lowerAt(tokens, afterObject) !== 'for') return errors.missingTarget(verb);
+/** The words after the verb, and the reason text when a reason keyword ended them. */
+type Words = { tokens: Token[]; rest: string | undefined };
 
-  const target = readTarget(tokens, afterObject + 1, verb);
-  if (!target.ok) return target;
+/** True when both token lists hold the same tokens before `end`. */
+function samePrefix(first: readonly Token[], second: readonly Token[], end: number): boolean {
+  for (let index = 0; index < end; index += 1) {
+    const [one, other] = [first[index], second[index]];
+    if (one?.text !== other?.text || one?.quoted !== other?.quoted) return false;
+  }
+  return true;
+}
+
+/**
+ * Parses "issue|request TAP for <who>[, <who>…] [options] [reason: <why>]" once the verb is known.
+ * `words` are split at spaces only; `listed`, when the text holds a ',' or ';', also at those, and
+ * is read instead only when a separator stands among the people, so a single person (and every
+ * error about one) reads exactly as it would without lists.
+ */
+function parsePassCommand(words: Words, listed: TokeniseResult | null, verb: PassVerb): ParseResult {
+  const afterObject = readObject(words.tokens, 1);
+  if (afterObject === null) return errors.missingObject(verb);
+  if (lowerAt(words.tokens, afterObject) !== 'for') return errors.missingTarget(verb);
+  const start = afterObject + 1;
+
+  let source = words;
+  let read: TargetsRead;
+  if (listed !== null && !listed.ok) {
+    // Only a quote opened right after a separator ("alice,\"Bob") is unclosed here and not before.
+    return errors.unclosedQuote(verb);
+  }
+  if (
+    listed !== null &&
+    samePrefix(listed.tokens, words.tokens, start) &&
+    hasListSeparator(listed.tokens, start)
+  ) {
+    if (verb === 'request' && namesSeveral(listed.tokens, start)) return errors.requestForSeveral();
+    source = { tokens: listed.tokens, rest: listed.rest };
+    read = readTargetList(source.tokens, start, verb);
+  } else {
+    const target = readTarget(words.tokens, start, verb);
+    read = target.ok ? { ok: true, targets: [target.who], next: target.next } : target;
+  }
+  if (!read.ok) return read;
+
+  const { tokens } = source;
+  const several = read.targets.length > 1;
+  const unexpected = several
+    ? errors.bulkUnexpectedWord
+    : (word: string): ParseResult => errors.unexpectedWord(word, verb);
   const options: PassOptions = {};
-  let index = target.next;
+  let index = read.next;
   while (index < tokens.length) {
-    const next = readOption(tokens, index, options, verb);
+    const next = readOption(tokens, index, options, verb, unexpected);
     if (typeof next !== 'number') return next;
     index = next;
   }
   let reason: string | undefined;
-  if (reasonText !== undefined) {
+  if (source.rest !== undefined) {
     if (verb === 'issue') return errors.reasonOnIssue();
-    const read = readReason(reasonText);
-    if (!read.ok) return read;
-    reason = read.reason;
+    const reasonRead = readReason(source.rest);
+    if (!reasonRead.ok) return reasonRead;
+    reason = reasonRead.reason;
   }
-  const command: Extract<Command, { kind: 'issue' | 'request' }> = { kind: verb, who: target.who };
+  const [who = ''] = read.targets;
+  const command: Extract<Command, { kind: 'issue' | 'request' | 'bulk' }> = several
+    ? { kind: 'bulk', targets: read.targets }
+    : { kind: verb, who };
   if (options.lifetimeMinutes !== undefined) command.lifetimeMinutes = options.lifetimeMinutes;
   if (options.usableOnce !== undefined) command.usableOnce = options.usableOnce;
   if (options.start !== undefined) command.start = options.start;
   if (reason !== undefined && command.kind === 'request') command.reason = reason;
   return { ok: true, command };
+}
+
+/**
+ * Some clients send the bot's mention as plain "@TapDesk" rather than an <at> element. Separators
+ * right after it ("@TapDesk, issue …") go with it, as they do when the words are split at spaces only.
+ */
+function withoutMention(tokens: Token[]): Token[] {
+  if (!tokens[0]?.text.startsWith('@') || tokens[0].quoted) return tokens;
+  let index = 1;
+  while (isSeparator(tokens[index])) index += 1;
+  return tokens.slice(index);
 }
 
 function parseOrFail(text: string): ParseResult {
@@ -269,11 +401,10 @@ function parseOrFail(text: string): ParseResult {
   // Only the pass commands know a reason; elsewhere 'reason' may be part of a name.
   const passVerb = passVerbOf(commandWords(clean)[0]);
   if (clean.length > MAX_INPUT_CHARS) return errors.inputTooLong(passVerb ?? 'issue');
-  const tokenised = tokenise(clean, passVerb === null ? undefined : (word) => REASON_WORD.test(word));
+  const isStopWord = passVerb === null ? undefined : (word: string) => REASON_WORD.test(word);
+  const tokenised = tokenise(clean, isStopWord);
   if (!tokenised.ok) return unclosedQuote(clean);
-  let tokens = tokenised.tokens;
-  // Some clients send the bot's mention as plain "@TapDesk" rather than an <at> element.
-  if (tokens[0]?.text.startsWith('@') && !tokens[0].quoted) tokens = tokens.slice(1);
+  const tokens = withoutMention(tokenised.tokens);
 
   const first = lowerAt(tokens, 0);
   if (tokens.length === 0 || (first !== undefined && HELP_WORDS.has(first))) return HELP;
@@ -283,7 +414,10 @@ function parseOrFail(text: string): ParseResult {
   if (managed !== null) return managed;
   const verb = passVerbOf(first);
   if (verb === null) return errors.unknownCommand(tokens[0]?.text ?? '');
-  return parsePassCommand(tokens, verb, tokenised.rest);
+  // Only pass commands take a list of people, so only they are split at separators as well.
+  const listed = mayHoldList(clean) ? tokenise(clean, isStopWord, { separators: true }) : null;
+  if (listed?.ok) listed.tokens = withoutMention(listed.tokens);
+  return parsePassCommand({ tokens, rest: tokenised.rest }, listed, verb);
 }
 
 /** Parses one chat message into a command or a helpful error; never throws. */

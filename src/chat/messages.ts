@@ -18,6 +18,7 @@ export type ParseError = { code: ParseErrorCode; message: string };
 export const HELP_EXAMPLES: readonly string[] = [
   'issue TAP for alice@contoso.com',
   'issue TAP for alice@contoso.com for 4h once',
+  'issue TAP for alice@contoso.com, bob@contoso.com for 8h once',
   'new TAP for "Alice Wong" for 2 hours start tomorrow 9:00',
   'create pass for alice multi-use starting in 30m',
   'request TAP for alice@contoso.com reason: lost phone',
@@ -43,6 +44,12 @@ export const MAX_INPUT_CHARS = 500;
 export const AUDIT_DEFAULT_LAST = 20;
 export const AUDIT_MAX_LAST = 100;
 export const MAX_TARGET_CHARS = 256;
+/** The most people one 'issue TAP for a, b, …' message may name; more go in a CSV file. */
+export const MAX_BULK_TARGETS = 50;
+/** The columns of the CSV file that issues passes for many people, in the order examples show them. */
+export const BULK_CSV_COLUMNS = ['user', 'lifetime', 'once', 'start'] as const;
+/** An issue for several people, shown in messages; it parses. */
+const BULK_EXAMPLE = 'issue TAP for alice@contoso.com, bob@contoso.com for 8h';
 /** The longest reason 'request TAP for …' takes. */
 export const MAX_REASON_CHARS = 200;
 const MAX_ECHO_CHARS = 40;
@@ -172,7 +179,41 @@ export const errors = {
             `'multi-use', 'start <when>' and, last, 'reason: <why>', ` +
             `e.g. 'request TAP for alice@contoso.com for 4h once start in 30m reason: lost phone'.`
         : `I didn't understand ${echo(word)}. After the person I only know 'for <duration>', 'once', ` +
-            `'multi-use' and 'start <when>', e.g. 'issue TAP for alice@contoso.com for 4h once start in 30m'.`,
+            `'multi-use' and 'start <when>', e.g. 'issue TAP for alice@contoso.com for 4h once start in 30m'.` +
+            (word.includes('@')
+              ? ` To issue passes for several people, put a comma between them: '${BULK_EXAMPLE}'.`
+              : ''),
+    ),
+  // Several people in one issue: "issue TAP for alice@contoso.com, bob@contoso.com [options]".
+  emptyTarget: () =>
+    fail(
+      'missing_target',
+      `The list of people has an empty place: two commas in a row, or one before the first person. ` +
+        `Put one comma between people, e.g. '${BULK_EXAMPLE} once'.`,
+    ),
+  tooManyTargets: () =>
+    fail(
+      'too_long',
+      `One message can name at most ${MAX_BULK_TARGETS} people. For more, send me a CSV file in our 1:1 chat ` +
+        `with the columns ${BULK_CSV_COLUMNS.join(', ')} (only user is needed; one person per line), ` +
+        `or split the list over several messages, e.g. '${BULK_EXAMPLE}'.`,
+    ),
+  requestForSeveral: () =>
+    fail(
+      'unexpected_text',
+      `A request is for one person at a time, so the approver can judge each one. Send one request each, ` +
+        `e.g. 'request TAP for alice@contoso.com reason: lost phone'. To issue passes for several people ` +
+        `at once, an admin types '${BULK_EXAMPLE}' or sends me a CSV file in our 1:1 chat.`,
+    ),
+  bulkUnexpectedWord: (word: string) =>
+    fail(
+      'unexpected_text',
+      (word === ',' || word === ';'
+        ? `I didn't expect ${echo(word)} among the options. Name everyone first, with a comma between people, ` +
+          `then the options, which apply to everyone: `
+        : `I didn't understand ${echo(word)}. Put a comma between people, then after the last person only ` +
+          `'for <duration>', 'once', 'multi-use' and 'start <when>', which apply to everyone, `) +
+        `e.g. '${BULK_EXAMPLE} once start in 30m'.`,
     ),
   durationWithoutFor: (word: string, verb: PassVerb) =>
     fail(

@@ -71,20 +71,45 @@ export type TokeniseResult =
 const OPENING_QUOTES = new Set(['"', '\u201c', '\u201e', '\u201f']);
 const CLOSING_QUOTES = new Set(['"', '\u201d', '\u201c']);
 
+/** The characters that separate people in a list: "alice, bob; carol". */
+const LIST_SEPARATORS = new Set([',', ';']);
+
+/** True when the token is a list separator, which only `tokenise(…, { separators: true })` makes. */
+export function isSeparator(token: Token | undefined): boolean {
+  return token !== undefined && !token.quoted && LIST_SEPARATORS.has(token.text);
+}
+
+/** True when the text holds a list separator anywhere, quoted or not. */
+export function mayHoldList(text: string): boolean {
+  return text.includes(',') || text.includes(';');
+}
+
 /**
  * Splits normalised text on spaces, keeping double-quoted runs (straight or curly) together.
  * An unquoted word for which `isStopWord` (given the lower-cased word) is true ends the tokens:
- * it and everything after it come back untouched as `rest`.
+ * it and everything after it come back untouched as `rest`. With `separators`, an unquoted ','
+ * or ';' also ends a word and becomes a token of its own, and a quote may open right after it.
  */
-export function tokenise(text: string, isStopWord?: (lowerWord: string) => boolean): TokeniseResult {
+export function tokenise(
+  text: string,
+  isStopWord?: (lowerWord: string) => boolean,
+  options: { separators?: boolean } = {},
+): TokeniseResult {
   const tokens: Token[] = [];
+  const splits = options.separators === true;
   let index = 0;
   while (index < text.length) {
     if (text[index] === ' ') {
       index += 1;
       continue;
     }
-    if (OPENING_QUOTES.has(text[index] ?? '')) {
+    const character = text[index] ?? '';
+    if (splits && LIST_SEPARATORS.has(character)) {
+      tokens.push({ text: character, lower: character, quoted: false });
+      index += 1;
+      continue;
+    }
+    if (OPENING_QUOTES.has(character)) {
       let end = index + 1;
       while (end < text.length && !CLOSING_QUOTES.has(text[end] ?? '')) end += 1;
       if (end >= text.length) return { ok: false, unclosedQuoteAt: index };
@@ -93,8 +118,10 @@ export function tokenise(text: string, isStopWord?: (lowerWord: string) => boole
       index = end + 1;
       continue;
     }
-    let end = text.indexOf(' ', index);
-    if (end === -1) end = text.length;
+    let end = index + 1;
+    while (end < text.length && text[end] !== ' ' && !(splits && LIST_SEPARATORS.has(text[end] ?? ''))) {
+      end += 1;
+    }
     const word = text.slice(index, end);
     if (isStopWord?.(word.toLowerCase())) return { ok: true, tokens, rest: text.slice(index) };
     tokens.push({ text: word, lower: word.toLowerCase(), quoted: false });

@@ -1,10 +1,13 @@
-// Reads "start ..." phrases and turns them into instants in the admin's time zone.
+// Reads "start ..." phrases and turns them into instants in the admin's time zone, and exact
+// ISO 8601 instants ("2026-12-01T09:00:00+01:00", as a CSV file gives them) that need no zone.
 import { looksLikeDurationWord, parseDuration } from './duration.js';
 
 export type StartSpec =
   | { kind: 'in'; minutes: number }
   | { kind: 'at'; dayOffset: 0 | 1; hour: number; minute: number }
-  | { kind: 'on'; date: string; hour: number; minute: number };
+  | { kind: 'on'; date: string; hour: number; minute: number }
+  /** An exact instant, whatever the admin's zone: `iso` is UTC as `Date.toISOString()` writes it. */
+  | { kind: 'at-instant'; iso: string };
 
 /** Outcome of reading the words after "start": a spec, "now" (no spec), or why it failed. */
 export type StartParse =
@@ -105,7 +108,32 @@ export function parseStartWords(words: string[]): StartParse {
   return { ok: true, spec: { kind: 'at', dayOffset: dayOffset ?? 0, ...time.clock }, used: index };
 }
 
+// Date, time with optional seconds and fraction, and a zone: 'Z' or an offset such as +01:00.
+const ISO_INSTANT =
+  /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2})?)$/;
+/** The widest UTC offset accepted, in hours (real zones span -12 to +14). */
+const MAX_OFFSET_HOURS = 18;
+
 const MS_PER_MINUTE = 60_000;
+
+/**
+ * Reads an ISO 8601 date-time that names its zone ('Z' or an offset), such as
+ * "2026-12-01T09:00:00+01:00", as an exact instant; null when the text is not one.
+ */
+export function parseStartInstant(text: string): Extract<StartSpec, { kind: 'at-instant' }> | null {
+  const match = ISO_INSTANT.exec(text.trim());
+  if (!match) return null;
+  const [, date = '', hh = '', mm = '', ss = '0', fraction = '', zulu, sign, offsetH = '0', offsetM = '0'] =
+    match;
+  const [hour, minute, second] = [Number(hh), Number(mm), Number(ss)];
+  if (!isRealDate(date) || hour > 23 || minute > 59 || second > 59) return null;
+  const offsetMinutes = zulu ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetH) * 60 + Number(offsetM));
+  if (Number(offsetM) > 59 || Math.abs(offsetMinutes) > MAX_OFFSET_HOURS * 60) return null;
+  const [year, month, day] = date.split('-').map(Number);
+  const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const wallClock = Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour, minute, second, millis);
+  return { kind: 'at-instant', iso: new Date(wallClock - offsetMinutes * MS_PER_MINUTE).toISOString() };
+}
 
 /**
  * Turns a start spec into an instant, reading wall-clock times in the admin's UTC offset
@@ -113,6 +141,7 @@ const MS_PER_MINUTE = 60_000;
  */
 export function resolveStart(spec: StartSpec, now: Date, utcOffsetMinutes: number): Date {
   if (spec.kind === 'in') return new Date(now.getTime() + spec.minutes * MS_PER_MINUTE);
+  if (spec.kind === 'at-instant') return new Date(spec.iso);
   const offsetMs = utcOffsetMinutes * MS_PER_MINUTE;
   if (spec.kind === 'on') {
     const [year, month, day] = spec.date.split('-').map(Number);

@@ -87,6 +87,21 @@ describe('helpTextFor', () => {
     expect(text).not.toMatch(/coming (later|soon)/i);
   });
 
+  it('explains several people at once and the CSV file to those who may issue, and only to them', () => {
+    const text = helpTextFor(EVERYTHING);
+    expect(text).toContain('**Several people at once**');
+    expect(text).toContain('`issue TAP for alice@contoso.com, bob@contoso.com for 8h once`');
+    expect(text).toContain('CSV file in our 1:1 chat with the columns user, lifetime, once and start');
+    expect(text).toMatch(/second admin approves/);
+    expect(text).toMatch(/file only you can download/);
+    expect(helpText()).toContain('CSV file with the columns user, lifetime, once and start');
+    for (const caps of ALL_CAPS.filter((c) => !c.canIssue)) {
+      const without = helpTextFor(caps);
+      expect(without).not.toContain('Several people at once');
+      expect(without).not.toContain('bob@contoso.com');
+    }
+  });
+
   it('keeps helpText() unchanged in shape', () => {
     expect(helpText()).toMatch(/^Tell me who needs a Temporary Access Pass\./);
     expect(helpText()).toContain('Examples:');

@@ -172,10 +172,98 @@ function randomInput(random: Random): string {
   return parts.join(separator);
 }
 
+// Lists of people with separators, spacing and stray quotes anywhere: never a throw, always well formed.
+const LIST_PARTS = [
+  'alice@contoso.com',
+  'bob@contoso',
+  'Alice Wong',
+  '"Wong, Alice"',
+  '\u201cOkafor; Chidi\u201d',
+  '""',
+  '"',
+  'for',
+  'for 2h',
+  '2h',
+  'once',
+  'multi-use',
+  'start in 30m',
+  'start tomorrow 9:00',
+  'reason: x, y',
+  '&#59;',
+  '&amp;',
+  '@TapDesk',
+];
+const SEPARATORS = [
+  ',',
+  ';',
+  ', ',
+  ' ,',
+  ' ; ',
+  ',,',
+  ';;',
+  ' , , ',
+  '',
+  ' ',
+  '\u00a0,',
+  '\t;',
+  ',\n',
+  ',"',
+  '"\u201d,',
+];
+
+function randomList(random: Random): string {
+  const verb = random.pick([
+    'issue TAP for ',
+    'new pass for ',
+    'request TAP for ',
+    '@TapDesk, create a TAP for ',
+  ]);
+  const parts: string[] = [];
+  const count = random.int(0, random.chance(0.1) ? 80 : 8);
+  for (let index = 0; index < count; index += 1) {
+    parts.push(random.chance(0.85) ? random.pick(LIST_PARTS) : randomUnicode(random));
+    parts.push(random.pick(SEPARATORS));
+  }
+  return verb + parts.join('');
+}
+
 describe('parseCommand fuzz', () => {
+  it('always returns a well-formed result for 4,000 random lists of people', () => {
+    const random = seededRandom(0x5e9a7a);
+    const kinds = new Map<string, number>();
+    for (let run = 0; run < 4000; run += 1) {
+      const input = randomList(random);
+      let result: unknown;
+      expect(
+        () => {
+          result = parseCommand(input);
+        },
+        `list #${run}: ${JSON.stringify(input)}`,
+      ).not.toThrow();
+      const shape = ParseResultShape.safeParse(result);
+      expect(shape.success, `list #${run}: ${JSON.stringify(input)} -> ${JSON.stringify(result)}`).toBe(true);
+      const parsed = result as ReturnType<typeof parseCommand>;
+      const kind = parsed.ok ? parsed.command.kind : parsed.error.code;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    expect(kinds.get('bulk')).toBeGreaterThan(50);
+    expect(kinds.get('issue')).toBeGreaterThan(50);
+    expect(kinds.get('missing_target')).toBeGreaterThan(50);
+  });
+
   it('always returns a well-formed result for 6,000 random inputs', () => {
     const random = seededRandom(0x7a9d35);
-    const outcomes = { issue: 0, request: 0, audit: 0, list: 0, revoke: 0, policy: 0, help: 0, error: 0 };
+    const outcomes = {
+      issue: 0,
+      request: 0,
+      bulk: 0,
+      audit: 0,
+      list: 0,
+      revoke: 0,
+      policy: 0,
+      help: 0,
+      error: 0,
+    };
     for (let run = 0; run < 6000; run += 1) {
       // Half the inputs start like a real command so the fuzz reaches the option parser.
       const prefix = random.chance(0.5)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AUDIT_DEFAULT_LAST,
   AUDIT_MAX_LAST,
+  MAX_BULK_TARGETS,
   MAX_LIFETIME_MINUTES,
   MAX_REASON_CHARS,
   parseCommand,
@@ -12,6 +13,7 @@ import { seededRandom, type Random } from './random.js';
 
 type Issue = Extract<Command, { kind: 'issue' }>;
 type Request = Extract<Command, { kind: 'request' }>;
+type Bulk = Extract<Command, { kind: 'bulk' }>;
 type Audit = Extract<Command, { kind: 'audit' }>;
 type Manage = Extract<Command, { kind: 'list' | 'revoke' | 'policy' }>;
 
@@ -224,6 +226,37 @@ function randomCommand(
   return { text: words.join(spacing) + random.pick(['', '.', '!']), command };
 }
 
+/** "issue TAP for a, b, … [options]" with any separators and spacing, within the 500 characters. */
+function randomBulkCommand(random: Random): { text: string; command: Bulk } {
+  const count = random.chance(0.8) ? random.int(2, 6) : random.int(2, MAX_BULK_TARGETS);
+  const people = Array.from({ length: count }, () => whoText(random));
+  const command: Bulk = { kind: 'bulk', targets: people.map((person) => person.who) };
+  const options: string[] = [];
+  if (random.chance(0.5)) {
+    command.lifetimeMinutes = randomMinutes(random);
+    options.push(`for ${durationText(random, command.lifetimeMinutes)}`);
+  }
+  if (random.chance(0.5)) {
+    command.usableOnce = random.chance(0.5);
+    options.push(random.pick(command.usableOnce ? ['once', 'one time'] : ['multi-use', 'reusable']));
+  }
+  if (random.chance(0.5)) {
+    const start = startText(random);
+    command.start = start.spec;
+    options.push(start.text);
+  }
+  const separator = () => random.pick([', ', ',', ' , ', '; ', ';', ' ;  ', ',\n', ',\u00a0']);
+  let list = people[0]?.text ?? '';
+  for (const person of people.slice(1)) list += `${separator()}${person.text}`;
+  if (random.chance(0.2)) list += separator().trimEnd();
+  const verb = random.pick(['issue', 'create', 'new', 'Issue']);
+  const mention = random.pick(['', '<at>TapDesk</at> ', '@TapDesk ']);
+  const text = [`${mention}${verb} TAP for ${list}`, ...random.shuffle(options)].join(' ');
+  // Long lists of long names would pass the 500-character limit: keep the first few people.
+  if (text.length <= 500) return { text, command };
+  return randomBulkCommand(random);
+}
+
 function randomAuditCommand(random: Random): { text: string; command: Audit } {
   const command: Audit = { kind: 'audit', last: AUDIT_DEFAULT_LAST };
   const options: string[] = [];
@@ -286,6 +319,17 @@ describe('parseCommand round trip', () => {
       expect(parseCommand(text), `#${run}: ${text}`).toStrictEqual({ ok: true, command });
     }
     expect(withReason).toBeGreaterThan(2000);
+  });
+
+  it('returns exactly the people and options a generated list of people was built from', () => {
+    const random = seededRandom(20_261_127);
+    let long = 0;
+    for (let run = 0; run < 2000; run += 1) {
+      const { text, command } = randomBulkCommand(random);
+      if (command.targets.length > 10) long += 1;
+      expect(parseCommand(text), `#${run}: ${text}`).toStrictEqual({ ok: true, command });
+    }
+    expect(long).toBeGreaterThan(50);
   });
 
   it('returns exactly the parts a generated audit command was built from', () => {

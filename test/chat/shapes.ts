@@ -1,6 +1,11 @@
 // The shape every parse result must have, checked by the fuzz test.
 import { z } from 'zod';
-import { AUDIT_MAX_LAST, MAX_LIFETIME_MINUTES, MAX_REASON_CHARS } from '../../src/chat/grammar.js';
+import {
+  AUDIT_MAX_LAST,
+  MAX_BULK_TARGETS,
+  MAX_LIFETIME_MINUTES,
+  MAX_REASON_CHARS,
+} from '../../src/chat/grammar.js';
 
 // No leading/trailing space and no control characters in a target.
 const Who = z
@@ -65,6 +70,15 @@ export const ParseResultShape = z.union([
             usableOnce: z.boolean().optional(),
             start: StartSpecShape.optional(),
             reason: Reason.optional(),
+          })
+          .strict(),
+        z
+          .object({
+            kind: z.literal('bulk'),
+            targets: z.array(Who).min(2).max(MAX_BULK_TARGETS),
+            lifetimeMinutes: z.number().int().min(1).max(MAX_LIFETIME_MINUTES).optional(),
+            usableOnce: z.boolean().optional(),
+            start: StartSpecShape.optional(),
           })
           .strict(),
         z.object({ kind: z.enum(['list', 'revoke']), who: Who }).strict(),

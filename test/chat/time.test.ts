@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, resolveStart } from '../../src/chat/grammar.js';
+import { parseStartInstant } from '../../src/chat/start.js';
 
 describe('formatDuration', () => {
   it.each([
@@ -52,5 +53,42 @@ describe('resolveStart', () => {
     expect(
       resolveStart({ kind: 'on', date: '2026-01-01', hour: 0, minute: 15 }, now, -480).toISOString(),
     ).toBe('2026-01-01T08:15:00.000Z');
+  });
+
+  it('returns an exact instant as it is, whatever the offset', () => {
+    const spec = { kind: 'at-instant', iso: '2026-12-01T08:00:00.000Z' } as const;
+    for (const offset of [-480, 0, 60, 540]) {
+      expect(resolveStart(spec, now, offset).toISOString()).toBe('2026-12-01T08:00:00.000Z');
+    }
+  });
+});
+
+describe('parseStartInstant', () => {
+  it.each([
+    ['2026-12-01T09:00:00+01:00', '2026-12-01T08:00:00.000Z'],
+    ['2026-12-01T09:00:00Z', '2026-12-01T09:00:00.000Z'],
+    ['2026-12-01t09:00z', '2026-12-01T09:00:00.000Z'],
+    ['2026-12-01 09:00-05:30', '2026-12-01T14:30:00.000Z'],
+    ['2026-12-01T09:00:00.5+0100', '2026-12-01T08:00:00.500Z'],
+    ['2026-12-01T00:30:00+02', '2026-11-30T22:30:00.000Z'],
+    [' 2028-02-29T23:59:59.123456-00:00 ', '2028-02-29T23:59:59.123Z'],
+  ])('reads %s as %s', (text, iso) => {
+    expect(parseStartInstant(text)).toStrictEqual({ kind: 'at-instant', iso });
+  });
+
+  it.each([
+    '2026-12-01T09:00:00',
+    '2026-12-01 09:00',
+    '2026-02-30T09:00Z',
+    '2026-12-01T24:00Z',
+    '2026-12-01T09:60Z',
+    '2026-12-01T09:00:60Z',
+    '2026-12-01T09:00+19:00',
+    '2026-12-01T09:00+01:60',
+    '1999-12-01T09:00Z',
+    'tomorrow 9:00',
+    '',
+  ])('refuses %j', (text) => {
+    expect(parseStartInstant(text)).toBeNull();
   });
 });
