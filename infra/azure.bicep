@@ -111,7 +111,7 @@ var requesterGroup = startsWith(requesterGroupId, unsetPlaceholderPrefix) ? '' :
 var approvers = startsWith(approversConversation, unsetPlaceholderPrefix) ? '' : approversConversation
 
 // The six tables of src/store/port.ts TABLES, with the prefix src/store/tables.ts puts before each name.
-var tableNames = ['requests', 'audit', 'conversations', 'turnstate', 'notices', 'limits']
+var tableNames = ['requests', 'audit', 'conversations', 'turnstate', 'notices', 'limits', 'bulk']
 
 // Built-in role definitions (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { OnBehalfOfTokens } from './auth/obo.js';
@@ -24,6 +25,10 @@ import { PassVault } from './tap/pass-vault.js';
 import type { CoreDeps } from './tap/prepare.js';
 import { closeExpiredApproval } from './teams/approval-actions.js';
 import { createServer } from './server.js';
+import type { BulkDeps } from './bulk/deps.js';
+import { BulkRepository } from './bulk/repository.js';
+import { BulkRuns } from './teams/bulk-runs.js';
+import { FileTransfer, fileHostPolicy } from './teams/file-transfer.js';
 
 export interface BotOptions {
   log: Logger;
@@ -91,6 +96,22 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     approvals: config.approvals,
   };
   const cards = new ProactiveCards(adapter, config.bot.appId, conversations);
+  const bulk: BulkDeps = {
+    bulk: new BulkRepository(store),
+    audit,
+    onBackgroundError,
+    clock,
+    limiter: core.limiter,
+    maxLifetimeMinutes: config.maxLifetimeMinutes,
+    requestTtlMinutes: config.requestTtlMinutes,
+    approvalAbove: config.bulk.approvalAbove,
+    approversConversationId: config.approvals.approversConversationId,
+    approvalTtlMinutes: config.approvals.ttlMinutes,
+    concurrency: config.bulk.concurrency,
+    instanceId: randomUUID(),
+    leaseSeconds: config.bulk.leaseSeconds,
+  };
+  const bulkRuns = new BulkRuns({ bulk, cards, log });
   const queue = new NoticeQueue(store);
   const scheduler = new NoticeScheduler({
     queue,
@@ -122,6 +143,9 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     storage: store,
     graph,
     waiting: new WaitingCommands(),
+    bulk,
+    bulkRuns,
+    files: new FileTransfer(fileHostPolicy(sandbox), dispatcher),
     log,
     mode: config.mode,
     sso: { resource: ssoResource, connectionName: config.oauthConnectionName, signInUrl },
@@ -137,6 +161,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     );
   }
   scheduler.start();
+  const stopSweeping = bulkRuns.startSweeping();
   // The scheduler compares due times with the bot's clock; in the sandbox that clock is the tenant's
   // and only moves when synced, which turns do, so keep it synced between turns too.
   const clockSync = setInterval(() => void clock.sync().catch(() => undefined), 500);
@@ -147,6 +172,8 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     port,
     close: async () => {
       clearInterval(clockSync);
+      stopSweeping();
+      await bulkRuns.idle();
       await scheduler.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // A store handed in by the caller is the caller's to close.

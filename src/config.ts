@@ -56,6 +56,7 @@ export interface TapDeskConfig {
   maxLifetimeMinutes: number;
   notices: { expiringLeadMinutes: number; tenantRatePerSecond: number };
   approvals: ApprovalSettings;
+  bulk: { approvalAbove: number; concurrency: number; leaseSeconds: number };
   logLevel: string;
 }
 
@@ -104,6 +105,9 @@ const rules = {
       ),
   ]),
   APPROVAL_TTL_MINUTES: z.coerce.number().int().min(5).max(1_440),
+  BULK_APPROVAL_ABOVE: z.coerce.number().int().min(0).max(5_000),
+  BULK_CONCURRENCY: z.coerce.number().int().min(1).max(16),
+  BULK_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600),
   DELIVER_TO: z.enum(['approver', 'requester'], {
     errorMap: () => ({
       message: "must be 'approver' (shown to whoever approves) or 'requester' (a one-time Reveal card)",
@@ -130,6 +134,9 @@ const defaults: Env = {
   APPROVERS_CONVERSATION: '',
   APPROVAL_TTL_MINUTES: '60',
   DELIVER_TO: 'approver',
+  BULK_APPROVAL_ABOVE: '25',
+  BULK_CONCURRENCY: '4',
+  BULK_LEASE_SECONDS: '60',
 };
 
 const hints: Record<string, string> = {
@@ -213,6 +220,11 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
       approversConversationId: read('APPROVERS_CONVERSATION') || undefined,
       ttlMinutes: read('APPROVAL_TTL_MINUTES'),
       deliverTo: read('DELIVER_TO'),
+    },
+    bulk: {
+      approvalAbove: read('BULK_APPROVAL_ABOVE'),
+      concurrency: read('BULK_CONCURRENCY'),
+      leaseSeconds: read('BULK_LEASE_SECONDS'),
     },
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -18,7 +18,18 @@ export type AuditEventType =
   | 'tap.outcome_unknown'
   | 'tap.revoked'
   | 'notice.failed'
-  | 'notice.unreachable';
+  | 'notice.unreachable'
+  | 'bulk.created'
+  | 'bulk.approval_requested'
+  | 'bulk.approved'
+  | 'bulk.rejected'
+  | 'bulk.cancelled'
+  | 'bulk.expired'
+  | 'bulk.started'
+  | 'bulk.finished'
+  | 'bulk.interrupted'
+  | 'bulk.delivered'
+  | 'bulk.not_delivered';
 
 export interface AuditEvent {
   id: string;
@@ -38,6 +49,9 @@ export interface AuditEvent {
   methodId?: string;
   /** The catalog code of a failure. */
   code?: string;
-  /** Why an approval was requested or rejected, as the person typed it (chat-safe, ≤ 200 chars). */
+  /**
+   * Why an approval was requested or rejected, as the person typed it (chat-safe, ≤ 200 chars); on
+   * bulk events, the bulk's counts ("60 rows: 55 ready, 5 notFound").
+   */
   reason?: string;
 }

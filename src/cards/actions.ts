@@ -14,6 +14,12 @@ export const VERBS = {
   approve: 'tap.approve',
   reject: 'tap.reject',
   reveal: 'tap.reveal',
+  bulkConfirm: 'bulk.confirm',
+  bulkAsk: 'bulk.ask',
+  bulkApprove: 'bulk.approve',
+  bulkReject: 'bulk.reject',
+  bulkReissue: 'bulk.reissue',
+  bulkCancel: 'bulk.cancel',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -79,7 +85,32 @@ export const RejectAction = z
   })
   .strict();
 
+// Bulk buttons carry only the bulk's id; the approval card's Approve may bring Reject's reason box
+// along (tolerated and dropped), and Reject needs it.
+const BulkOnlyAction = z
+  .object({ bulkId: z.string().uuid(), rejectReason: z.string().max(256).optional() })
+  .strict();
+const BulkRejectAction = z
+  .object({ bulkId: z.string().uuid(), rejectReason: z.string().trim().min(1).max(REJECT_REASON_MAX_CHARS) })
+  .strict();
+
+type BulkVerb =
+  | typeof VERBS.bulkConfirm
+  | typeof VERBS.bulkAsk
+  | typeof VERBS.bulkApprove
+  | typeof VERBS.bulkReissue
+  | typeof VERBS.bulkCancel;
+const BULK_VERBS: ReadonlySet<string> = new Set<BulkVerb>([
+  VERBS.bulkConfirm,
+  VERBS.bulkAsk,
+  VERBS.bulkApprove,
+  VERBS.bulkReissue,
+  VERBS.bulkCancel,
+]);
+
 export type CardAction =
+  | { verb: BulkVerb; bulkId: string }
+  | { verb: typeof VERBS.bulkReject; bulkId: string; reason: string }
   | { verb: typeof VERBS.confirm; requestId: string; verification: VerificationMethod; ticket: string | null }
   | { verb: typeof VERBS.cancel; requestId: string }
   | { verb: typeof VERBS.choose; requestId: string; userId: string }
@@ -114,7 +145,7 @@ function reasonFor(error: z.ZodError, data: Record<string, unknown>): ActionReje
     error.issues.map((issue) => (issue.code === 'unrecognized_keys' ? '*' : issue.path[0])),
   );
   if (fields.has('*')) return 'unexpected_field';
-  if (fields.has('requestId')) return 'request_id_invalid';
+  if (fields.has('requestId') || fields.has('bulkId')) return 'request_id_invalid';
   if (fields.has('userId')) return 'user_id_invalid';
   if (fields.has('verification')) {
     const given = data['verification'];
@@ -155,6 +186,16 @@ export function parseAction(verb: string, data: unknown): ParseActionResult {
     if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
     return { ok: true, action: { verb, requestId: parsed.data.requestId, userId: parsed.data.userId } };
   }
+  if (verb === VERBS.bulkReject) {
+    const parsed = BulkRejectAction.safeParse(data);
+    if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
+    return { ok: true, action: { verb, bulkId: parsed.data.bulkId, reason: parsed.data.rejectReason } };
+  }
+  if (BULK_VERBS.has(verb)) {
+    const parsed = BulkOnlyAction.safeParse(data);
+    if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
+    return { ok: true, action: { verb: verb as BulkVerb, bulkId: parsed.data.bulkId } };
+  }
   if (verb === VERBS.reject) {
     const parsed = RejectAction.safeParse(data);
     if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
@@ -167,5 +208,8 @@ export function parseAction(verb: string, data: unknown): ParseActionResult {
   }
   const parsed = RequestOnlyAction.safeParse(data);
   if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
-  return { ok: true, action: { verb, requestId: parsed.data.requestId } };
+  return {
+    ok: true,
+    action: { verb: verb as 'tap.revoke' | 'tap.reissue' | 'tap.reveal', requestId: parsed.data.requestId },
+  };
 }

@@ -31,6 +31,17 @@ const WHAT: Readonly<Record<AuditEventType, string>> = {
   'tap.revoked': 'Revoked',
   'notice.failed': 'Notice not delivered',
   'notice.unreachable': 'Notice recipient unreachable',
+  'bulk.created': 'Bulk checked',
+  'bulk.approval_requested': 'Bulk approval requested',
+  'bulk.approved': 'Bulk approved',
+  'bulk.rejected': 'Bulk rejected',
+  'bulk.cancelled': 'Bulk cancelled',
+  'bulk.expired': 'Bulk expired',
+  'bulk.started': 'Bulk started',
+  'bulk.finished': 'Bulk finished',
+  'bulk.interrupted': 'Bulk interrupted by a restart',
+  'bulk.delivered': 'Bulk passes downloaded',
+  'bulk.not_delivered': 'Bulk passes not delivered',
 };
 
 // Graph method ids are GUIDs; the first block is enough to match a row against Entra's own log.

@@ -19,7 +19,8 @@ export type TemplateName =
   | 'revoked'
   | 'policy'
   | 'notice'
-  | 'approval';
+  | 'approval'
+  | 'bulk';
 
 const templates = new Map<TemplateName, unknown>();
 

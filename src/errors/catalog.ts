@@ -21,6 +21,9 @@ export interface ProblemContext {
   managerName?: string;
   /** Several people matched a request: their names and addresses, ready to show. */
   matches?: string;
+  /** Bulk: how many passes are concerned, and a detail already worded for chat (e.g. a CSV error). */
+  count?: number;
+  detail?: string;
 }
 
 interface CatalogEntry {
@@ -280,6 +283,56 @@ const CATALOG = {
       'A pass waits here for one reveal and at most 15 minutes, in memory only. It was already revealed, it timed out, or TapDesk restarted.',
     nextStep: (c) =>
       `The pass still exists in Entra but nobody can read its code again. Ask again: \`request TAP for ${c.who ?? '<user>'} reason: …\` (the new pass replaces it).`,
+  },
+  BULK_PERSONAL_ONLY: {
+    title: 'Bulk issuance works in your 1:1 chat',
+    message: () =>
+      'A bulk hands every pass back as a file only you can download, so it runs only in your personal chat with TapDesk. Nothing was issued.',
+    nextStep: () => 'Open your 1:1 chat with TapDesk and send the same command or CSV file there.',
+  },
+  BULK_CSV_UNREADABLE: {
+    title: 'I could not read that CSV file',
+    message: (c) => `${c.detail ?? 'The file is not a CSV file I can read.'} Nothing was issued.`,
+    nextStep: () =>
+      'Fix the file and send it again. The first line is the header `user,lifetime,once,start` (only `user` is required), then one person per line, e.g. `alice@contoso.com,8h,yes,`.',
+  },
+  BULK_FILE_UNAVAILABLE: {
+    title: 'I could not download the file',
+    message: () =>
+      'Teams gave me a link to your file, but it was not a Teams/SharePoint download link or the download failed. Nothing was issued.',
+    nextStep: () => 'Send the file again in this chat; if it keeps failing, paste the people instead.',
+  },
+  BULK_OVER_ALLOWANCE: {
+    title: 'More passes than your allowance',
+    message: (c) =>
+      `${c.count ?? 'These'} passes are ready, but ${c.detail ?? 'the hourly limit'} allows only ${c.max ?? 0} more${c.resetsAtText ? ` until ${c.resetsAtText}` : ''}. Every pass in a bulk counts. Nothing was issued.`,
+    nextStep: () =>
+      'Split the list, wait for the limit to reset, or ask the TapDesk operator to raise TAP_LIMIT_PER_ISSUER_PER_HOUR / TAP_LIMIT_TENANT_PER_HOUR.',
+  },
+  BULK_NEEDS_APPROVERS: {
+    title: 'This bulk needs approval, which is not set up',
+    message: (c) =>
+      `Bulks of more than ${c.max ?? 25} passes need a second admin's approval, and this TapDesk has no approvers' conversation configured. Nothing was issued.`,
+    nextStep: (c) =>
+      `Split the list into bulks of at most ${c.max ?? 25}, or ask an admin to set APPROVERS_CONVERSATION (see the README, "Approvals").`,
+  },
+  BULK_RESULTS_GONE: {
+    title: 'The passes are no longer here',
+    message: () =>
+      'Bulk passes wait in memory only, for one download and at most 15 minutes. They were already delivered, declined, timed out, or TapDesk restarted.',
+    nextStep: () =>
+      'The passes exist in Entra but nobody can read them again. Use "Issue again" on the summary card to issue new ones (they replace the old ones).',
+  },
+  BULK_NOT_YOURS: {
+    title: 'This is not your bulk',
+    message: (c) =>
+      `Only ${c.requesterName ?? 'the admin who started it'} can act on it. Nothing was changed.`,
+    nextStep: () => 'To issue passes yourself, type `issue TAP for <user>, <user>` or send a CSV file.',
+  },
+  BULK_STATE_CHANGED: {
+    title: 'This bulk has moved on',
+    message: (c) => `This bulk is ${c.decision ?? 'no longer waiting for this'}; your click changed nothing.`,
+    nextStep: () => 'The latest card in your 1:1 chat with TapDesk shows where it stands.',
   },
   UNEXPECTED: {
     title: 'Something went wrong',

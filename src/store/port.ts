@@ -64,4 +64,5 @@ export const TABLES = {
   turnState: 'turnstate',
   notices: 'notices',
   limits: 'limits',
+  bulk: 'bulk',
 } as const;

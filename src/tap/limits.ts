@@ -79,13 +79,55 @@ export class IssueLimiter {
     return null;
   }
 
+  /** The target's daily window only; a bulk checks each person with this and the hourly ones once. */
+  async checkTarget(targetId: string, now: Date): Promise<LimitHit | null> {
+    const w = windowsFor(this.limits, '', targetId, now).find((x) => x.limit === 'target-day');
+    if (!w) return null;
+    const row = await this.store.get<{ count: number }>(TABLES.limits, w.partition, w.key);
+    return (row?.value.count ?? 0) >= w.max ? { limit: w.limit, max: w.max, resetsAt: w.end } : null;
+  }
+
   async take(issuerOid: string, targetId: string, now: Date): Promise<LimitHit | null> {
-    const windows = windowsFor(this.limits, issuerOid, targetId, now);
+    return this.takeAll(windowsFor(this.limits, issuerOid, targetId, now), 1);
+  }
+
+  /**
+   * What the issuer may still issue this hour: the smaller of their own and the tenant's remaining
+   * allowance (Infinity when both limits are off). A bulk counts every pass against both.
+   */
+  async remaining(issuerOid: string, now: Date): Promise<{ count: number; hit: LimitHit | null }> {
+    let best: { count: number; hit: LimitHit | null } = { count: Infinity, hit: null };
+    for (const w of this.issuanceWindows(issuerOid, now)) {
+      const row = await this.store.get<{ count: number }>(TABLES.limits, w.partition, w.key);
+      const left = Math.max(0, w.max - (row?.value.count ?? 0));
+      if (left < best.count) best = { count: left, hit: { limit: w.limit, max: w.max, resetsAt: w.end } };
+    }
+    return best;
+  }
+
+  /** Counts `count` passes against the issuer's and the tenant's hourly windows, all or nothing. */
+  async takeIssuance(issuerOid: string, count: number, now: Date): Promise<LimitHit | null> {
+    return this.takeAll(this.issuanceWindows(issuerOid, now), count);
+  }
+
+  /** Counts one pass against a target's daily window only (a bulk took the hourly ones already). */
+  async takeTarget(targetId: string, now: Date): Promise<LimitHit | null> {
+    return this.takeAll(
+      windowsFor(this.limits, '', targetId, now).filter((w) => w.limit === 'target-day'),
+      1,
+    );
+  }
+
+  private issuanceWindows(issuerOid: string, now: Date): Window[] {
+    return windowsFor(this.limits, issuerOid, '', now).filter((w) => w.limit !== 'target-day');
+  }
+
+  private async takeAll(windows: Window[], count: number): Promise<LimitHit | null> {
     const taken: Window[] = [];
     for (const w of windows) {
-      if (!(await this.increment(w, +1))) {
+      if (!(await this.increment(w, count))) {
         // Give back what this attempt took, so a refusal never uses up anyone's allowance.
-        for (const back of taken) await this.increment(back, -1);
+        for (const back of taken) await this.increment(back, -count);
         return { limit: w.limit, max: w.max, resetsAt: w.end };
       }
       taken.push(w);
@@ -93,12 +135,12 @@ export class IssueLimiter {
     return null;
   }
 
-  /** Moves a window's count by delta with a conditional write; false when +1 would pass the max. */
-  private async increment(w: Window, delta: 1 | -1): Promise<boolean> {
+  /** Moves a window's count by delta with a conditional write; false when +delta would pass the max. */
+  private async increment(w: Window, delta: number): Promise<boolean> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const row = await this.store.get<{ count: number }>(TABLES.limits, w.partition, w.key);
       const count = row?.value.count ?? 0;
-      if (delta > 0 && count >= w.max) return false;
+      if (delta > 0 && count + delta > w.max) return false;
       const next = { count: Math.max(0, count + delta), windowEnd: w.end.toISOString() };
       try {
         if (row) await this.store.replace(TABLES.limits, w.partition, w.key, next, row.etag);

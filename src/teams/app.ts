@@ -6,6 +6,7 @@ import { onCardAction } from './card-actions.js';
 import { turnFields, type TeamsDeps } from './context.js';
 import { onMessage } from './message.js';
 import { onTokenExchange } from './token-exchange.js';
+import { onFileConsent } from './file-consent.js';
 
 const isInvoke = (name: string) => async (context: TurnContext) =>
   context.activity.type === ActivityTypes.Invoke && context.activity.name === name;
@@ -52,6 +53,7 @@ export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, dep
     };
   app.addRoute(isInvoke('adaptiveCard/action'), timed(onCardAction), true);
   app.addRoute(isInvoke('signin/tokenExchange'), timed(onTokenExchange), true);
+  app.addRoute(isInvoke('fileConsent/invoke'), timed(onFileConsent), true);
   app.activity(ActivityTypes.Message, timed(onMessage));
   // Being added to a channel or chat: remembering its reference (done by `timed`) is the point, so
   // approval cards can be posted there later.

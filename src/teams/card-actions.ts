@@ -11,6 +11,7 @@ import { onApprove, onReject, onReveal, syncApprovalCards } from './approval-act
 import { trackingCard } from './approval-views.js';
 import { finish, replyProblem } from './card-replies.js';
 import { onReissue, onRevoke } from './revoke-actions.js';
+import { onBulkAction } from './bulk-actions.js';
 import { closedCard, confirmCard, issuedCard, passCard, problemCard } from './views.js';
 
 interface ExecuteValue {
@@ -45,6 +46,7 @@ export async function onCardAction(context: TurnContext, deps: TeamsDeps): Promi
   const graphFor = () => deps.graph.forUser(context, actor.oid, AbortSignal.timeout(5_000));
   try {
     const a = parsed.action;
+    if ('bulkId' in a) return await onBulkAction(context, deps, clicker, graphFor, a);
     if (a.verb === 'tap.confirm') return await confirm(context, deps, actor, graphFor, a);
     if (a.verb === 'tap.revoke') return await onRevoke(context, deps, clicker, graphFor, a.requestId);
     if (a.verb === 'tap.reissue') return await onReissue(context, deps, clicker, graphFor, a.requestId);

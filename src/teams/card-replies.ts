@@ -16,6 +16,7 @@ const KEEP_CARD: ReadonlySet<ProblemCode> = new Set([
   'APPROVAL_FOR_SELF',
   'APPROVAL_WRONG_PLACE',
   'REJECT_REASON_MISSING',
+  'BULK_NOT_YOURS',
 ]);
 
 /**

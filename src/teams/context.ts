@@ -10,6 +10,9 @@ import type { ConversationReferences } from './conversations.js';
 import type { NoticePlanner } from './notice-planner.js';
 import type { ProactiveCards } from './proactive-cards.js';
 import type { PassVault } from '../tap/pass-vault.js';
+import type { BulkDeps } from '../bulk/deps.js';
+import type { BulkRuns } from './bulk-runs.js';
+import type { FileTransfer } from './file-transfer.js';
 
 /** What the Teams handlers need; built once in teams/app.ts. */
 export interface TeamsDeps {
@@ -25,6 +28,10 @@ export interface TeamsDeps {
   cards: ProactiveCards;
   /** Approved passes waiting for their requester's one reveal (memory only). */
   vault: PassVault;
+  /** Bulk issuance: its core, the background runs and the files going in and out. */
+  bulk: BulkDeps;
+  bulkRuns: BulkRuns;
+  files: FileTransfer;
   log: Logger;
   mode: 'sandbox' | 'entra';
   sso: { resource: string; connectionName: string; signInUrl: string };

@@ -14,6 +14,7 @@ import type { TapGraph } from '../graph/port.js';
 import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
 import { choiceCard, confirmCard } from './views.js';
 import { sendProblemCard } from './card-replies.js';
+import { fileOf, runBulkCommand, runBulkFile, type BulkFileCommand } from './bulk-command.js';
 
 /** Handles a chat message: parse, then prepare an issue request and show its card. */
 export async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<void> {
@@ -22,6 +23,9 @@ export async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<
     await context.sendActivity('I can only help people signed in with a work account in this organisation.');
     return;
   }
+  // A file in the 1:1 chat is a bulk list; its message text, if any, is ignored.
+  const file = fileOf(context);
+  if (file) return runActing(context, deps, actor, file);
   const parsed = parseCommand(context.activity.text ?? '');
   if (!parsed.ok) {
     deps.log.info(
@@ -35,7 +39,7 @@ export async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<
 }
 
 /** Every command acts as the user in Graph (even help reads their roles), so it needs their token. */
-export type ActingCommand = Exclude<Command, { kind: 'help' }> | { kind: 'help' };
+export type ActingCommand = Exclude<Command, { kind: 'help' }> | { kind: 'help' } | BulkFileCommand;
 
 /** Gets the actor's Graph access and runs the command; asks Teams for a token when there is none. */
 export async function runActing(
@@ -49,6 +53,10 @@ export async function runActing(
     switch (command.kind) {
       case 'issue':
         return await runIssue(context, deps, actor, graph, command);
+      case 'bulk':
+        return await runBulkCommand(context, deps, actor, graph, command);
+      case 'bulk-file':
+        return await runBulkFile(context, deps, actor, graph, command);
       case 'audit':
         return await runAudit(context, deps, actor, graph, command);
       case 'request':

@@ -1,4 +1,4 @@
-import { ActivityTypes, CardFactory, MessageFactory, type CloudAdapter } from 'botbuilder';
+import { ActivityTypes, CardFactory, MessageFactory, type Activity, type CloudAdapter } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render.js';
 import type { ConversationReferences } from './conversations.js';
 
@@ -30,6 +30,16 @@ export class ProactiveCards {
     let id: string | undefined;
     await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
       id = (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card))))?.id;
+    });
+    return id;
+  }
+
+  /** Sends any activity (a text, a file consent card); returns its id. */
+  async send(place: CardPlace, activity: Partial<Activity>): Promise<string | undefined> {
+    const reference = await this.referenceOf(place);
+    let id: string | undefined;
+    await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+      id = (await context.sendActivity(activity))?.id;
     });
     return id;
   }

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { sandboxBotEnv } from '../../src/sandbox/bot-env.js';
 import { startSandbox, type SandboxHandle, type FixtureUser } from '../../src/sandbox/index.js';
 import { RecordingConnector } from './connector.js';
+import { addNewHires } from '../../src/sandbox/new-hires.js';
 
 export interface Harness {
   sandbox: SandboxHandle;
@@ -31,9 +32,11 @@ export interface Harness {
 /** Starts the sandbox tenant, a recording connector and the bot, all in this process on loopback. */
 export async function startHarness(
   overrides: Record<string, string> = {},
-  options: { store?: (path: string) => SqliteRowStore } = {},
+  options: { store?: (path: string) => SqliteRowStore; newHires?: number } = {},
 ): Promise<Harness> {
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox({
+    fixture: (fixture) => void addNewHires(fixture, options.newHires ?? 0),
+  });
   const dir = mkdtempSync(join(tmpdir(), 'tapdesk-'));
   const caFile = join(dir, 'sandbox-ca.pem');
   writeFileSync(caFile, sandbox.caPem);

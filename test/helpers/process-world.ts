@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { addNewHires } from '../../src/sandbox/new-hires.js';
 import { actionData, cardOf, message, postTo } from './activities.js';
 import { spawnBot, type BotProcess } from './bot-process.js';
 import { RecordingConnector } from './connector.js';
@@ -23,8 +24,8 @@ export interface ProcessWorld {
   close(): Promise<void>;
 }
 
-export async function startProcessWorld(): Promise<ProcessWorld> {
-  const sandbox = await startSandbox();
+export async function startProcessWorld(options: { newHires?: number } = {}): Promise<ProcessWorld> {
+  const sandbox = await startSandbox({ fixture: (f) => void addNewHires(f, options.newHires ?? 0) });
   const connector = new RecordingConnector();
   await connector.start();
   const dir = mkdtempSync(join(tmpdir(), 'tapdesk-proc-'));

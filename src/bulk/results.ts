@@ -1,0 +1,78 @@
+import type { CreatedTap } from '../graph/port.js';
+import type { BulkChunk, BulkItem, BulkResult } from './job.js';
+
+/** One created pass on its way to the clicker's file; memory only, never logged or stored. */
+export interface PassRow {
+  userPrincipalName: string;
+  displayName: string;
+  pass: string;
+  startDateTime: string;
+  expiresAt: string;
+  isUsableOnce: boolean;
+}
+
+export const passRow = (item: BulkItem, pass: CreatedTap, expiresAt: string): PassRow => ({
+  userPrincipalName: item.target.userPrincipalName,
+  displayName: item.target.displayName,
+  pass: pass.temporaryAccessPass,
+  startDateTime: pass.startDateTime,
+  expiresAt,
+  isUsableOnce: pass.isUsableOnce,
+});
+
+/**
+ * Counts what happened from the stored chunks alone, so a recovering instance reports as accurately
+ * as the one that ran the bulk: an item still 'posting' may or may not have a pass ('unknown'); one
+ * still 'ready' was never sent ('not started').
+ */
+export function resultOf(
+  chunks: BulkChunk[],
+  finishedAt: string,
+  delivery: BulkResult['delivery'],
+): BulkResult {
+  const result: BulkResult = {
+    issued: 0,
+    failed: 0,
+    unknown: 0,
+    notStarted: 0,
+    failures: [],
+    finishedAt,
+    delivery,
+  };
+  const codes = new Map<string, number>();
+  for (const item of chunks.flatMap((c) => c.items)) {
+    if (item.state === 'issued') result.issued += 1;
+    else if (item.state === 'unknown' || item.state === 'posting') result.unknown += 1;
+    else if (item.state === 'ready' || item.state === 'skipped') result.notStarted += 1;
+    else {
+      result.failed += 1;
+      const code = item.code ?? 'UNEXPECTED';
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }
+  }
+  result.failures = [...codes].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count);
+  return result;
+}
+
+// RFC 4180 quoting. Pass codes come from Entra and are written exactly as issued (a leading "=" or
+// "+" must not be altered, or the pass would not work); names and addresses come from the directory
+// and get the usual formula guard, like the audit export.
+const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+const guard = (text: string) => quote(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
+/** The results file: one line per pass, UTF-8 with CRLF line ends, as Excel expects. */
+export function passesCsv(rows: readonly PassRow[]): string {
+  const lines = ['user,name,pass,start,expiry,use'];
+  for (const r of rows)
+    lines.push(
+      [
+        guard(r.userPrincipalName),
+        guard(r.displayName),
+        quote(r.pass),
+        r.startDateTime,
+        r.expiresAt,
+        r.isUsableOnce ? 'once' : 'multi-use',
+      ].join(','),
+    );
+  return `${lines.join('\r\n')}\r\n`;
+}

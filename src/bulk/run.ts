@@ -1,0 +1,333 @@
+import { problem, type Problem } from '../errors/catalog.js';
+import { problemForGraphFailure } from '../graph/errors.js';
+import { GraphFailure } from '../graph/failure.js';
+import type { BatchCreateResult, TapGraph } from '../graph/port.js';
+import { ConflictError, type StoredRow } from '../store/port.js';
+import { auditAfterTheFact } from '../tap/audit-events.js';
+import { createBody } from '../tap/confirm.js';
+import { limitProblem } from '../tap/limit-problem.js';
+import type { Person } from '../tap/request.js';
+import { isPrivilegedTarget } from '../tap/roles.js';
+import { isGuest } from '../tap/prepare.js';
+import type { BulkDeps } from './deps.js';
+import type { BulkChunk, BulkItem, BulkJob } from './job.js';
+import { lookupAll } from './lookups.js';
+import { passRow, resultOf, type PassRow } from './results.js';
+import { forEachConcurrent, ThrottleGate } from './throttle.js';
+import { bulkEvent } from './validate.js';
+
+export interface BulkProgress {
+  total: number;
+  issued: number;
+  failed: number;
+  unknown: number;
+}
+
+/** A create batch gets longer than a single create: 20 passes, and Graph may queue them. */
+const BATCH_TIMEOUT_MS = 30_000;
+/** A row that hears 429 this often gives up as throttled rather than hold the bulk forever. */
+const MAX_POSTS = 30;
+
+/**
+ * Claims a bulk for issuing: only from 'pending' (small bulks) or 'approved', only by its requester,
+ * once (conditional write), and only if the hourly limits have room for every ready pass.
+ */
+export async function claimBulk(
+  deps: BulkDeps,
+  id: string,
+  clicker: Person,
+): Promise<{ ok: true; row: StoredRow<BulkJob> } | { ok: false; problem: Problem; job?: BulkJob }> {
+  const row = await deps.bulk.get(id);
+  if (!row) return { ok: false, problem: problem('REQUEST_NOT_FOUND') };
+  const job = row.value;
+  if (job.requester.oid !== clicker.oid)
+    return { ok: false, problem: problem('BULK_NOT_YOURS', { requesterName: job.requester.name }), job };
+  const now = deps.clock.now();
+  const startable = job.state === (job.needsApproval ? 'approved' : 'pending');
+  if (!startable)
+    return { ok: false, problem: problem('BULK_STATE_CHANGED', { decision: stateText(job) }), job };
+  if (now.getTime() > Date.parse(job.expiresAt)) {
+    const expired = await deps.bulk.update(row, { ...job, state: 'expired' }).catch(ignoreConflict);
+    if (expired) await auditAfterTheFact(deps, bulkEvent('bulk.expired', expired.value, clicker));
+    return {
+      ok: false,
+      problem: problem('REQUEST_EXPIRED', { who: 'these people' }),
+      job: expired?.value ?? job,
+    };
+  }
+  let claimed: StoredRow<BulkJob>;
+  try {
+    const at = now.toISOString();
+    claimed = await deps.bulk.update(row, {
+      ...job,
+      state: 'issuing',
+      run: { by: clicker, startedAt: at, instance: deps.instanceId, heartbeatAt: at },
+    });
+  } catch (error) {
+    ignoreConflict(error);
+    return { ok: false, problem: problem('BULK_STATE_CHANGED', { decision: 'already being issued' }) };
+  }
+  // Counted by the click that won the claim: every pass of the bulk against the hourly windows.
+  const hit = await deps.limiter.takeIssuance(clicker.oid, job.counts.ready, now);
+  if (hit) {
+    const back = await deps.bulk.update(claimed, { ...job });
+    const found = limitProblem(hit, { timeZone: job.timeZone, now });
+    return { ok: false, problem: found, job: back.value };
+  }
+  await deps.bulk.markIssuing(id);
+  await auditAfterTheFact(
+    deps,
+    bulkEvent('bulk.started', claimed.value, clicker, `${job.counts.ready} passes`),
+  );
+  return { ok: true, row: claimed };
+}
+
+export function stateText(job: BulkJob): string {
+  switch (job.state) {
+    case 'pending':
+      return 'waiting for its confirmation';
+    case 'awaiting':
+      return 'waiting for a second admin to approve it';
+    case 'approved':
+      return `approved by ${job.approval?.decidedBy?.name ?? 'a second admin'}`;
+    case 'issuing':
+      return 'being issued';
+    default:
+      return job.state;
+  }
+}
+
+export function ignoreConflict(error: unknown): undefined {
+  if (error instanceof ConflictError) return undefined;
+  throw error;
+}
+
+/**
+ * Issues a claimed bulk: chunks of up to 20 creates in one $batch each, `concurrency` at a time, on
+ * behalf of the clicker. Rows are marked 'posting' before their batch is sent; a 429 puts a row back
+ * to 'ready' (Graph did not run it) and every worker waits out Retry-After; a row whose outcome Graph
+ * did not report is 'unknown' and never sent again. Created passes go to `passes` only.
+ */
+export async function runBulk(
+  deps: BulkDeps,
+  graph: TapGraph,
+  claimed: StoredRow<BulkJob>,
+  passes: PassRow[],
+  onProgress: (progress: BulkProgress) => void,
+): Promise<BulkJob> {
+  const job = claimed.value;
+  const clicker = job.run!.by;
+  const gate = new ThrottleGate();
+  const progress: BulkProgress = { total: job.counts.ready, issued: 0, failed: 0, unknown: 0 };
+  const heartbeat = setInterval(
+    () => {
+      deps.bulk
+        .patch(job.id, (j) =>
+          j.state === 'issuing' && j.run?.instance === deps.instanceId
+            ? { ...j, run: { ...j.run, heartbeatAt: deps.clock.now().toISOString() } }
+            : null,
+        )
+        .catch((error: unknown) => deps.onBackgroundError('bulk.heartbeat', error));
+    },
+    Math.max(200, Math.min(5_000, (deps.leaseSeconds * 1000) / 3)),
+  );
+  const indexes = Array.from({ length: job.chunkCount }, (_, i) => i);
+  try {
+    await forEachConcurrent(indexes, deps.concurrency, async (index) => {
+      const row = await deps.bulk.getChunk(job.id, index);
+      if (row) await issueChunk(deps, graph, job, row, gate, passes, progress, clicker, onProgress);
+    });
+  } finally {
+    clearInterval(heartbeat);
+  }
+  const chunks = (await deps.bulk.chunks(job)).map((c) => c.value);
+  const result = resultOf(chunks, deps.clock.now().toISOString(), passes.length > 0 ? 'waiting' : 'none');
+  const done = await deps.bulk.patch(job.id, (j) =>
+    j.state === 'issuing' ? { ...j, state: 'done', result } : null,
+  );
+  await deps.bulk
+    .unmarkIssuing(job.id)
+    .catch((error: unknown) => deps.onBackgroundError('bulk.unmark', error));
+  await auditAfterTheFact(
+    deps,
+    bulkEvent(
+      'bulk.finished',
+      job,
+      clicker,
+      `${result.issued} issued, ${result.failed} failed, ${result.unknown} unknown, ${result.notStarted} not started`,
+    ),
+  );
+  return done?.value ?? { ...job, state: 'done', result };
+}
+
+async function issueChunk(
+  deps: BulkDeps,
+  graph: TapGraph,
+  job: BulkJob,
+  start: StoredRow<BulkChunk>,
+  gate: ThrottleGate,
+  passes: PassRow[],
+  progress: BulkProgress,
+  clicker: Person,
+  onProgress: (progress: BulkProgress) => void,
+): Promise<void> {
+  let row = await recheckChunk(deps, graph, job, start, gate);
+  await report(
+    deps,
+    job,
+    clicker,
+    row.value.items.filter((i) => i.state === 'failed'),
+    progress,
+  );
+  onProgress({ ...progress });
+  for (;;) {
+    const ready = row.value.items.filter((i) => i.state === 'ready');
+    if (ready.length === 0) return;
+    if (ready.some((i) => i.posts >= MAX_POSTS)) {
+      row = await setItems(deps, job.id, row, ready, () => ({ state: 'failed', code: 'TAP_THROTTLED' }));
+      const gaveUp = new Set(ready.map((i) => i.target.id));
+      await report(
+        deps,
+        job,
+        clicker,
+        row.value.items.filter((i) => gaveUp.has(i.target.id)),
+        progress,
+      );
+      return;
+    }
+    await gate.pass();
+    row = await setItems(deps, job.id, row, ready, (i) => ({ state: 'posting', posts: i.posts + 1 }));
+    const sent = row.value.items.filter((i) => i.state === 'posting');
+    let results: BatchCreateResult[];
+    try {
+      results = await graph.createTaps(
+        sent.map((i) => ({ userId: i.target.id, body: createBody(i.plan) })),
+        AbortSignal.timeout(BATCH_TIMEOUT_MS),
+      );
+    } catch (error) {
+      if (!(error instanceof GraphFailure)) throw error;
+      results = sent.map((i) => ({ userId: i.target.id, ok: false, failure: error }));
+    }
+    const byUser = new Map(results.map((r) => [r.userId, r]));
+    row = await setItems(deps, job.id, row, sent, (item) => {
+      const r = byUser.get(item.target.id);
+      if (!r) return { state: 'unknown', code: 'TAP_OUTCOME_UNKNOWN' };
+      if (r.ok) {
+        const expiresAt = new Date(
+          Date.parse(r.pass.startDateTime) + r.pass.lifetimeInMinutes * 60_000,
+        ).toISOString();
+        passes.push(passRow(item, r.pass, expiresAt));
+        return { state: 'issued', methodId: r.pass.id, startDateTime: r.pass.startDateTime, expiresAt };
+      }
+      if (r.failure.status === 429) {
+        gate.block(r.failure.retryAfterSeconds);
+        return { state: 'ready' };
+      }
+      const code = problemForGraphFailure(r.failure, {
+        operation: 'create',
+        targetName: item.target.displayName,
+        who: item.target.userPrincipalName,
+      }).code;
+      return r.failure.outcomeUnknown
+        ? { state: 'unknown', code: 'TAP_OUTCOME_UNKNOWN' }
+        : { state: 'failed', code };
+    });
+    const sentIds = new Set(sent.map((i) => i.target.id));
+    const ended = row.value.items.filter((i) => sentIds.has(i.target.id) && i.state !== 'ready');
+    await report(deps, job, clicker, ended, progress);
+    onProgress({ ...progress });
+  }
+}
+
+/**
+ * The directory may have changed since the confirmation card (minutes, or an hour of approval):
+ * re-read every row just before its first create, and count it against the person's daily limit.
+ */
+async function recheckChunk(
+  deps: BulkDeps,
+  graph: TapGraph,
+  job: BulkJob,
+  row: StoredRow<BulkChunk>,
+  gate: ThrottleGate,
+): Promise<StoredRow<BulkChunk>> {
+  const fresh = row.value.items.filter((i) => i.state === 'ready' && i.posts === 0);
+  if (fresh.length === 0) return row;
+  const found = await lookupAll(
+    graph,
+    fresh.map((i) => i.target.id),
+    1,
+    gate,
+  );
+  const now = deps.clock.now();
+  const codes = new Map<string, string>();
+  for (const item of fresh) {
+    const hit = found.get(item.target.id);
+    if (!hit?.user) codes.set(item.target.id, 'TAP_USER_NOT_FOUND');
+    else if (isGuest(hit.user)) codes.set(item.target.id, 'TAP_GUEST');
+    else if (isPrivilegedTarget(hit.roles)) codes.set(item.target.id, 'TAP_TARGET_PRIVILEGED');
+    else if (await deps.limiter.takeTarget(item.target.id, now))
+      codes.set(item.target.id, 'LIMIT_TARGET_DAY');
+  }
+  if (codes.size === 0) return row;
+  return setItems(
+    deps,
+    job.id,
+    row,
+    fresh.filter((i) => codes.has(i.target.id)),
+    (i) => ({
+      state: 'failed',
+      code: codes.get(i.target.id)!,
+    }),
+  );
+}
+
+/** Writes new states for some items of a chunk with one conditional write. */
+async function setItems(
+  deps: BulkDeps,
+  jobId: string,
+  row: StoredRow<BulkChunk>,
+  items: readonly BulkItem[],
+  change: (item: BulkItem) => Partial<BulkItem>,
+): Promise<StoredRow<BulkChunk>> {
+  const ids = new Set(items.map((i) => i.target.id));
+  const next: BulkChunk = {
+    ...row.value,
+    items: row.value.items.map((item) => (ids.has(item.target.id) ? { ...item, ...change(item) } : item)),
+  };
+  return deps.bulk.updateChunk(jobId, row, next);
+}
+
+/** Counts ended items and audits each one, as a single pass would be. */
+async function report(
+  deps: BulkDeps,
+  job: BulkJob,
+  clicker: Person,
+  items: BulkItem[],
+  progress: BulkProgress,
+) {
+  for (const item of items) {
+    if (item.state === 'issued') progress.issued += 1;
+    else if (item.state === 'unknown') progress.unknown += 1;
+    else if (item.state === 'failed') progress.failed += 1;
+    else continue;
+    const type =
+      item.state === 'issued'
+        ? 'tap.issued'
+        : item.state === 'unknown'
+          ? 'tap.outcome_unknown'
+          : 'tap.failed';
+    await auditAfterTheFact(deps, {
+      type,
+      requestId: job.id,
+      actor: { oid: clicker.oid, name: clicker.name },
+      target: item.target,
+      ...(item.plan.lifetimeMinutes !== undefined ? { lifetimeMinutes: item.plan.lifetimeMinutes } : {}),
+      ...(item.plan.isUsableOnce !== undefined ? { isUsableOnce: item.plan.isUsableOnce } : {}),
+      ...(item.startDateTime ? { startDateTime: item.startDateTime } : {}),
+      ...(item.expiresAt ? { expiresAt: item.expiresAt } : {}),
+      ...(item.methodId ? { methodId: item.methodId } : {}),
+      ...(item.code ? { code: item.code } : {}),
+      reason: 'bulk',
+    });
+  }
+}

@@ -1,0 +1,260 @@
+import { problem, type Problem } from '../errors/catalog.js';
+import { problemForGraphFailure } from '../graph/errors.js';
+import { GraphFailure } from '../graph/failure.js';
+import type { DirectoryUser, TapGraph } from '../graph/port.js';
+import { requestEvent } from '../tap/audit-events.js';
+import { formatWhen } from '../tap/format.js';
+import type { LimitHit } from '../tap/limits.js';
+import { isGuest } from '../tap/prepare.js';
+import type { Person } from '../tap/request.js';
+import { issuerStrength, isPrivilegedTarget } from '../tap/roles.js';
+import type { BulkDeps } from './deps.js';
+import {
+  emptyCounts,
+  FIRST_PROBLEMS_SHOWN,
+  type BulkAsk,
+  type BulkItem,
+  type BulkJob,
+  type BulkProblem,
+  type Category,
+} from './job.js';
+import { lookupAll, type Found } from './lookups.js';
+import { planBulkRow } from './plan.js';
+import { forEachConcurrent } from './throttle.js';
+
+export interface BulkInput {
+  requester: Person;
+  timeZone: string;
+  utcOffsetMinutes: number;
+  conversationId: string;
+  source: BulkJob['source'];
+  asks: BulkAsk[];
+  /** Rows the CSV reader already refused. */
+  rowErrors: { line: number; user: string; message: string }[];
+}
+
+export type ValidateOutcome = { kind: 'problem'; problem: Problem } | { kind: 'ready'; job: BulkJob };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const looksLikeUserKey = (text: string) => GUID.test(text) || /^[^@\s]+@[^@\s]+$/.test(text);
+/** A typed command may use a short address ("alice@contoso"); a file must be exact. */
+const PREFIX_LOOKUPS_MAX = 50;
+
+/**
+ * The validation pass: every row is resolved with $batch reads and sorted into ready or one problem
+ * category; the ready ones are stored (in chunks) for the confirmation card. Nothing is issued here.
+ */
+export async function validateBulk(
+  deps: BulkDeps,
+  graph: TapGraph,
+  input: BulkInput,
+): Promise<ValidateOutcome> {
+  try {
+    const [myRoles, policy] = await Promise.all([
+      graph.getRoles('me', AbortSignal.timeout(5_000)),
+      graph.getTapPolicy(AbortSignal.timeout(5_000)),
+    ]);
+    if (issuerStrength(myRoles) === 'none') return { kind: 'problem', problem: problem('TAP_ROLE_MISSING') };
+    const keys = [
+      ...new Set(input.asks.filter((a) => looksLikeUserKey(a.user)).map((a) => a.user.toLowerCase())),
+    ];
+    const found = await lookupAll(graph, keys, deps.concurrency);
+    if (input.source.kind === 'command') await resolveShortAddresses(graph, found, deps.concurrency);
+    const now = deps.clock.now();
+
+    const counts = emptyCounts();
+    const problems: BulkProblem[] = [];
+    const notes = new Set<string>();
+    const ready: BulkItem[] = [];
+    const seen = new Set<string>();
+    let disabledAccounts = 0;
+    const refuse = (
+      ask: { line: number; user: string },
+      category: Exclude<Category, 'ready'>,
+      message: string,
+    ) => {
+      counts[category] += 1;
+      if (problems.length < FIRST_PROBLEMS_SHOWN)
+        problems.push({ line: ask.line, user: ask.user, category, message });
+    };
+    const rows = [
+      ...input.asks.map((ask) => ({ ask, error: undefined as string | undefined })),
+      ...input.rowErrors.map((e) => ({ ask: { line: e.line, user: e.user }, error: e.message })),
+    ].sort((a, b) => a.ask.line - b.ask.line);
+
+    for (const { ask, error } of rows) {
+      if (error !== undefined) {
+        refuse(ask, 'invalid', error);
+        continue;
+      }
+      if (!looksLikeUserKey(ask.user)) {
+        refuse(
+          ask,
+          'invalid',
+          'Not a sign-in address or object id; use the address, e.g. alice@contoso.com.',
+        );
+        continue;
+      }
+      const hit = found.get(ask.user.toLowerCase());
+      const user = hit?.user;
+      if (!hit || !user) {
+        refuse(ask, 'notFound', 'No user with this address or id.');
+        continue;
+      }
+      if (seen.has(user.id)) {
+        refuse(ask, 'duplicate', `${user.userPrincipalName} is already in the list.`);
+        continue;
+      }
+      seen.add(user.id);
+      if (isGuest(user)) refuse(ask, 'guest', 'External guests cannot get a pass.');
+      else if (isPrivilegedTarget(hit.roles))
+        refuse(
+          ask,
+          'privileged',
+          'Holds a directory role: use `request TAP for …` so a second admin approves it.',
+        );
+      else if (user.id === input.requester.oid)
+        refuse(ask, 'invalid', 'You cannot issue a pass for yourself.');
+      else {
+        const planned = planBulkRow(
+          ask as BulkAsk,
+          policy,
+          now,
+          input.utcOffsetMinutes,
+          deps.maxLifetimeMinutes,
+        );
+        if (!planned.ok) refuse(ask, 'outsidePolicy', planned.message);
+        else {
+          planned.notes.forEach((n) => notes.add(n));
+          if (user.accountEnabled === false) disabledAccounts += 1;
+          ready.push({
+            ask: ask as BulkAsk,
+            target: targetOf(user),
+            plan: planned.plan,
+            state: 'ready',
+            posts: 0,
+          });
+        }
+      }
+    }
+    const limited = await overDailyLimit(deps, ready, now);
+    for (const item of ready.filter((i) => limited.has(i.target.id)))
+      refuse(
+        item.ask,
+        'limited',
+        `${item.target.userPrincipalName} already had the most passes allowed today.`,
+      );
+    const issuable = ready.filter((i) => !limited.has(i.target.id));
+    counts.ready = issuable.length;
+
+    const allowance = await deps.limiter.remaining(input.requester.oid, now);
+    if (issuable.length > allowance.count && allowance.hit)
+      return {
+        kind: 'problem',
+        problem: overAllowance(issuable.length, allowance.count, allowance.hit, input.timeZone, now),
+      };
+    const needsApproval = issuable.length > deps.approvalAbove;
+    if (needsApproval && !deps.approversConversationId)
+      return { kind: 'problem', problem: problem('BULK_NEEDS_APPROVERS', { max: deps.approvalAbove }) };
+
+    const stored = await deps.bulk.add(
+      {
+        state: 'pending',
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + deps.requestTtlMinutes * 60_000).toISOString(),
+        requester: input.requester,
+        timeZone: input.timeZone,
+        utcOffsetMinutes: input.utcOffsetMinutes,
+        conversationId: input.conversationId,
+        source: input.source,
+        total: rows.length,
+        counts,
+        disabledAccounts,
+        problems: problems.sort((a, b) => a.line - b.line),
+        notes: [...notes],
+        needsApproval,
+      },
+      issuable,
+    );
+    await deps.audit.append(
+      bulkEvent('bulk.created', stored.value, input.requester, countsText(stored.value)),
+    );
+    return { kind: 'ready', job: stored.value };
+  } catch (error) {
+    if (error instanceof GraphFailure)
+      return { kind: 'problem', problem: problemForGraphFailure(error, { operation: 'read' }) };
+    throw error;
+  }
+}
+
+const targetOf = (u: DirectoryUser) => ({
+  id: u.id,
+  userPrincipalName: u.userPrincipalName,
+  displayName: u.displayName,
+});
+
+/** "alice@contoso" is not a UPN, but one user whose address starts with it is meant. */
+async function resolveShortAddresses(graph: TapGraph, found: Map<string, Found>, concurrency: number) {
+  const missing = [...found].filter(([key, f]) => f.user === null && key.includes('@')).map(([key]) => key);
+  await forEachConcurrent(missing.slice(0, PREFIX_LOOKUPS_MAX), concurrency, async (key) => {
+    const matches = await graph.findUsers(
+      { by: 'upnOrMailPrefix', text: key },
+      2,
+      AbortSignal.timeout(5_000),
+    );
+    if (matches.length !== 1) return;
+    const [again] = await graph.lookupUsers([matches[0]!.id], AbortSignal.timeout(5_000));
+    if (again?.ok) found.set(key, { user: again.user, roles: again.roles });
+  });
+}
+
+async function overDailyLimit(deps: BulkDeps, ready: BulkItem[], now: Date): Promise<Set<string>> {
+  const limited = new Set<string>();
+  await forEachConcurrent(ready, deps.concurrency * 2, async (item) => {
+    if (await deps.limiter.checkTarget(item.target.id, now)) limited.add(item.target.id);
+  });
+  return limited;
+}
+
+/** The refusal for a bulk bigger than what the hourly windows still allow. */
+export function overAllowance(
+  count: number,
+  left: number,
+  hit: LimitHit,
+  timeZone: string,
+  now: Date,
+): Problem {
+  return problem('BULK_OVER_ALLOWANCE', {
+    count,
+    detail:
+      hit.limit === 'tenant-hour'
+        ? `the tenant's hourly limit (${hit.max})`
+        : `your hourly limit (${hit.max})`,
+    max: left,
+    resetsAtText: formatWhen(hit.resetsAt, timeZone, now),
+  });
+}
+
+/** One line of counts for the audit trail, e.g. "60 rows: 55 ready, 2 notFound, 3 invalid". */
+export function countsText(job: BulkJob): string {
+  const parts = Object.entries(job.counts)
+    .filter(([, n]) => n > 0)
+    .map(([category, n]) => `${n} ${category}`);
+  return `${job.total} rows: ${parts.join(', ') || 'none'}`;
+}
+
+/** An audit event about a whole bulk: its id as the request id, no single target. */
+export function bulkEvent(
+  type: Parameters<typeof requestEvent>[0],
+  job: BulkJob,
+  actor: Person,
+  reason?: string,
+) {
+  return {
+    type,
+    requestId: job.id,
+    actor: { oid: actor.oid, name: actor.name },
+    target: null,
+    ...(reason ? { reason } : {}),
+  };
+}

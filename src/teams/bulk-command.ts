@@ -1,0 +1,144 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { parseBulkCsv, MAX_CSV_BYTES } from '../bulk/csv-input.js';
+import type { BulkJob } from '../bulk/job.js';
+import { validateBulk, type BulkInput } from '../bulk/validate.js';
+import type { Command } from '../chat/grammar.js';
+import { problem } from '../errors/catalog.js';
+import type { TapGraph } from '../graph/port.js';
+import type { Actor } from './actor.js';
+import { bulkCard } from './bulk-views.js';
+import { sendProblemCard } from './card-replies.js';
+import { turnFields, type TeamsDeps } from './context.js';
+import { FileTransferError } from './file-transfer.js';
+
+export type BulkCommand = Extract<Command, { kind: 'bulk' }>;
+/** A CSV file the user sent in the 1:1 chat; the link is short-lived and never stored. */
+export interface BulkFileCommand {
+  kind: 'bulk-file';
+  name: string;
+  downloadUrl: string;
+}
+
+export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
+
+/** The file a message carries, as Teams describes it, if any. */
+export function fileOf(context: TurnContext): BulkFileCommand | undefined {
+  const attachment = (context.activity.attachments ?? []).find((a) => a.contentType === FILE_DOWNLOAD_INFO);
+  if (!attachment) return undefined;
+  const content = attachment.content as { downloadUrl?: unknown } | undefined;
+  return {
+    kind: 'bulk-file',
+    name: typeof attachment.name === 'string' ? attachment.name.slice(0, 200) : 'file',
+    downloadUrl: typeof content?.downloadUrl === 'string' ? content.downloadUrl : '',
+  };
+}
+
+/** `issue TAP for a, b, c [options]`: one row per person, the options for all. */
+export async function runBulkCommand(
+  context: TurnContext,
+  deps: TeamsDeps,
+  actor: Actor,
+  graph: TapGraph,
+  command: BulkCommand,
+): Promise<void> {
+  const { lifetimeMinutes, usableOnce, start } = command;
+  const asks = command.targets.map((user, index) => ({
+    line: index + 1,
+    user,
+    ...(lifetimeMinutes !== undefined ? { lifetimeMinutes } : {}),
+    ...(usableOnce !== undefined ? { usableOnce } : {}),
+    ...(start !== undefined ? { start } : {}),
+  }));
+  await validateAndShow(context, deps, actor, graph, { kind: 'command' }, asks, []);
+}
+
+/** A CSV file: download it from Teams' storage into memory, read it, then validate like a command. */
+export async function runBulkFile(
+  context: TurnContext,
+  deps: TeamsDeps,
+  actor: Actor,
+  graph: TapGraph,
+  file: BulkFileCommand,
+): Promise<void> {
+  if (!isPersonal(context)) return sendProblemCard(context, problem('BULK_PERSONAL_ONLY'));
+  if (!/\.csv$/i.test(file.name))
+    return sendProblemCard(
+      context,
+      problem('BULK_CSV_UNREADABLE', { detail: `'${file.name}' is not a .csv file; I only read CSV files.` }),
+    );
+  let bytes: Uint8Array;
+  try {
+    bytes = await deps.files.download(file.downloadUrl, MAX_CSV_BYTES + 1);
+  } catch (error) {
+    if (!(error instanceof FileTransferError)) throw error;
+    deps.log.warn(
+      { ...turnFields(context), event: 'bulk.download_failed', err: error.message },
+      'bulk.download_failed',
+    );
+    const tooBig = /larger than/.test(error.message);
+    return sendProblemCard(
+      context,
+      tooBig
+        ? problem('BULK_CSV_UNREADABLE', {
+            detail: `The file is larger than ${MAX_CSV_BYTES} bytes; split it.`,
+          })
+        : problem('BULK_FILE_UNAVAILABLE'),
+    );
+  }
+  const parsed = parseBulkCsv(bytes);
+  if (!parsed.ok) return sendProblemCard(context, problem('BULK_CSV_UNREADABLE', { detail: parsed.message }));
+  await validateAndShow(
+    context,
+    deps,
+    actor,
+    graph,
+    { kind: 'csv', fileName: file.name },
+    parsed.rows,
+    parsed.rowErrors,
+  );
+}
+
+const isPersonal = (context: TurnContext) => context.activity.conversation.conversationType === 'personal';
+
+async function validateAndShow(
+  context: TurnContext,
+  deps: TeamsDeps,
+  actor: Actor,
+  graph: TapGraph,
+  source: BulkInput['source'],
+  asks: BulkInput['asks'],
+  rowErrors: BulkInput['rowErrors'],
+): Promise<void> {
+  if (!isPersonal(context)) return sendProblemCard(context, problem('BULK_PERSONAL_ONLY'));
+  const started = performance.now();
+  const outcome = await validateBulk(deps.bulk, graph, {
+    requester: { oid: actor.oid, name: actor.name },
+    timeZone: actor.timeZone,
+    utcOffsetMinutes: actor.utcOffsetMinutes,
+    conversationId: context.activity.conversation.id,
+    source,
+    asks,
+    rowErrors,
+  });
+  deps.log.info(
+    {
+      ...turnFields(context),
+      event: 'bulk.validated',
+      rows: asks.length + rowErrors.length,
+      outcome: outcome.kind,
+      ...(outcome.kind === 'ready' ? { bulkId: outcome.job.id, ready: outcome.job.counts.ready } : {}),
+      ...(outcome.kind === 'problem' ? { code: outcome.problem.code } : {}),
+      ms: Math.round(performance.now() - started),
+    },
+    'bulk.validated',
+  );
+  if (outcome.kind === 'problem') return sendProblemCard(context, outcome.problem);
+  await postBulkCard(context, deps, outcome.job);
+}
+
+/** Posts a bulk's card in this conversation and remembers its id, so the card can follow the bulk. */
+export async function postBulkCard(context: TurnContext, deps: TeamsDeps, job: BulkJob): Promise<void> {
+  const card = bulkCard(job, deps.core.clock.now(), { above: deps.bulk.approvalAbove });
+  const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  if (sent?.id) await deps.bulk.bulk.patch(job.id, (j) => ({ ...j, cardActivityId: sent.id }));
+}

@@ -1,0 +1,192 @@
+import type { Activity } from 'botbuilder';
+import type { BulkDeps } from '../bulk/deps.js';
+import { HeldPasses } from '../bulk/held-passes.js';
+import type { BulkJob } from '../bulk/job.js';
+import { recoverInterrupted } from '../bulk/recover.js';
+import { reissueCount } from '../bulk/reissue.js';
+import { passesCsv, type PassRow } from '../bulk/results.js';
+import { runBulk, type BulkProgress } from '../bulk/run.js';
+import { bulkEvent } from '../bulk/validate.js';
+import type { TapGraph } from '../graph/port.js';
+import type { Logger } from '../log.js';
+import type { StoredRow } from '../store/port.js';
+import { auditAfterTheFact } from '../tap/audit-events.js';
+import { bulkCard } from './bulk-views.js';
+import type { ProactiveCards } from './proactive-cards.js';
+
+/** Teams asks to see a card change no more often than this while a bulk runs. */
+const PROGRESS_EVERY_MS = 2_000;
+const HOLD_MS = 15 * 60_000;
+export const FILE_CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
+
+export interface BulkRunsOptions {
+  bulk: BulkDeps;
+  cards: ProactiveCards;
+  log: Logger;
+}
+
+/**
+ * Bulk runs in the background of this instance: the click that starts one is answered at once, the
+ * card then shows progress (at most every 2 s), and at the end the passes wait in memory for the
+ * clicker to accept the file consent card. Also sweeps up bulks whose instance died.
+ */
+export class BulkRuns {
+  readonly held: HeldPasses;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly o: BulkRunsOptions) {
+    this.held = new HeldPasses(HOLD_MS, (id) => void this.undelivered(id, 'timed-out'));
+  }
+
+  start(graph: TapGraph, claimed: StoredRow<BulkJob>): void {
+    const run = this.run(graph, claimed).catch((error: unknown) =>
+      this.o.bulk.onBackgroundError('bulk.run', error),
+    );
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+  }
+
+  /** Resolves when every bulk this instance is running has finished (for shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private async run(graph: TapGraph, claimed: StoredRow<BulkJob>): Promise<void> {
+    const started = performance.now();
+    let last = 0;
+    let updating: Promise<void> | undefined;
+    const onProgress = (progress: BulkProgress) => {
+      const now = performance.now();
+      if (updating || now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      updating = this.showCard({ ...claimed.value }, { progress }).finally(() => (updating = undefined));
+    };
+    const passes: PassRow[] = [];
+    const done = await runBulk(this.o.bulk, graph, claimed, passes, onProgress);
+    await updating;
+    const r = done.result!;
+    this.o.log.info(
+      {
+        event: 'bulk.finished',
+        bulkId: done.id,
+        issued: r.issued,
+        failed: r.failed,
+        unknown: r.unknown,
+        notStarted: r.notStarted,
+        ms: Math.round(performance.now() - started),
+      },
+      'bulk.finished',
+    );
+    if (passes.length > 0) await this.offerFile(done, passes);
+    else await this.showCard(done);
+  }
+
+  /** Holds the passes and offers them as a file in the clicker's 1:1 chat (the bulk's conversation). */
+  private async offerFile(job: BulkJob, passes: PassRow[]): Promise<void> {
+    this.held.hold(job.id, job.run!.by.oid, passes);
+    const size = Buffer.byteLength(passesCsv(passes), 'utf8');
+    const activity: Partial<Activity> = {
+      type: 'message',
+      text: `${passes.length} Temporary Access ${passes.length === 1 ? 'Pass is' : 'Passes are'} ready. Accept the file to download them; it is offered only to you, once, for 15 minutes.`,
+      attachments: [
+        {
+          contentType: FILE_CONSENT,
+          name: fileName(job, passes.length),
+          content: {
+            description: `Temporary Access Passes from TapDesk (${passes.length}). Handle like passwords.`,
+            sizeInBytes: size,
+            acceptContext: { bulkId: job.id },
+            declineContext: { bulkId: job.id },
+          },
+        },
+      ],
+    };
+    try {
+      await this.showCard(job);
+      await this.o.cards.send({ conversationId: job.conversationId }, activity);
+    } catch (error) {
+      this.o.bulk.onBackgroundError('bulk.offer_file', error);
+      this.held.drop(job.id);
+      await this.undelivered(job.id, 'upload-failed');
+    }
+  }
+
+  /** Records that the passes did not reach anyone (declined, timed out, upload failed). */
+  async undelivered(id: string, how: 'declined' | 'upload-failed' | 'timed-out'): Promise<BulkJob | null> {
+    const row = await this.o.bulk.bulk.patch(id, (j) =>
+      j.result?.delivery === 'waiting' ? { ...j, result: { ...j.result, delivery: how } } : null,
+    );
+    if (!row) return null;
+    if (row.value.result?.delivery === how) {
+      await auditAfterTheFact(
+        this.o.bulk,
+        bulkEvent('bulk.not_delivered', row.value, row.value.run!.by, how),
+      );
+      await this.showCard(row.value);
+    }
+    return row.value;
+  }
+
+  async delivered(id: string): Promise<BulkJob | null> {
+    const row = await this.o.bulk.bulk.patch(id, (j) =>
+      j.result?.delivery === 'waiting' ? { ...j, result: { ...j.result, delivery: 'file' } } : null,
+    );
+    if (!row) return null;
+    await auditAfterTheFact(
+      this.o.bulk,
+      bulkEvent('bulk.delivered', row.value, row.value.run!.by, `${row.value.result!.issued} passes`),
+    );
+    await this.showCard(row.value);
+    return row.value;
+  }
+
+  /** Updates the bulk's card in the requester's chat; a failure only costs the picture, not the work. */
+  async showCard(job: BulkJob, extra: { progress?: BulkProgress } = {}): Promise<void> {
+    if (!job.cardActivityId) return;
+    try {
+      const reissue = await reissueCount(this.o.bulk, job);
+      const card = bulkCard(job, this.o.bulk.clock.now(), {
+        ...extra,
+        reissue,
+        above: this.o.bulk.approvalAbove,
+      });
+      await this.o.cards.update({ conversationId: job.conversationId }, job.cardActivityId, card);
+    } catch (error) {
+      this.o.bulk.onBackgroundError('bulk.card_update', error);
+    }
+  }
+
+  /** Closes bulks a dead instance left 'issuing' and tells their requesters what happened. */
+  async sweep(): Promise<BulkJob[]> {
+    const recovered = await recoverInterrupted(this.o.bulk);
+    for (const job of recovered) {
+      await this.showCard(job);
+      const r = job.result!;
+      await this.o.cards
+        .send(
+          { conversationId: job.conversationId },
+          {
+            type: 'message',
+            text: `TapDesk restarted while issuing your bulk. ${r.issued} passes were created but lost with the restart, ${r.unknown} have an unknown outcome (check with list), ${r.failed} failed and ${r.notStarted} were not started. Nothing will be re-sent by itself; use "Issue again" on the card.`,
+          },
+        )
+        .catch((error: unknown) => this.o.bulk.onBackgroundError('bulk.interrupted_notice', error));
+    }
+    return recovered;
+  }
+
+  /** Sweeps now and then every half lease; returns the stopper. */
+  startSweeping(): () => void {
+    const tick = () =>
+      void this.sweep().catch((error: unknown) => this.o.bulk.onBackgroundError('bulk.sweep', error));
+    tick();
+    const timer = setInterval(tick, Math.max(1_000, (this.o.bulk.leaseSeconds * 1000) / 2));
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+}
+
+function fileName(job: BulkJob, count: number): string {
+  const stamp = job.createdAt.slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  return `tapdesk-passes-${stamp}-${count}.csv`;
+}

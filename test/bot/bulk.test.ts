@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newHireUpn } from '../../src/sandbox/new-hires.js';
+import { cardOf } from '../helpers/activities.js';
+import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import {
+  acceptFile,
+  clickBulk,
+  createsPerUser,
+  factsOf,
+  passesByUser,
+  sendCsv,
+  sha256,
+  waitFor,
+} from '../helpers/bulk.js';
+import { sandboxAdmin } from '../helpers/sandbox-admin.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness(
+    { TAP_LIMIT_PER_ISSUER_PER_HOUR: '1000', TAP_LIMIT_TENANT_PER_HOUR: '1000', BULK_APPROVAL_ABOVE: '100' },
+    { newHires: 120 },
+  );
+});
+afterAll(async () => h?.close());
+
+/** 55 new hires plus five rows that must not get a pass, one of each kind. */
+function waveCsv(first: number, count: number): string {
+  const lines = ['user,lifetime,once,start'];
+  for (let n = first; n < first + count; n += 1) lines.push(`${newHireUpn(n)},2h,yes,`);
+  return lines.join('\r\n');
+}
+
+describe('bulk from a CSV file in the 1:1 chat', () => {
+  it('60 rows with 5 bad ones: right counts, then only the 55 ready get exactly one pass, delivered as a file', async () => {
+    const dana = h.user('dana@contoso.com');
+    const csv = [
+      waveCsv(1, 55),
+      'nobody@contoso.com,,,',
+      'judy@fabrikam.com,,,',
+      'frank@contoso.com,,,',
+      `${newHireUpn(1)},,,`,
+      `${newHireUpn(56)},12h,,`,
+    ].join('\r\n');
+    const judy = h.sandbox.tenant.users.find((u) => u.userType === 'Guest')!;
+    const reply = await sendCsv(
+      h,
+      dana,
+      'wave.csv',
+      csv.replace('judy@fabrikam.com', judy.userPrincipalName),
+    );
+    const facts = factsOf(cardOf(reply.activity));
+    expect(facts).toMatchObject({
+      Rows: '60',
+      Ready: '55',
+      'Not found': '1',
+      Guest: '1',
+      'Privileged (excluded from bulk)': '1',
+      Duplicate: '1',
+      'Outside policy': '1',
+    });
+    const text = JSON.stringify(reply.activity);
+    expect(text).toContain('nobody@contoso.com');
+    expect(text).toContain('Line 57');
+    // Validation read everyone with $batch and issued nothing.
+    expect((await passesByUser(h)).state.passes).toHaveLength(0);
+
+    const started = await clickBulk(h, dana, reply, 'bulk.confirm');
+    expect(started.status).toBe(200);
+    const { rows } = await acceptFile(h, dana);
+    expect(rows).toHaveLength(55);
+    const { state, byUser } = await passesByUser(h);
+    for (let n = 1; n <= 55; n += 1) {
+      const user = h.user(newHireUpn(n));
+      const passes = byUser.get(user.id) ?? [];
+      expect(passes).toHaveLength(1);
+      const row = rows.find((r) => r.user === user.userPrincipalName)!;
+      expect(sha256(row.pass!)).toBe(passes[0]!.passSha256);
+      expect(passes[0]!.lifetimeInMinutes).toBe(120);
+      expect(passes[0]!.createdBy).toBe(dana.id);
+    }
+    expect(state.passes).toHaveLength(55);
+    // 55 creates in three $batch requests, each user posted once.
+    expect([...createsPerUser(state.graphLog).values()].every((s) => s.length === 1)).toBe(true);
+    expect(
+      h.graphCalls.filter(
+        (c) =>
+          c.url.endsWith('/$batch') && JSON.stringify(c.requestBody).includes('temporaryAccessPassMethods'),
+      ).length,
+    ).toBe(3);
+    // The passes never reached the chat, the logs or the store.
+    for (const row of rows.slice(0, 5)) {
+      expect(h.connector.allText()).not.toContain(row.pass);
+      expect(h.logLines.join('\n')).not.toContain(row.pass);
+      expect(h.storageContains(row.pass!)).toBe(false);
+    }
+    const summary = await waitFor('the delivered summary', () =>
+      h.connector.updates().find((u) => JSON.stringify(u.activity).includes('delivered to you as a file')),
+    );
+    expect(factsOf(cardOf(summary.activity))).toMatchObject({ Issued: '55', Failed: '0' });
+  });
+});
+
+describe('throttling', () => {
+  it('30% of creates answered 429: every ready user still gets exactly one pass', async () => {
+    const erin = h.user('erin@contoso.com');
+    await sandboxAdmin(h, 'POST', '/faults', { failRate: 0.3, failStatus: 429, failWritesOnly: true });
+    try {
+      const reply = await sendCsv(h, erin, 'throttled.csv', waveCsv(61, 50));
+      expect(factsOf(cardOf(reply.activity)).Ready).toBe('50');
+      await clickBulk(h, erin, reply, 'bulk.confirm');
+      const { rows } = await acceptFile(h, erin);
+      expect(rows).toHaveLength(50);
+      const { state, byUser } = await passesByUser(h);
+      const creates = createsPerUser(state.graphLog);
+      let throttled = 0;
+      for (let n = 61; n <= 110; n += 1) {
+        const user = h.user(newHireUpn(n));
+        expect(byUser.get(user.id)).toHaveLength(1);
+        const statuses = creates.get(user.id) ?? [];
+        // Re-sent only after a 429, and exactly one create succeeded.
+        expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+        expect(statuses.filter((s) => s !== 201 && s !== 429)).toHaveLength(0);
+        throttled += statuses.filter((s) => s === 429).length;
+      }
+      expect(throttled).toBeGreaterThan(5);
+    } finally {
+      await sandboxAdmin(h, 'POST', '/faults', { reset: true });
+    }
+  });
+});
