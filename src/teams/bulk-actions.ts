@@ -80,8 +80,8 @@ export async function onBulkAction(
         context.activity.conversation.id,
         'reason' in action ? { kind: 'reject', reason: action.reason } : { kind: 'approve', graph: graphFor },
       );
-      if (!outcome.ok)
-        return refused(context, deps, outcome.problem, outcome.job, (job) => bulkApprovalCard(job, now()));
+      // In the approvers' conversation a refusal is for the clicker's eyes only.
+      if (!outcome.ok) return replyProblem(context, outcome.problem);
       const job = outcome.job;
       await syncApproversCard(deps, job);
       await deps.bulkRuns.showCard(job);

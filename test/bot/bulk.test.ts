@@ -123,6 +123,13 @@ describe('throttling', () => {
         throttled += statuses.filter((s) => s === 429).length;
       }
       expect(throttled).toBeGreaterThan(5);
+      // The card followed the run, but never more often than every 2 s.
+      const progress = h.connector
+        .updates()
+        .filter((u) => u.conversationId === `a:1:${erin.id}` && JSON.stringify(u.activity).includes('Issuing:'));
+      expect(progress.length).toBeGreaterThan(0);
+      for (let i = 1; i < progress.length; i += 1)
+        expect(progress[i]!.at - progress[i - 1]!.at).toBeGreaterThanOrEqual(1_950);
     } finally {
       await sandboxAdmin(h, 'POST', '/faults', { reset: true });
     }
