@@ -99,6 +99,15 @@ param noticeExpiringLeadMinutes string = '15'
 @description('Minutes an approval request stays open (APPROVAL_TTL_MINUTES, 5-1440).')
 param approvalTtlMinutes string = '60'
 
+@description('Bulks with more ready passes than this need a second admin\'s approval (BULK_APPROVAL_ABOVE).')
+param bulkApprovalAbove string = '25'
+
+@description('Graph $batch requests a bulk keeps in flight (BULK_CONCURRENCY, 1-16).')
+param bulkConcurrency string = '4'
+
+@description('Seconds without a heartbeat after which another instance reports a running bulk as interrupted (BULK_LEASE_SECONDS).')
+param bulkLeaseSeconds string = '60'
+
 var instances = int(instanceCount)
 var suffix = uniqueString(resourceGroup().id, resourceBaseName)
 var webAppName = '${resourceBaseName}-${suffix}'
@@ -297,6 +306,9 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     REQUESTER_GROUP_ID: requesterGroup
     APPROVERS_CONVERSATION: approvers
     DELIVER_TO: deliverTo
+    BULK_APPROVAL_ABOVE: bulkApprovalAbove
+    BULK_CONCURRENCY: bulkConcurrency
+    BULK_LEASE_SECONDS: bulkLeaseSeconds
     LOG_LEVEL: logLevel
     // Platform: App Insights agent, and Oryx builds the uploaded source on Linux (npm install, npm run build).
     APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString

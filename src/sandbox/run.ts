@@ -10,6 +10,9 @@ import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { sandboxBotEnv } from './bot-env.js';
 import { startSandbox } from './index.js';
+import { addNewHires } from './new-hires.js';
+
+const SANDBOX_NEW_HIRES = 60;
 
 const PLAYGROUND_PORT = Number(process.env.PLAYGROUND_PORT || 56150);
 const withPlayground = !process.argv.includes('--no-playground');
@@ -52,7 +55,12 @@ async function startPlayground(botUrl: string): Promise<ChildProcess> {
 }
 
 async function main(): Promise<void> {
-  const sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT || 0) });
+  // 60 generated new hires (newhire0001@contoso.com …) give bulk issuance something to work on, as
+  // in samples/onboarding-wave.csv; the fixture's own people stay exactly as they are.
+  const sandbox = await startSandbox({
+    port: Number(process.env.SANDBOX_PORT || 0),
+    fixture: (fixture) => void addNewHires(fixture, SANDBOX_NEW_HIRES),
+  });
   const dataDir = join(process.cwd(), '.data');
   mkdirSync(dataDir, { recursive: true });
   const caFile = join(dataDir, 'sandbox-ca.pem');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newHireUpn } from '../../src/sandbox/new-hires.js';
 import {
@@ -201,6 +202,24 @@ describe('delivery of the results file', () => {
     );
     expect(String(h.connector.sent().at(-1)!.activity.text)).toContain('could not put the file');
     await setFileFaults(h, { failUploads: 0 });
+  });
+});
+
+describe('the sample wave in samples/', () => {
+  it('reads as the README says: 26 rows, 22 ready, one of each problem', async () => {
+    const csv = readFileSync(new URL('../../samples/onboarding-wave.csv', import.meta.url), 'utf8');
+    const reply = await sendCsv(h, h.user('kim@contoso.com'), 'onboarding-wave.csv', csv);
+    // Kim holds no role that can issue passes: nothing is validated for her.
+    expect(JSON.stringify(reply.activity)).toContain('You need an authentication admin role');
+    const dana = await sendCsv(h, h.user('dana@contoso.com'), 'onboarding-wave.csv', csv);
+    expect(factsOf(cardOf(dana.activity))).toMatchObject({
+      Rows: '26',
+      Ready: '22',
+      'Not found': '1',
+      'Privileged (excluded from bulk)': '1',
+      Duplicate: '1',
+      'Outside policy': '1',
+    });
   });
 });
 

@@ -126,7 +126,9 @@ describe('throttling', () => {
       // The card followed the run, but never more often than every 2 s.
       const progress = h.connector
         .updates()
-        .filter((u) => u.conversationId === `a:1:${erin.id}` && JSON.stringify(u.activity).includes('Issuing:'));
+        .filter(
+          (u) => u.conversationId === `a:1:${erin.id}` && JSON.stringify(u.activity).includes('Issuing:'),
+        );
       expect(progress.length).toBeGreaterThan(0);
       for (let i = 1; i < progress.length; i += 1)
         expect(progress[i]!.at - progress[i - 1]!.at).toBeGreaterThanOrEqual(1_950);
