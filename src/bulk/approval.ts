@@ -65,6 +65,8 @@ export async function decideBulk(
       job,
     };
   if (job.requester.oid === approver.oid) return { ok: false, problem: problem('APPROVAL_OWN_REQUEST'), job };
+  const targets = (await deps.bulk.chunks(job)).flatMap((c) => c.value.items.map((i) => i.target.id));
+  if (targets.includes(approver.oid)) return { ok: false, problem: problem('APPROVAL_FOR_SELF'), job };
   if (deps.clock.now().getTime() > Date.parse(job.expiresAt)) return expire(deps, row, approver);
   if (decision.kind === 'approve') {
     const roles = await (await decision.graph()).getRoles('me', AbortSignal.timeout(5_000));

@@ -137,6 +137,11 @@ export async function runBulk(
       const row = await deps.bulk.getChunk(job.id, index);
       if (row) await issueChunk(deps, graph, job, row, gate, passes, progress, clicker, onProgress);
     });
+  } catch (error) {
+    // A chunk that broke (the store, a read that kept failing) leaves its rows 'ready' (not started)
+    // or 'posting' (unknown); the others finished. The bulk still ends here, and the passes created
+    // so far still go to the clicker.
+    deps.onBackgroundError('bulk.chunk', error);
   } finally {
     clearInterval(heartbeat);
   }
