@@ -37,7 +37,7 @@ export async function recoverInterrupted(deps: BulkDeps): Promise<BulkJob[]> {
         'bulk.interrupted',
         closed.value,
         job.run?.by ?? job.requester,
-        `${result.issued} issued (passes lost), ${result.unknown} unknown, ${result.failed} failed, ${result.notStarted} not started`,
+        `${result.issued} issued${result.issued > 0 ? ' (passes lost)' : ''}, ${result.unknown} unknown, ${result.failed} failed, ${result.notStarted} not started`,
       ),
     );
     recovered.push(closed.value);
