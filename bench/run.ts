@@ -1,17 +1,36 @@
 import { closeClient } from './activities.js';
+import { benchBulk, bulkBenchOptions } from './bulk.js';
+import { formatBulkJson, formatBulkTable } from './bulk-report.js';
 import { benchNotices, formatNoticesJson, formatNoticesTable, noticesBenchOptions } from './notices.js';
 import { formatJson, formatTable } from './report.js';
 import { benchStore } from './store.js';
 import { formatStoreJson, formatStoreTable } from './store-report.js';
 import { benchTurns } from './turns.js';
 
+const BENCHES = ['turns', 'store', 'notices', 'bulk'] as const;
+type BenchName = (typeof BENCHES)[number];
+
 /**
- * `npm run bench` (full, a few minutes) or `npm run bench -- --quick` (CI, well under a minute).
- * Runs the turn benchmark, then the store benchmark (SQLite vs Azurite), then the notice engine's.
+ * `npm run bench` (full, several minutes) or `npm run bench -- --quick` (CI, about a minute).
+ * Runs the turn benchmark, then the store benchmark (SQLite vs Azurite), the notice engine's and the
+ * bulk issuance's; names select some, e.g. `npm run bench -- bulk` or `npm run bench -- store --quick`.
  * Prints numbers only; nothing here asserts on timings, because shared CI machines are too noisy.
  */
 async function main(): Promise<void> {
-  const quick = process.argv.includes('--quick');
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const named = args.filter((a) => !a.startsWith('--'));
+  const unknown = named.filter((a) => !(BENCHES as readonly string[]).includes(a));
+  if (unknown.length > 0)
+    throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${BENCHES.join(', ')}`);
+  const selected = new Set<BenchName>(named.length > 0 ? (named as BenchName[]) : BENCHES);
+  if (selected.has('turns')) await turns(quick);
+  if (selected.has('store')) await store(quick);
+  if (selected.has('notices')) await notices(quick);
+  if (selected.has('bulk')) await bulk(quick);
+}
+
+async function turns(quick: boolean): Promise<void> {
   const options = quick
     ? { samples: 30, warmup: 10, concurrency: 8 }
     : { samples: 500, warmup: 50, concurrency: 8 };
@@ -21,7 +40,9 @@ async function main(): Promise<void> {
   console.log(formatTable(report, quick));
   console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   console.log(formatJson(report, quick, performance.now() - started));
+}
 
+async function store(quick: boolean): Promise<void> {
   const storeStarted = performance.now();
   const storeReport = await benchStore(
     quick
@@ -31,12 +52,22 @@ async function main(): Promise<void> {
   console.log(`\n${formatStoreTable(storeReport, quick)}`);
   console.log(`\n(store total ${((performance.now() - storeStarted) / 1000).toFixed(1)} s)`);
   console.log(formatStoreJson(storeReport, quick, performance.now() - storeStarted));
+}
 
+async function notices(quick: boolean): Promise<void> {
   const noticesStarted = performance.now();
   const noticesReport = await benchNotices(noticesBenchOptions(quick));
   console.log(`\n${formatNoticesTable(noticesReport, quick)}`);
   console.log(`\n(notices total ${((performance.now() - noticesStarted) / 1000).toFixed(1)} s)`);
   console.log(formatNoticesJson(noticesReport, quick, performance.now() - noticesStarted));
+}
+
+async function bulk(quick: boolean): Promise<void> {
+  const bulkStarted = performance.now();
+  const bulkReport = await benchBulk(bulkBenchOptions(quick));
+  console.log(`\n${formatBulkTable(bulkReport, quick)}`);
+  console.log(`\n(bulk total ${((performance.now() - bulkStarted) / 1000).toFixed(1)} s)`);
+  console.log(formatBulkJson(bulkReport, quick, performance.now() - bulkStarted));
 }
 
 main().catch((error: unknown) => {
