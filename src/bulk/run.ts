@@ -1,7 +1,7 @@
 import { problem, type Problem } from '../errors/catalog.js';
 import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
-import type { BatchCreateResult, TapGraph } from '../graph/port.js';
+import { MAX_CREATES_PER_BATCH, type BatchCreateResult, type TapGraph } from '../graph/port.js';
 import { ConflictError, type StoredRow } from '../store/port.js';
 import { auditAfterTheFact } from '../tap/audit-events.js';
 import { createBody } from '../tap/confirm.js';
@@ -13,7 +13,7 @@ import type { BulkDeps } from './deps.js';
 import type { BulkChunk, BulkItem, BulkJob } from './job.js';
 import { lookupAll } from './lookups.js';
 import { passRow, resultOf, type PassRow } from './results.js';
-import { forEachConcurrent, ThrottleGate } from './throttle.js';
+import { forEachConcurrent, SendWindow, ThrottleGate } from './throttle.js';
 import { bulkEvent } from './validate.js';
 
 export interface BulkProgress {
@@ -25,8 +25,8 @@ export interface BulkProgress {
 
 /** A create batch gets longer than a single create: 20 passes, and Graph may queue them. */
 const BATCH_TIMEOUT_MS = 30_000;
-/** A row that hears 429 this often gives up as throttled rather than hold the bulk forever. */
-const MAX_POSTS = 30;
+/** Rows still throttled this long after their chunk's first create give up rather than hold the bulk forever. */
+const THROTTLED_GIVE_UP_MS = 10 * 60_000;
 
 /**
  * Claims a bulk for issuing: only from 'pending' (small bulks) or 'approved', only by its requester,
@@ -105,8 +105,9 @@ export function ignoreConflict(error: unknown): undefined {
 /**
  * Issues a claimed bulk: chunks of up to 20 creates in one $batch each, `concurrency` at a time, on
  * behalf of the clicker. Rows are marked 'posting' before their batch is sent; a 429 puts a row back
- * to 'ready' (Graph did not run it) and every worker waits out Retry-After; a row whose outcome Graph
- * did not report is 'unknown' and never sent again. Created passes go to `passes` only.
+ * to 'ready' (Graph did not run it), every worker waits out Retry-After and the shared send window
+ * narrows to what the write budget takes; a row whose outcome Graph did not report is 'unknown' and
+ * never sent again. Created passes go to `passes` only.
  */
 export async function runBulk(
   deps: BulkDeps,
@@ -118,6 +119,7 @@ export async function runBulk(
   const job = claimed.value;
   const clicker = job.run!.by;
   const gate = new ThrottleGate();
+  const window = new SendWindow(deps.concurrency * MAX_CREATES_PER_BATCH);
   const progress: BulkProgress = { total: job.counts.ready, issued: 0, failed: 0, unknown: 0 };
   const heartbeat = setInterval(
     () => {
@@ -135,7 +137,8 @@ export async function runBulk(
   try {
     await forEachConcurrent(indexes, deps.concurrency, async (index) => {
       const row = await deps.bulk.getChunk(job.id, index);
-      if (row) await issueChunk(deps, graph, job, row, gate, passes, progress, clicker, onProgress);
+      if (row)
+        await issueChunk(deps, graph, job, row, { gate, window }, passes, progress, clicker, onProgress);
     });
   } catch (error) {
     // A chunk that broke (the store, a read that kept failing) leaves its rows 'ready' (not started)
@@ -170,12 +173,13 @@ async function issueChunk(
   graph: TapGraph,
   job: BulkJob,
   start: StoredRow<BulkChunk>,
-  gate: ThrottleGate,
+  pace: { gate: ThrottleGate; window: SendWindow },
   passes: PassRow[],
   progress: BulkProgress,
   clicker: Person,
   onProgress: (progress: BulkProgress) => void,
 ): Promise<void> {
+  const { gate, window } = pace;
   let row = await recheckChunk(deps, graph, job, start, gate);
   await report(
     deps,
@@ -185,10 +189,11 @@ async function issueChunk(
     progress,
   );
   onProgress({ ...progress });
+  const giveUpAt = performance.now() + THROTTLED_GIVE_UP_MS;
   for (;;) {
     const ready = row.value.items.filter((i) => i.state === 'ready');
     if (ready.length === 0) return;
-    if (ready.some((i) => i.posts >= MAX_POSTS)) {
+    if (performance.now() > giveUpAt) {
       row = await setItems(deps, job.id, row, ready, () => ({ state: 'failed', code: 'TAP_THROTTLED' }));
       const gaveUp = new Set(ready.map((i) => i.target.id));
       await report(
@@ -200,48 +205,77 @@ async function issueChunk(
       );
       return;
     }
-    await gate.pass();
-    row = await setItems(deps, job.id, row, ready, (i) => ({ state: 'posting', posts: i.posts + 1 }));
-    const sent = row.value.items.filter((i) => i.state === 'posting');
-    let results: BatchCreateResult[];
+    const slot = await window.take(ready.length);
+    let throttled = 0;
     try {
-      results = await graph.createTaps(
-        sent.map((i) => ({ userId: i.target.id, body: createBody(i.plan) })),
-        AbortSignal.timeout(BATCH_TIMEOUT_MS),
-      );
-    } catch (error) {
-      if (!(error instanceof GraphFailure)) throw error;
-      results = sent.map((i) => ({ userId: i.target.id, ok: false, failure: error }));
+      await gate.pass();
+      row = await setItems(deps, job.id, row, ready.slice(0, slot.count), (i) => ({
+        state: 'posting',
+        posts: i.posts + 1,
+      }));
+      const sent = row.value.items.filter((i) => i.state === 'posting');
+      const results = await sendCreates(graph, sent);
+      throttled = results.filter((r) => !r.ok && r.failure.status === 429).length;
+      row = await recordResults(deps, job.id, row, sent, results, gate, passes);
+      const sentIds = new Set(sent.map((i) => i.target.id));
+      const ended = row.value.items.filter((i) => sentIds.has(i.target.id) && i.state !== 'ready');
+      await report(deps, job, clicker, ended, progress);
+    } finally {
+      window.done(slot.count, throttled, slot.at);
     }
-    const byUser = new Map(results.map((r) => [r.userId, r]));
-    row = await setItems(deps, job.id, row, sent, (item) => {
-      const r = byUser.get(item.target.id);
-      if (!r) return { state: 'unknown', code: 'TAP_OUTCOME_UNKNOWN' };
-      if (r.ok) {
-        const expiresAt = new Date(
-          Date.parse(r.pass.startDateTime) + r.pass.lifetimeInMinutes * 60_000,
-        ).toISOString();
-        passes.push(passRow(item, r.pass, expiresAt));
-        return { state: 'issued', methodId: r.pass.id, startDateTime: r.pass.startDateTime, expiresAt };
-      }
-      if (r.failure.status === 429) {
-        gate.block(r.failure.retryAfterSeconds);
-        return { state: 'ready' };
-      }
-      const code = problemForGraphFailure(r.failure, {
-        operation: 'create',
-        targetName: item.target.displayName,
-        who: item.target.userPrincipalName,
-      }).code;
-      return r.failure.outcomeUnknown
-        ? { state: 'unknown', code: 'TAP_OUTCOME_UNKNOWN' }
-        : { state: 'failed', code };
-    });
-    const sentIds = new Set(sent.map((i) => i.target.id));
-    const ended = row.value.items.filter((i) => sentIds.has(i.target.id) && i.state !== 'ready');
-    await report(deps, job, clicker, ended, progress);
     onProgress({ ...progress });
   }
+}
+
+/** One $batch of creates; a failure of the whole request becomes every row's failure. */
+async function sendCreates(graph: TapGraph, sent: BulkItem[]): Promise<BatchCreateResult[]> {
+  try {
+    return await graph.createTaps(
+      sent.map((i) => ({ userId: i.target.id, body: createBody(i.plan) })),
+      AbortSignal.timeout(BATCH_TIMEOUT_MS),
+    );
+  } catch (error) {
+    if (!(error instanceof GraphFailure)) throw error;
+    return sent.map((i) => ({ userId: i.target.id, ok: false, failure: error }));
+  }
+}
+
+/**
+ * Writes what Graph said about each sent row: issued (the pass goes to `passes` only), back to
+ * 'ready' after a 429 (Graph did not run it), 'unknown' when Graph did not say, else 'failed'.
+ */
+async function recordResults(
+  deps: BulkDeps,
+  jobId: string,
+  row: StoredRow<BulkChunk>,
+  sent: BulkItem[],
+  results: BatchCreateResult[],
+  gate: ThrottleGate,
+  passes: PassRow[],
+): Promise<StoredRow<BulkChunk>> {
+  const byUser = new Map(results.map((r) => [r.userId, r]));
+  return setItems(deps, jobId, row, sent, (item) => {
+    const r = byUser.get(item.target.id);
+    if (!r) return { state: 'unknown', code: 'TAP_OUTCOME_UNKNOWN' };
+    if (r.ok) {
+      const expiresAt = new Date(
+        Date.parse(r.pass.startDateTime) + r.pass.lifetimeInMinutes * 60_000,
+      ).toISOString();
+      passes.push(passRow(item, r.pass, expiresAt));
+      return { state: 'issued', methodId: r.pass.id, startDateTime: r.pass.startDateTime, expiresAt };
+    }
+    if (r.failure.status === 429) {
+      gate.block(r.failure.retryAfterSeconds);
+      return { state: 'ready' };
+    }
+    if (r.failure.outcomeUnknown) return { state: 'unknown', code: 'TAP_OUTCOME_UNKNOWN' };
+    const code = problemForGraphFailure(r.failure, {
+      operation: 'create',
+      targetName: item.target.displayName,
+      who: item.target.userPrincipalName,
+    }).code;
+    return { state: 'failed', code };
+  });
 }
 
 /**
@@ -257,10 +291,11 @@ async function recheckChunk(
 ): Promise<StoredRow<BulkChunk>> {
   const fresh = row.value.items.filter((i) => i.state === 'ready' && i.posts === 0);
   if (fresh.length === 0) return row;
+  // Both read batches of a chunk at once: the re-check costs one round trip, not two.
   const found = await lookupAll(
     graph,
     fresh.map((i) => i.target.id),
-    1,
+    2,
     gate,
   );
   const now = deps.clock.now();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { forEachConcurrent, ThrottleGate } from '../../src/bulk/throttle.js';
+import { forEachConcurrent, SendWindow, ThrottleGate } from '../../src/bulk/throttle.js';
 
 describe('ThrottleGate', () => {
   beforeEach(() => {
@@ -167,5 +167,43 @@ describe('forEachConcurrent', () => {
     );
     expect(outcome).toStrictEqual({ error: first, settled: 8, inFlight: 0 });
     expect([...m.seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe('SendWindow', () => {
+  it('starts wide open, halves once per round of 429s and grows by one per clean batch', async () => {
+    let now = 0;
+    const window = new SendWindow(80, () => now);
+    const first = await window.take(20);
+    const second = await window.take(20);
+    expect([first.count, second.count, window.current]).toEqual([20, 20, 80]);
+    now = 10;
+    window.done(20, 5, first.at); // congestion: halve
+    window.done(20, 7, second.at); // sent before that cut: the same round, no second halving
+    expect(window.current).toBe(40);
+    now = 20;
+    const third = await window.take(20);
+    window.done(20, 0, third.at);
+    expect(window.current).toBe(41);
+  });
+
+  it('never goes below one row and makes callers wait for room', async () => {
+    let now = 0;
+    const window = new SendWindow(2, () => now);
+    for (let i = 0; i < 5; i += 1) {
+      const slot = await window.take(20);
+      now += 1;
+      window.done(slot.count, slot.count, slot.at);
+    }
+    expect(window.current).toBe(1);
+    const held = await window.take(20);
+    expect(held.count).toBe(1);
+    let second = false;
+    const waiting = window.take(20).then(() => (second = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(second).toBe(false);
+    window.done(1, 0, held.at);
+    await waiting;
+    expect(second).toBe(true);
   });
 });
