@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../src/audit/log.js';
 import { OnBehalfOfTokens } from '../src/auth/obo.js';
-import type { BulkDeps } from '../src/bulk/deps.js';
+import { bulkDepsFrom, type BulkDeps } from '../src/bulk/deps.js';
 import { ITEMS_PER_CHUNK } from '../src/bulk/job.js';
-import { BulkRepository } from '../src/bulk/repository.js';
 import type { PassRow } from '../src/bulk/results.js';
 import { claimBulk, runBulk } from '../src/bulk/run.js';
 import { validateBulk } from '../src/bulk/validate.js';
@@ -180,22 +179,15 @@ export async function benchBulk(options: BulkBenchOptions): Promise<BulkReport> 
     });
     const clock = new SandboxClock(config.sandboxUrl!, jsonClient(dispatcher).getJson);
     await clock.sync();
-    const deps: BulkDeps = {
-      bulk: new BulkRepository(store),
+    const deps = bulkDepsFrom(config, {
+      store,
       audit: new AuditLog(store, () => clock.now()),
       // Best-effort writes (audit after the fact, heartbeats) report failures here; counted, never thrown.
       onBackgroundError: (what, error) => void backgroundErrors.push(`${what}: ${(error as Error).message}`),
       clock,
       limiter: new IssueLimiter(store, config.limits),
-      maxLifetimeMinutes: config.maxLifetimeMinutes,
-      requestTtlMinutes: config.requestTtlMinutes,
-      approvalAbove: config.bulk.approvalAbove,
-      approversConversationId: config.approvals.approversConversationId,
-      approvalTtlMinutes: config.approvals.ttlMinutes,
-      concurrency: config.bulk.concurrency,
       instanceId: `bench-${process.pid}`,
-      leaseSeconds: config.bulk.leaseSeconds,
-    };
+    });
     // Dana's delegated token as the bot gets it: her SSO assertion, then On-Behalf-Of.
     const danaUser = sandbox.tenant.users.find((u) => u.userPrincipalName === 'dana@contoso.com')!;
     const tokens = new OnBehalfOfTokens({

@@ -25,8 +25,7 @@ import { PassVault } from './tap/pass-vault.js';
 import type { CoreDeps } from './tap/prepare.js';
 import { closeExpiredApproval } from './teams/approval-actions.js';
 import { createServer } from './server.js';
-import type { BulkDeps } from './bulk/deps.js';
-import { BulkRepository } from './bulk/repository.js';
+import { bulkDepsFrom } from './bulk/deps.js';
 import { BulkRuns } from './teams/bulk-runs.js';
 import { FileTransfer, fileHostPolicy } from './teams/file-transfer.js';
 
@@ -96,21 +95,14 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     approvals: config.approvals,
   };
   const cards = new ProactiveCards(adapter, config.bot.appId, conversations);
-  const bulk: BulkDeps = {
-    bulk: new BulkRepository(store),
+  const bulk = bulkDepsFrom(config, {
+    store,
     audit,
     onBackgroundError,
     clock,
     limiter: core.limiter,
-    maxLifetimeMinutes: config.maxLifetimeMinutes,
-    requestTtlMinutes: config.requestTtlMinutes,
-    approvalAbove: config.bulk.approvalAbove,
-    approversConversationId: config.approvals.approversConversationId,
-    approvalTtlMinutes: config.approvals.ttlMinutes,
-    concurrency: config.bulk.concurrency,
     instanceId: randomUUID(),
-    leaseSeconds: config.bulk.leaseSeconds,
-  };
+  });
   const bulkRuns = new BulkRuns({ bulk, cards, log });
   const queue = new NoticeQueue(store);
   const scheduler = new NoticeScheduler({

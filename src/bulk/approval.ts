@@ -6,18 +6,17 @@ import { conversationRoot, type Person } from '../tap/request.js';
 import { issuerStrength } from '../tap/roles.js';
 import type { BulkDeps } from './deps.js';
 import type { BulkJob } from './job.js';
-import { ignoreConflict, stateText } from './run.js';
+import { ignoreConflict, requesterRow, stateText } from './run.js';
 import { bulkEvent, countsText } from './validate.js';
 
 export type BulkDecision = { ok: true; job: BulkJob } | { ok: false; problem: Problem; job?: BulkJob };
 
 /** The requester asks the approvers: only their own pending bulk that is above the approval size. */
 export async function askApproval(deps: BulkDeps, id: string, clicker: Person): Promise<BulkDecision> {
-  const row = await deps.bulk.get(id);
-  if (!row) return { ok: false, problem: problem('REQUEST_NOT_FOUND') };
+  const found = await requesterRow(deps, id, clicker);
+  if (!found.ok) return found;
+  const { row } = found;
   const job = row.value;
-  if (job.requester.oid !== clicker.oid)
-    return { ok: false, problem: problem('BULK_NOT_YOURS', { requesterName: job.requester.name }), job };
   if (job.state !== 'pending' || !job.needsApproval || !deps.approversConversationId)
     return { ok: false, problem: problem('BULK_STATE_CHANGED', { decision: stateText(job) }), job };
   const now = deps.clock.now();
@@ -116,11 +115,10 @@ export async function decideBulk(
 
 /** The requester withdraws a bulk that has not started. */
 export async function cancelBulk(deps: BulkDeps, id: string, clicker: Person): Promise<BulkDecision> {
-  const row = await deps.bulk.get(id);
-  if (!row) return { ok: false, problem: problem('REQUEST_NOT_FOUND') };
+  const found = await requesterRow(deps, id, clicker);
+  if (!found.ok) return found;
+  const { row } = found;
   const job = row.value;
-  if (job.requester.oid !== clicker.oid)
-    return { ok: false, problem: problem('BULK_NOT_YOURS', { requesterName: job.requester.name }), job };
   if (!['pending', 'awaiting', 'approved'].includes(job.state))
     return { ok: false, problem: problem('BULK_STATE_CHANGED', { decision: stateText(job) }), job };
   const cancelled = await deps.bulk.update(row, { ...job, state: 'cancelled' }).catch(ignoreConflict);

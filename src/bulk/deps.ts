@@ -1,7 +1,10 @@
+import type { AuditLog } from '../audit/log.js';
 import type { Clock } from '../clock.js';
+import type { TapDeskConfig } from '../config.js';
+import type { RowStore } from '../store/port.js';
 import type { AuditDeps } from '../tap/audit-events.js';
 import type { IssueLimiter } from '../tap/limits.js';
-import type { BulkRepository } from './repository.js';
+import { BulkRepository } from './repository.js';
 
 /** What the bulk core needs; built once next to the single-pass core. */
 export interface BulkDeps extends AuditDeps {
@@ -21,4 +24,29 @@ export interface BulkDeps extends AuditDeps {
   instanceId: string;
   /** A running bulk whose heartbeat is older than this belongs to a dead instance. */
   leaseSeconds: number;
+}
+
+/** The bulk core's dependencies from the validated config, as the bot (and the benchmark) run it. */
+export function bulkDepsFrom(
+  config: Pick<TapDeskConfig, 'maxLifetimeMinutes' | 'requestTtlMinutes' | 'bulk' | 'approvals'>,
+  parts: Pick<BulkDeps, 'clock' | 'limiter' | 'onBackgroundError' | 'instanceId'> & {
+    store: RowStore;
+    audit: AuditLog;
+  },
+): BulkDeps {
+  return {
+    bulk: new BulkRepository(parts.store),
+    audit: parts.audit,
+    onBackgroundError: parts.onBackgroundError,
+    clock: parts.clock,
+    limiter: parts.limiter,
+    instanceId: parts.instanceId,
+    maxLifetimeMinutes: config.maxLifetimeMinutes,
+    requestTtlMinutes: config.requestTtlMinutes,
+    approvalAbove: config.bulk.approvalAbove,
+    approversConversationId: config.approvals.approversConversationId,
+    approvalTtlMinutes: config.approvals.ttlMinutes,
+    concurrency: config.bulk.concurrency,
+    leaseSeconds: config.bulk.leaseSeconds,
+  };
 }

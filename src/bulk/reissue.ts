@@ -3,7 +3,7 @@ import type { TapGraph } from '../graph/port.js';
 import type { Person } from '../tap/request.js';
 import type { BulkDeps } from './deps.js';
 import type { BulkAsk, BulkItem, BulkJob } from './job.js';
-import { stateText } from './run.js';
+import { requesterRow, stateText } from './run.js';
 import { validateBulk, type ValidateOutcome } from './validate.js';
 
 /**
@@ -38,11 +38,10 @@ export async function reissueBulk(
   id: string,
   clicker: Person,
 ): Promise<ValidateOutcome> {
-  const row = await deps.bulk.get(id);
-  if (!row) return { kind: 'problem', problem: problem('REQUEST_NOT_FOUND') };
+  const found = await requesterRow(deps, id, clicker);
+  if (!found.ok) return { kind: 'problem', problem: found.problem };
+  const { row } = found;
   const job = row.value;
-  if (job.requester.oid !== clicker.oid)
-    return { kind: 'problem', problem: problem('BULK_NOT_YOURS', { requesterName: job.requester.name }) };
   if (job.reissuedAs || (job.state !== 'done' && job.state !== 'interrupted'))
     return {
       kind: 'problem',

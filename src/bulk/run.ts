@@ -37,11 +37,10 @@ export async function claimBulk(
   id: string,
   clicker: Person,
 ): Promise<{ ok: true; row: StoredRow<BulkJob> } | { ok: false; problem: Problem; job?: BulkJob }> {
-  const row = await deps.bulk.get(id);
-  if (!row) return { ok: false, problem: problem('REQUEST_NOT_FOUND') };
+  const found = await requesterRow(deps, id, clicker);
+  if (!found.ok) return found;
+  const { row } = found;
   const job = row.value;
-  if (job.requester.oid !== clicker.oid)
-    return { ok: false, problem: problem('BULK_NOT_YOURS', { requesterName: job.requester.name }), job };
   const now = deps.clock.now();
   const startable = job.state === (job.needsApproval ? 'approved' : 'pending');
   if (!startable)
@@ -80,6 +79,23 @@ export async function claimBulk(
     bulkEvent('bulk.started', claimed.value, clicker, `${job.counts.ready} passes`),
   );
   return { ok: true, row: claimed };
+}
+
+/** The stored bulk, if the clicker is the one who asked for it: the card's id is never proof. */
+export async function requesterRow(
+  deps: BulkDeps,
+  id: string,
+  clicker: Person,
+): Promise<{ ok: true; row: StoredRow<BulkJob> } | { ok: false; problem: Problem; job?: BulkJob }> {
+  const row = await deps.bulk.get(id);
+  if (!row) return { ok: false, problem: problem('REQUEST_NOT_FOUND') };
+  if (row.value.requester.oid !== clicker.oid)
+    return {
+      ok: false,
+      problem: problem('BULK_NOT_YOURS', { requesterName: row.value.requester.name }),
+      job: row.value,
+    };
+  return { ok: true, row };
 }
 
 export function stateText(job: BulkJob): string {
