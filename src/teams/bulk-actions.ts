@@ -42,6 +42,7 @@ export async function onBulkAction(
         'bulk.started',
       );
       deps.bulkRuns.start(graph, claimed.row);
+      await syncApproversCard(deps, claimed.row.value);
       return replyWithCard(context, mine(claimed.row.value));
     }
     case 'bulk.cancel': {
@@ -65,7 +66,7 @@ export async function onBulkAction(
           }));
       } catch (error) {
         if (!(error instanceof PlaceUnknownError)) throw error;
-        // Nobody could see it: put the bulk back so the requester is not left waiting for nothing.
+        // Nobody could see it: close the bulk rather than leave the requester waiting for nobody.
         await deps.bulk.bulk.patch(outcome.job.id, (j) => ({ ...j, state: 'cancelled' }));
         return replyProblem(context, problem('APPROVERS_UNREACHABLE'));
       }

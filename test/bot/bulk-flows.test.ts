@@ -90,6 +90,16 @@ describe('approval above the bulk size (default 25)', () => {
     expect(actionData(cardOf(danaCard.activity), 'bulk.confirm').bulkId).toBe(bulkId);
 
     await post(h, click(h, dana, 'bulk.confirm', { bulkId }));
+    // The approvers see that the approved bulk is now being issued.
+    expect(
+      h.connector
+        .updates()
+        .some(
+          (u) =>
+            u.conversationId.startsWith(APPROVALS_CHANNEL) &&
+            JSON.stringify(u.activity).includes('Now issuing'),
+        ),
+    ).toBe(true);
     const { rows } = await acceptFile(h, dana);
     expect(rows).toHaveLength(30);
     const { state } = await passesByUser(h);
