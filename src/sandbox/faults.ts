@@ -46,13 +46,16 @@ export function parseFaultUpdate(input: unknown): FaultSettings | string {
  */
 export class WriteBucket {
   private tokens: number;
-  private last = performance.now();
+  private last: number;
   private readonly capacity: number;
 
   constructor(
     private readonly perMinute: number,
     capacity: number = perMinute,
+    // Injectable so tests do not depend on how fast the machine runs the takes.
+    private readonly nowMs: () => number = () => performance.now(),
   ) {
+    this.last = nowMs();
     // A limit of 0 allows nothing, whatever the burst says.
     this.capacity = perMinute === 0 ? 0 : capacity;
     this.tokens = this.capacity;
@@ -60,7 +63,7 @@ export class WriteBucket {
 
   /** Takes one token, or returns the seconds to wait (rounded up to 0.1 s, never 0). */
   take(): { ok: true } | { ok: false; retryAfterSeconds: number } {
-    const now = performance.now();
+    const now = this.nowMs();
     const ratePerMs = this.perMinute / 60_000;
     this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * ratePerMs);
     this.last = now;

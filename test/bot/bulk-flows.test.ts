@@ -151,7 +151,7 @@ describe('delivery of the results file', () => {
         h,
         erin,
         { action: 'decline', context: attachment.content.declineContext },
-        { replyToId: call.activity.id as string },
+        { replyToId: call.assignedId },
       ),
     );
     const card = await waitFor('the declined card', () =>

@@ -17,7 +17,10 @@ describe('resolving the target', () => {
     expect(text).toContain('Alice Wong');
     expect(text).toContain('Alice Smith');
     const choose = actionData(card, 'tap.choose');
-    const chosen = await post(h, click(h, dana, 'tap.choose', choose, { replyToId: 'activity-1' }));
+    const chosen = await post(
+      h,
+      click(h, dana, 'tap.choose', choose, { replyToId: h.connector.sent()[0]!.assignedId }),
+    );
     const body = JSON.stringify(chosen.body);
     expect(body).toContain('tap.confirm');
     expect(h.connector.updates()).toHaveLength(1);

@@ -60,10 +60,7 @@ export async function clickBulk(
   conversationId?: string,
 ): Promise<PostResult> {
   const { bulkId } = actionData(cardOf(reply.activity), verb);
-  return post(
-    h,
-    click(h, user, verb, { bulkId, ...extra }, { replyToId: reply.activity.id as string, conversationId }),
-  );
+  return post(h, click(h, user, verb, { bulkId, ...extra }, { replyToId: reply.assignedId, conversationId }));
 }
 
 /** The file consent card the bot offered in this conversation, once the run has finished. */
@@ -96,7 +93,7 @@ export async function acceptFile(h: Harness, user: FixtureUser, conversationId =
       h,
       user,
       { action: 'accept', context: attachment.content.acceptContext, uploadInfo },
-      { replyToId: call.activity.id as string },
+      { replyToId: call.assignedId },
     ),
   );
   expect(turn.status).toBe(200);

@@ -9,6 +9,8 @@ export interface ConnectorCall {
   conversationId: string;
   activityId?: string;
   activity: Record<string, unknown>;
+  /** The id the connector answered with: a new one for a send, the updated one for a PUT. */
+  assignedId: string;
 }
 
 const isReplyToTest = (c: ConnectorCall) => c.activityId?.startsWith('test-') === true;
@@ -54,6 +56,8 @@ export class RecordingConnector {
           res.end(JSON.stringify({ error: { code: 'TooManyRequests', message: 'slow down' } }));
           return;
         }
+        const id =
+          req.method === 'PUT' && match[2] ? decodeURIComponent(match[2]) : `activity-${this.nextId++}`;
         this.calls.push({
           at: Date.now(),
           method: req.method ?? '',
@@ -61,9 +65,8 @@ export class RecordingConnector {
           conversationId: decodeURIComponent(match[1]!),
           activityId: match[2] ? decodeURIComponent(match[2]) : undefined,
           activity,
+          assignedId: id,
         });
-        const id =
-          req.method === 'PUT' && match[2] ? decodeURIComponent(match[2]) : `activity-${this.nextId++}`;
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ id }));
       });

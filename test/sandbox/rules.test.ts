@@ -108,10 +108,20 @@ describe('query compilers', () => {
 
 describe('write bucket', () => {
   it('refills continuously and never answers Retry-After 0', () => {
-    const bucket = new WriteBucket(600);
+    let now = 0;
+    const bucket = new WriteBucket(600, 600, () => now);
     for (let i = 0; i < 600; i++) expect(bucket.take().ok).toBe(true);
     const refused = bucket.take();
-    expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(0.1);
+    expect(refused).toEqual({ ok: false, retryAfterSeconds: 0.1 });
+    // 600/min is one token per 100 ms: half a token after 50 ms is still a refusal, never "wait 0 s".
+    now = 50;
+    expect(bucket.take()).toEqual({ ok: false, retryAfterSeconds: 0.1 });
+    now = 100;
+    expect(bucket.take().ok).toBe(true);
+    expect(bucket.take().ok).toBe(false);
+    // A long pause refills only up to the burst.
+    now = 1_000_000;
+    for (let i = 0; i < 600; i++) expect(bucket.take().ok).toBe(true);
+    expect(bucket.take().ok).toBe(false);
   });
 });
