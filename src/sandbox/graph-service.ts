@@ -85,6 +85,15 @@ async function runUnlogged(ctx: SandboxContext, call: GraphCall): Promise<Sandbo
 
 /** Entry point for HTTP requests under `/v1.0`: latency, bearer check, then `$batch` or one operation. */
 export async function handleGraphRequest(ctx: SandboxContext, req: SandboxRequest): Promise<SandboxResponse> {
+  ctx.state.graphInFlight += 1;
+  try {
+    return await answerGraphRequest(ctx, req);
+  } finally {
+    ctx.state.graphInFlight -= 1;
+  }
+}
+
+async function answerGraphRequest(ctx: SandboxContext, req: SandboxRequest): Promise<SandboxResponse> {
   await ctx.state.faults.delay();
   const path = req.path.replace(/^\/v1\.0/i, '') || '/';
   const clientRequestId = req.headers['client-request-id'];

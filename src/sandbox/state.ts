@@ -32,6 +32,11 @@ export class SandboxState {
   /** One pass per user, keyed by user object id. */
   passes = new Map<string, StoredPass>();
   graphLog: GraphLogEntry[] = [];
+  /**
+   * Graph requests received and not yet answered (latency included), so a test can kill the bot
+   * while Graph holds its request instead of guessing how long the request takes to arrive.
+   */
+  graphInFlight = 0;
   queuedPassCodes: string[] = [];
   passRandom!: SeededRandom;
   faults!: FaultInjector;
@@ -69,7 +74,11 @@ export class SandboxState {
   }
 
   /** The `/_sandbox/state` view: pass metadata with a SHA-256 of each code, never the code. */
-  snapshot(): { passes: Array<Record<string, unknown>>; graphLog: GraphLogEntry[] } {
+  snapshot(): {
+    passes: Array<Record<string, unknown>>;
+    graphLog: GraphLogEntry[];
+    graphInFlight: number;
+  } {
     const passes = [...this.passes.values()].map((p) => ({
       userId: p.userId,
       userPrincipalName: p.userPrincipalName,
@@ -81,6 +90,6 @@ export class SandboxState {
       createdBy: p.createdBy,
       passSha256: createHash('sha256').update(p.code).digest('hex'),
     }));
-    return { passes, graphLog: [...this.graphLog] };
+    return { passes, graphLog: [...this.graphLog], graphInFlight: this.graphInFlight };
   }
 }

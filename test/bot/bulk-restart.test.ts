@@ -58,7 +58,10 @@ describe('a bulk interrupted by a killed process', () => {
     );
     await first.kill('SIGKILL');
     // Batches the dead process had sent still complete in the tenant.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitFor(
+      "the dead process's batches to finish",
+      async () => (await sandboxState(w)).graphInFlight === 0,
+    );
     await sandboxAdmin(w, 'POST', '/faults', { reset: true });
     const createsBefore = createsPerUser((await sandboxState(w)).graphLog);
 

@@ -1,3 +1,4 @@
+import { waitFor } from '../helpers/bulk.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
@@ -62,7 +63,7 @@ describe('a create whose outcome is unknown is never retried', () => {
     );
     expect(JSON.stringify(response.body)).toContain('TAP_OUTCOME_UNKNOWN');
     // The sandbox finishes the slow request after the bot gave up: exactly one pass, from one POST.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await waitFor('the slow create to finish', async () => (await sandboxState(h)).graphInFlight === 0);
     await sandboxAdmin(h, 'POST', '/faults', { reset: true });
     expect(await creates()).toHaveLength(1);
     expect((await sandboxState(h)).passes).toHaveLength(1);

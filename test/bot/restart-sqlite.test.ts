@@ -5,7 +5,7 @@ import { SqliteRowStore } from '../../src/store/sqlite.js';
 import { RequestRepository } from '../../src/tap/requests.js';
 import { click, postTo } from '../helpers/activities.js';
 import { startProcessWorld, type ProcessWorld } from '../helpers/process-world.js';
-import { sandboxAdmin } from '../helpers/sandbox-admin.js';
+import { sandboxAdmin, sandboxState } from '../helpers/sandbox-admin.js';
 
 // TapDesk runs as its own OS process on a SQLite file and is SIGKILLed mid-flow.
 let w: ProcessWorld;
@@ -42,12 +42,13 @@ describe('restart safety on SQLite', () => {
     const reader = SqliteRowStore.open(dbPath);
     const requests = new RequestRepository(reader);
     await waitFor(async () => (await requests.get(requestId))?.value.state === 'issuing');
-    // The claim and its audit row precede the POST; give the POST time to reach the sandbox, where it
-    // sits in the 3 s latency window, so Graph has the create when the bot dies: the dangerous case.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // The claim and its audit row precede the POST; wait until the POST sits in the sandbox's 3 s
+    // latency window, so Graph has the create when the bot dies: the dangerous case.
+    await waitFor(async () => (await sandboxState(w)).graphInFlight >= 1);
     await bot.kill('SIGKILL');
     await inFlight;
-    await new Promise((resolve) => setTimeout(resolve, 3_500)); // the sandbox still completes the create
+    // The sandbox still completes the create the dead process sent.
+    await waitFor(async () => (await sandboxState(w)).graphInFlight === 0);
     await sandboxAdmin(w, 'POST', '/faults', { reset: true });
     expect(await w.passesFor('bob@contoso.com')).toHaveLength(1);
 

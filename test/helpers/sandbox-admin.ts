@@ -15,6 +15,8 @@ export interface SandboxState {
     passSha256: string;
   }[];
   graphLog: { at: string; method: string; path: string; callerOid: string; status: number }[];
+  /** Graph requests the sandbox holds right now (received, not yet answered). */
+  graphInFlight: number;
 }
 
 const agents = new WeakMap<SandboxHandle, Agent>();

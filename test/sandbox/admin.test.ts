@@ -123,9 +123,24 @@ describe('admin API', () => {
     await graphAs(sb, 'dana@contoso.com', 'POST', tapUrl, {});
     await admin(sb, 'POST', '/reset');
     const state = await admin(sb, 'GET', '/state');
-    expect(state.body).toEqual({ passes: [], graphLog: [] });
+    expect(state.body).toEqual({ passes: [], graphLog: [], graphInFlight: 0 });
     expect((await admin(sb, 'GET', '/clock')).body.offsetMinutes).toBe(0);
     expect((await admin(sb, 'GET', '/faults')).body).toEqual({});
+  });
+
+  it('counts Graph requests it holds, including their latency', async () => {
+    await admin(sb, 'POST', '/reset');
+    await admin(sb, 'POST', '/faults', { latencyMs: 400 });
+    const held = graphAs(sb, 'dana@contoso.com', 'GET', '/me');
+    let seen = 0;
+    for (let i = 0; i < 200 && seen === 0; i++) {
+      seen = (await admin(sb, 'GET', '/state')).body.graphInFlight;
+      if (seen === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(seen).toBe(1);
+    expect((await held).status).toBe(200);
+    expect((await admin(sb, 'GET', '/state')).body.graphInFlight).toBe(0);
+    await admin(sb, 'POST', '/reset');
   });
 
   it('generates the same pass codes for the same seed after a reset', async () => {

@@ -152,9 +152,14 @@ describe('faults and throttling', () => {
     expect(elapsed).toBeGreaterThanOrEqual(145);
     expect(elapsed).toBeLessThan(590); // three items would take 450 ms if latency applied per item
     expect((await admin(sb, 'POST', '/faults', {})).body).toEqual({});
-    started = performance.now();
-    await graphAs(sb, dana, 'GET', '/me');
-    expect(performance.now() - started).toBeLessThan(145);
+    // Without latency a call is quick: the fastest of three, so a busy machine's hiccup does not count.
+    const plain: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      started = performance.now();
+      await graphAs(sb, dana, 'GET', '/me');
+      plain.push(performance.now() - started);
+    }
+    expect(Math.min(...plain)).toBeLessThan(145);
   });
 });
 
