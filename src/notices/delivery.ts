@@ -88,6 +88,7 @@ async function afterClaim(ctx: DeliveryContext, claimed: Claimed, target: Target
   if ('lookupError' in target) return failed(ctx, claimed, target.lookupError, stats);
   if (row.attempts >= ctx.maxAttempts) return giveUp(ctx, claimed, 'failed', stats);
   await ctx.queue.dropPredecessor(claimed);
+  ctx.limiter.markSending(target.conversationId);
   try {
     await ctx.sender.send(toNotice(row), target.conversationId, AbortSignal.timeout(ctx.sendTimeoutMs));
   } catch (error) {

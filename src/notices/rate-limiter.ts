@@ -83,6 +83,26 @@ export class RateLimiter {
   }
 
   /**
+   * The slot granted last for this conversation is being used now: re-times it to now. Between the
+   * grant and the send the row is claimed (a durable write), which on a busy machine can outlast the
+   * margin, and Teams counts sends when they arrive. A conversation's sends are sequential, so its
+   * newest time is the slot being used; re-timing only ever moves a time later (more waiting).
+   */
+  markSending(conversationId: string): void {
+    const own = this.sent.get(conversationId);
+    const granted = own?.at(-1);
+    const at = this.now();
+    if (!own || granted === undefined || at <= granted) return;
+    own[own.length - 1] = at;
+    const index = this.tenant.lastIndexOf(granted);
+    if (index < 0) return;
+    this.tenant.splice(index, 1);
+    let insertAt = this.tenant.length;
+    while (insertAt > 0 && this.tenant[insertAt - 1]! > at) insertAt--;
+    this.tenant.splice(insertAt, 0, at);
+  }
+
+  /**
    * Waits for a slot and takes it. Returns false, taking nothing, when the slot is more than
    * `maxWaitMs` away (the caller reschedules instead of holding a tick) or the signal aborts.
    */

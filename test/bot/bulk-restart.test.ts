@@ -105,5 +105,5 @@ describe('a bulk interrupted by a killed process', () => {
       `Issue again for ${r.issued + r.unknown + r.notStarted}`,
     );
     await reader.close();
-  }, 60_000);
+  }, 120_000);
 });

@@ -29,7 +29,7 @@ beforeAll(async () => {
   [w, azurite] = await Promise.all([startProcessWorld(), startAzurite()]);
   const env = { STORE: 'tables', AZURE_TABLES_CONNECTION_STRING: azurite.connectionString };
   [a, b] = await Promise.all([w.startBot(env), w.startBot(env)]);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await w?.close();
   await azurite?.stop();

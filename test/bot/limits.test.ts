@@ -87,5 +87,5 @@ describe('the default limit', () => {
     } finally {
       await d.close();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -67,5 +67,5 @@ describe('a create whose outcome is unknown is never retried', () => {
     await sandboxAdmin(h, 'POST', '/faults', { reset: true });
     expect(await creates()).toHaveLength(1);
     expect((await sandboxState(h)).passes).toHaveLength(1);
-  }, 25_000);
+  });
 });

@@ -66,7 +66,7 @@ describe('restart safety on SQLite', () => {
       'request.created',
     ]);
     await reader.close();
-  }, 40_000);
+  });
 });
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -31,8 +31,8 @@ export async function spawnBot(
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`bot process did not listen within 30 s: ${stderr.slice(-2000)}`)),
-      30_000,
+      () => reject(new Error(`bot process did not listen within 60 s: ${stderr.slice(-2000)}`)),
+      60_000,
     );
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {

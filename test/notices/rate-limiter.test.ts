@@ -34,6 +34,40 @@ describe('RateLimiter', () => {
     expect(maxInWindow(times, 3_600_000)).toBe(1_800);
   });
 
+  it('counts a slot from when its send leaves, not from when it was granted', () => {
+    const { time, limiter } = fake();
+    const start = time.ms;
+    // The first send leaves 300 ms after its grant (its row's claim was slow); six more follow at once.
+    expect(limiter.tryAcquire('c')).toBe(0);
+    time.ms = start + 300;
+    limiter.markSending('c');
+    for (let i = 0; i < 6; i++) {
+      expect(limiter.tryAcquire('c')).toBe(0);
+      limiter.markSending('c');
+    }
+    time.ms = start + 1_000;
+    // Timed from the grant the 1 s window would open now; from the send it opens 300 ms later.
+    expect(limiter.delayMs('c')).toBe(300);
+    // Re-timing never moves a send earlier, and a conversation without sends is ignored.
+    time.ms = start;
+    limiter.markSending('c');
+    limiter.markSending('never');
+    time.ms = start + 1_000;
+    expect(limiter.delayMs('c')).toBe(300);
+  });
+
+  it('re-timing a send moves it in the tenant window too', () => {
+    const { time, limiter } = fake(2);
+    const start = time.ms;
+    expect(limiter.tryAcquire('c')).toBe(0);
+    expect(limiter.tryAcquire('d')).toBe(0);
+    time.ms = start + 400;
+    limiter.markSending('c');
+    time.ms = start + 1_000;
+    expect(limiter.tryAcquire('e')).toBe(0); // d's slot left the window
+    expect(limiter.tryAcquire('f')).toBe(400); // c's send, re-timed to 400, is still in it
+  });
+
   it('conversations are independent; the tenant window spans them all', () => {
     const { time, limiter } = fake(10);
     for (let i = 0; i < 10; i++) expect(limiter.tryAcquire(`c${i}`)).toBe(0);
