@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AuditLog } from '../../src/audit/log.js';
 import { decideBulk } from '../../src/bulk/approval.js';
 import type { BulkDeps } from '../../src/bulk/deps.js';
-import { BulkRepository } from '../../src/bulk/repository.js';
 import type { TapGraph } from '../../src/graph/port.js';
-import { IssueLimiter } from '../../src/tap/limits.js';
 import { ROLE } from '../../src/tap/roles.js';
-import { items, newJob, sqliteStores } from './fixtures.js';
+import { bulkWorld, items, newJob, sqliteStores } from './fixtures.js';
 
 const fresh = sqliteStores();
 const CHANNEL = '19:approvers@thread.tacv2';
@@ -16,25 +13,8 @@ const authAdmin = {
   ],
 } as unknown as TapGraph;
 
-function deps(): BulkDeps {
-  const store = fresh();
-  const now = new Date('2026-05-04T10:05:00.000Z');
-  return {
-    bulk: new BulkRepository(store),
-    audit: new AuditLog(store, () => now),
-    onBackgroundError: () => undefined,
-    clock: { now: () => now, sync: async () => {} },
-    limiter: new IssueLimiter(store, { perIssuerPerHour: 0, perTargetPerDay: 0, tenantPerHour: 0 }),
-    maxLifetimeMinutes: 480,
-    requestTtlMinutes: 10,
-    approvalAbove: 25,
-    approversConversationId: CHANNEL,
-    approvalTtlMinutes: 60,
-    concurrency: 2,
-    instanceId: 'test',
-    leaseSeconds: 60,
-  };
-}
+const deps = () =>
+  bulkWorld(fresh(), new Date('2026-05-04T10:05:00.000Z'), { approversConversationId: CHANNEL }).deps;
 
 async function awaiting(d: BulkDeps) {
   const stored = await d.bulk.add(

@@ -1,10 +1,15 @@
-// Small builders shared by the bulk repository and recovery tests.
+// Small builders shared by the bulk core's tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { AuditLog } from '../../src/audit/log.js';
+import type { BulkDeps } from '../../src/bulk/deps.js';
 import { emptyCounts, type BulkItem, type BulkJob, type ItemState } from '../../src/bulk/job.js';
+import { BulkRepository } from '../../src/bulk/repository.js';
+import type { RowStore } from '../../src/store/port.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
+import { IssueLimiter } from '../../src/tap/limits.js';
 
 export const REQUESTER = { oid: 'oid-requester', name: 'Riley Requester' };
 
@@ -60,4 +65,35 @@ export function newJob(extra: Partial<BulkJob> = {}): Omit<BulkJob, 'id' | 'chun
     needsApproval: false,
     ...extra,
   };
+}
+
+/**
+ * The bulk core's deps over `store` (audit in `auditStore`), with a clock the test moves by setting
+ * `clock.current`, and background errors collected instead of logged. No hourly limits.
+ */
+export function bulkWorld(
+  store: RowStore,
+  start: Date,
+  overrides: Partial<BulkDeps> = {},
+  auditStore: RowStore = store,
+) {
+  const clock = { current: start, now: () => clock.current, sync: async () => {} };
+  const errors: { what: string; error: unknown }[] = [];
+  const deps: BulkDeps = {
+    bulk: new BulkRepository(store),
+    audit: new AuditLog(auditStore, () => clock.now()),
+    onBackgroundError: (what, error) => errors.push({ what, error }),
+    clock,
+    limiter: new IssueLimiter(store, { perIssuerPerHour: 0, perTargetPerDay: 0, tenantPerHour: 0 }),
+    maxLifetimeMinutes: 480,
+    requestTtlMinutes: 10,
+    approvalAbove: 25,
+    approversConversationId: undefined,
+    approvalTtlMinutes: 60,
+    concurrency: 2,
+    instanceId: 'test',
+    leaseSeconds: 60,
+    ...overrides,
+  };
+  return { store, clock, errors, deps };
 }

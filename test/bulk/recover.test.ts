@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AuditLog } from '../../src/audit/log.js';
 import type { BulkDeps } from '../../src/bulk/deps.js';
 import type { BulkItem, BulkJob } from '../../src/bulk/job.js';
 import { recoverInterrupted } from '../../src/bulk/recover.js';
-import { BulkRepository } from '../../src/bulk/repository.js';
 import type { RowStore } from '../../src/store/port.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
-import { IssueLimiter } from '../../src/tap/limits.js';
-import { item, items, newJob, REQUESTER, sqliteStores } from './fixtures.js';
+import { bulkWorld, item, items, newJob, REQUESTER, sqliteStores } from './fixtures.js';
 
 const fresh = sqliteStores();
 
@@ -17,28 +14,18 @@ const RUNNER = { oid: 'oid-runner', name: 'Robin Runner' };
 const at = (iso: string, plusMs: number) => new Date(Date.parse(iso) + plusMs);
 
 function world(store: RowStore = fresh(), auditStore: RowStore = store) {
-  const clock = {
-    current: at(HEARTBEAT, LEASE_SECONDS * 1000),
-    now: () => clock.current,
-    sync: async () => {},
-  };
-  const errors: { what: string; error: unknown }[] = [];
-  const deps: BulkDeps = {
-    bulk: new BulkRepository(store),
-    audit: new AuditLog(auditStore, () => clock.now()),
-    onBackgroundError: (what, error) => errors.push({ what, error }),
-    clock,
-    limiter: new IssueLimiter(store, { perIssuerPerHour: 0, perTargetPerDay: 0, tenantPerHour: 0 }),
-    maxLifetimeMinutes: 1440,
-    requestTtlMinutes: 15,
-    approvalAbove: 50,
-    approversConversationId: undefined,
-    approvalTtlMinutes: 60,
-    concurrency: 2,
-    instanceId: 'instance-alive',
-    leaseSeconds: LEASE_SECONDS,
-  };
-  return { store, clock, errors, deps };
+  return bulkWorld(
+    store,
+    at(HEARTBEAT, LEASE_SECONDS * 1000),
+    {
+      maxLifetimeMinutes: 1440,
+      requestTtlMinutes: 15,
+      approvalAbove: 50,
+      instanceId: 'instance-alive',
+      leaseSeconds: LEASE_SECONDS,
+    },
+    auditStore,
+  );
 }
 
 const RUN = {
