@@ -16,6 +16,7 @@ import { auditTypeOf, NoticeQueue, NoticeScheduler, RateLimiter } from './notice
 import type { RowStore } from './store/port.js';
 import { IssueLimiter } from './tap/limits.js';
 import { RequestRepository } from './tap/requests.js';
+import { TAPDESK } from './tap/request.js';
 import { createAdapter, createTeamsApp } from './teams/app.js';
 import { SandboxAssertions, TeamsAssertions } from './teams/assertions.js';
 import { GraphAccess } from './teams/graph-access.js';
@@ -24,6 +25,7 @@ import { ProactiveCards } from './teams/proactive-cards.js';
 import { PassVault } from './tap/pass-vault.js';
 import type { CoreDeps } from './tap/prepare.js';
 import { closeExpiredApproval } from './teams/approval-actions.js';
+import { closeExpiredBulk } from './teams/bulk-actions.js';
 import { createServer } from './server.js';
 import { bulkDepsFrom } from './bulk/deps.js';
 import { BulkRuns } from './teams/bulk-runs.js';
@@ -107,9 +109,10 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
   const queue = new NoticeQueue(store);
   const scheduler = new NoticeScheduler({
     queue,
-    sender: new TeamsNoticeSender(adapter, config.bot.appId, conversations, requests, (requestId) =>
-      closeExpiredApproval({ core, cards }, requestId),
-    ),
+    sender: new TeamsNoticeSender(adapter, config.bot.appId, conversations, requests, {
+      approval: (requestId) => closeExpiredApproval({ core, cards }, requestId),
+      bulk: (bulkId, deadline) => closeExpiredBulk({ core, cards, bulk, bulkRuns }, bulkId, deadline),
+    }),
     clock,
     limiter: new RateLimiter({ tenantRatePerSecond: config.notices.tenantRatePerSecond }),
     onGiveUp: (notice, reason) =>
@@ -117,7 +120,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
         .append({
           type: auditTypeOf(reason),
           requestId: notice.requestId,
-          actor: { oid: 'tapdesk', name: 'TapDesk' },
+          actor: TAPDESK,
           target: null,
           code: `${notice.kind}: ${reason}`,
         })

@@ -1,12 +1,14 @@
 import { problem, type Problem } from '../errors/catalog.js';
 import type { TapGraph } from '../graph/port.js';
-import { ConflictError, type StoredRow } from '../store/port.js';
+import { ConflictError } from '../store/port.js';
 import { auditAfterTheFact } from '../tap/audit-events.js';
 import { conversationRoot, type Person } from '../tap/request.js';
 import { issuerStrength } from '../tap/roles.js';
 import type { BulkDeps } from './deps.js';
 import type { BulkJob } from './job.js';
-import { ignoreConflict, requesterRow, stateText } from './run.js';
+import { expireBulk } from './expiry.js';
+import { requesterRow, stateText } from './run.js';
+import { ignoreConflict } from '../tap/clicks.js';
 import { bulkEvent, countsText } from './validate.js';
 
 export type BulkDecision = { ok: true; job: BulkJob } | { ok: false; problem: Problem; job?: BulkJob };
@@ -20,7 +22,7 @@ export async function askApproval(deps: BulkDeps, id: string, clicker: Person): 
   if (job.state !== 'pending' || !job.needsApproval || !deps.approversConversationId)
     return { ok: false, problem: problem('BULK_STATE_CHANGED', { decision: stateText(job) }), job };
   const now = deps.clock.now();
-  if (now.getTime() > Date.parse(job.expiresAt)) return expire(deps, row, clicker);
+  if (now.getTime() > Date.parse(job.expiresAt)) return expireBulk(deps, row, clicker);
   try {
     const asked = await deps.bulk.update(row, {
       ...job,
@@ -66,7 +68,7 @@ export async function decideBulk(
   if (job.requester.oid === approver.oid) return { ok: false, problem: problem('APPROVAL_OWN_REQUEST'), job };
   const targets = (await deps.bulk.chunks(job)).flatMap((c) => c.value.items.map((i) => i.target.id));
   if (targets.includes(approver.oid)) return { ok: false, problem: problem('APPROVAL_FOR_SELF'), job };
-  if (deps.clock.now().getTime() > Date.parse(job.expiresAt)) return expire(deps, row, approver);
+  if (deps.clock.now().getTime() > Date.parse(job.expiresAt)) return expireBulk(deps, row, approver);
   if (decision.kind === 'approve') {
     const roles = await (await decision.graph()).getRoles('me', AbortSignal.timeout(5_000));
     if (issuerStrength(roles) === 'none')
@@ -126,14 +128,4 @@ export async function cancelBulk(deps: BulkDeps, id: string, clicker: Person): P
     return { ok: false, problem: problem('BULK_STATE_CHANGED', { decision: 'changed meanwhile' }) };
   await auditAfterTheFact(deps, bulkEvent('bulk.cancelled', cancelled.value, clicker));
   return { ok: true, job: cancelled.value };
-}
-
-async function expire(deps: BulkDeps, row: StoredRow<BulkJob>, actor: Person): Promise<BulkDecision> {
-  const expired = await deps.bulk.update(row, { ...row.value, state: 'expired' }).catch(ignoreConflict);
-  if (expired) await auditAfterTheFact(deps, bulkEvent('bulk.expired', expired.value, actor));
-  return {
-    ok: false,
-    problem: problem('REQUEST_EXPIRED', { who: 'these people' }),
-    job: expired?.value ?? row.value,
-  };
 }

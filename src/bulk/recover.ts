@@ -2,7 +2,7 @@ import { auditAfterTheFact } from '../tap/audit-events.js';
 import type { BulkDeps } from './deps.js';
 import type { BulkJob } from './job.js';
 import { resultOf } from './results.js';
-import { ignoreConflict } from './run.js';
+import { ignoreConflict } from '../tap/clicks.js';
 import { bulkEvent } from './validate.js';
 
 /**

@@ -2,8 +2,9 @@ import { problem, type Problem } from '../errors/catalog.js';
 import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import { MAX_CREATES_PER_BATCH, type BatchCreateResult, type TapGraph } from '../graph/port.js';
-import { ConflictError, type StoredRow } from '../store/port.js';
+import type { StoredRow } from '../store/port.js';
 import { auditAfterTheFact } from '../tap/audit-events.js';
+import { ignoreConflict } from '../tap/clicks.js';
 import { createBody } from '../tap/confirm.js';
 import { limitProblem } from '../tap/limit-problem.js';
 import type { Person } from '../tap/request.js';
@@ -15,6 +16,7 @@ import { lookupAll } from './lookups.js';
 import { passRow, resultOf, type PassRow } from './results.js';
 import { forEachConcurrent, SendWindow, ThrottleGate } from './throttle.js';
 import { bulkEvent } from './validate.js';
+import { expireBulk } from './expiry.js';
 
 export interface BulkProgress {
   total: number;
@@ -45,15 +47,7 @@ export async function claimBulk(
   const startable = job.state === (job.needsApproval ? 'approved' : 'pending');
   if (!startable)
     return { ok: false, problem: problem('BULK_STATE_CHANGED', { decision: stateText(job) }), job };
-  if (now.getTime() > Date.parse(job.expiresAt)) {
-    const expired = await deps.bulk.update(row, { ...job, state: 'expired' }).catch(ignoreConflict);
-    if (expired) await auditAfterTheFact(deps, bulkEvent('bulk.expired', expired.value, clicker));
-    return {
-      ok: false,
-      problem: problem('REQUEST_EXPIRED', { who: 'these people' }),
-      job: expired?.value ?? job,
-    };
-  }
+  if (now.getTime() > Date.parse(job.expiresAt)) return expireBulk(deps, row, clicker);
   let claimed: StoredRow<BulkJob>;
   try {
     const at = now.toISOString();
@@ -111,11 +105,6 @@ export function stateText(job: BulkJob): string {
     default:
       return job.state;
   }
-}
-
-export function ignoreConflict(error: unknown): undefined {
-  if (error instanceof ConflictError) return undefined;
-  throw error;
 }
 
 /**

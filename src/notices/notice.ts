@@ -11,7 +11,8 @@ export type NoticeKind =
   | 'expired.issuer'
   | 'revoked.issuer'
   | 'revoked.target'
-  | 'approval.expired';
+  | 'approval.expired'
+  | 'bulk.expired';
 
 /** Where it goes: a user's 1:1 chat (looked up when sent), or a known conversation. */
 export type NoticeRecipient =
@@ -23,7 +24,7 @@ export interface Notice {
   /** ISO 8601 UTC; compared with the bot's clock (the sandbox clock in sandbox mode). */
   dueAt: string;
   recipient: NoticeRecipient;
-  /** The request the notice is about (for audit and for the buttons on the card). */
+  /** The request (or bulk) the notice is about (for audit and for the buttons on the card). */
   requestId: string;
   card: Record<string, unknown>;
   attempts: number;

@@ -14,7 +14,7 @@ import {
 } from './confirm.js';
 import { limitProblem } from './limit-problem.js';
 import type { CoreDeps } from './prepare.js';
-import { conversationRoot, type TapRequest } from './request.js';
+import { conversationRoot, TAPDESK, type TapRequest } from './request.js';
 import { issuerStrength } from './roles.js';
 
 /** Where a decision click came from: the approvers' conversation, or a hand-off 1:1 chat. */
@@ -280,9 +280,6 @@ export async function allowHandOff(deps: CoreDeps, click: DecisionClick): Promis
   }
   return { kind: 'refused', problem: problem('REQUEST_ALREADY_USED') };
 }
-
-/** The actor recorded when TapDesk itself ends a request (no person clicked). */
-const TAPDESK = { oid: 'tapdesk', name: 'TapDesk' };
 
 /**
  * Ends an approval request nobody decided in time, at its expiry, so its cards can say so without

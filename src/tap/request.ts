@@ -30,6 +30,9 @@ export interface Person {
   name: string;
 }
 
+/** The actor recorded when TapDesk itself ends or gives up on something (no person clicked). */
+export const TAPDESK: Person = { oid: 'tapdesk', name: 'TapDesk' };
+
 export interface Candidate {
   id: string;
   displayName: string;

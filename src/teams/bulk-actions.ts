@@ -1,5 +1,6 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import { askApproval, cancelBulk, decideBulk } from '../bulk/approval.js';
+import { expireBulkIfDue } from '../bulk/expiry.js';
 import type { BulkJob } from '../bulk/job.js';
 import { reissueBulk } from '../bulk/reissue.js';
 import { claimBulk } from '../bulk/run.js';
@@ -70,6 +71,7 @@ export async function onBulkAction(
         await deps.bulk.bulk.patch(outcome.job.id, (j) => ({ ...j, state: 'cancelled' }));
         return replyProblem(context, problem('APPROVERS_UNREACHABLE'));
       }
+      await deps.notices.bulkWaiting(outcome.job);
       return replyWithCard(context, mine(outcome.job));
     }
     case 'bulk.approve':
@@ -86,6 +88,8 @@ export async function onBulkAction(
       const job = outcome.job;
       await syncApproversCard(deps, job);
       await deps.bulkRuns.showCard(job);
+      // Approval restarts the clock for the requester's Issue click; that deadline closes it too.
+      if (job.state === 'approved') await deps.notices.bulkWaiting(job);
       const verdict =
         job.state === 'approved'
           ? `${clicker.name} approved your bulk of ${job.counts.ready} passes. Click "Issue" on its card when you are ready.`
@@ -127,7 +131,23 @@ async function refused(
   return replyProblem(context, found);
 }
 
-async function syncApproversCard(deps: TeamsDeps, job: BulkJob): Promise<void> {
+/**
+ * The notice scheduler's hook at a waiting bulk's deadline: closes it if nothing happened in time and
+ * brings both its cards up to date; true when the requester should be told.
+ */
+export async function closeExpiredBulk(
+  deps: Pick<TeamsDeps, 'core' | 'cards' | 'bulk' | 'bulkRuns'>,
+  bulkId: string,
+  deadline: string,
+): Promise<boolean> {
+  const expired = await expireBulkIfDue(deps.bulk, bulkId, deadline);
+  if (!expired) return false;
+  await syncApproversCard(deps, expired);
+  await deps.bulkRuns.showCard(expired);
+  return true;
+}
+
+async function syncApproversCard(deps: Pick<TeamsDeps, 'core' | 'cards'>, job: BulkJob): Promise<void> {
   const id = job.approval?.activityId;
   if (!id) return;
   await deps.cards

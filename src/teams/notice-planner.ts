@@ -7,6 +7,7 @@ import {
   renderRevokedNoticeCard,
   renderClosedCard,
 } from '../cards/render.js';
+import type { BulkJob } from '../bulk/job.js';
 import type { Clock } from '../clock.js';
 import type { NewNotice, NoticeQueue } from '../notices/queue.js';
 import { formatWhen } from '../tap/format.js';
@@ -119,6 +120,32 @@ export class NoticePlanner {
         card: renderClosedCard({
           title: `Your request for ${request.target!.displayName} expired`,
           message: `No approver decided before ${formatWhen(new Date(request.expiresAt), request.timeZone, this.clock.now())}, so nothing was issued. Ask again if the pass is still needed.`,
+          tone: 'neutral',
+        }),
+      },
+    ]);
+  }
+
+  /**
+   * When a bulk starts waiting (for approvers, or after approval for its requester's Issue click): at
+   * its deadline TapDesk closes it, updates its cards and tells the requester in their 1:1 chat.
+   */
+  async bulkWaiting(job: BulkJob): Promise<void> {
+    const until = formatWhen(new Date(job.expiresAt), job.timeZone, this.clock.now());
+    const passes = `${job.counts.ready} ${job.counts.ready === 1 ? 'pass' : 'passes'}`;
+    const why =
+      job.state === 'approved'
+        ? `${job.approval?.decidedBy?.name ?? 'An approver'} approved it, but it was not issued before ${until}`
+        : `No approver decided before ${until}`;
+    await this.scheduleAll([
+      {
+        kind: 'bulk.expired',
+        dueAt: job.expiresAt,
+        recipient: { kind: 'conversation', conversationId: job.conversationId },
+        requestId: job.id,
+        card: renderClosedCard({
+          title: `Your bulk of ${passes} expired`,
+          message: `${why}, so nothing was issued. Send the list again if the passes are still needed.`,
           tone: 'neutral',
         }),
       },

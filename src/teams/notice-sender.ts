@@ -7,6 +7,16 @@ import type { ConversationReferences } from './conversations.js';
 /** Notices about a pass that only make sense while TapDesk's record still says it is live. */
 const ONLY_WHILE_ISSUED = new Set(['expiring.issuer', 'expired.issuer']);
 
+/**
+ * Run before an expiry notice: each closes what ran out (an approval request; a bulk waiting for a
+ * decision or for its Issue click at `deadline`), updates its cards, and says whether the requester
+ * should still hear about it.
+ */
+export interface DeadlineClosers {
+  approval(requestId: string): Promise<boolean>;
+  bulk(bulkId: string, deadline: string): Promise<boolean>;
+}
+
 interface ConnectorErrorLike {
   statusCode?: unknown;
   response?: { headers?: { get?(name: string): string | undefined | null } };
@@ -20,11 +30,7 @@ export class TeamsNoticeSender implements NoticeSender {
     private readonly botAppId: string,
     private readonly conversations: ConversationReferences,
     private readonly requests: RequestRepository,
-    /**
-     * Runs before an 'approval.expired' notice: closes the request if nobody decided in time and
-     * says whether the requester should still hear about it.
-     */
-    private readonly closeExpiredApproval: (requestId: string) => Promise<boolean> = async () => true,
+    private readonly closers: DeadlineClosers = { approval: async () => true, bulk: async () => true },
   ) {}
 
   async conversationOf(recipient: NoticeRecipient): Promise<string | null> {
@@ -37,8 +43,9 @@ export class TeamsNoticeSender implements NoticeSender {
       const request = await this.requests.get(notice.requestId);
       if (request?.value.state !== 'issued') return;
     }
-    // Decided before it ran out: nothing to say.
-    if (notice.kind === 'approval.expired' && !(await this.closeExpiredApproval(notice.requestId))) return;
+    // Decided (or given more time) before it ran out: nothing to say.
+    if (notice.kind === 'approval.expired' && !(await this.closers.approval(notice.requestId))) return;
+    if (notice.kind === 'bulk.expired' && !(await this.closers.bulk(notice.requestId, notice.dueAt))) return;
     const reference = await this.referenceOf(notice.recipient);
     if (!reference) throw new DeliveryError('no conversation with the recipient any more', undefined, true);
     try {
