@@ -105,8 +105,9 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     limiter: core.limiter,
     instanceId: randomUUID(),
   });
-  const bulkRuns = new BulkRuns({ bulk, cards, log });
   const queue = new NoticeQueue(store);
+  const notices = new NoticePlanner(queue, clock, config.notices.expiringLeadMinutes, onBackgroundError);
+  const bulkRuns = new BulkRuns({ bulk, cards, log, notices, conversations });
   const scheduler = new NoticeScheduler({
     queue,
     sender: new TeamsNoticeSender(adapter, config.bot.appId, conversations, requests, {
@@ -134,7 +135,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     vault: new PassVault(() => clock.now().getTime()),
     audit,
     conversations,
-    notices: new NoticePlanner(queue, clock, config.notices.expiringLeadMinutes, onBackgroundError),
+    notices,
     storage: store,
     graph,
     waiting: new WaitingCommands(),

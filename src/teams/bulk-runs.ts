@@ -1,17 +1,20 @@
 import type { Activity } from 'botbuilder';
 import type { BulkDeps } from '../bulk/deps.js';
 import { HeldPasses } from '../bulk/held-passes.js';
-import type { BulkJob } from '../bulk/job.js';
+import type { BulkJob, BulkTarget } from '../bulk/job.js';
 import { recoverInterrupted } from '../bulk/recover.js';
 import { reissueCount } from '../bulk/reissue.js';
 import { passesCsv, type PassRow } from '../bulk/results.js';
 import { runBulk, type BulkProgress } from '../bulk/run.js';
+import { forEachConcurrent } from '../bulk/throttle.js';
 import { bulkEvent } from '../bulk/validate.js';
 import type { TapGraph } from '../graph/port.js';
 import type { Logger } from '../log.js';
 import type { StoredRow } from '../store/port.js';
 import { auditAfterTheFact } from '../tap/audit-events.js';
 import { bulkCard } from './bulk-views.js';
+import type { ConversationReferences } from './conversations.js';
+import type { NoticePlanner } from './notice-planner.js';
 import type { ProactiveCards } from './proactive-cards.js';
 
 /** Teams asks to see a card change no more often than this while a bulk runs. */
@@ -23,7 +26,13 @@ export interface BulkRunsOptions {
   bulk: BulkDeps;
   cards: ProactiveCards;
   log: Logger;
+  /** Who got a pass hears about it, when TapDesk can reach them. */
+  notices: NoticePlanner;
+  conversations: ConversationReferences;
 }
+
+/** Store reads in flight while finding which of a bulk's people TapDesk has a 1:1 chat with. */
+const REACHABLE_LOOKUPS = 8;
 
 /**
  * Bulk runs in the background of this instance: the click that starts one is answered at once, the
@@ -79,6 +88,28 @@ export class BulkRuns {
     );
     if (passes.length > 0) await this.offerFile(done, passes);
     else await this.showCard(done);
+    // After the issuer has their file: reading who is reachable must not delay it.
+    await this.tellTargets(done);
+  }
+
+  /**
+   * Everyone a bulk created a pass for (delivered or lost) has one on their account: those TapDesk
+   * can reach are told who issued it. Never costs the issuer their results.
+   */
+  private async tellTargets(job: BulkJob): Promise<void> {
+    try {
+      const issued = (await this.o.bulk.bulk.chunks(job))
+        .flatMap((c) => c.value.items)
+        .filter((i) => i.state === 'issued')
+        .map((i) => i.target);
+      const reachable: BulkTarget[] = [];
+      await forEachConcurrent(issued, REACHABLE_LOOKUPS, async (target) => {
+        if (await this.o.conversations.find('personal', target.id)) reachable.push(target);
+      });
+      await this.o.notices.bulkIssued(job, job.run?.by ?? job.requester, reachable);
+    } catch (error) {
+      this.o.bulk.onBackgroundError('bulk.target_notices', error);
+    }
   }
 
   /** Holds the passes and offers them as a file in the clicker's 1:1 chat (the bulk's conversation). */
@@ -160,6 +191,7 @@ export class BulkRuns {
   async sweep(): Promise<BulkJob[]> {
     const recovered = await recoverInterrupted(this.o.bulk);
     for (const job of recovered) {
+      await this.tellTargets(job);
       await this.showCard(job);
       const r = job.result!;
       await this.o.cards

@@ -7,7 +7,7 @@ import {
   renderRevokedNoticeCard,
   renderClosedCard,
 } from '../cards/render.js';
-import type { BulkJob } from '../bulk/job.js';
+import type { BulkJob, BulkTarget } from '../bulk/job.js';
 import type { Clock } from '../clock.js';
 import type { NewNotice, NoticeQueue } from '../notices/queue.js';
 import { formatWhen } from '../tap/format.js';
@@ -150,6 +150,30 @@ export class NoticePlanner {
         }),
       },
     ]);
+  }
+
+  /**
+   * After a bulk created passes: each person who got one hears who issued it, as after a single issue.
+   * `reachable` are only those TapDesk has a 1:1 chat with: new hires have none, and queueing notices
+   * nobody can receive would only fill the audit trail with "unreachable".
+   */
+  async bulkIssued(job: BulkJob, issuer: Person, reachable: readonly BulkTarget[]): Promise<void> {
+    const now = this.clock.now();
+    const card = renderAccountNoticeCard({
+      forWhom: 'you',
+      issuerName: issuer.name,
+      atText: formatWhen(now, job.timeZone, now),
+      verificationTitle: 'not recorded (bulk issuance)',
+    });
+    await this.scheduleAll(
+      reachable.map((target) => ({
+        kind: 'issued.target' as const,
+        dueAt: now.toISOString(),
+        recipient: { kind: 'personal' as const, userOid: target.id, name: target.displayName },
+        requestId: job.id,
+        card,
+      })),
+    );
   }
 
   /** After a pass was revoked: whoever issued it (when TapDesk knows) and the target. */

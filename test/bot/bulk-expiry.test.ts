@@ -2,7 +2,6 @@
 // and the requester is told once. Its own harness, because it moves the sandbox clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/log.js';
-import { NoticeQueue } from '../../src/notices/queue.js';
 import { newHireUpn } from '../../src/sandbox/new-hires.js';
 import {
   actionData,
@@ -14,7 +13,7 @@ import {
   post,
 } from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
-import { clickBulk, passesByUser, sendCsv, waitFor } from '../helpers/bulk.js';
+import { clickBulk, passesByUser, queuedNoticesFor, sendCsv, waitFor } from '../helpers/bulk.js';
 import { sandboxAdmin } from '../helpers/sandbox-admin.js';
 
 let h: Harness;
@@ -48,12 +47,6 @@ const expiries = async (bulkId: string) =>
   (await new AuditLog(h.store, () => new Date()).recent(200)).filter(
     (e) => e.type === 'bulk.expired' && e.requestId === bulkId,
   );
-
-/** Notices still queued about a bulk, due or not. */
-const noticesFor = async (bulkId: string) =>
-  (await new NoticeQueue(h.store).due(new Date('2100-01-01T00:00:00Z'), 500)).filter(
-    (n) => n.value.requestId === bulkId,
-  ).length;
 
 /** Dana sends 30 new hires (above the approval size) and asks the approvers: the bulk and its two cards. */
 async function askApproval(first: number) {
@@ -111,7 +104,7 @@ describe('a bulk nobody acts on in time (APPROVAL_TTL_MINUTES, 60)', () => {
     expect(text(issue.body)).toContain('Expired before anyone confirmed it');
     expect((await passesByUser(h)).state.passes).toHaveLength(0);
     // The queue has delivered everything due: still one message and one audit event for this bulk.
-    await waitFor('no notice left for this bulk', async () => (await noticesFor(bulkId)) === 0);
+    await waitFor('no notice left for this bulk', async () => (await queuedNoticesFor(h, bulkId)) === 0);
     expect(expiryMessages()).toHaveLength(toldBefore + 1);
     expect(await expiries(bulkId)).toHaveLength(1);
   });

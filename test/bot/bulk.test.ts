@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newHireUpn } from '../../src/sandbox/new-hires.js';
-import { cardOf } from '../helpers/activities.js';
+import { AuditLog } from '../../src/audit/log.js';
+import { actionData, cardOf, message, post } from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import {
   acceptFile,
@@ -8,6 +9,7 @@ import {
   createsPerUser,
   factsOf,
   passesByUser,
+  queuedNoticesFor,
   sendCsv,
   sha256,
   waitFor,
@@ -135,5 +137,43 @@ describe('throttling', () => {
     } finally {
       await sandboxAdmin(h, 'POST', '/faults', { reset: true });
     }
+  });
+});
+
+describe('notices for the people who got a pass', () => {
+  it('those TapDesk can reach hear who issued their pass; the others are not chased', async () => {
+    // Frank: a bulk of his own, so the file offered in his chat is this one's.
+    const frank = h.user('frank@contoso.com');
+    const [reachable, newHire, another] = [111, 112, 113].map((n) => h.user(newHireUpn(n)));
+    // Only someone who has talked to TapDesk has a 1:1 chat it can post into.
+    await post(h, message(h, reachable!, 'help'));
+    const reply = await sendCsv(
+      h,
+      frank,
+      'three.csv',
+      ['user', ...[111, 112, 113].map(newHireUpn)].join('\n'),
+    );
+    await clickBulk(h, frank, reply, 'bulk.confirm');
+    const { rows } = await acceptFile(h, frank);
+    expect(rows).toHaveLength(3);
+
+    const told = await waitFor('the notice to the reachable new hire', () =>
+      h.connector
+        .proactive(`a:1:${reachable!.id}`)
+        .find((c) =>
+          JSON.stringify(c.activity).includes('Temporary Access Pass was issued for your account'),
+        ),
+    );
+    expect(JSON.stringify(told.activity)).toContain('by Frank Ortiz');
+    for (const row of rows) expect(JSON.stringify(told.activity)).not.toContain(row.pass);
+    for (const silent of [newHire!, another!])
+      expect(h.connector.calls.filter((c) => c.conversationId === `a:1:${silent.id}`)).toHaveLength(0);
+    const { bulkId } = actionData(cardOf(reply.activity), 'bulk.confirm');
+    await waitFor(
+      'every notice of this bulk handled',
+      async () => (await queuedNoticesFor(h, String(bulkId))) === 0,
+    );
+    const audit = await new AuditLog(h.store, () => new Date()).recent(200);
+    expect(audit.filter((e) => e.type.startsWith('notice.'))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Driving a bulk through the bot: send a CSV, click its card, wait for the run, accept the file.
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
+import { NoticeQueue } from '../../src/notices/queue.js';
 import type { FixtureUser } from '../../src/sandbox/index.js';
 import { actionData, cardOf, click, post, type PostResult } from './activities.js';
 import type { Harness } from './bot-harness.js';
@@ -127,4 +128,10 @@ export function createsPerUser(graphLog: { method: string; path: string; status:
     per.set(id, [...(per.get(id) ?? []), entry.status]);
   }
   return per;
+}
+
+/** Notices still queued about a request or bulk, due or not (sent and given-up ones are deleted). */
+export async function queuedNoticesFor(h: Harness, id: string): Promise<number> {
+  const all = await new NoticeQueue(h.store).due(new Date('2100-01-01T00:00:00Z'), 1_000);
+  return all.filter((n) => n.value.requestId === id).length;
 }
