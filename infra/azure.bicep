@@ -11,7 +11,7 @@
 //                                   through a Key Vault reference
 //   Log Analytics + App Insights    platform telemetry
 //
-// Checked by test/infra/deployment.test.ts (as text; there is no Bicep compiler in this repository's CI).
+// Checked by test/infra/azure-bicep.test.ts (as text; there is no Bicep compiler in this repository's CI).
 // Outputs become environment variables of the Toolkit environment (upper-cased, see m365agents.yml).
 
 @minLength(4)

@@ -1,0 +1,26 @@
+// Microsoft ids (Graph permissions, Teams clients, Azure roles) the deployment files must or must never name.
+// Verified against the Microsoft Graph permissions reference and Azure's built-in roles (see the README,
+// "Deploy to Azure").
+
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+/** Microsoft Graph DELEGATED permission ids TapDesk needs: sign-in plus GRAPH_SCOPES of src/config.ts. */
+export const GRAPH_DELEGATED: Record<string, string> = {
+  'User.Read': 'e1fe6dd8-ba31-4d61-89e7-88639da4683d',
+  'User.Read.All': 'a154be20-db9c-4678-8ab7-66f6cc099a59',
+  'UserAuthenticationMethod.ReadWrite.All': 'b7887744-6746-4312-813d-72daeaee7e2d',
+  'Policy.Read.All': '572fea84-0151-49b2-9301-11cb16974376',
+};
+/** The APPLICATION (app-only) twins that must never appear anywhere. */
+export const GRAPH_APP_ROLES_FORBIDDEN: Record<string, string> = {
+  'UserAuthenticationMethod.ReadWrite.All': '50483e42-d915-4231-9639-7fdb7fd190e5',
+  'UserAuthenticationMethod.Read.All': '38d9df27-64da-44fd-b7c5-a6fbac20248f',
+  'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
+  'Policy.Read.All': '246dd0d5-5bd0-4def-940b-0421030a5b68',
+};
+export const TEAMS_CLIENTS = {
+  desktopAndMobile: '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
+  web: '5e3ce6c0-2b1f-4285-8d4b-75ee78787346',
+};
+export const STORAGE_TABLE_DATA_CONTRIBUTOR = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3';
+export const KEY_VAULT_SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
+export const BOT_OAUTH_AAD_V2_PROVIDER = '30dd229c-58e3-4a48-bdfd-91ec48eb906c';
