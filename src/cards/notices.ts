@@ -83,6 +83,26 @@ export function renderAccountNoticeCard(d: {
   });
 }
 
+/** Names a reports notice lists before "and N more": enough to recognise a wave, short enough to read. */
+const REPORTS_LISTED = 10;
+
+/** Renders the notice to a manager that a bulk gave passes to several of their reports. */
+export function renderReportsNoticeCard(d: {
+  reportNames: string[];
+  issuerName: string;
+  atText: string;
+}): AdaptiveCardJson {
+  const listed = d.reportNames.slice(0, REPORTS_LISTED).map((name) => neutraliseOrDash(name));
+  const more = d.reportNames.length - listed.length;
+  return renderNotice({
+    title: 'Temporary Access Passes issued for your reports',
+    color: 'Warning',
+    message:
+      `${d.reportNames.length} of your reports got a Temporary Access Pass from ${neutraliseOrDash(d.issuerName)} ` +
+      `at ${neutraliseOrDash(d.atText)} (bulk issuance): ${listed.join(', ')}${more > 0 ? ` and ${more} more` : ''}. ${HELPDESK}`,
+  });
+}
+
 function minutesText(minutesLeft: number): string {
   const minutes = Number.isFinite(minutesLeft) ? Math.max(0, Math.round(minutesLeft)) : 0;
   if (minutes === 0) return 'in less than a minute';

@@ -25,6 +25,7 @@ export { renderPolicyCard, type PolicyCardData } from './policy.js';
 export {
   renderIssuedNoticeCard,
   renderAccountNoticeCard,
+  renderReportsNoticeCard,
   renderExpiringNoticeCard,
   renderExpiredNoticeCard,
   renderRevokedNoticeCard,

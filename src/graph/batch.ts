@@ -5,11 +5,13 @@ import { GraphFailure, parseRetryAfter } from './failure.js';
 import {
   MAX_CREATES_PER_BATCH,
   MAX_LOOKUPS_PER_BATCH,
+  MAX_MANAGER_READS_PER_BATCH,
   type BatchCreateResult,
   type CreateTapBody,
   type CreatedTap,
   type DirectoryRole,
   type DirectoryUser,
+  type ManagerLookup,
   type UserLookup,
 } from './port.js';
 
@@ -44,6 +46,7 @@ interface BatchResponseItem {
 const userItemId = (index: number) => `u${index}`;
 const rolesItemId = (index: number) => `r${index}`;
 const createItemId = (index: number) => `c${index}`;
+const managerItemId = (index: number) => `m${index}`;
 
 const userPath = (key: string) => `/users/${encodeURIComponent(key)}`;
 
@@ -66,6 +69,20 @@ export function lookupBatchBody(keys: readonly string[]): BatchRequestBody {
         url: `${userPath(key)}/transitiveMemberOf/microsoft.graph.directoryRole?$select=${ROLE_FIELDS}`,
       },
     ]),
+  };
+}
+
+/** One GET per user id (their manager); throws before anything is sent for 0, more than 20 or empty ids. */
+export function managerBatchBody(userIds: readonly string[]): BatchRequestBody {
+  checkCount(userIds.length, MAX_MANAGER_READS_PER_BATCH, 'manager read');
+  if (userIds.some((id) => typeof id !== 'string' || id.trim() === ''))
+    throw new Error('A manager read needs a non-empty user id');
+  return {
+    requests: userIds.map((id, i) => ({
+      id: managerItemId(i),
+      method: 'GET',
+      url: `${userPath(id)}/manager?$select=${USER_FIELDS}`,
+    })),
   };
 }
 
@@ -212,5 +229,17 @@ export function createResults(items: readonly CreateTapItem[], response: unknown
   return items.map(({ userId }, i): BatchCreateResult => {
     const pass = readItem(byId, createItemId(i), asPass);
     return pass.ok ? { userId, ok: true, pass: pass.value } : { userId, ok: false, failure: pass.failure };
+  });
+}
+
+/** One result per user id, in order: a 404 is "no manager"; any other failure is the item's. */
+export function managerResults(userIds: readonly string[], response: unknown): ManagerLookup[] {
+  const byId = responsesById(response);
+  return userIds.map((userId, i): ManagerLookup => {
+    const read = readItem(byId, managerItemId(i), asUser);
+    if (read.ok) return { userId, ok: true, manager: read.value };
+    return read.status === 404
+      ? { userId, ok: true, manager: null }
+      : { userId, ok: false, failure: read.failure };
   });
 }

@@ -12,6 +12,8 @@ import {
   createResults,
   lookupBatchBody,
   lookupResults,
+  managerBatchBody,
+  managerResults,
   type BatchRequestBody,
   type CreateTapItem,
 } from './batch.js';
@@ -22,6 +24,7 @@ import type {
   CreatedTap,
   DirectoryRole,
   DirectoryUser,
+  ManagerLookup,
   TapGraph,
   TapMethod,
   TapPolicy,
@@ -232,6 +235,11 @@ export class GraphTapClient implements TapGraph {
   async createTaps(items: CreateTapItem[], signal?: AbortSignal): Promise<BatchCreateResult[]> {
     const body = createBatchBody(items);
     return createResults(items, await this.postBatch(body, signal));
+  }
+
+  async lookupManagers(userIds: string[], signal?: AbortSignal): Promise<ManagerLookup[]> {
+    const body = managerBatchBody(userIds);
+    return managerResults(userIds, await this.postBatch(body, signal));
   }
 
   /** One `$batch` POST, never retried: it may hold creates, and items are each the caller's to retry. */

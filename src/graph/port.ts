@@ -64,6 +64,13 @@ export type BatchCreateResult =
 export const MAX_LOOKUPS_PER_BATCH = 10;
 /** Graph takes at most 20 requests per `$batch`; a create needs one. */
 export const MAX_CREATES_PER_BATCH = 20;
+/** Graph takes at most 20 requests per `$batch`; a manager read needs one. */
+export const MAX_MANAGER_READS_PER_BATCH = 20;
+
+/** A user's manager from a `$batch` read: null when they have none (Graph answers 404). */
+export type ManagerLookup =
+  | { userId: string; ok: true; manager: DirectoryUser | null }
+  | { userId: string; ok: false; failure: GraphFailure };
 
 export interface TapGraph {
   /** The user by object id or UPN, or null when Graph answers 404. */
@@ -101,4 +108,9 @@ export interface TapGraph {
     items: { userId: string; body: CreateTapBody }[],
     signal?: AbortSignal,
   ): Promise<BatchCreateResult[]>;
+  /**
+   * The managers of at most 20 users (object ids) in one `$batch`: GET /users/{id}/manager?$select=….
+   * Per-user failures come back as ok:false; results are in the order of `userIds`.
+   */
+  lookupManagers(userIds: string[], signal?: AbortSignal): Promise<ManagerLookup[]>;
 }

@@ -1,7 +1,8 @@
 import type { Activity } from 'botbuilder';
 import type { BulkDeps } from '../bulk/deps.js';
 import { HeldPasses } from '../bulk/held-passes.js';
-import type { BulkJob, BulkTarget } from '../bulk/job.js';
+import type { BulkJob } from '../bulk/job.js';
+import { managersOf } from '../bulk/managers.js';
 import { recoverInterrupted } from '../bulk/recover.js';
 import { reissueCount } from '../bulk/reissue.js';
 import { passesCsv, type PassRow } from '../bulk/results.js';
@@ -88,28 +89,48 @@ export class BulkRuns {
     );
     if (passes.length > 0) await this.offerFile(done, passes);
     else await this.showCard(done);
-    // After the issuer has their file: reading who is reachable must not delay it.
-    await this.tellTargets(done);
+    // After the issuer has their file: reading managers and who is reachable must not delay it.
+    await this.tellTargets(done, graph);
   }
 
   /**
    * Everyone a bulk created a pass for (delivered or lost) has one on their account: those TapDesk
-   * can reach are told who issued it. Never costs the issuer their results.
+   * can reach are told who issued it, and so are their managers (read with the issuer's token while
+   * there is one: not after a restart). Never costs the issuer their results.
    */
-  private async tellTargets(job: BulkJob): Promise<void> {
+  private async tellTargets(job: BulkJob, graph?: TapGraph): Promise<void> {
     try {
       const issued = (await this.o.bulk.bulk.chunks(job))
         .flatMap((c) => c.value.items)
         .filter((i) => i.state === 'issued')
         .map((i) => i.target);
-      const reachable: BulkTarget[] = [];
-      await forEachConcurrent(issued, REACHABLE_LOOKUPS, async (target) => {
-        if (await this.o.conversations.find('personal', target.id)) reachable.push(target);
+      const issuer = job.run?.by ?? job.requester;
+      const found = graph
+        ? await managersOf(graph, issued, this.o.bulk.concurrency)
+        : { byManager: [], unread: 0 };
+      if (found.unread > 0)
+        this.o.log.warn(
+          { event: 'bulk.managers_unread', bulkId: job.id, unread: found.unread },
+          'bulk.managers_unread',
+        );
+      // The issuer knows what they issued; telling them as a manager too would be noise.
+      const managers = found.byManager.filter((m) => m.manager.id !== issuer.oid);
+      await this.o.notices.bulkIssued(job, issuer, {
+        targets: await this.reachable(issued, (t) => t.id),
+        managers: await this.reachable(managers, (m) => m.manager.id),
       });
-      await this.o.notices.bulkIssued(job, job.run?.by ?? job.requester, reachable);
     } catch (error) {
       this.o.bulk.onBackgroundError('bulk.target_notices', error);
     }
+  }
+
+  /** Those of `people` TapDesk has a 1:1 chat with. */
+  private async reachable<T>(people: readonly T[], oidOf: (person: T) => string): Promise<T[]> {
+    const known = new Set<T>();
+    await forEachConcurrent(people, REACHABLE_LOOKUPS, async (person) => {
+      if (await this.o.conversations.find('personal', oidOf(person))) known.add(person);
+    });
+    return people.filter((person) => known.has(person));
   }
 
   /** Holds the passes and offers them as a file in the clicker's 1:1 chat (the bulk's conversation). */

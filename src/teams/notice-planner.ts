@@ -5,9 +5,11 @@ import {
   renderExpiringNoticeCard,
   renderIssuedNoticeCard,
   renderRevokedNoticeCard,
+  renderReportsNoticeCard,
   renderClosedCard,
 } from '../cards/render.js';
 import type { BulkJob, BulkTarget } from '../bulk/job.js';
+import type { ManagedReports } from '../bulk/managers.js';
 import type { Clock } from '../clock.js';
 import type { NewNotice, NoticeQueue } from '../notices/queue.js';
 import { formatWhen } from '../tap/format.js';
@@ -153,27 +155,48 @@ export class NoticePlanner {
   }
 
   /**
-   * After a bulk created passes: each person who got one hears who issued it, as after a single issue.
-   * `reachable` are only those TapDesk has a 1:1 chat with: new hires have none, and queueing notices
-   * nobody can receive would only fill the audit trail with "unreachable".
+   * After a bulk created passes: each person who got one hears who issued it, as after a single issue,
+   * and each manager hears once about all of their reports in it. Only people TapDesk has a 1:1 chat
+   * with are given: new hires have none, and queueing notices nobody can receive would only fill the
+   * audit trail with "unreachable".
    */
-  async bulkIssued(job: BulkJob, issuer: Person, reachable: readonly BulkTarget[]): Promise<void> {
+  async bulkIssued(
+    job: BulkJob,
+    issuer: Person,
+    reachable: { targets: readonly BulkTarget[]; managers: readonly ManagedReports[] },
+  ): Promise<void> {
     const now = this.clock.now();
-    const card = renderAccountNoticeCard({
-      forWhom: 'you',
-      issuerName: issuer.name,
-      atText: formatWhen(now, job.timeZone, now),
-      verificationTitle: 'not recorded (bulk issuance)',
-    });
-    await this.scheduleAll(
-      reachable.map((target) => ({
-        kind: 'issued.target' as const,
-        dueAt: now.toISOString(),
-        recipient: { kind: 'personal' as const, userOid: target.id, name: target.displayName },
-        requestId: job.id,
-        card,
-      })),
-    );
+    const atText = formatWhen(now, job.timeZone, now);
+    const account = (forWhom: string) =>
+      renderAccountNoticeCard({
+        forWhom,
+        issuerName: issuer.name,
+        atText,
+        verificationTitle: 'not recorded (bulk issuance)',
+      });
+    const personal = (id: string, name: string) => ({ kind: 'personal' as const, userOid: id, name });
+    const toTargets: NewNotice[] = reachable.targets.map((target) => ({
+      kind: 'issued.target',
+      dueAt: now.toISOString(),
+      recipient: personal(target.id, target.displayName),
+      requestId: job.id,
+      card: account('you'),
+    }));
+    const toManagers: NewNotice[] = reachable.managers.map(({ manager, reports }) => ({
+      kind: 'issued.manager',
+      dueAt: now.toISOString(),
+      recipient: personal(manager.id, manager.displayName),
+      requestId: job.id,
+      card:
+        reports.length === 1
+          ? account(reports[0]!.displayName)
+          : renderReportsNoticeCard({
+              reportNames: reports.map((r) => r.displayName),
+              issuerName: issuer.name,
+              atText,
+            }),
+    }));
+    await this.scheduleAll([...toTargets, ...toManagers]);
   }
 
   /** After a pass was revoked: whoever issued it (when TapDesk knows) and the target. */

@@ -141,12 +141,15 @@ describe('throttling', () => {
 });
 
 describe('notices for the people who got a pass', () => {
-  it('those TapDesk can reach hear who issued their pass; the others are not chased', async () => {
+  it('those TapDesk can reach hear who issued their pass, their manager once for all; the others are not chased', async () => {
     // Frank: a bulk of his own, so the file offered in his chat is this one's.
     const frank = h.user('frank@contoso.com');
+    const carol = h.user('carol@contoso.com');
+    const graphCallsBefore = h.graphCalls.length;
     const [reachable, newHire, another] = [111, 112, 113].map((n) => h.user(newHireUpn(n)));
-    // Only someone who has talked to TapDesk has a 1:1 chat it can post into.
+    // Only someone who has talked to TapDesk has a 1:1 chat it can post into. Carol manages new hires.
     await post(h, message(h, reachable!, 'help'));
+    await post(h, message(h, carol, 'help'));
     const reply = await sendCsv(
       h,
       frank,
@@ -165,7 +168,19 @@ describe('notices for the people who got a pass', () => {
         ),
     );
     expect(JSON.stringify(told.activity)).toContain('by Frank Ortiz');
-    for (const row of rows) expect(JSON.stringify(told.activity)).not.toContain(row.pass);
+    const toCarol = await waitFor('the notice to their manager', () =>
+      h.connector
+        .proactive(`a:1:${carol.id}`)
+        .filter((c) => JSON.stringify(c.activity).includes('of your reports got a Temporary Access Pass')),
+    );
+    expect(toCarol).toHaveLength(1);
+    expect(JSON.stringify(toCarol[0]!.activity)).toContain(
+      '3 of your reports got a Temporary Access Pass from Frank Ortiz',
+    );
+    for (const n of [111, 112, 113])
+      expect(JSON.stringify(toCarol[0]!.activity)).toContain(`New Hire ${String(n).padStart(4, '0')}`);
+    for (const row of rows)
+      expect(JSON.stringify([told.activity, toCarol[0]!.activity])).not.toContain(row.pass);
     for (const silent of [newHire!, another!])
       expect(h.connector.calls.filter((c) => c.conversationId === `a:1:${silent.id}`)).toHaveLength(0);
     const { bulkId } = actionData(cardOf(reply.activity), 'bulk.confirm');
@@ -175,5 +190,10 @@ describe('notices for the people who got a pass', () => {
     );
     const audit = await new AuditLog(h.store, () => new Date()).recent(200);
     expect(audit.filter((e) => e.type.startsWith('notice.'))).toEqual([]);
+    // The managers were read in one $batch of three GETs, with Frank's token.
+    const managerReads = h.graphCalls
+      .slice(graphCallsBefore)
+      .filter((c) => JSON.stringify(c.requestBody ?? '').includes('/manager?'));
+    expect(managerReads).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   renderAccountNoticeCard,
+  renderReportsNoticeCard,
   renderExpiredNoticeCard,
   renderExpiringNoticeCard,
   renderIssuedNoticeCard,
@@ -73,6 +74,8 @@ const CARDS: Record<string, (evil: string) => AdaptiveCardJson> = {
     renderAccountNoticeCard({ forWhom: 'you', issuerName: evil, atText: evil, verificationTitle: evil }),
   'account notice to the manager': (evil) =>
     renderAccountNoticeCard({ forWhom: evil, issuerName: evil, atText: evil, verificationTitle: evil }),
+  "manager's notice about a bulk's reports": (evil) =>
+    renderReportsNoticeCard({ reportNames: [evil, evil], issuerName: evil, atText: evil }),
   'expiring notice': (evil) =>
     renderExpiringNoticeCard({ requestId: REQUEST_ID, targetName: evil, expiresText: evil, minutesLeft: 5 }),
   'expired notice': (evil) =>

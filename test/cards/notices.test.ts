@@ -4,6 +4,7 @@ import {
   renderExpiredNoticeCard,
   renderExpiringNoticeCard,
   renderIssuedNoticeCard,
+  renderReportsNoticeCard,
   renderRevokedNoticeCard,
 } from '../../src/cards/render.js';
 import { VERBS } from '../../src/cards/actions.js';
@@ -64,6 +65,20 @@ describe('renderAccountNoticeCard', () => {
     expectWellFormedCard(card);
     expect(textOf(card)).toContain("issued for Alice Wong's account by Dana Reyes at 10:05");
     expect(collectActions(card)).toEqual([]);
+  });
+});
+
+describe('renderReportsNoticeCard', () => {
+  it("tells a manager about a bulk's passes for their reports: the first 10 names and how many more", () => {
+    const reportNames = Array.from({ length: 12 }, (_, i) => `New Hire ${i + 1}`);
+    const card = renderReportsNoticeCard({ reportNames, issuerName: 'Dana Reyes', atText: '10:05' });
+    expectWellFormedCard(card);
+    expect(collectActions(card)).toEqual([]);
+    expect(textOf(card)).toContain(
+      '12 of your reports got a Temporary Access Pass from Dana Reyes at 10:05 (bulk issuance): ' +
+        'New Hire 1, New Hire 2, New Hire 3, New Hire 4, New Hire 5, New Hire 6, New Hire 7, New Hire 8, ' +
+        'New Hire 9, New Hire 10 and 2 more. Not expected? Contact the helpdesk.',
+    );
   });
 });
 

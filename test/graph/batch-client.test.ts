@@ -118,6 +118,24 @@ describe('GraphTapClient.lookupUsers', () => {
   });
 });
 
+describe('GraphTapClient.lookupManagers', () => {
+  it('reads managers in one $batch POST: someone managed by Carol, someone with no manager, nobody', async () => {
+    const calls: GraphCallRecord[] = [];
+    const alice = sb.tenant.users.find((u) => u.userPrincipalName === 'alice@contoso.com')!;
+    const results = await client(calls).lookupManagers([
+      alice.id,
+      harryId,
+      '00000000-0000-4000-8000-000000000000',
+    ]);
+    expect(results.map((r) => (r.ok ? (r.manager?.userPrincipalName ?? null) : r.failure.status))).toEqual([
+      'carol@contoso.com',
+      null,
+      null,
+    ]);
+    expect(calls.map((c) => c.url.replace(sb.graphBaseUrl, ''))).toEqual(['/$batch']);
+  });
+});
+
 describe('GraphTapClient.createTaps', () => {
   const body = { lifetimeInMinutes: 60, isUsableOnce: true };
 
