@@ -97,6 +97,9 @@ export interface BulkResult {
   delivery: 'none' | 'waiting' | 'file' | 'declined' | 'upload-failed' | 'timed-out' | 'lost';
 }
 
+/** How many of a bulk's ready people its cards name. */
+export const READY_PREVIEW = 25;
+
 export interface BulkJob {
   id: string;
   state: BulkState;
@@ -115,6 +118,12 @@ export interface BulkJob {
   disabledAccounts: number;
   /** The first problems, in row order, for the card. */
   problems: BulkProblem[];
+  /**
+   * Who will get a pass: the first READY_PREVIEW ready people as "Name (UPN)", in row order, so the
+   * requester and a second admin see whom they confirm or approve (the rest are in the chunks).
+   * Absent on bulks stored before it existed.
+   */
+  readyPreview?: string[];
   notes: string[];
   chunkCount: number;
   needsApproval: boolean;

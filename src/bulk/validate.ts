@@ -12,6 +12,7 @@ import type { BulkDeps } from './deps.js';
 import {
   emptyCounts,
   FIRST_PROBLEMS_SHOWN,
+  READY_PREVIEW,
   type BulkAsk,
   type BulkItem,
   type BulkJob,
@@ -171,6 +172,9 @@ export async function validateBulk(
         counts,
         disabledAccounts,
         problems: problems.sort((a, b) => a.line - b.line),
+        readyPreview: issuable
+          .slice(0, READY_PREVIEW)
+          .map((i) => `${i.target.displayName} (${i.target.userPrincipalName})`),
         notes: [...notes],
         needsApproval,
       },

@@ -11,6 +11,9 @@ export interface BulkCardData {
   status: string;
   tone: BulkTone;
   facts: { title: string; value: string }[];
+  /** Whom the passes are for (empty once issuing: the counts say it then). */
+  peopleHeading: string;
+  people: string[];
   problemsHeading: string;
   problems: string[];
   notes: string[];
@@ -33,6 +36,9 @@ const COLORS: Readonly<Record<BulkTone, string>> = {
   accent: 'Accent',
 };
 
+/** Button titles are built from counts ("Issue 30 passes"); capped and neutralised all the same. */
+const BUTTON_TITLE_CHARS = 60;
+
 export function renderBulkCard(d: BulkCardData): AdaptiveCardJson {
   return expandTemplate('bulk', {
     bulkId: d.bulkId,
@@ -40,18 +46,22 @@ export function renderBulkCard(d: BulkCardData): AdaptiveCardJson {
     status: neutraliseOrDash(d.status, 500),
     statusColor: COLORS[d.tone],
     facts: d.facts.map((f) => ({ title: neutraliseOrDash(f.title), value: neutraliseOrDash(f.value) })),
+    hasPeople: d.people.length > 0,
+    peopleHeading: neutraliseOrDash(d.peopleHeading),
+    // One block: 25 names as 25 TextBlocks would make the card longer than its counts and buttons.
+    people: neutraliseText(d.people.join('; '), 4_000),
     hasProblems: d.problems.length > 0,
     problemsHeading: neutraliseOrDash(d.problemsHeading),
     problems: d.problems.map((p) => neutraliseText(p, 300)),
     notes: d.notes.map((n) => neutraliseText(n, 500)),
     footer: neutraliseOrDash(d.footer, 600),
     showIssue: d.buttons.issue !== undefined,
-    issueTitle: d.buttons.issue ?? '',
+    issueTitle: neutraliseText(d.buttons.issue ?? '', BUTTON_TITLE_CHARS),
     showAsk: d.buttons.ask === true,
     showApprove: d.buttons.approve === true,
     showReject: d.buttons.reject === true,
     showReissue: d.buttons.reissue !== undefined,
-    reissueTitle: d.buttons.reissue ?? '',
+    reissueTitle: neutraliseText(d.buttons.reissue ?? '', BUTTON_TITLE_CHARS),
     showCancel: d.buttons.cancel === true,
   });
 }

@@ -38,14 +38,26 @@ function problemLines(job: BulkJob): { heading: string; lines: string[] } {
   };
 }
 
+function peopleLines(job: BulkJob): { heading: string; lines: string[] } {
+  const names = job.readyPreview ?? [];
+  const ready = job.counts.ready;
+  return {
+    heading: ready > names.length ? `Who: the first ${names.length} of ${ready}` : 'Who',
+    lines: names,
+  };
+}
+
 const base = (job: BulkJob, heading: string, status: string, tone: BulkCardData['tone']): BulkCardData => {
   const problems = problemLines(job);
+  const people = peopleLines(job);
   return {
     bulkId: job.id,
     heading,
     status,
     tone,
     facts: countFacts(job),
+    peopleHeading: people.heading,
+    people: people.lines,
     problemsHeading: problems.heading,
     problems: problems.lines,
     notes: job.notes,
@@ -112,6 +124,7 @@ export function bulkCard(
         { title: 'Remaining', value: String(Math.max(0, p.total - done)) },
       ];
       card.problems = [];
+      card.people = [];
       break;
     }
     case 'done':
@@ -144,6 +157,7 @@ function summarise(job: BulkJob, card: BulkCardData, reissue: number): void {
     { title: 'Unknown: check with list', value: String(r.unknown) },
     { title: 'Not started', value: String(r.notStarted) },
   ];
+  card.people = [];
   card.problemsHeading = 'Failures';
   card.problems = r.failures.map((f) => `${f.count} × ${f.code}`);
   card.notes =

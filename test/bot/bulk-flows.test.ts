@@ -55,6 +55,13 @@ describe('approval above the bulk size (default 25)', () => {
       h.connector.proactive(APPROVALS_CHANNEL).at(-1),
     );
     expect(JSON.stringify(approval.activity)).toContain('Bulk approval: 30 passes for Dana');
+    // The second admin sees whom they approve, not only how many (and so does Dana before asking).
+    for (const shown of [JSON.stringify(approval.activity), JSON.stringify(card)]) {
+      expect(shown).toContain('Who: the first 25 of 30');
+      expect(shown).toContain('New Hire 0001 (newhire0001@contoso.com); New Hire 0002');
+      expect(shown).toContain('New Hire 0025 (newhire0025@contoso.com)');
+      expect(shown).not.toContain('New Hire 0026');
+    }
 
     // Not by the requester, not by someone without a role that can issue passes.
     const own = await post(h, inChannel(click(h, dana, 'bulk.approve', { bulkId })));

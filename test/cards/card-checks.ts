@@ -76,8 +76,9 @@ export function expectWellFormedCard(json: Record<string, unknown>): void {
     expect(action['type']).toBe('Action.Execute');
     expect(typeof action['verb']).toBe('string');
     const data = action['data'] as Record<string, unknown>;
-    expect(Object.keys(data).every((key) => key === 'requestId' || key === 'userId')).toBe(true);
-    expect(data['requestId']).toBe(REQUEST_ID);
+    // Only ids of stored rows travel in a card (a bulk's card names its bulk); never anything trusted.
+    expect(Object.keys(data).every((key) => ['requestId', 'bulkId', 'userId'].includes(key))).toBe(true);
+    expect(data['requestId'] ?? data['bulkId']).toBe(REQUEST_ID);
   }
 }
 

@@ -12,7 +12,24 @@ import {
   renderRevokedNoticeCard,
   type AdaptiveCardJson,
 } from '../../src/cards/render.js';
+import { renderBulkCard, type BulkCardData } from '../../src/cards/bulk.js';
 import { expectWellFormedCard, REQUEST_ID, visibleStrings } from './card-checks.js';
+
+/** Every text of a bulk card from `evil` (file names, problems and names come from people). */
+const bulkCardData = (evil: string, buttons: BulkCardData['buttons']): BulkCardData => ({
+  bulkId: REQUEST_ID,
+  heading: evil,
+  status: evil,
+  tone: 'neutral',
+  facts: [{ title: evil, value: evil }],
+  peopleHeading: evil,
+  people: [evil, evil],
+  problemsHeading: evil,
+  problems: [evil],
+  notes: [evil],
+  footer: evil,
+  buttons,
+});
 
 const EVIL = '${requestId} [click](https://evil.example) **bold** <b>x</b> www.evil.example';
 const ZERO_WIDTH = /\u200b/g;
@@ -74,6 +91,10 @@ const CARDS: Record<string, (evil: string) => AdaptiveCardJson> = {
     renderAccountNoticeCard({ forWhom: 'you', issuerName: evil, atText: evil, verificationTitle: evil }),
   'account notice to the manager': (evil) =>
     renderAccountNoticeCard({ forWhom: evil, issuerName: evil, atText: evil, verificationTitle: evil }),
+  'bulk card for the requester': (evil) =>
+    renderBulkCard(bulkCardData(evil, { issue: evil, reissue: evil, cancel: true })),
+  'bulk card for the approvers': (evil) =>
+    renderBulkCard(bulkCardData(evil, { approve: true, reject: true })),
   "manager's notice about a bulk's reports": (evil) =>
     renderReportsNoticeCard({ reportNames: [evil, evil], issuerName: evil, atText: evil }),
   'expiring notice': (evil) =>
