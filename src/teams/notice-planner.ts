@@ -113,19 +113,11 @@ export class NoticePlanner {
    * its cards and tells the requester in the conversation they asked from.
    */
   async approvalPosted(request: TapRequest): Promise<void> {
-    await this.scheduleAll([
-      {
-        kind: 'approval.expired',
-        dueAt: request.expiresAt,
-        recipient: { kind: 'conversation', conversationId: request.conversationId },
-        requestId: request.id,
-        card: renderClosedCard({
-          title: `Your request for ${request.target!.displayName} expired`,
-          message: `No approver decided before ${formatWhen(new Date(request.expiresAt), request.timeZone, this.clock.now())}, so nothing was issued. Ask again if the pass is still needed.`,
-          tone: 'neutral',
-        }),
-      },
-    ]);
+    const until = formatWhen(new Date(request.expiresAt), request.timeZone, this.clock.now());
+    await this.deadline('approval.expired', request, {
+      title: `Your request for ${request.target!.displayName} expired`,
+      message: `No approver decided before ${until}, so nothing was issued. Ask again if the pass is still needed.`,
+    });
   }
 
   /**
@@ -139,17 +131,25 @@ export class NoticePlanner {
       job.state === 'approved'
         ? `${job.approval?.decidedBy?.name ?? 'An approver'} approved it, but it was not issued before ${until}`
         : `No approver decided before ${until}`;
+    await this.deadline('bulk.expired', job, {
+      title: `Your bulk of ${passes} expired`,
+      message: `${why}, so nothing was issued. Send the list again if the passes are still needed.`,
+    });
+  }
+
+  /** A closed card for the requester at something's expiry; the sender's hook decides if it is still owed. */
+  private async deadline(
+    kind: 'approval.expired' | 'bulk.expired',
+    about: { id: string; expiresAt: string; conversationId: string },
+    text: { title: string; message: string },
+  ): Promise<void> {
     await this.scheduleAll([
       {
-        kind: 'bulk.expired',
-        dueAt: job.expiresAt,
-        recipient: { kind: 'conversation', conversationId: job.conversationId },
-        requestId: job.id,
-        card: renderClosedCard({
-          title: `Your bulk of ${passes} expired`,
-          message: `${why}, so nothing was issued. Send the list again if the passes are still needed.`,
-          tone: 'neutral',
-        }),
+        kind,
+        dueAt: about.expiresAt,
+        recipient: { kind: 'conversation', conversationId: about.conversationId },
+        requestId: about.id,
+        card: renderClosedCard({ ...text, tone: 'neutral' }),
       },
     ]);
   }

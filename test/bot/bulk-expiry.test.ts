@@ -2,34 +2,25 @@
 // and the requester is told once. Its own harness, because it moves the sandbox clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/log.js';
-import { newHireUpn } from '../../src/sandbox/new-hires.js';
+import { actionData, APPROVALS_CHANNEL, cardOf, click, post } from '../helpers/activities.js';
+import type { Harness } from '../helpers/bot-harness.js';
 import {
-  actionData,
-  APPROVALS_CHANNEL,
-  botAdded,
-  cardOf,
-  click,
-  inConversation,
-  post,
-} from '../helpers/activities.js';
-import { startHarness, type Harness } from '../helpers/bot-harness.js';
-import { clickBulk, passesByUser, queuedNoticesFor, sendCsv, waitFor } from '../helpers/bulk.js';
+  clickBulk,
+  inApproversThread,
+  newHiresCsv,
+  passesByUser,
+  queuedNoticesFor,
+  sendCsv,
+  startApprovalsHarness,
+  waitFor,
+} from '../helpers/bulk.js';
 import { sandboxAdmin } from '../helpers/sandbox-admin.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness(
-    { TAP_LIMIT_PER_ISSUER_PER_HOUR: '1000', TAP_LIMIT_TENANT_PER_HOUR: '1000' },
-    { newHires: 60 },
-  );
-  await post(h, botAdded(h, h.user('dana@contoso.com'), APPROVALS_CHANNEL));
+  h = await startApprovalsHarness(60);
 });
 afterAll(async () => h?.close());
-
-const csvOf = (first: number, count: number) =>
-  ['user', ...Array.from({ length: count }, (_, i) => newHireUpn(first + i))].join('\n');
-const inChannel = (activity: ReturnType<typeof click>) =>
-  inConversation(activity, `${APPROVALS_CHANNEL};messageid=1`);
 const text = (value: unknown) => JSON.stringify(value);
 const danaChat = () => `a:1:${h.user('dana@contoso.com').id}`;
 /** The "Your bulk … expired" messages TapDesk sent into Dana's chat. */
@@ -51,7 +42,7 @@ const expiries = async (bulkId: string) =>
 /** Dana sends 30 new hires (above the approval size) and asks the approvers: the bulk and its two cards. */
 async function askApproval(first: number) {
   const dana = h.user('dana@contoso.com');
-  const reply = await sendCsv(h, dana, `wave-${first}.csv`, csvOf(first, 30));
+  const reply = await sendCsv(h, dana, `wave-${first}.csv`, newHiresCsv(first, 30));
   const bulkId = String(actionData(cardOf(reply.activity), 'bulk.ask').bulkId);
   const asked = await clickBulk(h, dana, reply, 'bulk.ask');
   expect(text(asked.body)).toContain('Waiting for a second admin');
@@ -76,7 +67,10 @@ describe('a bulk nobody acts on in time (APPROVAL_TTL_MINUTES, 60)', () => {
     expect(text(told.activity)).toContain('No approver decided before');
     expect(latest(danaCard)).toContain('Expired before anyone confirmed it');
 
-    const late = await post(h, inChannel(click(h, h.user('erin@contoso.com'), 'bulk.approve', { bulkId })));
+    const late = await post(
+      h,
+      inApproversThread(click(h, h.user('erin@contoso.com'), 'bulk.approve', { bulkId })),
+    );
     expect(text(late.body)).toMatch(/Already decided|expired/);
     expect((await passesByUser(h)).state.passes).toHaveLength(0);
     const recorded = await expiries(bulkId);
@@ -87,7 +81,7 @@ describe('a bulk nobody acts on in time (APPROVAL_TTL_MINUTES, 60)', () => {
     const { bulkId, danaCard, approversCard } = await askApproval(31);
     const approved = await post(
       h,
-      inChannel(click(h, h.user('erin@contoso.com'), 'bulk.approve', { bulkId })),
+      inApproversThread(click(h, h.user('erin@contoso.com'), 'bulk.approve', { bulkId })),
     );
     expect(text(approved.body)).toContain('Approved by Erin');
     const toldBefore = expiryMessages().length;

@@ -4,7 +4,6 @@ import { newHireUpn } from '../../src/sandbox/new-hires.js';
 import {
   actionData,
   APPROVALS_CHANNEL,
-  botAdded,
   cardOf,
   click,
   inConversation,
@@ -18,7 +17,10 @@ import {
   consentCard,
   factsOf,
   passesByUser,
+  inApproversThread,
+  newHiresCsv,
   sendCsv,
+  startApprovalsHarness,
   waitFor,
 } from '../helpers/bulk.js';
 import { fileConsentInvoke, fileMessage } from '../helpers/files.js';
@@ -26,24 +28,15 @@ import { openUploadSession, putUserFile, setFileFaults } from '../helpers/sandbo
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness(
-    { TAP_LIMIT_PER_ISSUER_PER_HOUR: '1000', TAP_LIMIT_TENANT_PER_HOUR: '1000' },
-    { newHires: 200 },
-  );
-  await post(h, botAdded(h, h.user('dana@contoso.com'), APPROVALS_CHANNEL));
+  h = await startApprovalsHarness(200);
 });
 afterAll(async () => h?.close());
-
-const csvOf = (first: number, count: number) =>
-  ['user', ...Array.from({ length: count }, (_, i) => newHireUpn(first + i))].join('\n');
-const inChannel = (activity: ReturnType<typeof click>) =>
-  inConversation(activity, `${APPROVALS_CHANNEL};messageid=1`);
 const bodyText = (r: { body: unknown }) => JSON.stringify(r.body);
 
 describe('approval above the bulk size (default 25)', () => {
   it('30 ready → a second admin approves in the channel → the requester issues and alone gets the file', async () => {
     const dana = h.user('dana@contoso.com');
-    const reply = await sendCsv(h, dana, 'thirty.csv', csvOf(1, 30));
+    const reply = await sendCsv(h, dana, 'thirty.csv', newHiresCsv(1, 30));
     const card = cardOf(reply.activity);
     expect(factsOf(card).Ready).toBe('30');
     expect(() => actionData(card, 'bulk.confirm')).toThrow();
@@ -64,11 +57,11 @@ describe('approval above the bulk size (default 25)', () => {
     }
 
     // Not by the requester, not by someone without a role that can issue passes.
-    const own = await post(h, inChannel(click(h, dana, 'bulk.approve', { bulkId })));
+    const own = await post(h, inApproversThread(click(h, dana, 'bulk.approve', { bulkId })));
     expect(bodyText(own)).toContain('You asked for this one');
     const mallory = await post(
       h,
-      inChannel(click(h, h.user('mallory@contoso.com'), 'bulk.approve', { bulkId })),
+      inApproversThread(click(h, h.user('mallory@contoso.com'), 'bulk.approve', { bulkId })),
     );
     expect(bodyText(mallory)).toContain('Your role cannot approve this');
     // Not from anywhere but the approvers' conversation.
@@ -81,10 +74,13 @@ describe('approval above the bulk size (default 25)', () => {
 
     const approved = await post(
       h,
-      inChannel(click(h, h.user('erin@contoso.com'), 'bulk.approve', { bulkId })),
+      inApproversThread(click(h, h.user('erin@contoso.com'), 'bulk.approve', { bulkId })),
     );
     expect(bodyText(approved)).toContain('Approved by Erin');
-    const late = await post(h, inChannel(click(h, h.user('harry@contoso.com'), 'bulk.approve', { bulkId })));
+    const late = await post(
+      h,
+      inApproversThread(click(h, h.user('harry@contoso.com'), 'bulk.approve', { bulkId })),
+    );
     expect(bodyText(late)).toContain('Already decided');
     const danaCard = await waitFor('the approved card', () =>
       h.connector
@@ -120,17 +116,17 @@ describe('approval above the bulk size (default 25)', () => {
 
   it('a rejection needs a reason and closes the bulk for the requester', async () => {
     const dana = h.user('dana@contoso.com');
-    const reply = await sendCsv(h, dana, 'rejected.csv', csvOf(31, 26));
+    const reply = await sendCsv(h, dana, 'rejected.csv', newHiresCsv(31, 26));
     await clickBulk(h, dana, reply, 'bulk.ask');
     const { bulkId } = actionData(cardOf(reply.activity), 'bulk.ask');
     const noReason = await post(
       h,
-      inChannel(click(h, h.user('erin@contoso.com'), 'bulk.reject', { bulkId })),
+      inApproversThread(click(h, h.user('erin@contoso.com'), 'bulk.reject', { bulkId })),
     );
     expect(bodyText(noReason)).toContain('Give a reason');
     const rejected = await post(
       h,
-      inChannel(
+      inApproversThread(
         click(h, h.user('erin@contoso.com'), 'bulk.reject', { bulkId, rejectReason: 'Wave starts in May' }),
       ),
     );
@@ -149,7 +145,7 @@ describe('approval above the bulk size (default 25)', () => {
 describe('delivery of the results file', () => {
   it('declined → passes dropped, the card says so and offers to issue again', async () => {
     const erin = h.user('erin@contoso.com');
-    const reply = await sendCsv(h, erin, 'declined.csv', csvOf(60, 3));
+    const reply = await sendCsv(h, erin, 'declined.csv', newHiresCsv(60, 3));
     await clickBulk(h, erin, reply, 'bulk.confirm');
     const { call, attachment } = await consentCard(h, `a:1:${erin.id}`);
     await post(
@@ -191,7 +187,7 @@ describe('delivery of the results file', () => {
 
   it('upload fails → passes dropped, never retried later; only the owner may accept', async () => {
     const harry = h.user('frank@contoso.com');
-    const reply = await sendCsv(h, harry, 'upload.csv', csvOf(70, 2));
+    const reply = await sendCsv(h, harry, 'upload.csv', newHiresCsv(70, 2));
     await clickBulk(h, harry, reply, 'bulk.confirm');
     const { attachment } = await consentCard(h, `a:1:${harry.id}`);
     // Someone else replaying the consent for Harry's bulk gets nothing and takes nothing away.
@@ -292,7 +288,7 @@ describe('bad input and wrong places', () => {
 
   it('someone else clicking a bulk card changes nothing', async () => {
     const dana = h.user('dana@contoso.com');
-    const reply = await sendCsv(h, dana, 'mine.csv', csvOf(95, 2));
+    const reply = await sendCsv(h, dana, 'mine.csv', newHiresCsv(95, 2));
     const { bulkId } = actionData(cardOf(reply.activity), 'bulk.confirm');
     const erin = await post(h, click(h, h.user('erin@contoso.com'), 'bulk.confirm', { bulkId }));
     expect(bodyText(erin)).toContain('not your bulk');
@@ -309,7 +305,7 @@ describe('limits', () => {
     const small = await startHarness({}, { newHires: 30 });
     try {
       const dana = small.user('dana@contoso.com');
-      const reply = await sendCsv(small, dana, 'too-many.csv', csvOf(1, 21));
+      const reply = await sendCsv(small, dana, 'too-many.csv', newHiresCsv(1, 21));
       expect(JSON.stringify(reply.activity)).toContain('More passes than your allowance');
       expect(JSON.stringify(reply.activity)).toContain('your hourly limit (20)');
     } finally {

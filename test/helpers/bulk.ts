@@ -3,13 +3,44 @@ import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import { NoticeQueue } from '../../src/notices/queue.js';
 import type { FixtureUser } from '../../src/sandbox/index.js';
-import { actionData, cardOf, click, post, type PostResult } from './activities.js';
-import type { Harness } from './bot-harness.js';
+import { newHireUpn } from '../../src/sandbox/new-hires.js';
+import {
+  actionData,
+  APPROVALS_CHANNEL,
+  botAdded,
+  cardOf,
+  click,
+  inConversation,
+  post,
+  type PostResult,
+} from './activities.js';
+import { startHarness, type Harness } from './bot-harness.js';
 import type { ConnectorCall } from './connector.js';
 import { fileConsentInvoke, fileMessage } from './files.js';
 import { openUploadSession, putUserFile, readUploadedFile, sandboxState } from './sandbox-admin.js';
 
 export const FILE_CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
+
+/**
+ * A bot for approval flows of bulks: `newHires` generated people, hourly limits out of the way, and
+ * TapDesk added to the approvers' channel (by Dana).
+ */
+export async function startApprovalsHarness(newHires: number): Promise<Harness> {
+  const h = await startHarness(
+    { TAP_LIMIT_PER_ISSUER_PER_HOUR: '1000', TAP_LIMIT_TENANT_PER_HOUR: '1000' },
+    { newHires },
+  );
+  await post(h, botAdded(h, h.user('dana@contoso.com'), APPROVALS_CHANNEL));
+  return h;
+}
+
+/** A CSV of `count` generated new hires from the `first`-th on, with only the `user` column. */
+export const newHiresCsv = (first: number, count: number) =>
+  ['user', ...Array.from({ length: count }, (_, i) => newHireUpn(first + i))].join('\n');
+
+/** A click made on the approvers' card, in its channel thread. */
+export const inApproversThread = (activity: ReturnType<typeof click>) =>
+  inConversation(activity, `${APPROVALS_CHANNEL};messageid=1`);
 
 export async function waitFor<T>(
   what: string,
