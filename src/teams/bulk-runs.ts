@@ -212,7 +212,6 @@ export class BulkRuns {
   async sweep(): Promise<BulkJob[]> {
     const recovered = await recoverInterrupted(this.o.bulk);
     for (const job of recovered) {
-      await this.tellTargets(job);
       await this.showCard(job);
       const r = job.result!;
       await this.o.cards
@@ -224,6 +223,8 @@ export class BulkRuns {
           },
         )
         .catch((error: unknown) => this.o.bulk.onBackgroundError('bulk.interrupted_notice', error));
+      // Their passes exist in Entra even though nobody holds them; no token now, so no managers.
+      await this.tellTargets(job);
     }
     return recovered;
   }

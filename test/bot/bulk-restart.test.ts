@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BulkRepository } from '../../src/bulk/repository.js';
 import { newHireUpn } from '../../src/sandbox/new-hires.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
-import { actionData, cardOf, click, postTo } from '../helpers/activities.js';
+import { actionData, cardOf, click, message, postTo } from '../helpers/activities.js';
 import { createsPerUser, factsOf, waitFor } from '../helpers/bulk.js';
 import { fileMessage } from '../helpers/files.js';
 import { startProcessWorld, type ProcessWorld } from '../helpers/process-world.js';
@@ -32,6 +32,9 @@ describe('a bulk interrupted by a killed process', () => {
     const dana = w.user('dana@contoso.com');
     const users = Array.from({ length: 100 }, (_, i) => w.user(newHireUpn(i + 1)));
     const first = await w.startBot(env);
+    // The first 40 have talked to TapDesk, so it can tell them about a pass on their account.
+    const chatting = users.slice(0, 40);
+    for (const user of chatting) await postTo(first.url, message(w, user, 'help'));
     const file = await putUserFile(
       w,
       'wave.csv',
@@ -104,6 +107,17 @@ describe('a bulk interrupted by a killed process', () => {
     expect(JSON.stringify(summary.activity)).toContain(
       `Issue again for ${r.issued + r.unknown + r.notStarted}`,
     );
+
+    // Every pass in Entra is someone's, held or not: those TapDesk can reach hear of theirs; nobody
+    // else, and no new hire TapDesk cannot reach, is sent anything (no token after a restart: no managers).
+    const toldOf = (user: (typeof users)[number]) =>
+      w.connector
+        .proactive(`a:1:${user.id}`)
+        .some((c) => JSON.stringify(c.activity).includes('issued for your account'));
+    const issuedIds = new Set(items.filter((i) => i.state === 'issued').map((i) => i.id));
+    const owed = chatting.filter((u) => issuedIds.has(u.id));
+    await waitFor('the notices to the reachable people', () => (owed.every(toldOf) ? true : undefined));
+    expect(users.filter(toldOf).map((u) => u.id)).toEqual(owed.map((u) => u.id));
     await reader.close();
   }, 120_000);
 });
