@@ -45,7 +45,7 @@ const CATALOG = {
   TAP_TARGET_PRIVILEGED: {
     title: 'A pass for an admin needs a second pair of eyes',
     message: (c) =>
-      `${them(c)} holds a directory role, so a pass for them is never issued directly: a Privileged Authentication Administrator (or Global Administrator) other than you must approve it.`,
+      `${them(c)} holds a directory role${c.detail ? ` (${c.detail})` : ''}, so a pass for them is never issued directly: a Privileged Authentication Administrator (or Global Administrator) other than you must approve it.`,
     nextStep: (c) =>
       `Ask for approval: \`request TAP for ${c.who ?? '<user>'} reason: <why>\`. The approvers see it in their channel.`,
   },
@@ -142,6 +142,18 @@ const CATALOG = {
     title: 'Unknown request',
     message: () => 'I have no record of this request. It may be from an old card or it was tampered with.',
     nextStep: () => 'Ask again with `issue TAP for <user>`.',
+  },
+  CLICK_NOT_ALLOWED: {
+    title: 'That button does not apply here',
+    message: () =>
+      'This button does not belong to this kind of request, so it was refused and nothing was changed.',
+    nextStep: () => 'Use the buttons on the card TapDesk sent for it, or ask again with a command.',
+  },
+  REQUEST_SUPERSEDED: {
+    title: 'This card is out of date',
+    message: (c) =>
+      `Something changed for ${c.targetName ?? 'this person'} after this card was shown, so a newer card replaced it. Nothing was issued from this one.`,
+    nextStep: () => 'Check the newer card and confirm there if it is still right.',
   },
   BAD_CARD_PAYLOAD: {
     title: 'I could not read that click',

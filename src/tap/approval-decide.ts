@@ -16,6 +16,8 @@ import { limitProblem } from './limit-problem.js';
 import type { CoreDeps } from './prepare.js';
 import { conversationRoot, TAPDESK, type TapRequest } from './request.js';
 import { issuerStrength } from './roles.js';
+import { ruleFor } from './click-rules.js';
+import { VERBS } from '../cards/actions.js';
 
 /** Where a decision click came from: the approvers' conversation, or a hand-off 1:1 chat. */
 export interface DecisionClick {
@@ -49,6 +51,7 @@ function decidedProblem(request: TapRequest): Problem {
     issued: 'approved',
     revoking: 'approved',
     revoked: 'approved',
+    replaced: 'approved',
     rejected: 'rejected',
     cancelled: 'cancelled',
     failed: 'approved, and failed,',
@@ -69,10 +72,14 @@ function decidedProblem(request: TapRequest): Problem {
  * the target), the right place (the approvers' conversation, or the clicker's own 1:1 chat after a
  * hand-off), still awaiting and not expired. Expiry is recorded on the way.
  */
-async function guardDecision(deps: CoreDeps, click: DecisionClick): Promise<Guarded> {
+async function guardDecision(
+  deps: CoreDeps,
+  verb: typeof VERBS.approve | typeof VERBS.reject,
+  click: DecisionClick,
+): Promise<Guarded> {
   const row = await deps.requests.get(click.requestId);
-  if (!row || row.value.kind !== 'approval' || !row.value.approval)
-    return refused(problem('REQUEST_NOT_FOUND'));
+  if (!row) return refused(problem('REQUEST_NOT_FOUND'));
+  if (!ruleFor(verb, row.value) || !row.value.approval) return refused(problem('CLICK_NOT_ALLOWED'));
   const request = row.value;
   const approval = row.value.approval;
   if (request.requester.oid === click.clicker.oid) return refused(problem('APPROVAL_OWN_REQUEST'));
@@ -135,25 +142,16 @@ export async function approveRequest(
   acquireGraph: () => Promise<TapGraph>,
   click: DecisionClick,
 ): Promise<DecisionOutcome> {
-  const guarded = await guardDecision(deps, click);
+  const guarded = await guardDecision(deps, VERBS.approve, click);
   if (!guarded.ok) return guarded.outcome;
   const graph = await acquireGraph();
-  const needs = guarded.row.value.approval!.needs;
+  const standing = await approverStanding(graph, guarded.row.value);
+  if (standing.kind === 'unreadable') return { kind: 'refused', problem: standing.problem };
+  if (standing.kind === 'not-approver') return reopen(deps, guarded.row, click.clicker, standing.problem);
   const ctx = {
     targetName: guarded.row.value.target!.displayName,
     who: guarded.row.value.target!.userPrincipalName,
   };
-  let strength;
-  try {
-    strength = issuerStrength(await graph.getRoles('me', AbortSignal.timeout(5_000)));
-  } catch (error) {
-    if (!(error instanceof GraphFailure)) throw error;
-    return { kind: 'refused', problem: problemForGraphFailure(error, { operation: 'read', ...ctx }) };
-  }
-  if (strength === 'none')
-    return reopen(deps, guarded.row, click.clicker, problem('APPROVER_ROLE_MISSING', ctx));
-  if (needs === 'privileged' && strength !== 'privileged')
-    return reopen(deps, guarded.row, click.clicker, problem('APPROVER_NOT_PRIVILEGED', ctx));
 
   const now = deps.clock.now().toISOString();
   let row: StoredRow<TapRequest>;
@@ -225,13 +223,42 @@ async function recordCreateFailure(
   };
 }
 
-/** Reject, with the reason the requester will read. Needs no Graph call: nothing is created. */
+/**
+ * Whether the clicker may decide this request, read with their own token: an active role that can
+ * issue passes, a privileged one for a privileged target. Only a friendly pre-check for Approve
+ * (Entra decides the create), but the only check for Reject, which writes nothing to Entra.
+ */
+async function approverStanding(
+  graph: TapGraph,
+  request: TapRequest,
+): Promise<{ kind: 'approver' } | { kind: 'not-approver' | 'unreadable'; problem: Problem }> {
+  const ctx = { targetName: request.target!.displayName, who: request.target!.userPrincipalName };
+  let strength;
+  try {
+    strength = issuerStrength(await graph.getRoles('me', AbortSignal.timeout(5_000)));
+  } catch (error) {
+    if (!(error instanceof GraphFailure)) throw error;
+    return { kind: 'unreadable', problem: problemForGraphFailure(error, { operation: 'read', ...ctx }) };
+  }
+  if (strength === 'none') return { kind: 'not-approver', problem: problem('APPROVER_ROLE_MISSING', ctx) };
+  if (request.approval!.needs === 'privileged' && strength !== 'privileged')
+    return { kind: 'not-approver', problem: problem('APPROVER_NOT_PRIVILEGED', ctx) };
+  return { kind: 'approver' };
+}
+
+/**
+ * Reject, with the reason the requester will read. Only someone who could approve may reject: the
+ * reason reaches the requester as TapDesk's word, and a rejection ends the request for everyone.
+ */
 export async function rejectRequest(
   deps: CoreDeps,
+  acquireGraph: () => Promise<TapGraph>,
   click: DecisionClick & { reason: string },
 ): Promise<DecisionOutcome> {
-  const guarded = await guardDecision(deps, click);
+  const guarded = await guardDecision(deps, VERBS.reject, click);
   if (!guarded.ok) return guarded.outcome;
+  const standing = await approverStanding(await acquireGraph(), guarded.row.value);
+  if (standing.kind !== 'approver') return { kind: 'refused', problem: standing.problem };
   const request = guarded.row.value;
   const now = deps.clock.now().toISOString();
   try {
@@ -264,7 +291,7 @@ export async function rejectRequest(
  */
 export async function allowHandOff(deps: CoreDeps, click: DecisionClick): Promise<DecisionOutcome | null> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const guarded = await guardDecision(deps, click);
+    const guarded = await guardDecision(deps, VERBS.approve, click);
     if (!guarded.ok) return guarded.outcome;
     const approval = guarded.row.value.approval!;
     if ((approval.handedOffTo ?? []).includes(click.clicker.oid)) return null;

@@ -9,7 +9,9 @@ import { planIssue, POLICY_UNREAD_NOTE } from './plan.js';
 import { isGuest, planRefusalCode, toCandidate, type CoreDeps } from './prepare.js';
 import type { Person, TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
-import { issuerStrength, isPrivilegedTarget } from './roles.js';
+import { issuerStrength } from './roles.js';
+import { isPrivileged, rolesHeldBy } from './privilege.js';
+import { factsOf, snapshot } from './facts.js';
 
 export type RequestCommand = Extract<Command, { kind: 'request' }>;
 
@@ -76,10 +78,15 @@ export async function requestApproval(
     if (user.id === input.requester.oid) return { kind: 'problem', problem: problem('TAP_SELF', ctx) };
     if (isGuest(user)) return { kind: 'problem', problem: problem('TAP_GUEST', ctx) };
 
-    const [manager, targetRoles, inRequesterGroup] = await Promise.all([
+    const [manager, targetRoles, inRequesterGroup, pass] = await Promise.all([
       graph.getManager(user.id, signal),
-      graph.getRoles(user.id, signal),
+      rolesHeldBy(graph, deps.roleReader, user.id, signal),
       settings.requesterGroupId ? graph.isMemberOf(settings.requesterGroupId, signal) : false,
+      // A manager may not read passes; the approver's read at Approve then fills this in.
+      graph.listTaps(user.id, signal).then(
+        (passes) => passes[0] ?? null,
+        () => undefined,
+      ),
     ]);
     const isManager = manager?.id === input.requester.oid;
     const basis = isManager
@@ -105,7 +112,7 @@ export async function requestApproval(
     const planned = planIssue(asked, policy, now, deps.maxLifetimeMinutes);
     if (!planned.ok) return { kind: 'problem', problem: problem(planRefusalCode(planned.reason), ctx) };
 
-    const targetPrivileged = isPrivilegedTarget(targetRoles);
+    const targetPrivileged = isPrivileged(targetRoles);
     const notes = planned.notes.map((note) =>
       note === POLICY_UNREAD_NOTE
         ? 'The tenant policy could not be read with the requester’s account; Entra checks lifetime and one-time rules when an approver approves.'
@@ -125,6 +132,7 @@ export async function requestApproval(
       manager: manager ? { id: manager.id, displayName: manager.displayName } : null,
       plan: planned.plan,
       checks: { issuerStrength: issuerStrength(myRoles), targetPrivileged },
+      shown: snapshot(factsOf(user, pass, targetPrivileged, policy)),
       approval: {
         ...(input.command.reason ? { reason: input.command.reason } : {}),
         basis,

@@ -6,6 +6,8 @@ import { ConflictError, type StoredRow } from '../store/port.js';
 import { checkAndPlan, type CoreDeps, type PrepareOutcome } from './prepare.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { issuerOf, type Person, type TapRequest } from './request.js';
+import { ruleFor, type RequestVerb } from './click-rules.js';
+import { VERBS } from '../cards/actions.js';
 
 /** Who clicked, as Teams reports it (from.aadObjectId), never as the card says. */
 export interface Clicker {
@@ -51,31 +53,40 @@ export async function markOutcomeUnknown(
   return { ok: false, problem: found, request: unknown?.value ?? request };
 }
 
+/** States in which a request still waits for someone's decision, so its card's time limit applies. */
+const UNDECIDED: ReadonlySet<TapRequest['state']> = new Set(['choosing', 'pending', 'awaiting']);
+
 /**
- * The checks every click passes before anything happens: the request exists, the clicker asked for
- * it, it is still in the expected state and not expired. Expiry is recorded on the way.
+ * The checks every click on a request passes before anything happens, in one place: the request
+ * exists, the verb applies to its kind (CLICK_RULES), the clicker is who the rule names, the request
+ * is in a state the rule allows, and an undecided request has not expired (recorded on the way).
+ * Approvers are checked by the approval guard, which needs the approvers' conversation too.
  */
 export async function guardClick(
   deps: CoreDeps,
+  verb: RequestVerb,
   requestId: string,
   clicker: Clicker,
-  expected: TapRequest['state'],
 ): Promise<Guarded> {
   const row = await deps.requests.get(requestId);
   if (!row) return { ok: false, problem: problem('REQUEST_NOT_FOUND') };
   const request = row.value;
+  const rule = ruleFor(verb, request);
+  if (!rule) return { ok: false, problem: problem('CLICK_NOT_ALLOWED') };
+  const owner = rule.who === 'issuer' ? issuerOf(request) : request.requester;
   const ctx = {
     who: request.target?.userPrincipalName ?? request.query,
-    requesterName: request.requester.name,
+    requesterName: owner.name,
   };
-  if (request.requester.oid !== clicker.oid) return { ok: false, problem: problem('REQUEST_NOT_YOURS', ctx) };
+  if (rule.who !== 'approver' && owner.oid !== clicker.oid)
+    return { ok: false, problem: problem('REQUEST_NOT_YOURS', ctx) };
   if (request.state === 'expired') return { ok: false, problem: problem('REQUEST_EXPIRED', ctx) };
   if (request.state === 'issuing' && isStaleClaim(deps, request))
     return markOutcomeUnknown(deps, row, clicker);
-  if (request.state !== expected) {
+  if (!rule.states.includes(request.state)) {
     return { ok: false, problem: problem('REQUEST_ALREADY_USED', { ...ctx, usedAt: request.usedAt }) };
   }
-  if (deps.clock.now().getTime() > Date.parse(request.expiresAt)) {
+  if (UNDECIDED.has(request.state) && deps.clock.now().getTime() > Date.parse(request.expiresAt)) {
     await recordExpiry(deps, row, clicker);
     return { ok: false, problem: problem('REQUEST_EXPIRED', ctx) };
   }
@@ -108,7 +119,7 @@ export async function chooseTarget(
   graph: TapGraph,
   click: { requestId: string; userId: string; clicker: Clicker },
 ): Promise<PrepareOutcome> {
-  const guarded = await guardClick(deps, click.requestId, click.clicker, 'choosing');
+  const guarded = await guardClick(deps, VERBS.choose, click.requestId, click.clicker);
   if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
   const { row } = guarded;
   // Only people we offered can be chosen: the card's userId is a pointer into our own list.
@@ -159,17 +170,10 @@ export async function reissueFrom(
   graph: TapGraph,
   click: { requestId: string; clicker: Clicker; conversationId: string },
 ): Promise<PrepareOutcome> {
-  const row = await deps.requests.get(click.requestId);
-  if (!row || row.value.kind === 'revoke' || !row.value.target)
-    return { kind: 'problem', problem: problem('REQUEST_NOT_FOUND') };
-  const first = row.value;
+  const guarded = await guardClick(deps, VERBS.reissue, click.requestId, click.clicker);
+  if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
+  const first = guarded.row.value;
   const issuer = issuerOf(first);
-  if (issuer.oid !== click.clicker.oid) {
-    return {
-      kind: 'problem',
-      problem: problem('REQUEST_NOT_YOURS', { requesterName: issuer.name }),
-    };
-  }
   const now = deps.clock.now();
   const draft: Omit<TapRequest, 'id'> = {
     kind: 'issue',
@@ -191,11 +195,8 @@ export async function cancelRequest(
   deps: CoreDeps,
   click: { requestId: string; clicker: Clicker },
 ): Promise<{ kind: 'cancelled'; request: TapRequest } | { kind: 'problem'; problem: Problem }> {
-  const row = await deps.requests.get(click.requestId);
   // The requester withdraws: a choice or confirmation card, or the tracking card of an approval request.
-  const state = row?.value.state;
-  const expected = state === 'choosing' || state === 'awaiting' ? state : 'pending';
-  const guarded = await guardClick(deps, click.requestId, click.clicker, expected);
+  const guarded = await guardClick(deps, VERBS.cancel, click.requestId, click.clicker);
   if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
   try {
     const cancelled = await deps.requests.update(guarded.row, { ...guarded.row.value, state: 'cancelled' });

@@ -6,11 +6,16 @@ import type { StoredRow } from '../store/port.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { guardClick, ignoreConflict, type Clicker } from './clicks.js';
 import { limitProblem } from './limit-problem.js';
-import type { CoreDeps } from './prepare.js';
+import { VERBS } from '../cards/actions.js';
+import type { CoreDeps, PrepareOutcome } from './prepare.js';
+import { recheckFacts } from './recheck.js';
+import { recordReplaced } from './replaced.js';
+import { supersede } from './supersede.js';
 import type { IssuePlan, TapRequest } from './request.js';
 
 export type ConfirmOutcome =
   | { kind: 'issued'; request: TapRequest; pass: CreatedTap; recordError?: unknown }
+  | { kind: 'changed'; request: TapRequest; changes: string[]; next: PrepareOutcome }
   | { kind: 'problem'; problem: Problem; request?: TapRequest; graph?: { status: number; code: string } };
 
 /** Graph's body: only the fields we decided on, so the policy default applies to the rest. */
@@ -33,7 +38,7 @@ export async function confirmIssue(
   acquireGraph: () => Promise<TapGraph>,
   click: { requestId: string; clicker: Clicker; verification: string; ticket?: string },
 ): Promise<ConfirmOutcome> {
-  const guarded = await guardClick(deps, click.requestId, click.clicker, 'pending');
+  const guarded = await guardClick(deps, VERBS.confirm, click.requestId, click.clicker);
   if (!guarded.ok) return { kind: 'problem', problem: guarded.problem, request: guarded.request };
   const graph = await acquireGraph();
 
@@ -51,6 +56,17 @@ export async function confirmIssue(
     const latest = await deps.requests.get(click.requestId);
     return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED', { usedAt: latest?.value.usedAt }) };
   }
+
+  // Only the click that won the claim reads again whether what the card showed still holds; a
+  // double click costs no Graph reads. Nothing is created unless it does.
+  const recheck = await recheckFacts(deps, graph, row.value);
+  if (recheck.kind === 'problem') {
+    // A read failed: hand the request back untouched, so Confirm can be tried again.
+    await deps.requests.update(row, guarded.row.value).catch(ignoreConflict);
+    return { kind: 'problem', problem: recheck.problem };
+  }
+  if (recheck.kind === 'changed')
+    return supersede(deps, graph, row, recheck.changes, recheck.live, click.clicker);
 
   // Counted only by the click that won the claim, so double clicks never use up allowance.
   const hit = await deps.limiter.take(click.clicker.oid, row.value.target!.id, deps.clock.now());
@@ -93,7 +109,10 @@ export async function confirmIssue(
     if (!(error instanceof GraphFailure)) throw error;
     return recordFailure(deps, row, error, click.clicker);
   }
-  return recordIssued(deps, row, pass, click.clicker);
+  const issued = await recordIssued(deps, row, pass, click.clicker);
+  // The card said it would replace this pass, and it did: the trail says so too.
+  if (recheck.live?.pass) await recordReplaced(deps, issued.request, recheck.live.pass, click.clicker);
+  return issued;
 }
 
 /**

@@ -17,6 +17,13 @@ export type PlanResult =
 export const POLICY_UNREAD_NOTE =
   "I couldn't read the tenant's TAP policy with your account, so Entra will check the lifetime and one-time rules when you confirm.";
 
+/**
+ * The lifetime asked of Entra when the policy is unknown and the admin named none: Entra's own
+ * default would apply otherwise, and it may be far above TapDesk's cap (480 minutes was seen with a
+ * cap of 60). One hour is the portal's default lifetime.
+ */
+export const UNKNOWN_POLICY_LIFETIME_MINUTES = 60;
+
 /** Entra lets a pass start at most this far ahead; we choose a conservative limit of 30 days. */
 const MAX_START_AHEAD_DAYS = 30;
 
@@ -50,6 +57,9 @@ export function planIssue(
     plan.lifetimeMinutes = minutes;
   } else if (policy) {
     plan.lifetimeMinutes = policy.defaultLifetimeInMinutes;
+  } else {
+    // Never leave the lifetime to a default we cannot see: the cap must hold whatever the policy says.
+    plan.lifetimeMinutes = Math.min(capMinutes, UNKNOWN_POLICY_LIFETIME_MINUTES);
   }
   if (plan.lifetimeMinutes !== undefined && plan.lifetimeMinutes > capMinutes) {
     notes.push(

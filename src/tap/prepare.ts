@@ -11,7 +11,9 @@ import { planIssue } from './plan.js';
 import type { RequestRepository } from './requests.js';
 import type { Candidate, Person, TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
-import { issuerStrength, isPrivilegedTarget } from './roles.js';
+import { issuerStrength } from './roles.js';
+import { isPrivileged, privilegeText, rolesHeldBy, type RoleReader } from './privilege.js';
+import { factsOf, snapshot } from './facts.js';
 
 export interface CoreDeps extends AuditDeps {
   requests: RequestRepository;
@@ -20,6 +22,8 @@ export interface CoreDeps extends AuditDeps {
   limiter: IssueLimiter;
   /** TapDesk's own ceiling on a pass's lifetime, below whatever the tenant policy allows. */
   maxLifetimeMinutes: number;
+  /** App-only reader of eligible and scoped roles; undefined when the permission is not configured. */
+  roleReader?: RoleReader;
   approvals: ApprovalSettings;
 }
 
@@ -153,15 +157,19 @@ export async function checkAndPlan(
   if (isGuest(user)) return { kind: 'problem', problem: problem('TAP_GUEST', ctx) };
 
   const [targetRoles, manager, passes] = await Promise.all([
-    graph.getRoles(user.id, signal),
+    rolesHeldBy(graph, deps.roleReader, user.id, signal),
     graph.getManager(user.id, signal),
     graph.listTaps(user.id, signal),
   ]);
   const strength = issuerStrength(myRoles);
-  const targetPrivileged = isPrivilegedTarget(targetRoles);
+  const targetPrivileged = isPrivileged(targetRoles);
   // Second pair of eyes: a pass for anyone holding a directory role always goes through approval,
   // even when the asker could issue it (Entra would let a Privileged Authentication Administrator).
-  if (targetPrivileged) return { kind: 'problem', problem: problem('TAP_TARGET_PRIVILEGED', ctx) };
+  if (targetPrivileged)
+    return {
+      kind: 'problem',
+      problem: problem('TAP_TARGET_PRIVILEGED', { ...ctx, detail: privilegeText(targetRoles) }),
+    };
   const hit = await deps.limiter.check(draft.requester.oid, user.id, deps.clock.now());
   if (hit)
     return {
@@ -178,6 +186,7 @@ export async function checkAndPlan(
     manager: manager ? { id: manager.id, displayName: manager.displayName } : null,
     plan: planned.plan,
     checks: { issuerStrength: strength, targetPrivileged },
+    shown: snapshot(factsOf(user, passes[0] ?? null, targetPrivileged, policy)),
   };
   const stored = existing
     ? await deps.requests.update(existing, { ...request, id: existing.value.id })

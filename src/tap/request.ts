@@ -1,5 +1,6 @@
 import type { StartSpec } from '../chat/grammar.js';
 import type { IssuerStrength } from './roles.js';
+import type { ShownFacts } from './facts.js';
 
 /**
  * A request's life: choosing (several users matched) → pending (confirmation card shown) →
@@ -10,6 +11,9 @@ import type { IssuerStrength } from './roles.js';
  * can also be revoked from a notice: issued → revoking → revoked.
  * An approval request (kind 'approval') runs awaiting → issuing → issued | failed | unknown, or ends
  * rejected / cancelled / expired; when Entra refuses one approver it goes back to awaiting.
+ * A pending request whose facts changed before Confirm (the person's pass, account, roles or the
+ * policy) is `superseded` by a fresh one, so its card can never act on what it showed.
+ * An issued pass that a newer pass replaced is `replaced`: its reminders and Revoke button are moot.
  */
 export type RequestState =
   | 'choosing'
@@ -23,7 +27,9 @@ export type RequestState =
   | 'cancelled'
   | 'expired'
   | 'revoking'
-  | 'revoked';
+  | 'revoked'
+  | 'superseded'
+  | 'replaced';
 
 export interface Person {
   oid: string;
@@ -104,6 +110,8 @@ export interface TapRequest {
   plan?: IssuePlan;
   /** Read at preparation, so a later 403 from Graph can be explained precisely. */
   checks?: { issuerStrength: IssuerStrength; targetPrivileged: boolean };
+  /** What the card showed about the person; Confirm and Approve re-read it and refuse to act on old facts. */
+  shown?: ShownFacts;
   usedAt?: string;
   approval?: ApprovalInfo;
   verification?: string;

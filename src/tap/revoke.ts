@@ -5,6 +5,8 @@ import type { DirectoryUser, TapGraph, TapMethod } from '../graph/port.js';
 import { ConflictError, type StoredRow } from '../store/port.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { guardClick, type Clicker } from './clicks.js';
+import { VERBS } from '../cards/actions.js';
+import { issuingEvent } from './replaced.js';
 import type { CoreDeps } from './prepare.js';
 import { issuerOf, type Person, type TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
@@ -105,31 +107,17 @@ export async function revokePass(
   acquireGraph: () => Promise<TapGraph>,
   click: { requestId: string; clicker: Clicker },
 ): Promise<RevokeOutcome> {
-  const row = await deps.requests.get(click.requestId);
-  const isIssue = row !== undefined && row.value.kind !== 'revoke';
-  let claimable: StoredRow<TapRequest>;
-  if (isIssue) {
-    // A notice's button: only the issuer, only while the pass is TapDesk's record of a live pass.
-    const request = row.value;
-    const issuer = issuerOf(request);
-    if (issuer.oid !== click.clicker.oid) {
-      return {
-        kind: 'problem',
-        problem: problem('REQUEST_NOT_YOURS', { requesterName: issuer.name }),
-      };
-    }
-    if (request.state !== 'issued' || !request.outcome?.methodId) {
-      return {
-        kind: 'problem',
-        problem: problem('REQUEST_ALREADY_USED', { who: request.target?.userPrincipalName }),
-      };
-    }
-    claimable = row;
-  } else {
-    const guarded = await guardClick(deps, click.requestId, click.clicker, 'pending');
-    if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
-    claimable = guarded.row;
-  }
+  // A pending revoke request (list/revoke card), or an issued request (a notice's "Revoke now", for
+  // its issuer, while TapDesk's record says the pass is live): the click table says which is which.
+  const guarded = await guardClick(deps, VERBS.revoke, click.requestId, click.clicker);
+  if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
+  const claimable = guarded.row;
+  const isIssue = claimable.value.kind !== 'revoke';
+  if (isIssue && !claimable.value.outcome?.methodId)
+    return {
+      kind: 'problem',
+      problem: problem('REQUEST_ALREADY_USED', { who: claimable.value.target?.userPrincipalName }),
+    };
   const graph = await acquireGraph();
   const before = claimable.value;
   let claimed: StoredRow<TapRequest>;
@@ -177,12 +165,6 @@ export async function revokePass(
     );
     return { kind: 'problem', problem: found, request: back.value };
   }
-}
-
-/** The audit event of the pass's issuance (who issued it, from which request), by its method id. */
-async function issuingEvent(deps: CoreDeps, targetId: string, methodId: string) {
-  const events = await deps.audit.forTarget(targetId, 100);
-  return events.find((e) => e.type === 'tap.issued' && e.methodId === methodId);
 }
 
 /**

@@ -12,7 +12,8 @@ import {
   type DecisionOutcome,
 } from '../tap/approval-decide.js';
 import { auditAfterTheFact, requestEvent } from '../tap/audit-events.js';
-import type { Clicker } from '../tap/clicks.js';
+import { guardClick, type Clicker } from '../tap/clicks.js';
+import { VERBS } from '../cards/actions.js';
 import type { TapRequest } from '../tap/request.js';
 import { approversCard, handOffCard, revealCard, trackingCard } from './approval-views.js';
 import { finish, replyProblem } from './card-replies.js';
@@ -116,15 +117,19 @@ export async function onApprove(
   return answerDecision(context, deps, clicker, outcome);
 }
 
-/** Reject with a reason; needs no token, since nothing is written to Entra. */
+/** Reject with a reason; the clicker's token shows they could approve (nothing is written to Entra). */
 export async function onReject(
   context: TurnContext,
   deps: TeamsDeps,
   clicker: Clicker,
+  graphFor: () => Promise<TapGraph>,
   requestId: string,
   reason: string,
 ): Promise<void> {
-  const outcome = await rejectRequest(deps.core, { ...decisionClick(context, clicker, requestId), reason });
+  const outcome = await rejectRequest(deps.core, graphFor, {
+    ...decisionClick(context, clicker, requestId),
+    reason,
+  });
   return answerDecision(context, deps, clicker, outcome);
 }
 
@@ -251,12 +256,13 @@ export async function onReveal(
   clicker: Clicker,
   requestId: string,
 ): Promise<void> {
-  const row = await deps.core.requests.get(requestId);
-  if (!row || row.value.kind !== 'approval') return replyProblem(context, problem('REQUEST_NOT_FOUND'));
-  const request = row.value;
+  // The click table: only the requester, only an approval request whose pass is still live.
+  const guarded = await guardClick(deps.core, VERBS.reveal, requestId, clicker);
+  if (!guarded.ok) return replyProblem(context, guarded.problem);
+  const request = guarded.row.value;
   const outcome = deps.vault.reveal(requestId, clicker.oid);
   const now = deps.core.clock.now();
-  const messageId = request.approval?.revealActivityId ?? context.activity.replyToId;
+  const messageId = request.approval?.revealActivityId;
   if (outcome.kind === 'not-yours')
     return replyProblem(context, problem('REQUEST_NOT_YOURS', { requesterName: request.requester.name }));
   if (outcome.kind === 'gone') {

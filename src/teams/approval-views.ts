@@ -42,6 +42,8 @@ function statusOf(request: TapRequest, now: Date): { status: string; tone: Close
     case 'revoking':
     case 'revoked':
       return { status: `Approved by ${decided}; the pass has since been revoked.`, tone: 'neutral' };
+    case 'replaced':
+      return { status: `Approved by ${decided}; a newer pass has since replaced it.`, tone: 'neutral' };
     case 'rejected':
       return { status: `Rejected by ${decided}: ${a.rejectReason ?? ''}`, tone: 'error' };
     case 'cancelled':

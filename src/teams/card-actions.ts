@@ -3,13 +3,14 @@ import { parseAction } from '../cards/actions.js';
 import { LoginRequiredError } from '../auth/obo.js';
 import { problem, ProblemError } from '../errors/catalog.js';
 import { cancelRequest, chooseTarget } from '../tap/clicks.js';
-import { confirmIssue } from '../tap/confirm.js';
+import { confirmIssue, type ConfirmOutcome } from '../tap/confirm.js';
+import { attachCard } from '../tap/requests.js';
 import { actorOf, type Actor } from './actor.js';
 import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
 import { replyWithCard, replyWithLoginRequest } from './invoke-response.js';
 import { onApprove, onReject, onReveal, syncApprovalCards } from './approval-actions.js';
 import { trackingCard } from './approval-views.js';
-import { finish, replyProblem } from './card-replies.js';
+import { finish, ownCardId, replyProblem } from './card-replies.js';
 import { onReissue, onRevoke } from './revoke-actions.js';
 import { onBulkAction } from './bulk-actions.js';
 import { closedCard, confirmCard, issuedCard, passCard, problemCard } from './views.js';
@@ -51,7 +52,8 @@ export async function onCardAction(context: TurnContext, deps: TeamsDeps): Promi
     if (a.verb === 'tap.revoke') return await onRevoke(context, deps, clicker, graphFor, a.requestId);
     if (a.verb === 'tap.reissue') return await onReissue(context, deps, clicker, graphFor, a.requestId);
     if (a.verb === 'tap.approve') return await onApprove(context, deps, clicker, graphFor, a.requestId);
-    if (a.verb === 'tap.reject') return await onReject(context, deps, clicker, a.requestId, a.reason);
+    if (a.verb === 'tap.reject')
+      return await onReject(context, deps, clicker, graphFor, a.requestId, a.reason);
     if (a.verb === 'tap.reveal') return await onReveal(context, deps, clicker, a.requestId);
     if (a.verb === 'tap.cancel') {
       const outcome = await cancelRequest(deps.core, { requestId: a.requestId, clicker });
@@ -137,6 +139,7 @@ async function confirm(
     await deps.notices.issued(request);
     return finish(context, deps, request, issuedCard(request, now), passCard(request, outcome.pass, now));
   }
+  if (outcome.kind === 'changed') return showChanged(context, deps, outcome);
   deps.log.info(
     {
       ...turnFields(context),
@@ -153,4 +156,37 @@ async function confirm(
     return finish(context, deps, outcome.request, closed, problemCard(outcome.problem));
   }
   return replyProblem(context, outcome.problem);
+}
+
+/**
+ * The card's facts changed before Confirm: nothing was created. The shared card becomes a fresh one
+ * (a new request id, so the old card can never act) that says what changed, and asks again.
+ */
+async function showChanged(
+  context: TurnContext,
+  deps: TeamsDeps,
+  outcome: Extract<ConfirmOutcome, { kind: 'changed' }>,
+): Promise<void> {
+  deps.log.info(
+    { ...turnFields(context), event: 'tap.facts_changed', requestId: outcome.request.id },
+    'tap.facts_changed',
+  );
+  const { next } = outcome;
+  const changed = `What changed since the last card: ${outcome.changes.join(' ')}`;
+  if (next.kind !== 'confirm') {
+    const p = next.kind === 'problem' ? next.problem : problem('REQUEST_SUPERSEDED');
+    const closed = closedCard(outcome.request, { ...p, message: `${changed} ${p.message}` });
+    return finish(
+      context,
+      deps,
+      outcome.request,
+      closed,
+      problemCard({ ...p, message: `${changed} ${p.message}` }),
+    );
+  }
+  const messageId = ownCardId(context, outcome.request.cardActivityId);
+  if (messageId) await attachCard(deps.core.requests, next.view.request.id, messageId);
+  const view = { ...next.view, warnings: [changed, ...next.view.warnings] };
+  const card = confirmCard(view, deps.core.clock.now());
+  return finish(context, deps, outcome.request, card, card, messageId);
 }

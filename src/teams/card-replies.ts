@@ -20,6 +20,18 @@ const KEEP_CARD: ReadonlySet<ProblemCode> = new Set([
 ]);
 
 /**
+ * The message a click may update: the one TapDesk recorded for the request or, in the clicker's own
+ * 1:1 chat (where only their messages and TapDesk's exist), the card they clicked. Never an id the
+ * client names in a shared conversation: a forged replyToId could overwrite someone else's message.
+ */
+export function ownCardId(context: TurnContext, recorded: string | undefined): string | undefined {
+  if (recorded) return recorded;
+  return context.activity.conversation?.conversationType === 'personal'
+    ? context.activity.replyToId
+    : undefined;
+}
+
+/**
  * Updates the shared message first, then answers the clicker. The clicker's own view is replaced by
  * the invoke response, which arrives last, so a pass card is not overwritten by the redacted one.
  */
@@ -29,7 +41,7 @@ export async function finish(
   request: TapRequest,
   sharedCard: AdaptiveCardJson,
   clickerCard: AdaptiveCardJson,
-  messageId: string | undefined = request.cardActivityId ?? context.activity.replyToId,
+  messageId: string | undefined = ownCardId(context, request.cardActivityId),
 ): Promise<void> {
   if (messageId) {
     try {

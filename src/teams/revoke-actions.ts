@@ -7,9 +7,18 @@ import { reissueFrom } from '../tap/clicks.js';
 import { formatWhen } from '../tap/format.js';
 import { attachCard } from '../tap/requests.js';
 import { revokePass } from '../tap/revoke.js';
-import { finish, replyProblem } from './card-replies.js';
+import { finish, ownCardId, replyProblem } from './card-replies.js';
+import type { TapRequest } from '../tap/request.js';
 import type { TeamsDeps } from './context.js';
 import { confirmCard, problemCard } from './views.js';
+
+/**
+ * A list/revoke card is recorded on its revoke request; a notice (in the issuer's 1:1 chat) is not,
+ * and the issue request's recorded card is the old confirmation card, which must stay as it is.
+ */
+function clickedCard(context: TurnContext, request: TapRequest): string | undefined {
+  return ownCardId(context, request.kind === 'revoke' ? request.cardActivityId : undefined);
+}
 
 /**
  * Revoke: from a list/revoke card (a revoke request) or a notice (the issued request). The message
@@ -26,7 +35,7 @@ export async function onRevoke(
   if (outcome.kind === 'problem') {
     if (!outcome.request) return replyProblem(context, outcome.problem);
     const card = problemCard(outcome.problem);
-    return finish(context, deps, outcome.request, card, card, context.activity.replyToId);
+    return finish(context, deps, outcome.request, card, card, clickedCard(context, outcome.request));
   }
   const { request } = outcome;
   const now = deps.core.clock.now();
@@ -41,7 +50,7 @@ export async function onRevoke(
     atText: `${formatWhen(now, request.timeZone, now)}${outcome.deleted ? '' : ' (it was already gone)'}`,
   });
   await deps.notices.revoked(request, clicker, outcome.issuer);
-  await finish(context, deps, request, card, card, context.activity.replyToId);
+  await finish(context, deps, request, card, card, clickedCard(context, request));
 }
 
 /** "Issue a new one" on a notice: a fresh confirmation card in place of the notice, for its issuer. */
@@ -60,7 +69,8 @@ export async function onReissue(
   if (outcome.kind !== 'confirm') {
     return replyProblem(context, outcome.kind === 'problem' ? outcome.problem : problem('UNEXPECTED'));
   }
-  const messageId = context.activity.replyToId;
+  // Reissue sits on notices, which live in the issuer's 1:1 chat.
+  const messageId = ownCardId(context, undefined);
   if (messageId) await attachCard(deps.core.requests, outcome.view.request.id, messageId);
   const card = confirmCard(outcome.view, deps.core.clock.now());
   await finish(context, deps, outcome.view.request, card, card, messageId);

@@ -40,7 +40,7 @@ describe('card clicks are checked, never trusted', () => {
   });
 
   it('a double click and a replay create exactly one pass', async () => {
-    const requestId = await prepare('dana@contoso.com', 'issue TAP for kim@contoso.com');
+    const requestId = await prepare('dana@contoso.com', 'issue TAP for leo@contoso.com');
     const activity = click(h, h.user('dana@contoso.com'), 'tap.confirm', {
       requestId,
       verification: 'callback',
@@ -49,7 +49,7 @@ describe('card clicks are checked, never trusted', () => {
     const replay = await post(h, activity);
     expect(JSON.stringify(first.body)).toContain('Copy it now');
     expect(JSON.stringify(replay.body)).toContain('REQUEST_ALREADY_USED');
-    expect(await passesFor('kim@contoso.com')).toHaveLength(1);
+    expect(await passesFor('leo@contoso.com')).toHaveLength(1);
   });
 
   it('50 concurrent confirm clicks create exactly one pass', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
+import { newHireUpn } from '../../src/sandbox/new-hires.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { sandboxState } from '../helpers/sandbox-admin.js';
 
@@ -39,7 +40,7 @@ describe('safety limits', () => {
 
   it('per admin per hour: the fifth pass by Dana is refused; another admin is not affected', async () => {
     expect(await tryIssue('dana@contoso.com', 'bob@contoso.com')).toContain('Copy it now');
-    expect(await tryIssue('dana@contoso.com', 'kim@contoso.com')).toContain('Copy it now');
+    expect(await tryIssue('dana@contoso.com', 'leo@contoso.com')).toContain('Copy it now');
     const fifth = await tryIssue('dana@contoso.com', 'carol@contoso.com');
     expect(fifth).toContain('LIMIT_ISSUER_HOUR');
     expect(await tryIssue('erin@contoso.com', 'carol@contoso.com')).toContain('Copy it now');
@@ -61,11 +62,12 @@ describe('safety limits', () => {
 
 describe('the default limit', () => {
   it('refuses the 21st issue by one admin within an hour', async () => {
-    const d = await startHarness();
+    // Seven people without a directory role (kim, a Password Administrator, now needs approval).
+    const d = await startHarness({}, { newHires: 1 });
     try {
-      const targets = ['alice', 'alice.smith', 'bob', 'carol', 'kim', 'leo', 'mallory'].map(
-        (u) => `${u}@contoso.com`,
-      );
+      const targets = ['alice', 'alice.smith', 'bob', 'carol', 'leo', 'mallory']
+        .map((u) => `${u}@contoso.com`)
+        .concat(newHireUpn(1));
       const issueOnce = async (target: string) => {
         const before = d.connector.sent().length;
         await post(d, message(d, d.user('dana@contoso.com'), `issue TAP for ${target}`));

@@ -123,7 +123,7 @@ describe('notices when Teams throttles', () => {
     const dana = h.user('dana@contoso.com');
     const before = noticesTo('dana@contoso.com').length;
     h.connector.throttleProactive(2, 2);
-    await post(h, message(h, dana, 'issue TAP for kim@contoso.com'));
+    await post(h, message(h, dana, 'issue TAP for leo@contoso.com'));
     const { requestId } = actionData(cardOf(h.connector.sent().at(-1)!.activity), 'tap.confirm');
     await post(h, click(h, dana, 'tap.confirm', { requestId, verification: 'callback' }));
     await until(() => noticesTo('dana@contoso.com').length > before, 'the throttled notice', 15_000);
@@ -133,6 +133,6 @@ describe('notices when Teams throttles', () => {
     expect(refusedAt.length).toBeGreaterThanOrEqual(1);
     const deliveredAt = h.connector.proactive(chatOf('dana@contoso.com')).at(-1)!.at;
     expect(deliveredAt - Math.max(...refusedAt)).toBeGreaterThanOrEqual(2_000);
-    expect(noticesTo('dana@contoso.com').filter((n) => n.includes('Kim Nguyen'))).toHaveLength(1);
+    expect(noticesTo('dana@contoso.com').filter((n) => n.includes('Leo Martin'))).toHaveLength(1);
   });
 });

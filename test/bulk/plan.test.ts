@@ -133,7 +133,12 @@ describe('planBulkRow plans', () => {
       plan: { lifetimeMinutes: 15, isUsableOnce: false },
       notes: [POLICY_UNREAD_NOTE],
     });
-    expect(plan(ask(), null)).toStrictEqual({ ok: true, plan: {}, notes: [POLICY_UNREAD_NOTE] });
+    // Nothing asked and no policy: an explicit hour, never Entra's unseen default (the cap must hold).
+    expect(plan(ask(), null)).toStrictEqual({
+      ok: true,
+      plan: { lifetimeMinutes: 60 },
+      notes: [POLICY_UNREAD_NOTE],
+    });
   });
 
   it('treats a start within the next minute as now (no startDateTime)', () => {

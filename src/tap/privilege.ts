@@ -1,0 +1,58 @@
+import type { DirectoryRole, TapGraph } from '../graph/port.js';
+
+/** A directory role a person holds: active or eligible (PIM), tenant-wide ('/') or scoped. */
+export interface HeldRole {
+  roleTemplateId: string;
+  displayName: string;
+  assignment: 'active' | 'eligible';
+  scope: string;
+}
+
+/**
+ * Reads every role a person holds, including PIM eligibility and roles scoped to an administrative
+ * unit, which the delegated `transitiveMemberOf` read cannot see. Backed by a read-only application
+ * permission (RoleManagement.Read.Directory); nothing app-only ever writes a pass.
+ */
+export interface RoleReader {
+  rolesOf(userId: string, signal?: AbortSignal): Promise<HeldRole[]>;
+}
+
+const active = (r: DirectoryRole): HeldRole => ({ ...r, assignment: 'active', scope: '/' });
+
+/**
+ * Every role TapDesk can see for the person: the clicker's delegated read (active, tenant-wide, also
+ * through role-assignable groups) and, when configured, the app-only read (eligible and scoped too).
+ * Throws GraphFailure when either read fails: a privilege check never guesses.
+ */
+export async function rolesHeldBy(
+  graph: TapGraph,
+  reader: RoleReader | undefined,
+  userId: string,
+  signal?: AbortSignal,
+): Promise<HeldRole[]> {
+  const [delegated, app] = await Promise.all([
+    graph.getRoles(userId, signal),
+    reader ? reader.rolesOf(userId, signal) : Promise.resolve([]),
+  ]);
+  return [...delegated.map(active), ...app];
+}
+
+/**
+ * TapDesk's rule, stricter than Entra's: anyone holding any directory role (active or eligible, any
+ * scope, built-in or custom) is privileged, and a pass for them always needs a second admin.
+ * A pass is enough to activate an eligible role, and Entra's own rules for eligible and scoped
+ * holders are not documented, so TapDesk does not rely on them.
+ */
+export const isPrivileged = (roles: readonly HeldRole[]): boolean => roles.length > 0;
+
+/** "eligible Global Administrator", "Helpdesk Administrator (administrative unit)": why, for cards. */
+export function privilegeText(roles: readonly HeldRole[]): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const role of roles) {
+    const scoped = role.scope !== '/' ? ' (administrative unit)' : '';
+    const text = `${role.assignment === 'eligible' ? 'eligible ' : ''}${role.displayName}${scoped}`;
+    if (!seen.has(text) && seen.add(text)) parts.push(text);
+  }
+  return parts.join(', ');
+}
