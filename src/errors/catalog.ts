@@ -149,6 +149,12 @@ const CATALOG = {
       'This button does not belong to this kind of request, so it was refused and nothing was changed.',
     nextStep: () => 'Use the buttons on the card TapDesk sent for it, or ask again with a command.',
   },
+  APPROVAL_FACTS_CHANGED: {
+    title: 'Something changed since this was requested',
+    message: (c) =>
+      `${c.detail ?? 'The facts on the card changed.'} Nothing was issued; the card now shows what is true for ${c.targetName ?? 'this person'}.`,
+    nextStep: () => 'Check the updated card and approve again if it is still right.',
+  },
   REQUEST_SUPERSEDED: {
     title: 'This card is out of date',
     message: (c) =>

@@ -13,6 +13,7 @@ export interface LiveRead {
   user: DirectoryUser;
   pass: TapMethod | null;
   policy: TapPolicy | null;
+  privileged: boolean;
 }
 
 export type Recheck =
@@ -47,8 +48,9 @@ export async function recheckFacts(deps: CoreDeps, graph: TapGraph, request: Tap
     const pass = passes[0] ?? null;
     const now = deps.clock.now();
     const when = (iso: string) => formatWhen(new Date(iso), request.timeZone, now);
-    const changes = changesSince(request.shown, factsOf(user, pass, isPrivileged(roles), policy), when);
-    const live = { user, pass, policy };
+    const privileged = isPrivileged(roles);
+    const changes = changesSince(request.shown, factsOf(user, pass, privileged, policy), when);
+    const live = { user, pass, policy, privileged };
     return changes.length > 0 ? { kind: 'changed', changes, live } : { kind: 'holds', live };
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;
