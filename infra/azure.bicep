@@ -62,13 +62,16 @@ param oauthConnectionName string = 'graph'
 param tablesPrefix string = 'tapdesk'
 
 // The Toolkit replaces ${{VAR}} in azure.parameters.json only when VAR has a non-empty value; an empty
-// variable leaves the placeholder itself in the parameter. These two are empty until TapDesk has been
+// variable leaves the placeholder itself in the parameter. These two (and appPermissions) are empty until TapDesk has been
 // added to the approvers' channel, so an unreplaced placeholder counts as "not set".
 @description('Object id of the Entra group whose members may request passes (REQUESTER_GROUP_ID); empty: managers and admins only.')
 param requesterGroupId string = ''
 
 @description('Teams channel or group chat id where approval cards go (APPROVERS_CONVERSATION); empty turns `request` off.')
 param approversConversation string = ''
+
+@description('Read-only application permissions an admin granted the TapDesk Entra app, comma-separated (APP_PERMISSIONS); empty: no app-only Graph call. Granting them is an admin consent step, not part of this template.')
+param appPermissions string = ''
 
 @allowed(['approver', 'requester'])
 @description('Who sees an approved pass (DELIVER_TO). Keep approver with more than one instance.')
@@ -118,6 +121,7 @@ var keyVaultName = take('${resourceBaseName}-kv-${suffix}', 24)
 var unsetPlaceholderPrefix = '\${{'
 var requesterGroup = startsWith(requesterGroupId, unsetPlaceholderPrefix) ? '' : requesterGroupId
 var approvers = startsWith(approversConversation, unsetPlaceholderPrefix) ? '' : approversConversation
+var appPermissionList = startsWith(appPermissions, unsetPlaceholderPrefix) ? '' : appPermissions
 
 // The six tables of src/store/port.ts TABLES, with the prefix src/store/tables.ts puts before each name.
 var tableNames = ['requests', 'audit', 'conversations', 'turnstate', 'notices', 'limits', 'bulk']
@@ -305,6 +309,7 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     APPROVAL_TTL_MINUTES: approvalTtlMinutes
     REQUESTER_GROUP_ID: requesterGroup
     APPROVERS_CONVERSATION: approvers
+    APP_PERMISSIONS: appPermissionList
     DELIVER_TO: deliverTo
     BULK_APPROVAL_ABOVE: bulkApprovalAbove
     BULK_CONCURRENCY: bulkConcurrency

@@ -19,12 +19,31 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export const SSO_RESOURCE_PATTERN = /^api:\/\/.+\/botid-[0-9a-f-]{36}$/i;
 
-/** The Graph scopes TapDesk asks for in the OBO exchange; all delegated, admin-consented. */
+/**
+ * The Graph scopes TapDesk asks for in the OBO exchange; all delegated, admin-consented, least privilege:
+ * user, manager, role and own-group reads (User.Read.All), list/create/delete of passes
+ * (UserAuthMethod-TAP.ReadWrite.All, which also covers reading them), and the TAP policy
+ * (Policy.Read.AuthenticationMethod).
+ */
 export const GRAPH_SCOPES = [
   'https://graph.microsoft.com/User.Read.All',
-  'https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite.All',
-  'https://graph.microsoft.com/Policy.Read.All',
+  'https://graph.microsoft.com/UserAuthMethod-TAP.ReadWrite.All',
+  'https://graph.microsoft.com/Policy.Read.AuthenticationMethod',
 ];
+
+/**
+ * The Microsoft Graph APPLICATION permissions TapDesk can use with its own identity (app-only tokens):
+ * reading role assignments and eligibilities, reading the TAP policy, installing itself for a person it
+ * must reach. None can write an authentication method; APP_PERMISSIONS accepts nothing else.
+ */
+export const KNOWN_APP_PERMISSIONS = [
+  'RoleManagement.Read.Directory',
+  'Policy.Read.AuthenticationMethod',
+  'TeamsAppInstallation.ReadWriteSelfForUser.All',
+] as const;
+
+/** The `.default` scope of Graph, the only scope an app-only (client credentials) token can ask for. */
+export const GRAPH_APP_SCOPE = 'https://graph.microsoft.com/.default';
 
 export interface TapDeskConfig {
   mode: 'sandbox' | 'entra';
@@ -45,6 +64,11 @@ export interface TapDeskConfig {
     ssoResource: string;
   };
   graphBaseUrl: string;
+  /**
+   * Application permissions an admin consented for TapDesk's own identity (APP_PERMISSIONS), in the
+   * spelling of KNOWN_APP_PERMISSIONS; empty means TapDesk makes no app-only Graph call.
+   */
+  appPermissions: string[];
   /** PEM file of an extra CA to trust for Entra and Graph calls (the sandbox's self-signed CA). */
   caFile: string | undefined;
   /** Only in sandbox mode: the sandbox admin API that stands in for Teams SSO. */
@@ -147,6 +171,26 @@ const hints: Record<string, string> = {
   SSO_RESOURCE: 'the Application ID URI of the Entra app (Expose an API)',
 };
 
+/** APP_PERMISSIONS: a comma list of KNOWN_APP_PERMISSIONS (any case), deduplicated, in canonical spelling. */
+function parseAppPermissions(raw: string | undefined, problems: string[]): string[] {
+  const names = (raw ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const out: string[] = [];
+  for (const name of names) {
+    const known = KNOWN_APP_PERMISSIONS.find((k) => k.toLowerCase() === name.toLowerCase());
+    if (!known) {
+      problems.push(
+        `APP_PERMISSIONS has '${name}': must be a comma list of the application permissions consented for TapDesk, among ${KNOWN_APP_PERMISSIONS.join(', ')} (or empty)`,
+      );
+    } else if (!out.includes(known)) {
+      out.push(known);
+    }
+  }
+  return out;
+}
+
 function isLoopbackUrl(value: string | undefined): boolean {
   if (!value) return false;
   try {
@@ -200,6 +244,7 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
       ssoResource: read('SSO_RESOURCE'),
     },
     graphBaseUrl: read('GRAPH_BASE_URL'),
+    appPermissions: parseAppPermissions(env.APP_PERMISSIONS, problems),
     caFile: env.TAPDESK_CA_FILE || undefined,
     sandboxUrl: env.SANDBOX_URL || undefined,
     oauthConnectionName: env.OAUTH_CONNECTION_NAME || 'graph',

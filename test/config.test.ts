@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, GRAPH_SCOPES, KNOWN_APP_PERMISSIONS, loadConfig } from '../src/config.js';
 
 const sandbox = {
   TAPDESK_MODE: 'sandbox',
@@ -29,6 +29,37 @@ describe('config', () => {
     expect(config.port).toBe(3978);
     expect(config.requestTtlMinutes).toBe(10);
     expect(config.bot.appId).toBe('');
+  });
+
+  it('asks Graph for the least-privilege delegated scopes only', () => {
+    expect(GRAPH_SCOPES).toEqual([
+      'https://graph.microsoft.com/User.Read.All',
+      'https://graph.microsoft.com/UserAuthMethod-TAP.ReadWrite.All',
+      'https://graph.microsoft.com/Policy.Read.AuthenticationMethod',
+    ]);
+  });
+
+  it('reads APP_PERMISSIONS as a list of known read-only application permissions, empty by default', () => {
+    expect(loadConfig(sandbox).appPermissions).toEqual([]);
+    expect(
+      loadConfig({
+        ...sandbox,
+        APP_PERMISSIONS:
+          ' rolemanagement.read.directory, Policy.Read.AuthenticationMethod,,RoleManagement.Read.Directory',
+      }).appPermissions,
+    ).toEqual(['RoleManagement.Read.Directory', 'Policy.Read.AuthenticationMethod']);
+    expect(
+      loadConfig({ ...sandbox, APP_PERMISSIONS: KNOWN_APP_PERMISSIONS.join(',') }).appPermissions,
+    ).toEqual([...KNOWN_APP_PERMISSIONS]);
+    for (const forbidden of [
+      'UserAuthMethod-TAP.ReadWrite.All',
+      'UserAuthenticationMethod.ReadWrite.All',
+      'User.Read.All',
+    ]) {
+      const found = problems({ ...sandbox, APP_PERMISSIONS: `RoleManagement.Read.Directory,${forbidden}` });
+      expect(found, forbidden).toHaveLength(1);
+      expect(found[0]).toMatch(new RegExp(`^APP_PERMISSIONS has '${forbidden.replace(/[.]/g, '\\.')}'`));
+    }
   });
 
   it('names every missing or malformed variable and how to fix it, all at once', () => {

@@ -107,7 +107,7 @@ const CATALOG = {
     message: () =>
       'Entra refused the call because the TapDesk app has not been granted the delegated Graph permission it needs.',
     nextStep: () =>
-      'An admin must grant admin consent for User.Read.All, UserAuthenticationMethod.ReadWrite.All and Policy.Read.All to the TapDesk app.',
+      'An admin must grant admin consent for User.Read.All, UserAuthMethod-TAP.ReadWrite.All and Policy.Read.AuthenticationMethod to the TapDesk app.',
   },
   SIGNIN_REQUIRED: {
     title: 'Sign-in needed',

@@ -15,6 +15,8 @@ export function sandboxBotEnv(sandbox: SandboxHandle, caFile: string): Record<st
     AAD_APP_OAUTH_AUTHORITY_HOST: sandbox.authorityHost,
     GRAPH_BASE_URL: sandbox.graphBaseUrl,
     SSO_RESOURCE: sandbox.app.ssoResource,
+    // The application permissions the fixture consents for TapDesk's own identity (app-only reads).
+    APP_PERMISSIONS: sandbox.app.consentedApplicationPermissions.join(','),
     // Approvals as the fixture sets them up: Harry and colleagues in "Service Desk" may request,
     // approvers decide in the IT team's "TAP approvals" channel.
     REQUESTER_GROUP_ID: sandbox.tenant.groups.find((g) => g.displayName === 'Service Desk')?.id ?? '',

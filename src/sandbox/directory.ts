@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FixtureGroup, FixtureRole, FixtureUser, TenantFixture } from './fixture.js';
 
+/** The directory scope of a role assignment: tenant-wide when the fixture gives none. */
+export const tenantScope = '/';
+
 /** Role template ids the sandbox's authorization rules refer to. */
 export const RoleTemplate = {
   globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
@@ -17,7 +20,30 @@ export const RoleTemplate = {
   reportsReader: '4a5d8f65-41da-4de4-8968-e035b65339cf',
   userExperienceSuccessManager: '27460883-1df1-4691-b032-3b79643e5e63',
   usageSummaryReportsReader: '75934031-6c7e-415a-99d7-48dbd49e875e',
+  securityOperator: '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f',
+  privilegedRoleAdministrator: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
 } as const;
+
+/** An active role assignment, as `roleManagement/directory/roleAssignments` lists it. */
+export interface RoleAssignment {
+  principalId: string;
+  roleTemplateId: string;
+  displayName: string;
+  directoryScopeId: string;
+}
+
+/** A PIM eligibility, as `roleEligibilityScheduleInstances` lists it. */
+export type RoleEligibility = RoleAssignment;
+
+/** A GUID-shaped id derived from a seed: stable across runs, distinct per seed. */
+export function stableGuid(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function scopeOf(role: FixtureRole): string {
+  return role.directoryScopeId ?? tenantScope;
+}
 
 /** Read-only queries over the fixture's users, groups and roles. */
 export class Directory {
@@ -73,12 +99,64 @@ export class Directory {
     return this.fixture.groups.filter((g) => found.has(g.id));
   }
 
-  /** Active directory roles: direct assignments plus roles of role-assignable groups the user is in. */
+  /**
+   * Active TENANT-WIDE directory roles: direct assignments plus roles of role-assignable groups the user
+   * is in. A role scoped to an administrative unit is left out, as are PIM eligibilities: this is what
+   * `transitiveMemberOf/microsoft.graph.directoryRole` lists, what `wids` carries, and what the sandbox's
+   * TAP rules count (see README, "Roles").
+   */
   rolesOf(user: FixtureUser): FixtureRole[] {
     const all = [...user.roles];
     for (const group of this.groupsOf(user.id)) all.push(...(group.roles ?? []));
     const seen = new Set<string>();
-    return all.filter((r) => !seen.has(r.roleTemplateId) && seen.add(r.roleTemplateId));
+    return all.filter(
+      (r) => scopeOf(r) === tenantScope && !seen.has(r.roleTemplateId) && seen.add(r.roleTemplateId),
+    );
+  }
+
+  /**
+   * Every active assignment in the tenant, in fixture order: users' own roles (the user is the
+   * principal) then roles assigned to groups (the group is the principal), with their scope.
+   */
+  roleAssignments(): RoleAssignment[] {
+    const assignment = (principalId: string, role: FixtureRole): RoleAssignment => ({
+      principalId,
+      roleTemplateId: role.roleTemplateId,
+      displayName: role.displayName,
+      directoryScopeId: scopeOf(role),
+    });
+    return [
+      ...this.fixture.users.flatMap((u) => u.roles.map((r) => assignment(u.id, r))),
+      ...this.fixture.groups.flatMap((g) => (g.roles ?? []).map((r) => assignment(g.id, r))),
+    ];
+  }
+
+  /** Every PIM eligibility in the tenant (the fixture's `eligibleRoles`), in fixture order. */
+  roleEligibilities(): RoleEligibility[] {
+    return this.fixture.users.flatMap((u) =>
+      (u.eligibleRoles ?? []).map((r) => ({
+        principalId: u.id,
+        roleTemplateId: r.roleTemplateId,
+        displayName: r.displayName,
+        directoryScopeId: scopeOf(r),
+      })),
+    );
+  }
+
+  /** The display name of a role template the fixture knows, or undefined. */
+  roleName(roleTemplateId: string): string | undefined {
+    const key = roleTemplateId.toLowerCase();
+    const named = Object.entries(this.fixture.roleTemplates).find(([, id]) => id.toLowerCase() === key);
+    if (named) return named[0];
+    const held = [...this.roleAssignments(), ...this.roleEligibilities()].find(
+      (r) => r.roleTemplateId.toLowerCase() === key,
+    );
+    return held?.displayName;
+  }
+
+  /** A stable service principal object id for an app of the tenant (the `oid` of its app tokens). */
+  servicePrincipalId(appId: string): string {
+    return stableGuid(`${this.fixture.tenant.id}:servicePrincipal:${appId.toLowerCase()}`);
   }
 
   /** True when the user holds any of the given role templates. */
@@ -93,8 +171,7 @@ export class Directory {
 
   /** A stable directoryRole object id per tenant and template, like Entra's activated-role objects. */
   directoryRoleId(roleTemplateId: string): string {
-    const hex = createHash('sha256').update(`${this.fixture.tenant.id}:${roleTemplateId}`).digest('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    return stableGuid(`${this.fixture.tenant.id}:${roleTemplateId}`);
   }
 
   /** True for external guests, who can never get a pass. */

@@ -4,6 +4,17 @@ import { readFileSync } from 'node:fs';
 export interface FixtureRole {
   displayName: string;
   roleTemplateId: string;
+  /** `/` (tenant-wide, the default) or `/administrativeUnits/{id}`. */
+  directoryScopeId?: string;
+}
+
+/** A PIM eligibility: the role can be activated, it is not held until then. */
+export interface FixtureEligibleRole extends FixtureRole {
+  /** ISO 8601 duration, the longest activation the role settings allow (e.g. `PT2H`). */
+  maximumDuration?: string;
+  requiresJustification?: boolean;
+  requiresTicket?: boolean;
+  requiresApproval?: boolean;
 }
 
 /** A fixture user: Graph fields plus sandbox-only wiring (roles, manager, Teams id). */
@@ -20,6 +31,9 @@ export interface FixtureUser {
   manager: string | null;
   teamsUserId: string;
   external?: boolean;
+  mobilePhone?: string;
+  /** PIM eligibilities (not active roles); absent means none. */
+  eligibleRoles?: FixtureEligibleRole[];
 }
 
 /** A fixture group; `isAssignableToRole` and `owners` are optional extensions. */
@@ -32,14 +46,48 @@ export interface FixtureGroup {
   roles?: FixtureRole[];
 }
 
-/** The bot's app registration in the sandbox tenant. */
-export interface FixtureApp {
+/** An app registration of the sandbox tenant that may use the client credentials grant. */
+export interface FixtureClientApp {
   appId: string;
   displayName: string;
   clientSecret: string;
+  /** Values of TapDesk's app roles (apps[0].appRoles) assigned to this client. */
+  assignedAppRoles?: string[];
+  /** Microsoft Graph application permissions an admin consented for this app. */
+  consentedApplicationPermissions?: string[];
+}
+
+/** An app role TapDesk's API defines (the `roles` claim of tokens for that API). */
+export interface FixtureAppRole {
+  value: string;
+  id: string;
+  allowedMemberTypes: string[];
+  description?: string;
+}
+
+/** The bot's app registration in the sandbox tenant (apps[0]). */
+export interface FixtureApp extends FixtureClientApp {
   ssoResource: string;
   ssoScope: string;
   consentedDelegatedScopes: string[];
+  appRoles?: FixtureAppRole[];
+}
+
+/** An administrative unit; roles scoped to it carry `directoryScopeId: /administrativeUnits/{id}`. */
+export interface FixtureAdministrativeUnit {
+  id: string;
+  displayName: string;
+}
+
+/** A Windows Autopilot device identity (Intune). */
+export interface FixtureAutopilotDevice {
+  id: string;
+  serialNumber: string;
+  manufacturer: string;
+  model: string;
+  groupTag: string;
+  userPrincipalName: string;
+  enrollmentState: string;
 }
 
 /** One include/exclude target of the TAP policy. */
@@ -65,12 +113,17 @@ export interface TapPolicy {
 /** The whole sandbox tenant fixture (`fixtures/contoso-tenant.json`). */
 export interface TenantFixture {
   tenant: { id: string; displayName: string; domains: string[] };
-  apps: FixtureApp[];
+  /** apps[0] is TapDesk; the others are clients of TapDesk's API. */
+  apps: [FixtureApp, ...FixtureClientApp[]];
   roleTemplates: Record<string, string>;
   tapPolicy: TapPolicy;
   groups: FixtureGroup[];
   users: FixtureUser[];
   teams?: unknown;
+  administrativeUnits?: FixtureAdministrativeUnit[];
+  autopilot?: { groupTags: string[]; devices: FixtureAutopilotDevice[] };
+  verifiedId?: { authority: string; credentialType: string; holders: string[] };
+  communication?: { smsFrom: string; emailFrom: string };
 }
 
 const fixtureUrl = new URL('../../fixtures/contoso-tenant.json', import.meta.url);

@@ -1,13 +1,35 @@
 import type { SandboxContext } from './context.js';
 import { graphAudiences } from './context.js';
-import type { FixtureUser } from './fixture.js';
+import type { FixtureClientApp, FixtureUser } from './fixture.js';
 import { graphError } from './graph-errors.js';
 import type { SandboxResponse } from './http.js';
 
-/** The signed-in user behind a Graph call and the delegated scopes in their token. */
-export interface Caller {
+/** A delegated call: the signed-in user and the delegated scopes (`scp`) in their token. */
+export interface DelegatedCaller {
+  kind: 'delegated';
   user: FixtureUser;
   scopes: Set<string>;
+}
+
+/** An app-only call: the app, its service principal and the application permissions (`roles`). */
+export interface AppCaller {
+  kind: 'app';
+  app: FixtureClientApp;
+  servicePrincipalId: string;
+  roles: Set<string>;
+}
+
+/** Whoever a Graph call acts as. App callers have no user, no directory role and no `/me`. */
+export type Caller = DelegatedCaller | AppCaller;
+
+/** The object id a call is logged under: the user's, or the app's service principal's. */
+export function callerObjectId(caller: Caller): string {
+  return caller.kind === 'delegated' ? caller.user.id : caller.servicePrincipalId;
+}
+
+/** The signed-in user, or undefined for an app-only call. */
+export function signedInUser(caller: Caller): FixtureUser | undefined {
+  return caller.kind === 'delegated' ? caller.user : undefined;
 }
 
 /** Scope sets per kind of Graph operation (any one of them suffices). */
@@ -29,6 +51,47 @@ export const Scopes = {
     'Directory.Read.All',
     'Directory.ReadWrite.All',
   ],
+  // Create and delete on other users (contract next-wave §1.2, §1.5): only the ReadWrite.All scopes.
+  writeTap: ['UserAuthenticationMethod.ReadWrite.All', 'UserAuthMethod-TAP.ReadWrite.All'],
+  // List and get on other users: any TAP or authentication-method scope with `.All` reach.
+  readTap: [
+    'UserAuthenticationMethod.ReadWrite.All',
+    'UserAuthMethod-TAP.ReadWrite.All',
+    'UserAuthenticationMethod.Read.All',
+    'UserAuthMethod-TAP.Read.All',
+  ],
+  // The TAP method configuration (next-wave §1.4): least Policy.Read.AuthenticationMethod.
+  readPolicy: [
+    'Policy.Read.AuthenticationMethod',
+    'Policy.ReadWrite.AuthenticationMethod',
+    'Policy.Read.All',
+  ],
+  // roleManagement/directory/roleAssignments (next-wave §2.2).
+  readRoleAssignments: [
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+    'Directory.Read.All',
+    'RoleManagement.ReadWrite.Directory',
+    'Directory.ReadWrite.All',
+  ],
+  // roleManagement/directory/roleEligibilityScheduleInstances (next-wave §2.1).
+  readRoleEligibilities: [
+    'RoleEligibilitySchedule.Read.Directory',
+    'RoleEligibilitySchedule.ReadWrite.Directory',
+    'RoleManagement.Read.All',
+    'RoleManagement.Read.Directory',
+    'RoleManagement.ReadWrite.Directory',
+  ],
+} as const;
+
+/**
+ * Application permissions per kind of operation, for app-only tokens (`roles`). Directory reads take the
+ * `.All` application permissions; `User.Read` and other self-only scopes do not exist for apps.
+ */
+export const AppPermissions = {
+  readUsers: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  readUsersFull: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  // Create: the two ReadWrite.All permissions (next-wave §1.2); delete: the same two.
   writeTap: ['UserAuthenticationMethod.ReadWrite.All', 'UserAuthMethod-TAP.ReadWrite.All'],
   readTap: [
     'UserAuthenticationMethod.ReadWrite.All',
@@ -36,12 +99,33 @@ export const Scopes = {
     'UserAuthenticationMethod.Read.All',
     'UserAuthMethod-TAP.Read.All',
   ],
-  readPolicy: ['Policy.Read.All', 'Policy.ReadWrite.AuthenticationMethod'],
+  readPolicy: Scopes.readPolicy,
+  readRoleAssignments: Scopes.readRoleAssignments,
+  readRoleEligibilities: Scopes.readRoleEligibilities,
 } as const;
 
-/** True when the caller's token carries any of the scopes (case-insensitive, as Entra treats them). */
+/**
+ * True when a DELEGATED caller's token carries any of the scopes (case-insensitive, as Entra treats
+ * them). Always false for app-only callers: their permissions are checked with {@link hasAnyAppPermission}.
+ */
 export function hasAnyScope(caller: Caller, anyOf: readonly string[]): boolean {
-  return anyOf.some((s) => caller.scopes.has(s.toLowerCase()));
+  return caller.kind === 'delegated' && anyOf.some((s) => caller.scopes.has(s.toLowerCase()));
+}
+
+/** True when an APP-ONLY caller's token carries any of the application permissions. */
+export function hasAnyAppPermission(caller: Caller, anyOf: readonly string[]): boolean {
+  return caller.kind === 'app' && anyOf.some((s) => caller.roles.has(s.toLowerCase()));
+}
+
+/** The permission check of one operation: delegated scopes for users, application permissions for apps. */
+export function permits(
+  caller: Caller,
+  delegated: readonly string[],
+  application: readonly string[],
+): boolean {
+  return caller.kind === 'delegated'
+    ? hasAnyScope(caller, delegated)
+    : hasAnyAppPermission(caller, application);
 }
 
 const rejectionMessages: Record<string, string> = {
@@ -68,8 +152,16 @@ export async function authenticateGraphCall(
   const verified = await ctx.signer.verify(bearer[1], graphAudiences);
   if (!verified.ok)
     return unauthorized(rejectionMessages[verified.reason] ?? 'Access token validation failure.');
-  const { tid, oid, scp } = verified.claims;
+  const { tid, oid, scp, idtyp, azp, roles } = verified.claims;
   if (tid !== ctx.tenantId) return unauthorized('Access token validation failure. Invalid tenant.');
+  if (idtyp === 'app') {
+    const appId = String(azp ?? '').toLowerCase();
+    const app = ctx.fixture.apps.find((a) => a.appId.toLowerCase() === appId);
+    if (!app || oid !== ctx.directory.servicePrincipalId(app.appId))
+      return unauthorized('Access token validation failure. The application in the token does not exist.');
+    const granted = Array.isArray(roles) ? roles.map((r) => String(r).toLowerCase()) : [];
+    return { kind: 'app', app, servicePrincipalId: String(oid), roles: new Set(granted) };
+  }
   const user = typeof oid === 'string' ? ctx.directory.findUser(oid) : undefined;
   if (!user) return unauthorized('Access token validation failure. The user in the token does not exist.');
   const scopes = new Set(
@@ -78,7 +170,7 @@ export async function authenticateGraphCall(
       .filter(Boolean)
       .map((s) => s.toLowerCase()),
   );
-  return { user, scopes };
+  return { kind: 'delegated', user, scopes };
 }
 
 /** True when `authenticateGraphCall` produced an error response rather than a caller. */

@@ -1,6 +1,6 @@
 import type { SandboxContext } from './context.js';
 import { RoleTemplate } from './directory.js';
-import { Scopes, hasAnyScope } from './graph-auth.js';
+import { AppPermissions, Scopes, permits } from './graph-auth.js';
 import { callError, type GraphRoute } from './graph-call.js';
 import { TapMessages } from './graph-errors.js';
 import { jsonResponse } from './http.js';
@@ -41,9 +41,11 @@ export const policyRoutes: GraphRoute[] = [
     method: 'GET',
     template: '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:configId',
     handler: (ctx, call, [configId = '']) => {
-      if (!hasAnyScope(call.caller, Scopes.readPolicy))
+      const { caller } = call;
+      if (!permits(caller, Scopes.readPolicy, AppPermissions.readPolicy))
         return callError(call, 403, 'accessDenied', TapMessages.accessDenied);
-      if (!ctx.directory.hasAnyRole(call.caller.user, policyReaderRoles)) {
+      // Delegated: the user's role decides too. App-only: the application permission alone.
+      if (caller.kind === 'delegated' && !ctx.directory.hasAnyRole(caller.user, policyReaderRoles)) {
         return callError(call, 403, 'accessDenied', TapMessages.accessDenied);
       }
       if (configId.toLowerCase() !== 'temporaryaccesspass') {

@@ -1,14 +1,15 @@
 import type { SandboxContext } from './context.js';
-import { authenticateGraphCall, isResponse } from './graph-auth.js';
+import { authenticateGraphCall, callerObjectId, isResponse } from './graph-auth.js';
 import { handleBatch } from './graph-batch.js';
 import { callError, matchTemplate, type GraphCall, type GraphRoute } from './graph-call.js';
 import { graphError } from './graph-errors.js';
 import { policyRoutes } from './graph-policy.js';
+import { roleManagementRoutes } from './graph-roles.js';
 import { tapRoutes } from './graph-tap.js';
 import { userRoutes } from './graph-users.js';
 import type { SandboxRequest, SandboxResponse } from './http.js';
 
-const routes: GraphRoute[] = [...userRoutes, ...tapRoutes, ...policyRoutes];
+const routes: GraphRoute[] = [...userRoutes, ...tapRoutes, ...policyRoutes, ...roleManagementRoutes];
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The path used in the Graph log: `/v1.0/...` plus the query string, if any. */
@@ -18,6 +19,14 @@ function logPath(call: Pick<GraphCall, 'path' | 'query'>): string {
 }
 
 function route(ctx: SandboxContext, call: GraphCall): Promise<SandboxResponse> | SandboxResponse {
+  // An app-only token has no signed-in user, so `/me` means nobody (Graph's own wording).
+  if (call.caller.kind === 'app' && /^\/me(\/|$)/i.test(call.path))
+    return callError(
+      call,
+      400,
+      'BadRequest',
+      '/me request is only valid with delegated authentication flow.',
+    );
   let pathMatched = false;
   for (const candidate of routes) {
     const params = matchTemplate(candidate.template, call.path);
@@ -42,7 +51,7 @@ function route(ctx: SandboxContext, call: GraphCall): Promise<SandboxResponse> |
  */
 export async function runGraphOperation(ctx: SandboxContext, call: GraphCall): Promise<SandboxResponse> {
   const response = await runUnlogged(ctx, call);
-  ctx.state.log(call.method, logPath(call), call.caller.user.id, response.status);
+  ctx.state.log(call.method, logPath(call), callerObjectId(call.caller), response.status);
   return response;
 }
 
@@ -121,7 +130,7 @@ async function answerGraphRequest(ctx: SandboxContext, req: SandboxRequest): Pro
             'Request_BadRequest',
             'Specified HTTP method is not allowed for the request uri.',
           );
-    ctx.state.log(call.method, logPath(call), caller.user.id, response.status);
+    ctx.state.log(call.method, logPath(call), callerObjectId(caller), response.status);
     return response;
   }
   return runGraphOperation(ctx, call);

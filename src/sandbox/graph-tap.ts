@@ -1,6 +1,6 @@
 import type { SandboxContext } from './context.js';
 import type { FixtureUser } from './fixture.js';
-import { Scopes, hasAnyScope } from './graph-auth.js';
+import { AppPermissions, Scopes, callerObjectId, permits } from './graph-auth.js';
 import { callError, type GraphCall, type GraphRoute } from './graph-call.js';
 import { TapMessages, notFoundMessage } from './graph-errors.js';
 import { jsonResponse, type SandboxResponse } from './http.js';
@@ -34,8 +34,10 @@ function passView(ctx: SandboxContext, pass: StoredPass, withCode: boolean): Rec
 }
 
 /**
- * Authorization before lookup, as Graph does: scope, then the caller's role, then the target
- * (404 if unknown), then target-specific rules when managing. Returns the target or an error.
+ * Authorization before lookup, as Graph does: scope (or application permission), then the caller's
+ * role, then the target (404 if unknown), then target-specific rules when managing. App-only callers
+ * are judged by their application permission alone: no role, no target rule (contract next-wave §1.2).
+ * Returns the target or an error.
  */
 function authorize(
   ctx: SandboxContext,
@@ -44,7 +46,16 @@ function authorize(
   mode: 'read' | 'manage',
 ): FixtureUser | SandboxResponse {
   const { caller } = call;
-  if (!hasAnyScope(caller, mode === 'read' ? Scopes.readTap : Scopes.writeTap)) return denied(call);
+  const allowed =
+    mode === 'read'
+      ? permits(caller, Scopes.readTap, AppPermissions.readTap)
+      : permits(caller, Scopes.writeTap, AppPermissions.writeTap);
+  if (!allowed) return denied(call);
+  if (caller.kind === 'app') {
+    return (
+      ctx.directory.findUser(ref) ?? callError(call, 404, 'Request_ResourceNotFound', notFoundMessage(ref))
+    );
+  }
   if (!ctx.directory.hasAnyRole(caller.user, mode === 'read' ? tapReaderRoles : tapWriterRoles))
     return denied(call);
   const target = ref === 'me' ? caller.user : ctx.directory.findUser(ref);
@@ -54,7 +65,7 @@ function authorize(
 }
 
 function createPass(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
-  if (!hasAnyScope(call.caller, Scopes.writeTap)) return denied(call);
+  if (!permits(call.caller, Scopes.writeTap, AppPermissions.writeTap)) return denied(call);
   const body = parseTapCreateBody(call.body);
   if (typeof body === 'string') return callError(call, 400, 'BadRequest', body);
   const target = authorize(ctx, call, ref, 'manage');
@@ -77,7 +88,7 @@ function createPass(ctx: SandboxContext, call: GraphCall, ref: string): SandboxR
     startDateTime: body.startDateTime ?? now,
     lifetimeInMinutes: lifetime,
     isUsableOnce: body.isUsableOnce ?? policy.isUsableOnce,
-    createdBy: call.caller.user.id,
+    createdBy: callerObjectId(call.caller),
   };
   // One pass per user: a new create silently replaces the old one (contract §1).
   ctx.state.passes.set(target.id, pass);

@@ -1,6 +1,6 @@
 import type { SandboxContext } from './context.js';
 import type { FixtureUser } from './fixture.js';
-import { Scopes, hasAnyScope } from './graph-auth.js';
+import { AppPermissions, Scopes, permits } from './graph-auth.js';
 import { callError, selectedFields, type GraphCall, type GraphRoute } from './graph-call.js';
 import { notFoundMessage } from './graph-errors.js';
 import { jsonResponse, type SandboxResponse } from './http.js';
@@ -11,19 +11,29 @@ import { pageWindow, pagedResponse } from './paging.js';
 const insufficient = (call: GraphCall) =>
   callError(call, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 
-/** Resolves `me` or an id/UPN segment to a user, enforcing the scope that reading that user needs. */
+/**
+ * Resolves `me` or an id/UPN segment to a user, enforcing the permission that reading that user needs:
+ * delegated scopes (self-only scopes for oneself), or application permissions for app-only callers.
+ */
 function resolveReadableUser(
   ctx: SandboxContext,
   call: GraphCall,
   ref: string | 'me',
   othersScopes: readonly string[],
+  othersAppPermissions: readonly string[],
 ): FixtureUser | SandboxResponse {
-  const self =
-    ref === 'me' ||
-    ref.toLowerCase() === call.caller.user.id ||
-    ref.toLowerCase() === call.caller.user.userPrincipalName.toLowerCase();
-  if (!hasAnyScope(call.caller, self ? Scopes.readSelf : othersScopes)) return insufficient(call);
-  if (ref === 'me') return call.caller.user;
+  const { caller } = call;
+  if (caller.kind === 'app') {
+    // `/me` never gets here for apps (graph-service answers 400 first).
+    if (ref === 'me' || !permits(caller, othersScopes, othersAppPermissions)) return insufficient(call);
+  } else {
+    const self =
+      ref === 'me' ||
+      ref.toLowerCase() === caller.user.id ||
+      ref.toLowerCase() === caller.user.userPrincipalName.toLowerCase();
+    if (!permits(caller, self ? Scopes.readSelf : othersScopes, [])) return insufficient(call);
+    if (ref === 'me') return caller.user;
+  }
   return (
     ctx.directory.findUser(ref) ?? callError(call, 404, 'Request_ResourceNotFound', notFoundMessage(ref))
   );
@@ -40,12 +50,12 @@ function selectedUser(
 }
 
 function getUser(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
-  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsers);
+  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsers, AppPermissions.readUsers);
   return 'status' in user ? user : selectedUser(call, user);
 }
 
 function getManager(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
-  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsersFull);
+  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsersFull, AppPermissions.readUsersFull);
   if ('status' in user) return user;
   const manager = user.manager ? ctx.directory.findUser(user.manager) : undefined;
   if (!manager) return callError(call, 404, 'Request_ResourceNotFound', notFoundMessage('manager'));
@@ -53,7 +63,7 @@ function getManager(ctx: SandboxContext, call: GraphCall, ref: string): SandboxR
 }
 
 function getDirectoryRoles(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
-  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsersFull);
+  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsersFull, AppPermissions.readUsersFull);
   if ('status' in user) return user;
   const known = ['id', 'displayName', 'roleTemplateId', 'description', 'deletedDateTime'];
   const fields = selectedFields(call, known, ['id', 'displayName', 'roleTemplateId'], 'directoryRole');
@@ -85,7 +95,7 @@ const groupFields = ['id', 'displayName', 'securityEnabled', 'mailEnabled', 'isA
 
 /** `transitiveMemberOf/microsoft.graph.group`: the user's groups with `$select`, `$top` and paging. */
 function getMemberGroups(ctx: SandboxContext, call: GraphCall, ref: string): SandboxResponse {
-  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsersFull);
+  const user = resolveReadableUser(ctx, call, ref, Scopes.readUsersFull, AppPermissions.readUsersFull);
   if ('status' in user) return user;
   const fields = selectedFields(call, groupFields, ['id', 'displayName'], 'group');
   if ('status' in fields) return fields;

@@ -10,6 +10,8 @@ import { TokenSigner } from './tokens.js';
 
 export type {
   FixtureApp,
+  FixtureClientApp,
+  FixtureEligibleRole,
   FixtureGroup,
   FixtureRole,
   FixtureUser,
@@ -44,6 +46,8 @@ export interface SandboxHandle {
     ssoResource: string;
     ssoScope: string;
     consentedDelegatedScopes: string[];
+    /** Graph application permissions the tenant consented for TapDesk's own identity (app-only). */
+    consentedApplicationPermissions: string[];
   };
   tenant: TenantFixture;
   clock: { now(): Date; advanceMinutes(n: number): void };
@@ -101,6 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ssoResource: appFixture.ssoResource,
       ssoScope: appFixture.ssoScope,
       consentedDelegatedScopes: [...appFixture.consentedDelegatedScopes],
+      consentedApplicationPermissions: [...(appFixture.consentedApplicationPermissions ?? [])],
     },
     tenant: structuredClone(fixture),
     clock: { now: () => clock.now(), advanceMinutes: (n) => clock.advanceMinutes(n) },

@@ -1,9 +1,11 @@
 import type { SandboxContext } from './context.js';
 import { jsonResponse, type SandboxRequest, type SandboxResponse } from './http.js';
 import { oauthError } from './oauth-errors.js';
+import { grantClientCredentials } from './client-credentials.js';
 import { grantOnBehalfOf } from './obo.js';
 
 const oboGrantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const clientCredentialsGrantType = 'client_credentials';
 
 /** True when the path segment names this tenant (id or one of its domains). */
 function isOurTenant(ctx: SandboxContext, tenant: string): boolean {
@@ -51,7 +53,7 @@ function clientCredentials(req: SandboxRequest, form: URLSearchParams): { id?: s
   return { id: form.get('client_id') ?? undefined, secret: form.get('client_secret') ?? undefined };
 }
 
-/** `POST /{tenant}/oauth2/v2.0/token`: client checks, then the OBO grant. */
+/** `POST /{tenant}/oauth2/v2.0/token`: client checks (any app of the fixture), then the OBO or client credentials grant. */
 async function tokenEndpoint(ctx: SandboxContext, req: SandboxRequest): Promise<SandboxResponse> {
   const correlationId = req.headers['client-request-id'];
   const form = new URLSearchParams(req.body ?? '');
@@ -65,7 +67,8 @@ async function tokenEndpoint(ctx: SandboxContext, req: SandboxRequest): Promise<
       correlationId,
     );
   }
-  if (client.id.toLowerCase() !== ctx.app.appId) {
+  const app = ctx.fixture.apps.find((a) => a.appId.toLowerCase() === client.id?.toLowerCase());
+  if (!app) {
     return oauthError(
       400,
       'unauthorized_client',
@@ -74,16 +77,26 @@ async function tokenEndpoint(ctx: SandboxContext, req: SandboxRequest): Promise<
       correlationId,
     );
   }
-  if (client.secret !== ctx.app.clientSecret) {
+  if (!client.secret) {
+    return oauthError(
+      401,
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      correlationId,
+    );
+  }
+  if (client.secret !== app.clientSecret) {
     return oauthError(
       401,
       'invalid_client',
       7000215,
-      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${ctx.app.appId}'.`,
+      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.appId}'.`,
       correlationId,
     );
   }
   const grantType = form.get('grant_type') ?? '';
+  if (grantType === clientCredentialsGrantType) return grantClientCredentials(ctx, app, form, correlationId);
   if (grantType !== oboGrantType) {
     return oauthError(
       400,
@@ -99,6 +112,17 @@ async function tokenEndpoint(ctx: SandboxContext, req: SandboxRequest): Promise<
       'invalid_request',
       900144,
       "The request body must contain the following parameter: 'requested_token_use' with value 'on_behalf_of'.",
+      correlationId,
+    );
+  }
+  // Only TapDesk receives SSO assertions (their audience is its API); another client presenting one
+  // gets Entra's audience mismatch.
+  if (app !== ctx.app) {
+    return oauthError(
+      400,
+      'invalid_grant',
+      50013,
+      `Assertion audience does not match the Client app presenting the assertion. The expected audience is '${app.appId}' or one of the Application Id URIs of this application.`,
       correlationId,
     );
   }

@@ -1,6 +1,6 @@
 import type { SandboxContext } from './context.js';
 import type { FixtureUser } from './fixture.js';
-import { Scopes, hasAnyScope } from './graph-auth.js';
+import { AppPermissions, Scopes, permits } from './graph-auth.js';
 import { callError, selectedFields, type GraphCall } from './graph-call.js';
 import type { SandboxResponse } from './http.js';
 import { pageWindow, pagedResponse } from './paging.js';
@@ -24,7 +24,7 @@ function orderUsers(users: FixtureUser[], orderBy: string | null): FixtureUser[]
 
 /** `GET /users` with `$filter`, `$search` (needs ConsistencyLevel: eventual), `$count`, `$select`, `$orderby`, `$top` and paging. */
 export function listUsers(ctx: SandboxContext, call: GraphCall): SandboxResponse {
-  if (!hasAnyScope(call.caller, Scopes.readUsers)) {
+  if (!permits(call.caller, Scopes.readUsers, AppPermissions.readUsers)) {
     return callError(
       call,
       403,

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { GRAPH_SCOPES } from '../../src/config.js';
 import { aadManifestProblems } from './checks/aad-manifest.js';
 import { bicepAppSettings } from './checks/bicep.js';
-import { GRAPH_APP_ROLES_FORBIDDEN, GRAPH_DELEGATED, TEAMS_CLIENTS } from './checks/microsoft-ids.js';
+import {
+  GRAPH_APP_ROLES_FORBIDDEN,
+  GRAPH_DELEGATED,
+  GRAPH_DELEGATED_RETIRED,
+  TEAMS_CLIENTS,
+} from './checks/microsoft-ids.js';
 import { configProblems, GUID_A, SAMPLE_DOMAIN, sampleWebAppEnv } from './checks/runtime-config.js';
 import { aadManifest, bicep, clone, read, readProjectFile } from './checks/sources.js';
 
@@ -23,6 +28,11 @@ describe('aad.manifest.json (the TapDesk Entra app)', () => {
     }
     for (const forbidden of Object.values(GRAPH_APP_ROLES_FORBIDDEN)) {
       expect(read('aad.manifest.json')).not.toContain(forbidden);
+    }
+    // Least privilege: the broader delegated permissions TapDesk used to hold are gone, by id and name.
+    for (const [name, id] of Object.entries(GRAPH_DELEGATED_RETIRED)) {
+      expect(read('aad.manifest.json')).not.toContain(id);
+      expect(read('aad.manifest.json')).not.toContain(`"${name}"`);
     }
   });
 
@@ -44,6 +54,13 @@ describe('aad.manifest.json (the TapDesk Entra app)', () => {
       type: 'Scope',
     });
     expect(aadManifestProblems(extra).join('\n')).toMatch(/exactly/);
+
+    const broader = clone(aadManifest);
+    broader.requiredResourceAccess![0].resourceAccess!.push({
+      id: GRAPH_DELEGATED_RETIRED['UserAuthenticationMethod.ReadWrite.All'],
+      type: 'Scope',
+    });
+    expect(aadManifestProblems(broader).join('\n')).toMatch(/exactly/);
 
     const missing = clone(aadManifest);
     missing.requiredResourceAccess![0].resourceAccess!.pop();

@@ -2,6 +2,7 @@ import { OnBehalfOfCredential, type AuthorityValidationOptions } from '@azure/id
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GRAPH_SCOPES } from '../../src/config.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { graphWithToken, msalNetworkClient, postOboForm, sandboxAgent } from '../helpers/sandbox-http.js';
 
@@ -75,6 +76,19 @@ describe('@azure/identity OnBehalfOfCredential', () => {
     await expect(credential(other).getToken(graphScope)).rejects.toThrow(/AADSTS50013/);
   });
 
+  it("issues exactly TapDesk's least-privilege GRAPH_SCOPES, and .default gives only consented scopes", async () => {
+    const cred = credential(await sb.ssoToken('dana@contoso.com'));
+    const least = decodeJwt((await cred.getToken(GRAPH_SCOPES)).token);
+    expect(String(least.scp).split(' ').sort()).toEqual(
+      GRAPH_SCOPES.map((s) => s.replace('https://graph.microsoft.com/', '')).sort(),
+    );
+    const all = decodeJwt(
+      (await credential(await sb.ssoToken('erin@contoso.com')).getToken(graphScope)).token,
+    );
+    expect(String(all.scp).split(' ').sort()).toEqual([...sb.app.consentedDelegatedScopes].sort());
+    expect(all.roles).toBeUndefined();
+  });
+
   it('fails with AADSTS65001 for a scope the app has no consent for', async () => {
     const cred = credential(await sb.ssoToken('dana@contoso.com'));
     await expect(cred.getToken('https://graph.microsoft.com/Directory.ReadWrite.All')).rejects.toThrow(
@@ -123,7 +137,8 @@ describe('token endpoint errors (raw form posts)', () => {
     expect(badSecret.body.error).toBe('invalid_client');
     expect(badSecret.body.error_description).toMatch(/^AADSTS7000215: Invalid client secret provided/);
     for (const key of ['timestamp', 'trace_id', 'correlation_id']) expect(badSecret.body[key]).toBeTruthy();
-    const grant = await postOboForm(sb, { assertion, grant_type: 'client_credentials' });
+    // client_credentials is a grant of its own (client-credentials.test.ts); a password grant is not.
+    const grant = await postOboForm(sb, { assertion, grant_type: 'password' });
     expect(grant.body).toMatchObject({ error: 'unsupported_grant_type', error_codes: [70003] });
   });
 

@@ -1,5 +1,5 @@
 // Lists problems of aad.manifest.json: single tenant, access_as_user for Teams, delegated Graph only.
-import { GRAPH_APP_ID, GRAPH_DELEGATED, TEAMS_CLIENTS } from './microsoft-ids.js';
+import { GRAPH_APP_ID, GRAPH_APP_NAME, GRAPH_DELEGATED, TEAMS_CLIENTS } from './microsoft-ids.js';
 
 export interface AadManifest {
   signInAudience?: string;
@@ -60,7 +60,7 @@ export function aadManifestProblems(manifest: AadManifest): string[] {
   const expected = Object.values(GRAPH_DELEGATED).sort();
   const access = manifest.requiredResourceAccess ?? [];
   for (const resource of access) {
-    if (resource.resourceAppId !== GRAPH_APP_ID) {
+    if (resource.resourceAppId !== GRAPH_APP_ID && resource.resourceAppId !== GRAPH_APP_NAME) {
       problems.push(`only Microsoft Graph may be requested, not ${String(resource.resourceAppId)}`);
     }
     for (const permission of resource.resourceAccess ?? []) {

@@ -3,10 +3,22 @@
 // "Deploy to Azure").
 
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-/** Microsoft Graph DELEGATED permission ids TapDesk needs: sign-in plus GRAPH_SCOPES of src/config.ts. */
+/** The Agents Toolkit also takes Microsoft Graph by name in aad.manifest.json, and then permission names. */
+export const GRAPH_APP_NAME = 'Microsoft Graph';
+/**
+ * Microsoft Graph DELEGATED permissions TapDesk needs: sign-in plus GRAPH_SCOPES of src/config.ts, by id
+ * where a verified id is known, else by name (the Toolkit resolves names when provisioning). The delegated
+ * ids of UserAuthMethod-TAP.ReadWrite.All and Policy.Read.AuthenticationMethod were not found in any
+ * source we trust, so the manifest names them.
+ */
 export const GRAPH_DELEGATED: Record<string, string> = {
   'User.Read': 'e1fe6dd8-ba31-4d61-89e7-88639da4683d',
   'User.Read.All': 'a154be20-db9c-4678-8ab7-66f6cc099a59',
+  'UserAuthMethod-TAP.ReadWrite.All': 'UserAuthMethod-TAP.ReadWrite.All',
+  'Policy.Read.AuthenticationMethod': 'Policy.Read.AuthenticationMethod',
+};
+/** Delegated permissions TapDesk used to ask for and no longer may: broader than it needs. */
+export const GRAPH_DELEGATED_RETIRED: Record<string, string> = {
   'UserAuthenticationMethod.ReadWrite.All': 'b7887744-6746-4312-813d-72daeaee7e2d',
   'Policy.Read.All': '572fea84-0151-49b2-9301-11cb16974376',
 };
@@ -16,6 +28,8 @@ export const GRAPH_APP_ROLES_FORBIDDEN: Record<string, string> = {
   'UserAuthenticationMethod.Read.All': '38d9df27-64da-44fd-b7c5-a6fbac20248f',
   'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
   'Policy.Read.All': '246dd0d5-5bd0-4def-940b-0421030a5b68',
+  // From the contract (next-wave §1.1, [observed]): the application twin of the TAP scope.
+  'UserAuthMethod-TAP.ReadWrite.All': '627169a8-8c15-451c-861a-5b80e383de5c',
 };
 export const TEAMS_CLIENTS = {
   desktopAndMobile: '1fec8e78-bce4-4aaf-ab1b-5451cc387264',

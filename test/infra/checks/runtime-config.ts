@@ -29,6 +29,7 @@ export function sampleWebAppEnv(settings: Map<string, string>): Record<string, s
     ssoResource: `api://${SAMPLE_DOMAIN}/botid-${GUID_A}`,
     requesterGroup: '',
     approvers: '',
+    appPermissionList: '',
     'string(50 / instances)': '50',
     'insights.properties.ConnectionString': 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
   };

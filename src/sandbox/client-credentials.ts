@@ -1,0 +1,88 @@
+import type { SandboxContext } from './context.js';
+import { graphAudiences } from './context.js';
+import type { FixtureClientApp } from './fixture.js';
+import { jsonResponse, type SandboxResponse } from './http.js';
+import { oauthError } from './oauth-errors.js';
+
+/** The audience of the app tokens the sandbox issues for Microsoft Graph (as Entra's v1 Graph tokens). */
+const graphAudience = 'https://graph.microsoft.com';
+
+/** Which resource a `{resource}/.default` scope names: Graph, TapDesk's own API, or neither. */
+function resourceOf(ctx: SandboxContext, resource: string): 'graph' | 'tapdesk' | undefined {
+  const key = resource.replace(/\/+$/, '').toLowerCase();
+  if (graphAudiences.some((a) => a.replace(/\/+$/, '').toLowerCase() === key)) return 'graph';
+  const api = [ctx.app.ssoResource, ctx.app.appId, `api://${ctx.app.appId}`];
+  if (api.some((a) => a.toLowerCase() === key)) return 'tapdesk';
+  return undefined;
+}
+
+/**
+ * The `client_credentials` grant (already past the client id and secret checks): an app-only v2
+ * access token for `{resource}/.default`. For Graph its `roles` are the application permissions
+ * consented for the app; for TapDesk's API (apps[0].ssoResource) the TapDesk app roles assigned to
+ * the client. An app with none still gets a token, without `roles`, as Entra issues it; the resource
+ * refuses it. No `scp`, `idtyp: app`, `oid`/`sub` = the app's service principal.
+ */
+export async function grantClientCredentials(
+  ctx: SandboxContext,
+  app: FixtureClientApp,
+  form: URLSearchParams,
+  correlationId?: string,
+): Promise<SandboxResponse> {
+  const scope = (form.get('scope') ?? '').trim();
+  if (scope === '') {
+    return oauthError(
+      400,
+      'invalid_request',
+      900144,
+      "The request body must contain the following parameter: 'scope'.",
+      correlationId,
+    );
+  }
+  const items = scope.split(/\s+/);
+  const only = items.length === 1 ? items[0] : undefined;
+  if (only === undefined || !only.toLowerCase().endsWith('/.default')) {
+    return oauthError(
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      correlationId,
+    );
+  }
+  const resource = only.slice(0, -'/.default'.length);
+  const kind = resourceOf(ctx, resource);
+  if (!kind) {
+    return oauthError(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${resource} was not found in the tenant named ${ctx.fixture.tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+      correlationId,
+    );
+  }
+  const roles = kind === 'graph' ? (app.consentedApplicationPermissions ?? []) : (app.assignedAppRoles ?? []);
+  const servicePrincipalId = ctx.directory.servicePrincipalId(app.appId);
+  // v2 tokens for an API carry its client id as audience; Graph's tokens carry its resource URI.
+  const audience = kind === 'graph' ? graphAudience : ctx.app.appId;
+  const accessToken = await ctx.signer.sign(
+    {
+      tid: ctx.tenantId,
+      oid: servicePrincipalId,
+      sub: servicePrincipalId,
+      azp: app.appId,
+      appid: app.appId,
+      azpacr: '1',
+      appidacr: '1',
+      idtyp: 'app',
+      ...(roles.length > 0 ? { roles: [...roles] } : {}),
+    },
+    audience,
+    3600,
+  );
+  return jsonResponse(
+    200,
+    { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken },
+    { 'Cache-Control': 'no-store' },
+  );
+}
