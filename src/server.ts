@@ -4,6 +4,7 @@ import type { Application } from '@microsoft/teams-ai';
 import type { Logger } from './log.js';
 import { refuseUnauthenticated, type TokenCheck } from './http/inbound-auth.js';
 import { readJsonObject, refuseByHeaders, type Refusal } from './http/inbound-body.js';
+import { admitTenant } from './teams/tenant-gate.js';
 
 const PRIVACY = [
   'TapDesk privacy statement',
@@ -75,7 +76,8 @@ export function createServer(
     // The adapter takes an already parsed body from req.body, as bodyParser would have left it.
     req.body = read.body;
     await adapter.process(req, res, async (context) => {
-      await app.run(context);
+      // Before any route, turn state or typing indicator: another tenant's activity does nothing here.
+      if (await admitTenant(context, inbound.tenantId, log)) await app.run(context);
     });
   });
   // Probes and scanners: say which method works, without an error log line.
