@@ -63,11 +63,16 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     caPem,
   });
   const assertions = sandbox ? new SandboxAssertions(sandbox, json.postJson) : new TeamsAssertions();
-  const graph = new GraphAccess(assertions, tokens, {
-    baseUrl: config.graphBaseUrl,
-    dispatcher,
-    onCall: options.onGraphCall,
-  });
+  const graph = new GraphAccess(
+    assertions,
+    tokens,
+    {
+      baseUrl: config.graphBaseUrl,
+      dispatcher,
+      onCall: options.onGraphCall,
+    },
+    { tenantId, log },
+  );
   const store = options.store ?? (await openStore(config.store));
   const requests = new RequestRepository(store);
   const audit = new AuditLog(store, () => clock.now());
