@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -55,6 +55,7 @@ describe('hostile bodies before authentication', () => {
       expect(readdirSync(tmpdir())).toEqual([]);
     } finally {
       process.env.TMPDIR = saved;
+      rmSync(spool, { recursive: true, force: true });
     }
   });
 
