@@ -4,7 +4,7 @@ import type { RunningBot } from '../src/bot.js';
 import type { TapDeskConfig } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import { createServer } from '../src/server.js';
-import { createAdapter, createApplication } from '../src/teams/app.js';
+import { createAdapter, createApplication, inboundChecks } from '../src/teams/app.js';
 
 const TINY_CARD = CardFactory.adaptiveCard({
   type: 'AdaptiveCard',
@@ -37,7 +37,7 @@ export async function startEchoBot(config: TapDeskConfig, log: Logger): Promise<
   app.activity(ActivityTypes.Message, async (context) => {
     await context.sendActivity(context.activity.text ?? '');
   });
-  const server = createServer(adapter, app, log, 'echo');
+  const server = createServer(adapter, app, log, 'echo', inboundChecks(config));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { playgroundArgs } from '../src/sandbox/playground-cli.js';
 
 /**
  * The Agents Playground has one signed-in person per server: its web client takes `currentUser` from
@@ -64,10 +64,10 @@ export async function startPlaygroundAs(name: string, botUrl: string): Promise<P
   const configPath = join(dir, '.m365agentsplayground.yml');
   writeFileSync(configPath, stringify(configAs(name)));
   const port = await freePort();
-  const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, '-e', botUrl, '-c', 'msteams', '-p', String(port), '--disable-telemetry'],
+    // On loopback only, like `npm run sandbox`'s own Playground.
+    playgroundArgs(botUrl, port),
     {
       cwd: dir,
       env: {

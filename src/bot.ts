@@ -17,7 +17,7 @@ import type { RowStore } from './store/port.js';
 import { IssueLimiter } from './tap/limits.js';
 import { RequestRepository } from './tap/requests.js';
 import { TAPDESK } from './tap/request.js';
-import { createAdapter, createTeamsApp } from './teams/app.js';
+import { createAdapter, createTeamsApp, inboundChecks } from './teams/app.js';
 import { SandboxAssertions, TeamsAssertions } from './teams/assertions.js';
 import { GraphAccess } from './teams/graph-access.js';
 import { WaitingCommands } from './teams/waiting-commands.js';
@@ -63,11 +63,16 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     caPem,
   });
   const assertions = sandbox ? new SandboxAssertions(sandbox, json.postJson) : new TeamsAssertions();
-  const graph = new GraphAccess(assertions, tokens, {
-    baseUrl: config.graphBaseUrl,
-    dispatcher,
-    onCall: options.onGraphCall,
-  });
+  const graph = new GraphAccess(
+    assertions,
+    tokens,
+    {
+      baseUrl: config.graphBaseUrl,
+      dispatcher,
+      onCall: options.onGraphCall,
+    },
+    { tenantId, log },
+  );
   const store = options.store ?? (await openStore(config.store));
   const requests = new RequestRepository(store);
   const audit = new AuditLog(store, () => clock.now());
@@ -146,7 +151,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     mode: config.mode,
     sso: { resource: ssoResource, connectionName: config.oauthConnectionName, signInUrl },
   });
-  const server = createServer(adapter, app, log, config.mode);
+  const server = createServer(adapter, app, log, config.mode, inboundChecks(config));
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

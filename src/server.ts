@@ -2,6 +2,9 @@ import restify from 'restify';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Application } from '@microsoft/teams-ai';
 import type { Logger } from './log.js';
+import { refuseUnauthenticated, type TokenCheck } from './http/inbound-auth.js';
+import { readJsonObject, refuseByHeaders, type Refusal } from './http/inbound-body.js';
+import { admitTenant } from './teams/tenant-gate.js';
 
 const PRIVACY = [
   'TapDesk privacy statement',
@@ -28,21 +31,62 @@ function sendText(res: restify.Response, text: string): void {
   res.sendRaw(200, text);
 }
 
+export interface InboundChecks {
+  /** The only Entra tenant whose activities may run a turn. */
+  tenantId: string;
+  /** Set whenever a bot app id is configured: the token is checked before the body is read. */
+  auth: TokenCheck | undefined;
+}
+
+/** Answers a refused request at once, without reading (more of) the body, and logs why, never what. */
+function refuse(req: restify.Request, res: restify.Response, log: Logger, refusal: Refusal): void {
+  log.warn(
+    {
+      event: 'http.inbound_refused',
+      status: refusal.status,
+      reason: refusal.reason,
+      detail: refusal.detail,
+      contentType: String(req.headers['content-type'] ?? '').slice(0, 80),
+      contentLength: req.headers['content-length'],
+    },
+    'http.inbound_refused',
+  );
+  // An unread body may still be arriving; closing is cheaper than draining it.
+  res.setHeader('connection', 'close');
+  res.sendRaw(refusal.status, '');
+}
+
 /** restify: POST /api/messages into the adapter, GET /healthz for probes. */
 export function createServer(
   adapter: TeamsAdapter,
   app: Application,
   log: Logger,
   mode: string,
+  inbound: InboundChecks,
 ): restify.Server {
   const server = restify.createServer({ name: 'tapdesk', handleUncaughtExceptions: false });
-  // Bot Framework activities are small; a large body is a mistake or an attack.
-  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
+  // No bodyParser anywhere: it inflates gzip, spools multipart to disk and expands forms before any
+  // authentication. The one route with a body reads it itself (http/inbound-body.ts).
   server.post('/api/messages', async (req, res) => {
+    const early =
+      refuseByHeaders(req) ?? (inbound.auth ? await refuseUnauthenticated(inbound.auth, req) : null);
+    if (early) return refuse(req, res, log, early);
+    const read = await readJsonObject(req);
+    if ('status' in read) return refuse(req, res, log, read);
+    // The adapter takes an already parsed body from req.body, as bodyParser would have left it.
+    req.body = read.body;
     await adapter.process(req, res, async (context) => {
-      await app.run(context);
+      // Before any route, turn state or typing indicator: another tenant's activity does nothing here.
+      if (await admitTenant(context, inbound.tenantId, log)) await app.run(context);
     });
   });
+  // Probes and scanners: say which method works, without an error log line.
+  const onlyPost = async (_req: restify.Request, res: restify.Response) => {
+    res.setHeader('allow', 'POST');
+    res.sendRaw(405, '');
+  };
+  server.get('/api/messages', onlyPost);
+  server.head('/api/messages', onlyPost);
   server.get('/healthz', async (_req, res) => {
     res.json({ status: 'ok', mode });
   });

@@ -3,7 +3,6 @@
 // (design §5) so scripts and tests can wait for it and read the addresses.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { startBot } from '../bot.js';
 import { ConfigError, loadConfig } from '../config.js';
@@ -11,23 +10,19 @@ import { createLogger } from '../log.js';
 import { sandboxBotEnv } from './bot-env.js';
 import { startSandbox } from './index.js';
 import { addNewHires } from './new-hires.js';
+import { playgroundArgs } from './playground-cli.js';
 
 const SANDBOX_NEW_HIRES = 60;
 
 const PLAYGROUND_PORT = Number(process.env.PLAYGROUND_PORT || 56150);
 const withPlayground = !process.argv.includes('--no-playground');
 
-/** Starts the Playground CLI with node (not npx, so stopping it stops it) and waits until it listens. */
+/** Starts the Playground CLI on loopback only and waits until it listens. */
 async function startPlayground(botUrl: string): Promise<ChildProcess> {
-  const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
-  const child = spawn(
-    process.execPath,
-    [cli, '-e', botUrl, '-c', 'msteams', '-p', String(PLAYGROUND_PORT), '--disable-telemetry'],
-    {
-      env: { ...process.env, TEAMSAPPTESTER_BROWSER: process.env.TEAMSAPPTESTER_BROWSER ?? 'none' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, playgroundArgs(botUrl, PLAYGROUND_PORT), {
+    env: { ...process.env, TEAMSAPPTESTER_BROWSER: process.env.TEAMSAPPTESTER_BROWSER ?? 'none' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error('the Agents Playground did not start within 60 s')),
@@ -95,7 +90,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   if (playground) {
     process.stderr.write(
-      `\nTapDesk sandbox is ready: open http://localhost:${PLAYGROUND_PORT} and, as Dana Reyes, type: issue TAP for alice@contoso.com for 2h\n\n`,
+      `\nTapDesk sandbox is ready: open http://127.0.0.1:${PLAYGROUND_PORT} and, as Dana Reyes, type: issue TAP for alice@contoso.com for 2h\n\n`,
     );
   }
 

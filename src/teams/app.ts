@@ -1,7 +1,13 @@
-import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import {
+  ActivityTypes,
+  ConfigurationBotFrameworkAuthentication,
+  type Storage,
+  type TurnContext,
+} from 'botbuilder';
 import { RowStoreStorage } from './turn-state-storage.js';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import type { TapDeskConfig } from '../config.js';
+import type { InboundChecks } from '../server.js';
 import { onCardAction } from './card-actions.js';
 import { turnFields, type TeamsDeps } from './context.js';
 import { onMessage } from './message.js';
@@ -11,14 +17,32 @@ import { onFileConsent } from './file-consent.js';
 const isInvoke = (name: string) => async (context: TurnContext) =>
   context.activity.type === ActivityTypes.Invoke && context.activity.name === name;
 
-/** The adapter: CloudAdapter underneath, validating Bot Framework tokens whenever an app id is set. */
-export function createAdapter(config: TapDeskConfig): TeamsAdapter {
-  return new TeamsAdapter({
+/** The Bot Framework settings the adapter and the early token check share, so both judge alike. */
+function botFrameworkAuthConfig(config: TapDeskConfig) {
+  return {
     MicrosoftAppId: config.bot.appId,
     MicrosoftAppPassword: config.bot.appPassword,
     MicrosoftAppType: config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId,
-  });
+  };
+}
+
+/** The adapter: CloudAdapter underneath, validating Bot Framework tokens whenever an app id is set. */
+export function createAdapter(config: TapDeskConfig): TeamsAdapter {
+  return new TeamsAdapter(botFrameworkAuthConfig(config));
+}
+
+/**
+ * What /api/messages checks before the adapter sees a request: the tenant always, and the Bot
+ * Framework token (before reading the body) whenever an app id is configured.
+ */
+export function inboundChecks(config: TapDeskConfig): InboundChecks {
+  return {
+    tenantId: config.entraApp.tenantId,
+    auth: config.bot.appId
+      ? new ConfigurationBotFrameworkAuthentication(botFrameworkAuthConfig(config))
+      : undefined,
+  };
 }
 
 /** A teams-ai Application with TapDesk's options and no routes (the benchmark's baseline uses it too). */

@@ -13,7 +13,8 @@ export async function onTokenExchange(context: TurnContext, deps: TeamsDeps): Pr
   const value = context.activity.value as
     { id?: unknown; token?: unknown; connectionName?: unknown } | undefined;
   const token = typeof value?.token === 'string' ? value.token : '';
-  if (!actor || !token) {
+  // A token naming someone other than the sender is refused like an unusable one, never kept.
+  if (!actor || !token || !deps.graph.remember(context, actor.oid, token)) {
     await context.sendActivity({
       type: ActivityTypes.InvokeResponse,
       value: {
@@ -27,7 +28,6 @@ export async function onTokenExchange(context: TurnContext, deps: TeamsDeps): Pr
     });
     return;
   }
-  deps.graph.remember(actor.oid, token);
   deps.log.info({ ...turnFields(context), event: 'sso.token_received' }, 'sso.token_received');
   await context.sendActivity({
     type: ActivityTypes.InvokeResponse,
