@@ -1,21 +1,7 @@
 import type { DirectoryRole, TapGraph } from '../graph/port.js';
+import type { HeldRole, RoleReader } from '../graph/role-port.js';
 
-/** A directory role a person holds: active or eligible (PIM), tenant-wide ('/') or scoped. */
-export interface HeldRole {
-  roleTemplateId: string;
-  displayName: string;
-  assignment: 'active' | 'eligible';
-  scope: string;
-}
-
-/**
- * Reads every role a person holds, including PIM eligibility and roles scoped to an administrative
- * unit, which the delegated `transitiveMemberOf` read cannot see. Backed by a read-only application
- * permission (RoleManagement.Read.Directory); nothing app-only ever writes a pass.
- */
-export interface RoleReader {
-  rolesOf(userId: string, signal?: AbortSignal): Promise<HeldRole[]>;
-}
+export type { HeldRole, RoleReader };
 
 const active = (r: DirectoryRole): HeldRole => ({ ...r, assignment: 'active', scope: '/' });
 
@@ -32,7 +18,7 @@ export async function rolesHeldBy(
 ): Promise<HeldRole[]> {
   const [delegated, app] = await Promise.all([
     graph.getRoles(userId, signal),
-    reader ? reader.rolesOf(userId, signal) : Promise.resolve([]),
+    reader ? reader.privilegedRolesOf(userId, signal) : Promise.resolve([]),
   ]);
   return [...delegated.map(active), ...app];
 }
