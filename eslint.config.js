@@ -18,6 +18,26 @@ export default tseslint.config(
     },
   },
   {
+    // Plain-text Teams messages render Markdown: outside text in them goes through chatText
+    // (src/text/plain.ts), and an untagged template or concatenation there is how it would slip in.
+    files: ['src/teams/**', 'src/notices/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name=/^(sendActivity|text)$/] > :matches(TemplateLiteral[expressions.length>0], BinaryExpression[operator='+'])",
+          message: 'Build message text with chatText`…` so outside text is neutralised.',
+        },
+        {
+          selector:
+            "Property[key.name='text'] > :matches(TemplateLiteral[expressions.length>0], BinaryExpression[operator='+'])",
+          message: 'Build message text with chatText`…` so outside text is neutralised.',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**', 'bench/**', 'src/sandbox/run.ts', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
