@@ -46,7 +46,12 @@ export class BulkRuns {
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly o: BulkRunsOptions) {
-    this.held = new HeldPasses(HOLD_MS, (id) => void this.undelivered(id, 'timed-out'));
+    // A timer fires this with nobody to await it: a store error is reported, never left unhandled.
+    this.held = new HeldPasses(HOLD_MS, (id) => {
+      this.undelivered(id, 'timed-out').catch((error: unknown) =>
+        this.o.bulk.onBackgroundError('bulk.hold_timeout', error),
+      );
+    });
   }
 
   start(graph: TapGraph, claimed: StoredRow<BulkJob>): void {
@@ -54,7 +59,10 @@ export class BulkRuns {
       this.o.bulk.onBackgroundError('bulk.run', error),
     );
     this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+    // `run` never rejects (caught above); the catch only keeps the linter's promise bookkeeping honest.
+    run
+      .finally(() => this.running.delete(run))
+      .catch((error: unknown) => this.o.bulk.onBackgroundError('bulk.run', error));
   }
 
   /** Resolves when every bulk this instance is running has finished (for shutdown and tests). */
