@@ -18,6 +18,36 @@ export default tseslint.config(
     },
   },
   {
+    // A promise nobody awaits or catches becomes an unhandled rejection: a store error in background
+    // work would crash the process. Type-aware, so only for src, where it matters and stays fast.
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    // Plain-text Teams messages render Markdown: outside text in them goes through chatText
+    // (src/text/plain.ts), and an untagged template or concatenation there is how it would slip in.
+    files: ['src/teams/**', 'src/notices/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name=/^(sendActivity|text)$/] > :matches(TemplateLiteral[expressions.length>0], BinaryExpression[operator='+'])",
+          message: 'Build message text with chatText`…` so outside text is neutralised.',
+        },
+        {
+          selector:
+            "Property[key.name='text'] > :matches(TemplateLiteral[expressions.length>0], BinaryExpression[operator='+'])",
+          message: 'Build message text with chatText`…` so outside text is neutralised.',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**', 'bench/**', 'src/sandbox/run.ts', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },

@@ -15,8 +15,41 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
+  // Every background promise has its own catch (ESLint enforces it); this is the net behind them.
+  // Node's default for an unhandled rejection is to crash, which would drop every in-flight turn,
+  // pass held in memory and bulk run because of one failed store write: an availability hole an
+  // attacker could aim at. Passes are only created inside awaited turns, so a stray rejection cannot
+  // leave one half-issued; it is logged as an error with an event name for alerting, and we keep serving.
+  process.on('unhandledRejection', (reason: unknown) =>
+    log.error(
+      {
+        event: 'process.unhandled_rejection',
+        err: {
+          name: (reason as Error)?.name,
+          message: (reason as Error)?.message,
+          stack: (reason as Error)?.stack,
+        },
+      },
+      'process.unhandled_rejection',
+    ),
+  );
   const bot = await startBot(config, { log });
-  process.once('SIGTERM', () => void bot.close().then(() => process.exit(0)));
+  process.once('SIGTERM', () => {
+    bot.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error(
+          { event: 'shutdown.failed', err: { message: (error as Error)?.message } },
+          'shutdown.failed',
+        );
+        process.exit(1);
+      },
+    );
+  });
 }
 
-void main();
+// Startup failures (store, port) end the process: nothing is serving yet, and a supervisor restarts it.
+main().catch((error: unknown) => {
+  process.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

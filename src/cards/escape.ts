@@ -18,7 +18,8 @@ const UNSAFE_PAIRS = /\$\{|\]\(|<(?=[a-z/!?])|:\/\/|www\.|\*\*|__|~~/gi;
 /** Default cap for a single user-controlled value on a card. */
 export const MAX_CARD_TEXT = 256;
 
-function truncate(text: string, maxChars: number): string {
+/** Cuts to at most maxChars characters (not UTF-16 units), marking the cut with an ellipsis. */
+export function truncate(text: string, maxChars: number): string {
   const characters = Array.from(text);
   if (characters.length <= maxChars) return text;
   return `${characters.slice(0, Math.max(1, maxChars - 1)).join('')}…`;
@@ -29,15 +30,22 @@ function breakSequence(sequence: string): string {
   return `${sequence.slice(0, 1)}${ZERO_WIDTH_SPACE}${sequence.slice(1)}`;
 }
 
-/** Makes an untrusted string safe to show in a Markdown-rendered card field, capped in length. */
-export function neutraliseText(value: string, maxChars: number = MAX_CARD_TEXT): string {
-  const flattened = String(value)
+/**
+ * One line of visible text: invisible and direction-flipping characters dropped, control characters
+ * and line breaks turned into spaces, runs of spaces collapsed. Shared with the chat neutraliser.
+ */
+export function flatten(value: string): string {
+  return String(value)
     .replace(LONE_SURROGATE, '\ufffd')
     .replace(INVISIBLE, '')
     .replace(CONTROL, ' ')
     .replace(WHITESPACE_RUN, ' ')
     .trim();
-  const shortened = truncate(flattened, maxChars);
+}
+
+/** Makes an untrusted string safe to show in a Markdown-rendered card field, capped in length. */
+export function neutraliseText(value: string, maxChars: number = MAX_CARD_TEXT): string {
+  const shortened = truncate(flatten(value), maxChars);
   const broken = shortened.replace(UNSAFE_PAIRS, breakSequence);
   // A value shown at the start of a line must not turn into a list item or heading.
   return LINE_START_MARKER.test(broken) ? `${ZERO_WIDTH_SPACE}${broken}` : broken;

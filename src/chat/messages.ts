@@ -1,5 +1,6 @@
 // Error messages for the grammar. Each one says what was wrong and what to type instead,
 // with an example the admin can copy, because a bare "invalid input" teaches nothing.
+import { neutraliseChat } from '../text/plain.js';
 
 export type ParseErrorCode =
   | 'unknown_command'
@@ -54,11 +55,16 @@ const BULK_EXAMPLE = 'issue TAP for alice@contoso.com, bob@contoso.com for 8h';
 export const MAX_REASON_CHARS = 200;
 const MAX_ECHO_CHARS = 40;
 
-/** Quotes what the admin typed, shortened so a pasted essay does not flood the reply. */
+/**
+ * Quotes what the admin typed, shortened so a pasted essay does not flood the reply. The reply is a
+ * plain-text message, so the quote is neutralised: a pasted `[x](https://…)` must not come back live.
+ */
 export function echo(text: string): string {
-  const shortened = text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS - 1)}…` : text;
-  return `'${shortened}'`;
+  return `'${neutraliseChat(text, MAX_ECHO_CHARS)}'`;
 }
+
+/** A typed word put into an example to copy (a duration, a count): neutralised like an echo. */
+const typed = (word: string): string => neutraliseChat(word, MAX_ECHO_CHARS);
 
 /** How every example of a pass command starts: "issue TAP for" or "request TAP for". */
 const tapFor = (verb: PassVerb): string => `${verb} TAP for`;
@@ -98,7 +104,7 @@ export const errors = {
     fail(
       'missing_target',
       `${echo(word)} looks like a duration, not a person. Name the person first, ` +
-        `e.g. '${tapFor(verb)} alice@contoso.com for ${word}${reasonFor(verb)}'.`,
+        `e.g. '${tapFor(verb)} alice@contoso.com for ${typed(word)}${reasonFor(verb)}'.`,
     ),
   unclosedQuote: (verb: PassVerb) =>
     fail(
@@ -219,7 +225,7 @@ export const errors = {
     fail(
       'unexpected_text',
       `I didn't expect ${echo(word)} there. To set how long the pass lasts, write 'for' before it, ` +
-        `e.g. '${tapFor(verb)} alice for ${word}${reasonFor(verb)}'.`,
+        `e.g. '${tapFor(verb)} alice for ${typed(word)}${reasonFor(verb)}'.`,
     ),
   // The reason on "request TAP for <who> ... reason: <why>".
   emptyReason: () =>
@@ -279,7 +285,7 @@ export const errors = {
     fail(
       'unexpected_text',
       `I didn't expect ${echo(word)} in a name. To choose how many entries to show, write 'last' before it, ` +
-        `e.g. 'audit for alice last ${word}'.`,
+        `e.g. 'audit for alice last ${typed(word)}'.`,
     ),
   // Pass commands: "list TAP for <who>", "revoke TAP for <who>" and "tap policy".
   manageMissingObject: (verb: string, kind: ManageKind) =>

@@ -3,6 +3,8 @@
  * code (audit rows and support tickets quote it), a chat-safe message and the next step to take.
  * Graph and Entra errors are mapped into it in one place (graph/errors.ts); nothing else invents text.
  */
+import { guardStart, MAX_CHAT_FIELD, neutraliseChat } from '../text/plain.js';
+
 export interface ProblemContext {
   targetName?: string;
   min?: number;
@@ -32,7 +34,8 @@ interface CatalogEntry {
   nextStep: (c: ProblemContext) => string;
 }
 
-const them = (c: ProblemContext) => c.targetName ?? 'this user';
+// The only value that starts a message (see guardStart).
+const them = (c: ProblemContext) => guardStart(c.targetName ?? 'this user');
 
 const CATALOG = {
   TAP_ROLE_MISSING: {
@@ -310,7 +313,7 @@ const CATALOG = {
   },
   BULK_CSV_UNREADABLE: {
     title: 'I could not read that CSV file',
-    message: (c) => `${c.detail ?? 'The file is not a CSV file I can read.'} Nothing was issued.`,
+    message: (c) => `${guardStart(c.detail ?? 'The file is not a CSV file I can read.')} Nothing was issued.`,
     nextStep: () =>
       'Fix the file and send it again. The first line is the header `user,lifetime,once,start` (only `user` is required), then one person per line, e.g. `alice@contoso.com,8h,yes,`.',
   },
@@ -369,10 +372,34 @@ export interface Problem {
   nextStep: string;
 }
 
+// Lists of people and worded details are longer than one name, but still bounded.
+const LONG_FIELDS: ReadonlySet<string> = new Set(['matches', 'detail']);
+
+/**
+ * Every string in a context is neutralised here, where it is interpolated, so no caller can forget:
+ * names and addresses come from the directory or were typed, details quote CSV cells and Graph.
+ * Catalog text goes out as plain chat text and on cards; cards neutralise again, which is harmless.
+ */
+function neutralised(context: ProblemContext): ProblemContext {
+  const safe: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(context))
+    safe[key] =
+      typeof value === 'string'
+        ? neutraliseChat(value, LONG_FIELDS.has(key) ? 4 * MAX_CHAT_FIELD : MAX_CHAT_FIELD)
+        : value;
+  return safe as ProblemContext;
+}
+
 /** Renders a catalog entry with its context into chat-safe text. */
 export function problem(code: ProblemCode, context: ProblemContext = {}): Problem {
   const entry: CatalogEntry = CATALOG[code];
-  return { code, title: entry.title, message: entry.message(context), nextStep: entry.nextStep(context) };
+  const safe = neutralised(context);
+  return { code, title: entry.title, message: entry.message(safe), nextStep: entry.nextStep(safe) };
+}
+
+/** A problem as one plain-text message (a notice, or a reply beside a card). */
+export function problemLine(p: Problem): string {
+  return `${p.title}. ${p.message} ${p.nextStep}`;
 }
 
 /** An error that carries a catalog problem up to the chat layer. */

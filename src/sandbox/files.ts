@@ -40,6 +40,8 @@ export interface StoredFile {
   size: number;
   complete: boolean;
   putCount: number;
+  /** Successful downloads, so a test can prove the bot never fetched a file. */
+  downloads: number;
   createdAt: Date;
   download?: { token: string; expiresAt: number };
 }
@@ -82,6 +84,7 @@ export class FileStore {
       size: 0,
       complete: false,
       putCount: 0,
+      downloads: 0,
       createdAt: new Date(),
     };
     this.files.set(file.uniqueId, file);
@@ -149,6 +152,7 @@ export class FileStore {
       );
     if (!sameSecret(token, file.download.token))
       return fileError(401, 'unauthenticated', 'The download token is missing or wrong.');
+    file.downloads += 1;
     return {
       status: 200,
       headers: {
@@ -218,6 +222,7 @@ export class FileStore {
       size: file.size,
       complete: file.complete,
       putCount: file.putCount,
+      downloads: file.downloads,
       content: Buffer.concat(file.chunks).toString('utf8'),
     };
   }

@@ -100,8 +100,15 @@ async function main(): Promise<void> {
     await sandbox.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  // A failed shutdown still ends the process, with the reason on stderr.
+  const stopOrExit = (): void => {
+    stop().catch((error: unknown) => {
+      process.stderr.write(`shutdown failed: ${String((error as Error)?.stack ?? error)}\n`);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', stopOrExit);
+  process.once('SIGTERM', stopOrExit);
 }
 
 main().catch((error: unknown) => {

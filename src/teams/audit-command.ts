@@ -3,6 +3,7 @@ import { describeAuditEvent } from '../cards/audit-rows.js';
 import { renderAuditCard } from '../cards/render.js';
 import type { Command } from '../chat/grammar.js';
 import { problem } from '../errors/catalog.js';
+import { ChatList, chatText } from '../text/plain.js';
 import type { TapGraph } from '../graph/port.js';
 import { resolveTarget } from '../tap/resolve.js';
 import { mayReadAudit } from '../tap/roles.js';
@@ -35,9 +36,9 @@ export async function runAudit(
       return;
     }
     if (found.kind === 'many') {
-      const names = found.users.map((u) => `${u.displayName} (${u.userPrincipalName})`).join(', ');
+      const names = new ChatList(found.users.map((u) => `${u.displayName} (${u.userPrincipalName})`));
       await context.sendActivity(
-        `Several people match '${command.who}': ${names}. Ask again with the full address, for example \`audit for ${found.users[0]!.userPrincipalName}\`.`,
+        chatText`Several people match '${command.who}': ${names}. Ask again with the full address, for example \`audit for ${found.users[0]!.userPrincipalName}\`.`,
       );
       return;
     }

@@ -5,7 +5,8 @@ import type { BulkJob } from '../bulk/job.js';
 import { reissueBulk } from '../bulk/reissue.js';
 import { claimBulk } from '../bulk/run.js';
 import type { CardAction } from '../cards/actions.js';
-import { problem } from '../errors/catalog.js';
+import { problem, problemLine } from '../errors/catalog.js';
+import { chatText } from '../text/plain.js';
 import type { TapGraph } from '../graph/port.js';
 import type { Person } from '../tap/request.js';
 import { bulkApprovalCard, bulkCard } from './bulk-views.js';
@@ -92,8 +93,8 @@ export async function onBulkAction(
       if (job.state === 'approved') await deps.notices.bulkWaiting(job);
       const verdict =
         job.state === 'approved'
-          ? `${clicker.name} approved your bulk of ${job.counts.ready} passes. Click "Issue" on its card when you are ready.`
-          : `${clicker.name} rejected your bulk of ${job.counts.ready} passes: ${job.approval?.rejectReason ?? ''}`;
+          ? chatText`${clicker.name} approved your bulk of ${job.counts.ready} passes. Click "Issue" on its card when you are ready.`
+          : chatText`${clicker.name} rejected your bulk of ${job.counts.ready} passes: ${job.approval?.rejectReason ?? ''}`;
       await deps.cards
         .send({ conversationId: job.conversationId }, { type: 'message', text: verdict })
         .catch((error: unknown) => deps.core.onBackgroundError('bulk.verdict_message', error));
@@ -125,7 +126,7 @@ async function refused(
     found.code !== 'APPROVAL_OWN_REQUEST' &&
     found.code !== 'APPROVAL_WRONG_PLACE'
   ) {
-    await context.sendActivity(MessageFactory.text(`${found.title}. ${found.message} ${found.nextStep}`));
+    await context.sendActivity(MessageFactory.text(problemLine(found)));
     return replyWithCard(context, render(job));
   }
   return replyProblem(context, found);

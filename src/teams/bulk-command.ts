@@ -3,8 +3,11 @@ import { parseBulkCsv, MAX_CSV_BYTES } from '../bulk/csv-input.js';
 import type { BulkJob } from '../bulk/job.js';
 import { validateBulk, type BulkInput } from '../bulk/validate.js';
 import type { Command } from '../chat/grammar.js';
-import { problem } from '../errors/catalog.js';
+import { problem, type Problem } from '../errors/catalog.js';
+import { problemForGraphFailure } from '../graph/errors.js';
+import { GraphFailure } from '../graph/failure.js';
 import type { TapGraph } from '../graph/port.js';
+import { issuerStrength } from '../tap/roles.js';
 import type { Actor } from './actor.js';
 import { bulkCard } from './bulk-views.js';
 import { sendProblemCard } from './card-replies.js';
@@ -52,7 +55,11 @@ export async function runBulkCommand(
   await validateAndShow(context, deps, actor, graph, { kind: 'command' }, asks, []);
 }
 
-/** A CSV file: download it from Teams' storage into memory, read it, then validate like a command. */
+/**
+ * A CSV file: download it from Teams' storage into memory, read it, then validate like a command.
+ * The sender's role is checked first, with their own token: someone who may not issue passes must not
+ * make TapDesk fetch and parse a file of their choosing.
+ */
 export async function runBulkFile(
   context: TurnContext,
   deps: TeamsDeps,
@@ -61,6 +68,8 @@ export async function runBulkFile(
   file: BulkFileCommand,
 ): Promise<void> {
   if (!isPersonal(context)) return sendProblemCard(context, problem('BULK_PERSONAL_ONLY'));
+  const refusal = await roleRefusal(graph);
+  if (refusal) return sendProblemCard(context, refusal);
   if (!/\.csv$/i.test(file.name))
     return sendProblemCard(
       context,
@@ -96,6 +105,17 @@ export async function runBulkFile(
     parsed.rows,
     parsed.rowErrors,
   );
+}
+
+/** The same role check validateBulk makes, for before the download; Graph failures become problems. */
+async function roleRefusal(graph: TapGraph): Promise<Problem | undefined> {
+  try {
+    const roles = await graph.getRoles('me', AbortSignal.timeout(5_000));
+    return issuerStrength(roles) === 'none' ? problem('TAP_ROLE_MISSING') : undefined;
+  } catch (error) {
+    if (error instanceof GraphFailure) return problemForGraphFailure(error, { operation: 'read' });
+    throw error;
+  }
 }
 
 const isPersonal = (context: TurnContext) => context.activity.conversation.conversationType === 'personal';

@@ -17,6 +17,7 @@ import { bulkCard } from './bulk-views.js';
 import type { ConversationReferences } from './conversations.js';
 import type { NoticePlanner } from './notice-planner.js';
 import type { ProactiveCards } from './proactive-cards.js';
+import { chatText } from '../text/plain.js';
 
 /** Teams asks to see a card change no more often than this while a bulk runs. */
 const PROGRESS_EVERY_MS = 2_000;
@@ -45,7 +46,12 @@ export class BulkRuns {
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly o: BulkRunsOptions) {
-    this.held = new HeldPasses(HOLD_MS, (id) => void this.undelivered(id, 'timed-out'));
+    // A timer fires this with nobody to await it: a store error is reported, never left unhandled.
+    this.held = new HeldPasses(HOLD_MS, (id) => {
+      this.undelivered(id, 'timed-out').catch((error: unknown) =>
+        this.o.bulk.onBackgroundError('bulk.hold_timeout', error),
+      );
+    });
   }
 
   start(graph: TapGraph, claimed: StoredRow<BulkJob>): void {
@@ -53,7 +59,10 @@ export class BulkRuns {
       this.o.bulk.onBackgroundError('bulk.run', error),
     );
     this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+    // `run` never rejects (caught above); the catch only keeps the linter's promise bookkeeping honest.
+    run
+      .finally(() => this.running.delete(run))
+      .catch((error: unknown) => this.o.bulk.onBackgroundError('bulk.run', error));
   }
 
   /** Resolves when every bulk this instance is running has finished (for shutdown and tests). */
@@ -139,7 +148,7 @@ export class BulkRuns {
     const size = Buffer.byteLength(passesCsv(passes), 'utf8');
     const activity: Partial<Activity> = {
       type: 'message',
-      text: `${passes.length} Temporary Access ${passes.length === 1 ? 'Pass is' : 'Passes are'} ready. Accept the file to download them; it is offered only to you, once, for 15 minutes.`,
+      text: chatText`${passes.length} Temporary Access ${passes.length === 1 ? 'Pass is' : 'Passes are'} ready. Accept the file to download them; it is offered only to you, once, for 15 minutes.`,
       attachments: [
         {
           contentType: FILE_CONSENT,
@@ -219,7 +228,7 @@ export class BulkRuns {
           { conversationId: job.conversationId },
           {
             type: 'message',
-            text: `TapDesk restarted while issuing your bulk. ${r.issued} passes were created but lost with the restart, ${r.unknown} have an unknown outcome (check with list), ${r.failed} failed and ${r.notStarted} were not started. Nothing will be re-sent by itself; use "Issue again" on the card.`,
+            text: chatText`TapDesk restarted while issuing your bulk. ${r.issued} passes were created but lost with the restart, ${r.unknown} have an unknown outcome (check with list), ${r.failed} failed and ${r.notStarted} were not started. Nothing will be re-sent by itself; use "Issue again" on the card.`,
           },
         )
         .catch((error: unknown) => this.o.bulk.onBackgroundError('bulk.interrupted_notice', error));

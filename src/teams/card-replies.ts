@@ -1,6 +1,6 @@
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render.js';
-import type { Problem, ProblemCode } from '../errors/catalog.js';
+import { problemLine, type Problem, type ProblemCode } from '../errors/catalog.js';
 import type { TapRequest } from '../tap/request.js';
 import { turnFields, type TeamsDeps } from './context.js';
 import { replyWithCard } from './invoke-response.js';
@@ -76,7 +76,7 @@ export async function replyProblem(context: TurnContext, p: Problem): Promise<vo
       body: {
         statusCode: 200,
         type: 'application/vnd.microsoft.activity.message',
-        value: `${p.title}. ${p.message} ${p.nextStep}`,
+        value: problemLine(p),
       },
     },
   });

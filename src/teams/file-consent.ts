@@ -1,6 +1,6 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { passesCsv } from '../bulk/results.js';
-import { problem } from '../errors/catalog.js';
+import { problem, problemLine } from '../errors/catalog.js';
 import { actorOf } from './actor.js';
 import { turnFields, type TeamsDeps } from './context.js';
 import { FileTransferError } from './file-transfer.js';
@@ -40,7 +40,7 @@ export async function onFileConsent(context: TurnContext, deps: TeamsDeps): Prom
   const held = deps.bulkRuns.held.count(bulkId, actor.oid);
   if (held === null) {
     const p = problem('BULK_RESULTS_GONE');
-    await context.sendActivity(`${p.title}. ${p.message} ${p.nextStep}`);
+    await context.sendActivity(problemLine(p));
     return;
   }
   if (!accepted) {

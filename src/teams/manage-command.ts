@@ -2,6 +2,7 @@ import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { renderPassListCard, renderPolicyCard, renderRevokeConfirmCard } from '../cards/render.js';
 import { formatDuration, type ManageCommand } from '../chat/grammar.js';
 import { problem } from '../errors/catalog.js';
+import { ChatList, chatText } from '../text/plain.js';
 import type { TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
 import { formatWhen } from '../tap/format.js';
 import { attachCard } from '../tap/requests.js';
@@ -35,9 +36,9 @@ export async function runManage(
     return;
   }
   if (found.kind === 'ambiguous') {
-    const names = found.users.map((u) => `${u.displayName} (${u.userPrincipalName})`).join(', ');
+    const names = new ChatList(found.users.map((u) => `${u.displayName} (${u.userPrincipalName})`));
     await context.sendActivity(
-      `Several people match '${command.who}': ${names}. Ask again with the full address, for example \`${command.kind} TAP for ${found.users[0]!.userPrincipalName}\`.`,
+      chatText`Several people match '${command.who}': ${names}. Ask again with the full address, for example \`${command.kind} TAP for ${found.users[0]!.userPrincipalName}\`.`,
     );
     return;
   }

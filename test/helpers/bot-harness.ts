@@ -9,7 +9,12 @@ import { createLogger } from '../../src/log.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { sandboxBotEnv } from '../../src/sandbox/bot-env.js';
-import { startSandbox, type SandboxHandle, type FixtureUser } from '../../src/sandbox/index.js';
+import {
+  startSandbox,
+  type SandboxHandle,
+  type FixtureUser,
+  type TenantFixture,
+} from '../../src/sandbox/index.js';
 import { RecordingConnector } from './connector.js';
 import { addNewHires } from '../../src/sandbox/new-hires.js';
 
@@ -32,10 +37,18 @@ export interface Harness {
 /** Starts the sandbox tenant, a recording connector and the bot, all in this process on loopback. */
 export async function startHarness(
   overrides: Record<string, string> = {},
-  options: { store?: (path: string) => SqliteRowStore; newHires?: number } = {},
+  options: {
+    store?: (path: string) => SqliteRowStore;
+    newHires?: number;
+    /** Changes the tenant before the sandbox starts (extra users, hostile names). */
+    fixture?: (fixture: TenantFixture) => void;
+  } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox({
-    fixture: (fixture) => void addNewHires(fixture, options.newHires ?? 0),
+    fixture: (fixture) => {
+      addNewHires(fixture, options.newHires ?? 0);
+      options.fixture?.(fixture);
+    },
   });
   const dir = mkdtempSync(join(tmpdir(), 'tapdesk-'));
   const caFile = join(dir, 'sandbox-ca.pem');

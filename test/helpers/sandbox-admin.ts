@@ -84,6 +84,8 @@ export interface SandboxFile {
   complete: boolean;
   /** Accepted upload chunks (PUTs that answered 202 or 201). */
   putCount: number;
+  /** Successful downloads of a user's file by its downloadUrl. */
+  downloads: number;
   content: string;
 }
 
