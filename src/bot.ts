@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { OnBehalfOfTokens } from './auth/obo.js';
+import { ClientSecretAppTokens } from './auth/app-tokens.js';
+import { AppRoleReader, ROLE_READER_PERMISSION } from './graph/role-reader.js';
 import { SandboxClock, systemClock, type Clock } from './clock.js';
 import { GRAPH_SCOPES, type TapDeskConfig } from './config.js';
 import type { GraphCallRecord } from './graph/client.js';
@@ -91,7 +93,21 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
 
   const adapter = createAdapter(config);
   const conversations = new ConversationReferences(store);
+  const roleReader = config.appPermissions.includes(ROLE_READER_PERMISSION)
+    ? new AppRoleReader({
+        baseUrl: config.graphBaseUrl,
+        dispatcher,
+        tokens: new ClientSecretAppTokens({ tenantId, clientId, clientSecret, authorityHost, caPem }),
+      })
+    : undefined;
+  if (!roleReader) {
+    log.warn(
+      { event: 'roles.eligible_unseen' },
+      `APP_PERMISSIONS lacks ${ROLE_READER_PERMISSION}: people only eligible for a directory role (PIM) or holding one scoped to an administrative unit cannot be recognised as privileged, so their passes are not sent for approval. Grant the application permission and list it in APP_PERMISSIONS.`,
+    );
+  }
   const core: CoreDeps = {
+    roleReader,
     requests,
     audit,
     onBackgroundError,

@@ -69,6 +69,8 @@ export interface HelpCapabilities {
   canReadAudit: boolean;
   /** 'unknown' when the policy could not be checked, so the command is offered with a caveat. */
   canReadPolicy: boolean | 'unknown';
+  /** False when TapDesk cannot read PIM-eligible and scoped roles (no app-only role read). */
+  seesEligibleRoles?: boolean;
 }
 
 // Examples are sorted by what the parser makes of them, so a section can never show a
@@ -151,6 +153,13 @@ function readSections(caps: HelpCapabilities): string[] {
   return sections;
 }
 
+/** Said whenever the app-only role read is not configured: the one gap in the privileged-target rule. */
+const ELIGIBLE_UNSEEN =
+  '**Note:** this TapDesk cannot see roles people are only eligible for (PIM) or hold over an ' +
+  'administrative unit, so it cannot send passes for them to approval by itself. Before issuing, ' +
+  'check that the person holds no admin role; your admins can fix this by granting TapDesk ' +
+  'RoleManagement.Read.Directory.';
+
 /** Returns help listing every command with examples, adapted to what the caller may do. */
 export function helpTextFor(caps: HelpCapabilities): string {
   const intro = caps.canIssue
@@ -159,5 +168,6 @@ export function helpTextFor(caps: HelpCapabilities): string {
   const sections = [intro, issueSection(caps.canIssue), requestSection(caps.canIssue), ...readSections(caps)];
   sections.push(`${code('help')} shows this message again.`);
   if (caps.canIssue) sections.push(FOOTER);
+  if (caps.canIssue && caps.seesEligibleRoles === false) sections.push(ELIGIBLE_UNSEEN);
   return sections.join('\n\n');
 }

@@ -29,6 +29,8 @@ export interface RevokeConfirmCardData {
   usableText: string;
   requesterName: string;
   requestExpiresText: string;
+  /** Said above the facts instead of the usual question, e.g. why this is a different pass. */
+  heading?: string;
 }
 
 export interface RevokedCardData {
@@ -86,7 +88,7 @@ export function renderRevokeConfirmCard(d: RevokeConfirmCardData): AdaptiveCardJ
   const name = neutraliseOrDash(d.targetName);
   return expandTemplate('revoke-confirm', {
     requestId: d.requestId,
-    heading: `Revoke the pass for ${name}?`,
+    heading: d.heading ? neutraliseOrDash(d.heading) : `Revoke the pass for ${name}?`,
     facts: [
       { title: 'Name', value: name },
       { title: 'Sign-in name', value: neutraliseOrDash(d.targetUpn) },

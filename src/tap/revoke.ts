@@ -7,6 +7,8 @@ import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { guardClick, type Clicker } from './clicks.js';
 import { VERBS } from '../cards/actions.js';
 import { issuingEvent } from './replaced.js';
+import { replacedSince, type Replacement } from './revoke-replaced.js';
+import { storeRevokeRequest } from './revoke-request.js';
 import type { CoreDeps } from './prepare.js';
 import { issuerOf, type Person, type TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
@@ -53,32 +55,18 @@ export async function lookUpPass(
     const mayRevoke =
       user.id !== input.requester.oid && (strength === 'privileged' || !isPrivilegedTarget(targetRoles));
     if (!pass || !mayRevoke) return { kind: 'found', view: { target: user, pass, revokeRequest: null } };
-    const now = deps.clock.now();
-    const stored = await deps.requests.add({
-      kind: 'revoke',
-      state: 'pending',
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + deps.requestTtlMinutes * 60_000).toISOString(),
-      requester: input.requester,
-      timeZone: input.timeZone,
-      conversationId: input.conversationId,
-      query: who,
-      asked: { utcOffsetMinutes: 0 },
-      target: {
+    const stored = await storeRevokeRequest(
+      deps,
+      { ...input, query: who },
+      {
         id: user.id,
         displayName: user.displayName,
         userPrincipalName: user.userPrincipalName,
         department: user.department,
       },
-      pass: {
-        methodId: pass.id,
-        createdDateTime: pass.createdDateTime,
-        startDateTime: pass.startDateTime,
-        lifetimeInMinutes: pass.lifetimeInMinutes,
-        isUsableOnce: pass.isUsableOnce,
-      },
-    });
-    return { kind: 'found', view: { target: user, pass, revokeRequest: stored.value } };
+      pass,
+    );
+    return { kind: 'found', view: { target: user, pass, revokeRequest: stored } };
   } catch (error) {
     if (error instanceof GraphFailure)
       return { kind: 'problem', problem: problemForGraphFailure(error, { operation: 'read', who }) };
@@ -95,6 +83,7 @@ export type RevokeOutcome =
       /** Who issued the revoked pass, from the audit trail, when TapDesk issued it. */
       issuer: Person | null;
     }
+  | Replacement
   | { kind: 'problem'; problem: Problem; request?: TapRequest };
 
 /**
@@ -119,6 +108,23 @@ export async function revokePass(
       problem: problem('REQUEST_ALREADY_USED', { who: claimable.value.target?.userPrincipalName }),
     };
   const graph = await acquireGraph();
+  const named = isIssue ? claimable.value.outcome!.methodId! : claimable.value.pass!.methodId;
+  try {
+    const replaced = await replacedSince(deps, graph, claimable, named, click.clicker);
+    if (replaced === 'conflict')
+      return {
+        kind: 'problem',
+        problem: problem('REQUEST_ALREADY_USED', { who: claimable.value.target?.userPrincipalName }),
+      };
+    if (replaced) return replaced;
+  } catch (error) {
+    if (!(error instanceof GraphFailure)) throw error;
+    const found = problemForGraphFailure(error, {
+      operation: 'read',
+      who: claimable.value.target?.userPrincipalName,
+    });
+    return { kind: 'problem', problem: found };
+  }
   const before = claimable.value;
   let claimed: StoredRow<TapRequest>;
   try {

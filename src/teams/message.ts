@@ -67,7 +67,7 @@ export async function runActing(
       case 'policy':
         return await runPolicy(context, graph);
       case 'help':
-        return await runHelp(context, graph);
+        return await runHelp(context, graph, deps.core.roleReader !== undefined);
     }
   } catch (error) {
     // Help never needs a sign-in prompt: without a token it simply shows every command.

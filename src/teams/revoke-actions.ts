@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { renderRevokedCard } from '../cards/render.js';
+import { renderRevokedCard, renderRevokeConfirmCard } from '../cards/render.js';
+import type { Replacement } from '../tap/revoke-replaced.js';
 import { problem } from '../errors/catalog.js';
 import type { TapGraph } from '../graph/port.js';
 import type { Clicker } from '../tap/clicks.js';
@@ -37,6 +38,7 @@ export async function onRevoke(
     const card = problemCard(outcome.problem);
     return finish(context, deps, outcome.request, card, card, clickedCard(context, outcome.request));
   }
+  if (outcome.kind === 'replaced') return showReplaced(context, deps, outcome);
   const { request } = outcome;
   const now = deps.core.clock.now();
   deps.log.info(
@@ -74,4 +76,37 @@ export async function onReissue(
   if (messageId) await attachCard(deps.core.requests, outcome.view.request.id, messageId);
   const card = confirmCard(outcome.view, deps.core.clock.now());
   await finish(context, deps, outcome.view.request, card, card, messageId);
+}
+
+/**
+ * The pass the button named was replaced by a newer one: say so, who issued it and when, and offer
+ * to revoke that one instead. Saying "revoked" would be untrue while the person can still sign in.
+ */
+async function showReplaced(context: TurnContext, deps: TeamsDeps, outcome: Replacement): Promise<void> {
+  const { request, newer, revokeRequest } = outcome;
+  const now = deps.core.clock.now();
+  const zone = request.timeZone;
+  const by = outcome.newerIssuer ? `by ${outcome.newerIssuer.name}` : 'outside TapDesk';
+  deps.log.info(
+    { event: 'tap.revoke_replaced', requestId: request.id, targetOid: request.target?.id },
+    'tap.revoke_replaced',
+  );
+  const card = renderRevokeConfirmCard({
+    heading: `Nothing revoked yet: that pass was replaced by a newer one, issued ${by} at ${formatWhen(new Date(newer.createdDateTime), zone, now)}. Revoke the newer pass?`,
+    requestId: revokeRequest.id,
+    targetName: request.target!.displayName,
+    targetUpn: request.target!.userPrincipalName,
+    createdText: formatWhen(new Date(newer.createdDateTime), zone, now),
+    expiresText: formatWhen(
+      new Date(Date.parse(newer.startDateTime) + newer.lifetimeInMinutes * 60_000),
+      zone,
+      now,
+    ),
+    usableText: newer.isUsable ? 'usable now' : `not usable (${newer.methodUsabilityReason})`,
+    requesterName: revokeRequest.requester.name,
+    requestExpiresText: formatWhen(new Date(revokeRequest.expiresAt), zone, now),
+  });
+  const messageId = clickedCard(context, request);
+  if (messageId) await attachCard(deps.core.requests, revokeRequest.id, messageId);
+  await finish(context, deps, revokeRequest, card, card, messageId);
 }
