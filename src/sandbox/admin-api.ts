@@ -26,11 +26,27 @@ function objectBody(req: SandboxRequest): Record<string, unknown> | undefined {
   return parsed.value as Record<string, unknown>;
 }
 
+/** `POST users/{id or upn}/account {"accountEnabled":false}`: an admin disables (or enables) an account. */
+function setAccountEnabled(
+  ctx: SandboxContext,
+  who: string,
+  body: Record<string, unknown>,
+): SandboxResponse {
+  const user = ctx.directory.findUser(who);
+  if (!user) return adminError(404, 'notFound', `No sandbox user ${who}.`);
+  if (typeof body.accountEnabled !== 'boolean')
+    return adminError(400, 'badRequest', 'Expected {"accountEnabled":true|false}.');
+  user.accountEnabled = body.accountEnabled;
+  return jsonResponse(200, { id: user.id, accountEnabled: user.accountEnabled });
+}
+
 async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string): Promise<SandboxResponse> {
   const body = req.method === 'POST' ? objectBody(req) : {};
   if (body === undefined) return adminError(400, 'badRequest', 'Body must be a JSON object.');
   if (/^files(\/|$)/.test(action))
     return handleFileAdmin(ctx, req.method, action.slice('files/'.length), body);
+  const account = /^users\/([^/]+)\/account$/.exec(action);
+  if (account && req.method === 'POST') return setAccountEnabled(ctx, decodeURIComponent(account[1]!), body);
   const route = `${req.method} ${action}`;
   switch (route) {
     case 'POST sso-token': {

@@ -37,9 +37,10 @@ export const CLICK_RULES: { [V in RequestVerb]: Partial<Record<RequestKind, Rule
   },
   [VERBS.revoke]: {
     // A list/revoke card's pending revoke request, or the notice of a pass TapDesk issued.
+    // A notice of a pass since replaced may still be clicked: the answer then says what is true.
     revoke: { states: ['pending'], who: 'requester' },
-    issue: { states: ['issued'], who: 'issuer' },
-    approval: { states: ['issued'], who: 'issuer' },
+    issue: { states: ['issued', 'replaced'], who: 'issuer' },
+    approval: { states: ['issued', 'replaced'], who: 'issuer' },
   },
   [VERBS.reissue]: {
     issue: { states: ['issued', 'revoked', 'replaced'], who: 'issuer' },
