@@ -102,8 +102,8 @@ param noticeExpiringLeadMinutes string = '15'
 @description('Minutes an approval request stays open (APPROVAL_TTL_MINUTES, 5-1440).')
 param approvalTtlMinutes string = '60'
 
-@description('Bulks with more ready passes than this need a second admin\'s approval (BULK_APPROVAL_ABOVE).')
-param bulkApprovalAbove string = '25'
+@description('A bulk whose ready passes plus its requester\'s passes of the last hour exceed this needs a second admin\'s approval (BULK_APPROVAL_ABOVE).')
+param bulkApprovalAbove string = '10'
 
 @description('Graph $batch requests a bulk keeps in flight (BULK_CONCURRENCY, 1-16).')
 param bulkConcurrency string = '4'

@@ -125,6 +125,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     clock,
     limiter: core.limiter,
     instanceId: randomUUID(),
+    roleReader,
   });
   const queue = new NoticeQueue(store);
   const notices = new NoticePlanner(queue, clock, config.notices.expiringLeadMinutes, onBackgroundError);

@@ -158,7 +158,9 @@ const defaults: Env = {
   APPROVERS_CONVERSATION: '',
   APPROVAL_TTL_MINUTES: '60',
   DELIVER_TO: 'approver',
-  BULK_APPROVAL_ABOVE: '25',
+  // Below the per-issuer hourly limit (20), so a second admin is asked before that limit refuses;
+  // an approved bulk is held to the tenant's limit only.
+  BULK_APPROVAL_ABOVE: '10',
   BULK_CONCURRENCY: '4',
   BULK_LEASE_SECONDS: '60',
 };

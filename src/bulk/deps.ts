@@ -5,6 +5,7 @@ import type { RowStore } from '../store/port.js';
 import type { AuditDeps } from '../tap/audit-events.js';
 import type { IssueLimiter } from '../tap/limits.js';
 import { BulkRepository } from './repository.js';
+import type { RoleReader } from '../graph/role-port.js';
 
 /** What the bulk core needs; built once next to the single-pass core. */
 export interface BulkDeps extends AuditDeps {
@@ -24,12 +25,14 @@ export interface BulkDeps extends AuditDeps {
   instanceId: string;
   /** A running bulk whose heartbeat is older than this belongs to a dead instance. */
   leaseSeconds: number;
+  /** App-only reader of eligible and scoped roles; undefined when the permission is not configured. */
+  roleReader?: RoleReader;
 }
 
 /** The bulk core's dependencies from the validated config, as the bot (and the benchmark) run it. */
 export function bulkDepsFrom(
   config: Pick<TapDeskConfig, 'maxLifetimeMinutes' | 'requestTtlMinutes' | 'bulk' | 'approvals'>,
-  parts: Pick<BulkDeps, 'clock' | 'limiter' | 'onBackgroundError' | 'instanceId'> & {
+  parts: Pick<BulkDeps, 'clock' | 'limiter' | 'onBackgroundError' | 'instanceId' | 'roleReader'> & {
     store: RowStore;
     audit: AuditLog;
   },
@@ -41,6 +44,7 @@ export function bulkDepsFrom(
     clock: parts.clock,
     limiter: parts.limiter,
     instanceId: parts.instanceId,
+    roleReader: parts.roleReader,
     maxLifetimeMinutes: config.maxLifetimeMinutes,
     requestTtlMinutes: config.requestTtlMinutes,
     approvalAbove: config.bulk.approvalAbove,

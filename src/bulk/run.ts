@@ -8,7 +8,7 @@ import { ignoreConflict } from '../tap/clicks.js';
 import { createBody } from '../tap/confirm.js';
 import { limitProblem } from '../tap/limit-problem.js';
 import type { Person } from '../tap/request.js';
-import { isPrivilegedTarget } from '../tap/roles.js';
+import { privilegedAmong } from './privileged.js';
 import { isGuest } from '../tap/prepare.js';
 import type { BulkDeps } from './deps.js';
 import type { BulkChunk, BulkItem, BulkJob } from './job.js';
@@ -61,7 +61,9 @@ export async function claimBulk(
     return { ok: false, problem: problem('BULK_STATE_CHANGED', { decision: 'already being issued' }) };
   }
   // Counted by the click that won the claim: every pass of the bulk against the hourly windows.
-  const hit = await deps.limiter.takeIssuance(clicker.oid, job.counts.ready, now);
+  const hit = await deps.limiter.takeIssuance(clicker.oid, job.counts.ready, now, {
+    approved: job.needsApproval,
+  });
   if (hit) {
     const back = await deps.bulk.update(claimed, { ...job });
     const found = limitProblem(hit, { timeZone: job.timeZone, now });
@@ -303,13 +305,18 @@ async function recheckChunk(
     2,
     gate,
   );
+  const people = fresh.flatMap((i) => {
+    const hit = found.get(i.target.id);
+    return hit?.user ? [{ id: hit.user.id, roles: hit.roles }] : [];
+  });
+  const privileged = await privilegedAmong(people, deps.roleReader, deps.concurrency);
   const now = deps.clock.now();
   const codes = new Map<string, string>();
   for (const item of fresh) {
     const hit = found.get(item.target.id);
     if (!hit?.user) codes.set(item.target.id, 'TAP_USER_NOT_FOUND');
     else if (isGuest(hit.user)) codes.set(item.target.id, 'TAP_GUEST');
-    else if (isPrivilegedTarget(hit.roles)) codes.set(item.target.id, 'TAP_TARGET_PRIVILEGED');
+    else if (privileged.has(hit.user.id)) codes.set(item.target.id, 'TAP_TARGET_PRIVILEGED');
     else if (await deps.limiter.takeTarget(item.target.id, now))
       codes.set(item.target.id, 'LIMIT_TARGET_DAY');
   }

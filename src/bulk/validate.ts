@@ -7,7 +7,8 @@ import { formatWhen } from '../tap/format.js';
 import type { LimitHit } from '../tap/limits.js';
 import { isGuest } from '../tap/prepare.js';
 import type { Person } from '../tap/request.js';
-import { issuerStrength, isPrivilegedTarget } from '../tap/roles.js';
+import { issuerStrength } from '../tap/roles.js';
+import { privilegedAmong } from './privileged.js';
 import type { BulkDeps } from './deps.js';
 import {
   emptyCounts,
@@ -61,6 +62,8 @@ export async function validateBulk(
     ];
     const found = await lookupAll(graph, keys, deps.concurrency);
     if (input.source.kind === 'command') await resolveShortAddresses(graph, found, deps.concurrency);
+    const people = [...found.values()].flatMap((f) => (f.user ? [{ id: f.user.id, roles: f.roles }] : []));
+    const privileged = await privilegedAmong(people, deps.roleReader, deps.concurrency);
     const now = deps.clock.now();
 
     const counts = emptyCounts();
@@ -108,11 +111,11 @@ export async function validateBulk(
       }
       seen.add(user.id);
       if (isGuest(user)) refuse(ask, 'guest', 'External guests cannot get a pass.');
-      else if (isPrivilegedTarget(hit.roles))
+      else if (privileged.has(user.id))
         refuse(
           ask,
           'privileged',
-          'Holds a directory role: use `request TAP for …` so a second admin approves it.',
+          `Holds a directory role (${privileged.get(user.id)}): use \`request TAP for …\` so a second admin approves it.`,
         );
       else if (user.id === input.requester.oid)
         refuse(ask, 'invalid', 'You cannot issue a pass for yourself.');
@@ -148,13 +151,21 @@ export async function validateBulk(
     const issuable = ready.filter((i) => !limited.has(i.target.id));
     counts.ready = issuable.length;
 
-    const allowance = await deps.limiter.remaining(input.requester.oid, now);
+    // The approval threshold holds per issuer over the last hour, not per bulk: splitting a wave
+    // into small bulks (or passes issued one by one before it) does not avoid a second admin.
+    const recent = await deps.limiter.issuedRecently(input.requester.oid, now);
+    const needsApproval = issuable.length + recent > deps.approvalAbove;
+    if (needsApproval && issuable.length <= deps.approvalAbove)
+      notes.add(
+        `You issued ${recent} pass${recent === 1 ? '' : 'es'} in the last hour; with these ${issuable.length} that is more than ${deps.approvalAbove}, so a second admin approves this bulk.`,
+      );
+    // An approved bulk is held to the tenant's hourly limit only: a second admin vouched for it.
+    const allowance = await deps.limiter.remaining(input.requester.oid, now, { approved: needsApproval });
     if (issuable.length > allowance.count && allowance.hit)
       return {
         kind: 'problem',
         problem: overAllowance(issuable.length, allowance.count, allowance.hit, input.timeZone, now),
       };
-    const needsApproval = issuable.length > deps.approvalAbove;
     if (needsApproval && !deps.approversConversationId)
       return { kind: 'problem', problem: problem('BULK_NEEDS_APPROVERS', { max: deps.approvalAbove }) };
 

@@ -9,6 +9,9 @@ export interface IssueLimits {
 
 export type LimitName = 'issuer-hour' | 'target-day' | 'tenant-hour';
 
+/** The issuer's own count per clock hour, kept whatever the limits say: bulk approval reads it. */
+const RECENT = 'issuer-recent';
+
 export interface LimitHit {
   limit: LimitName;
   max: number;
@@ -60,6 +63,18 @@ function windowsFor(limits: IssueLimits, issuerOid: string, targetId: string, no
   return all.filter((w) => w.max > 0);
 }
 
+/** The issuer's count for the clock hour of `at`; it never refuses (its max is unbounded). */
+function recentWindow(issuerOid: string, at: Date): Window {
+  const hourStart = Math.floor(at.getTime() / HOUR) * HOUR;
+  return {
+    limit: RECENT as LimitName,
+    max: Infinity,
+    partition: `recent|${issuerOid}`,
+    key: new Date(hourStart).toISOString().slice(0, 13),
+    end: new Date(hourStart + HOUR),
+  };
+}
+
 /**
  * Counts issuances in the row store, so the limits hold across instances. `check` only reads (for a
  * friendly early refusal); `take` counts one issuance in every window with conditional writes and
@@ -88,16 +103,36 @@ export class IssueLimiter {
   }
 
   async take(issuerOid: string, targetId: string, now: Date): Promise<LimitHit | null> {
-    return this.takeAll(windowsFor(this.limits, issuerOid, targetId, now), 1);
+    return this.takeAll(
+      [...windowsFor(this.limits, issuerOid, targetId, now), recentWindow(issuerOid, now)],
+      1,
+    );
+  }
+
+  /**
+   * Passes the issuer issued in the last hour at least: this clock hour's count plus the one
+   * before, so no split of a wave across 60 minutes escapes it (it may count up to two hours).
+   */
+  async issuedRecently(issuerOid: string, now: Date): Promise<number> {
+    let total = 0;
+    for (const at of [now, new Date(now.getTime() - HOUR)]) {
+      const w = recentWindow(issuerOid, at);
+      total += (await this.store.get<{ count: number }>(TABLES.limits, w.partition, w.key))?.value.count ?? 0;
+    }
+    return total;
   }
 
   /**
    * What the issuer may still issue this hour: the smaller of their own and the tenant's remaining
    * allowance (Infinity when both limits are off). A bulk counts every pass against both.
    */
-  async remaining(issuerOid: string, now: Date): Promise<{ count: number; hit: LimitHit | null }> {
+  async remaining(
+    issuerOid: string,
+    now: Date,
+    options: { approved?: boolean } = {},
+  ): Promise<{ count: number; hit: LimitHit | null }> {
     let best: { count: number; hit: LimitHit | null } = { count: Infinity, hit: null };
-    for (const w of this.issuanceWindows(issuerOid, now)) {
+    for (const w of this.issuanceWindows(issuerOid, now, options)) {
       const row = await this.store.get<{ count: number }>(TABLES.limits, w.partition, w.key);
       const left = Math.max(0, w.max - (row?.value.count ?? 0));
       if (left < best.count) best = { count: left, hit: { limit: w.limit, max: w.max, resetsAt: w.end } };
@@ -105,9 +140,20 @@ export class IssueLimiter {
     return best;
   }
 
-  /** Counts `count` passes against the issuer's and the tenant's hourly windows, all or nothing. */
-  async takeIssuance(issuerOid: string, count: number, now: Date): Promise<LimitHit | null> {
-    return this.takeAll(this.issuanceWindows(issuerOid, now), count);
+  /**
+   * Counts `count` passes against the issuer's and the tenant's hourly windows, all or nothing. An
+   * approved bulk skips the issuer's own limit (a second admin vouched for it) but not the tenant's.
+   */
+  async takeIssuance(
+    issuerOid: string,
+    count: number,
+    now: Date,
+    options: { approved?: boolean } = {},
+  ): Promise<LimitHit | null> {
+    return this.takeAll(
+      [...this.issuanceWindows(issuerOid, now, options), recentWindow(issuerOid, now)],
+      count,
+    );
   }
 
   /** Counts one pass against a target's daily window only (a bulk took the hourly ones already). */
@@ -118,8 +164,10 @@ export class IssueLimiter {
     );
   }
 
-  private issuanceWindows(issuerOid: string, now: Date): Window[] {
-    return windowsFor(this.limits, issuerOid, '', now).filter((w) => w.limit !== 'target-day');
+  private issuanceWindows(issuerOid: string, now: Date, options: { approved?: boolean }): Window[] {
+    return windowsFor(this.limits, issuerOid, '', now).filter(
+      (w) => w.limit !== 'target-day' && !(options.approved && w.limit === 'issuer-hour'),
+    );
   }
 
   private async takeAll(windows: Window[], count: number): Promise<LimitHit | null> {

@@ -287,7 +287,8 @@ describe('bad input and wrong places', () => {
   });
 
   it('someone else clicking a bulk card changes nothing', async () => {
-    const dana = h.user('dana@contoso.com');
+    // Owen has issued nothing this hour, so his small bulk needs no approval (Dana's earlier ones count).
+    const dana = h.user('owen@contoso.com');
     const reply = await sendCsv(h, dana, 'mine.csv', newHiresCsv(95, 2));
     const { bulkId } = actionData(cardOf(reply.activity), 'bulk.confirm');
     const erin = await post(h, click(h, h.user('erin@contoso.com'), 'bulk.confirm', { bulkId }));
@@ -302,7 +303,8 @@ describe('bad input and wrong places', () => {
 
 describe('limits', () => {
   it('the per-issuer hourly limit counts every pass in a bulk', async () => {
-    const small = await startHarness({}, { newHires: 30 });
+    // Approval only above 50, so the 21 passes are Dana's alone to issue, within her hourly limit.
+    const small = await startHarness({ BULK_APPROVAL_ABOVE: '50' }, { newHires: 30 });
     try {
       const dana = small.user('dana@contoso.com');
       const reply = await sendCsv(small, dana, 'too-many.csv', newHiresCsv(1, 21));
@@ -310,6 +312,27 @@ describe('limits', () => {
       expect(JSON.stringify(reply.activity)).toContain('your hourly limit (20)');
     } finally {
       await small.close();
+    }
+  });
+
+  it('splitting a wave does not avoid approval: the threshold counts the last hour, not one bulk', async () => {
+    const split = await startHarness({}, { newHires: 20 });
+    try {
+      const dana = split.user('dana@contoso.com');
+      const first = await sendCsv(split, dana, 'part-1.csv', newHiresCsv(1, 6));
+      const { bulkId } = actionData(cardOf(first.activity), 'bulk.confirm');
+      await post(split, click(split, dana, 'bulk.confirm', { bulkId }));
+      // Six more within the hour: twelve in all is above BULK_APPROVAL_ABOVE (10).
+      const second = JSON.stringify((await sendCsv(split, dana, 'part-2.csv', newHiresCsv(7, 6))).activity);
+      expect(second).toContain('bulk.ask');
+      expect(second).not.toContain('bulk.confirm');
+      expect(second).toContain('You issued 6 passes in the last hour');
+      // A bulk above the threshold is held to the tenant's hourly limit, not Dana's own (20).
+      const big = JSON.stringify((await sendCsv(split, dana, 'wave.csv', newHiresCsv(1, 20))).activity);
+      expect(big).toContain('bulk.ask');
+      expect(big).not.toContain('More passes than your allowance');
+    } finally {
+      await split.close();
     }
   });
 });
