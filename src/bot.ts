@@ -18,6 +18,7 @@ import { auditTypeOf, NoticeQueue, NoticeScheduler, RateLimiter } from './notice
 import type { RowStore } from './store/port.js';
 import { IssueLimiter } from './tap/limits.js';
 import { RequestRepository } from './tap/requests.js';
+import { OpenApprovals } from './tap/open-approvals.js';
 import { TAPDESK } from './tap/request.js';
 import { createAdapter, createTeamsApp, inboundChecks } from './teams/app.js';
 import { SandboxAssertions, TeamsAssertions } from './teams/assertions.js';
@@ -108,6 +109,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
   }
   const core: CoreDeps = {
     roleReader,
+    openApprovals: new OpenApprovals(store, requests),
     requests,
     audit,
     onBackgroundError,

@@ -152,6 +152,12 @@ const CATALOG = {
       'This button does not belong to this kind of request, so it was refused and nothing was changed.',
     nextStep: () => 'Use the buttons on the card TapDesk sent for it, or ask again with a command.',
   },
+  APPROVAL_TOO_MANY_OPEN: {
+    title: 'You have many requests waiting already',
+    message: (c) =>
+      `You have ${c.max ?? 'several'} requests waiting for approval, the most one person may have open at once, so approvers are not flooded.`,
+    nextStep: () => 'Wait for approvers to decide (or cancel one on its card), then ask again.',
+  },
   APPROVAL_FACTS_CHANGED: {
     title: 'Something changed since this was requested',
     message: (c) =>

@@ -9,6 +9,7 @@ import { planIssue, POLICY_UNREAD_NOTE } from './plan.js';
 import { isGuest, planRefusalCode, toCandidate, type CoreDeps } from './prepare.js';
 import type { Person, TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
+import { MAX_OPEN_APPROVALS_PER_REQUESTER } from './open-approvals.js';
 import { issuerStrength } from './roles.js';
 import { isPrivileged, rolesHeldBy } from './privilege.js';
 import { factsOf, snapshot } from './facts.js';
@@ -103,6 +104,11 @@ export async function requestApproval(
       };
     }
     const now = deps.clock.now();
+    if ((await deps.openApprovals.count(input.requester.oid, now)) >= MAX_OPEN_APPROVALS_PER_REQUESTER)
+      return {
+        kind: 'problem',
+        problem: problem('APPROVAL_TOO_MANY_OPEN', { max: MAX_OPEN_APPROVALS_PER_REQUESTER }),
+      };
     const hit = await deps.limiter.check(input.requester.oid, user.id, now);
     if (hit) {
       return { kind: 'problem', problem: limitProblem(hit, { ...ctx, timeZone: input.timeZone, now }) };
@@ -142,6 +148,7 @@ export async function requestApproval(
         deliverTo: settings.deliverTo,
       },
     });
+    await deps.openApprovals.add(input.requester.oid, stored.value.id, stored.value.expiresAt);
     // Audited before any card exists, like a direct request.
     await deps.audit.append(
       requestEvent('approval.requested', stored.value, input.requester, {

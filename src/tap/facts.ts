@@ -51,17 +51,20 @@ export const snapshot = ({ pass: _pass, ...shown }: LiveFacts): ShownFacts => sh
 
 /**
  * What changed between the card and now, each worded for the admin; empty when the card still holds.
- * A policy the card could not read and still cannot is no change; a pass nobody could read is compared
- * once it can be (the first approver's read fills it in).
+ * The policy counts only when both readings exist (an asker or approver may not read it). A pass the asker could not read
+ * (a manager may not) is news only if it was created after the card was shown (`shownAt`).
  */
-export function changesSince(shown: ShownFacts, now: LiveFacts, when: (iso: string) => string): string[] {
+export function changesSince(
+  shown: ShownFacts,
+  now: LiveFacts,
+  when: (iso: string) => string,
+  shownAt: string,
+): string[] {
   const changes: string[] = [];
-  if (now.passId !== undefined && shown.passId !== now.passId) {
-    if (now.pass && shown.passId === undefined)
-      changes.push(
-        `They already have a pass (created ${when(now.pass.createdDateTime)}); a new one replaces it.`,
-      );
-    else if (now.pass)
+  const unread = shown.passId === undefined;
+  const newSince = !!now.pass && Date.parse(now.pass.createdDateTime) > Date.parse(shownAt);
+  if (now.passId !== undefined && shown.passId !== now.passId && (!unread || newSince)) {
+    if (now.pass)
       changes.push(
         `They got another pass since (created ${when(now.pass.createdDateTime)}); a new one would replace it.`,
       );
@@ -72,6 +75,8 @@ export function changesSince(shown: ShownFacts, now: LiveFacts, when: (iso: stri
     changes.push(now.accountEnabled === false ? 'Their account was disabled.' : 'Their account was enabled.');
   if (!shown.privileged && now.privileged) changes.push('They now hold a directory role.');
   if (shown.privileged && !now.privileged) changes.push('They no longer hold a directory role.');
-  if (shown.policy !== now.policy) changes.push("The tenant's Temporary Access Pass policy changed.");
+  // Who could read the policy may differ (requester and approver): only two readings can differ.
+  if (shown.policy !== null && now.policy !== null && shown.policy !== now.policy)
+    changes.push("The tenant's Temporary Access Pass policy changed.");
   return changes;
 }

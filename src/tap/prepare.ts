@@ -14,6 +14,7 @@ import { resolveTarget } from './resolve.js';
 import { issuerStrength } from './roles.js';
 import { isPrivileged, privilegeText, rolesHeldBy, type RoleReader } from './privilege.js';
 import { factsOf, snapshot } from './facts.js';
+import type { OpenApprovals } from './open-approvals.js';
 
 export interface CoreDeps extends AuditDeps {
   requests: RequestRepository;
@@ -24,6 +25,8 @@ export interface CoreDeps extends AuditDeps {
   maxLifetimeMinutes: number;
   /** App-only reader of eligible and scoped roles; undefined when the permission is not configured. */
   roleReader?: RoleReader;
+  /** Each requester's approval requests still waiting, to bound them. */
+  openApprovals: OpenApprovals;
   approvals: ApprovalSettings;
 }
 

@@ -49,7 +49,12 @@ export async function recheckFacts(deps: CoreDeps, graph: TapGraph, request: Tap
     const now = deps.clock.now();
     const when = (iso: string) => formatWhen(new Date(iso), request.timeZone, now);
     const privileged = isPrivileged(roles);
-    const changes = changesSince(request.shown, factsOf(user, pass, privileged, policy), when);
+    const changes = changesSince(
+      request.shown,
+      factsOf(user, pass, privileged, policy),
+      when,
+      request.createdAt,
+    );
     const live = { user, pass, policy, privileged };
     return changes.length > 0 ? { kind: 'changed', changes, live } : { kind: 'holds', live };
   } catch (error) {

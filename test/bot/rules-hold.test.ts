@@ -180,3 +180,29 @@ describe('rejecting', () => {
     expect(text(byErin.body)).toContain('Rejected by Erin');
   });
 });
+
+describe('open approval requests', () => {
+  it('are bounded per requester; a decision makes room again', async () => {
+    // Harry (service desk) may already have one open from the tests above; the bound is ten.
+    const ask = () => say('harry@contoso.com', 'request TAP for leo@contoso.com reason: new laptop');
+    let refused = '';
+    for (let i = 0; i < 12 && !refused; i += 1) {
+      const card = text(await ask());
+      if (card.includes('APPROVAL_TOO_MANY_OPEN')) refused = card;
+    }
+    expect(refused).toContain('most one person may have open at once');
+    const { requestId } = actionData(
+      cardOf(h.connector.proactive(APPROVALS_CHANNEL).at(-1)!.activity),
+      'tap.reject',
+    );
+    const rejected = await post(
+      h,
+      inConversation(
+        click(h, h.user('erin@contoso.com'), 'tap.reject', { requestId, rejectReason: 'duplicate' }),
+        APPROVALS_CHANNEL,
+      ),
+    );
+    expect(text(rejected.body)).toContain('Rejected by Erin');
+    expect(text(await ask())).toContain('Waiting for approval');
+  });
+});
