@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/log.js';
-import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
+import {
+  actionData,
+  APPROVALS_CHANNEL,
+  botAdded,
+  cardOf,
+  click,
+  inConversation,
+  message,
+  post,
+} from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { sandboxAdmin, sandboxState } from '../helpers/sandbox-admin.js';
 
@@ -101,5 +110,33 @@ describe('Revoke on a notice of a pass replaced since', () => {
     // The old notice's button now finds nothing to revoke, and says so.
     const again = await post(h, click(h, h.user('dana@contoso.com'), 'tap.revoke', { requestId: first }));
     expect(text(again.body)).toContain('it was already gone');
+  });
+});
+
+describe('a stale approval card', () => {
+  it('is reopened with what changed when the person got a pass since; the next Approve issues', async () => {
+    await post(h, botAdded(h, h.user('dana@contoso.com'), APPROVALS_CHANNEL));
+    await post(h, message(h, h.user('carol@contoso.com'), 'request TAP for alice@contoso.com'));
+    const card = cardOf(h.connector.proactive(APPROVALS_CHANNEL).at(-1)!.activity);
+    const { requestId } = actionData(card, 'tap.approve');
+    // Dana issues Alice a pass directly while the request waits.
+    const direct = await cardFor('dana@contoso.com', 'issue TAP for alice@contoso.com');
+    expect(text((await confirm('dana@contoso.com', direct)).body)).toContain('Copy it now');
+    const approve = () =>
+      post(
+        h,
+        inConversation(click(h, h.user('erin@contoso.com'), 'tap.approve', { requestId }), APPROVALS_CHANNEL),
+      );
+    const writes = (await creates()).length;
+
+    const first = text((await approve()).body);
+    expect(first).toContain('APPROVAL_FACTS_CHANGED');
+    expect(first).toContain('They got another pass since');
+    expect((await creates()).length).toBe(writes);
+    const updated = h.connector.updates().filter((u) => u.conversationId === APPROVALS_CHANNEL);
+    expect(text(updated.at(-1)!.activity)).toContain('What changed');
+
+    expect(text((await approve()).body)).toContain('Copy it now');
+    expect((await audit()).some((e) => e.type === 'tap.replaced' && e.requestId === requestId)).toBe(true);
   });
 });
