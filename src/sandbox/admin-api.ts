@@ -27,11 +27,7 @@ function objectBody(req: SandboxRequest): Record<string, unknown> | undefined {
 }
 
 /** `POST users/{id or upn}/account {"accountEnabled":false}`: an admin disables (or enables) an account. */
-function setAccountEnabled(
-  ctx: SandboxContext,
-  who: string,
-  body: Record<string, unknown>,
-): SandboxResponse {
+function setAccountEnabled(ctx: SandboxContext, who: string, body: Record<string, unknown>): SandboxResponse {
   const user = ctx.directory.findUser(who);
   if (!user) return adminError(404, 'notFound', `No sandbox user ${who}.`);
   if (typeof body.accountEnabled !== 'boolean')

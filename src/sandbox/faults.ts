@@ -99,8 +99,9 @@ export class FaultInjector {
     }
   }
 
-  /** Waits the configured latency. */
-  async delay(): Promise<void> {
+  /** Waits the configured latency; with `failWritesOnly`, only writes are slowed (reads answer at once). */
+  async delay(isWrite: boolean): Promise<void> {
+    if (this.settings.failWritesOnly === true && !isWrite) return;
     const ms = this.settings.latencyMs ?? 0;
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }

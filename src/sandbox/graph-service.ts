@@ -103,7 +103,7 @@ export async function handleGraphRequest(ctx: SandboxContext, req: SandboxReques
 }
 
 async function answerGraphRequest(ctx: SandboxContext, req: SandboxRequest): Promise<SandboxResponse> {
-  await ctx.state.faults.delay();
+  await ctx.state.faults.delay(req.method !== 'GET');
   const path = req.path.replace(/^\/v1\.0/i, '') || '/';
   const clientRequestId = req.headers['client-request-id'];
   const caller = await authenticateGraphCall(ctx, req.headers.authorization, clientRequestId);

@@ -19,6 +19,7 @@ async function prepareThenFault(faults: Record<string, unknown>): Promise<string
   const before = h.connector.sent().length;
   await post(h, message(h, h.user('dana@contoso.com'), 'issue TAP for alice@contoso.com'));
   const { requestId } = actionData(cardOf(h.connector.sent()[before]!.activity), 'tap.confirm');
+  // The faults hit the create only: Confirm's re-read of the card's facts must still succeed.
   await sandboxAdmin(h, 'POST', '/faults', faults);
   return requestId as string;
 }
@@ -30,7 +31,7 @@ const creates = async () =>
 
 describe('a create whose outcome is unknown is never retried', () => {
   it('Graph 503: one POST, "outcome unknown", and a later click does nothing', async () => {
-    const requestId = await prepareThenFault({ failRate: 1, failStatus: 503 });
+    const requestId = await prepareThenFault({ failRate: 1, failStatus: 503, failWritesOnly: true });
     const dana = h.user('dana@contoso.com');
     const response = await post(h, click(h, dana, 'tap.confirm', { requestId, verification: 'callback' }));
     expect(JSON.stringify(response.body)).toContain('TAP_OUTCOME_UNKNOWN');
@@ -46,7 +47,7 @@ describe('a create whose outcome is unknown is never retried', () => {
   });
 
   it('Graph 429 on the create: refused as throttled (not unknown), one POST, nothing retried', async () => {
-    const requestId = await prepareThenFault({ failRate: 1, failStatus: 429 });
+    const requestId = await prepareThenFault({ failRate: 1, failStatus: 429, failWritesOnly: true });
     const response = await post(
       h,
       click(h, h.user('dana@contoso.com'), 'tap.confirm', { requestId, verification: 'callback' }),
@@ -56,7 +57,7 @@ describe('a create whose outcome is unknown is never retried', () => {
   });
 
   it('a create slower than the click budget is reported as unknown, and sent once', async () => {
-    const requestId = await prepareThenFault({ latencyMs: 9_000 });
+    const requestId = await prepareThenFault({ latencyMs: 9_000, failWritesOnly: true });
     const response = await post(
       h,
       click(h, h.user('dana@contoso.com'), 'tap.confirm', { requestId, verification: 'callback' }),

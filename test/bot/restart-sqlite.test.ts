@@ -35,15 +35,21 @@ describe('restart safety on SQLite', () => {
     const dbPath = join(w.dir, 'second.db');
     const bot = await w.startBot({ STORE: 'sqlite', SQLITE_PATH: dbPath });
     const requestId = await w.showCard(bot, 'dana@contoso.com', 'issue TAP for bob@contoso.com');
-    await sandboxAdmin(w, 'POST', '/faults', { latencyMs: 3_000 });
+    // Only the create is slow: Confirm's re-read of the card's facts answers at once.
+    await sandboxAdmin(w, 'POST', '/faults', { latencyMs: 3_000, failWritesOnly: true });
     const inFlight = confirm(bot.url, requestId).catch(() => undefined);
 
     // Kill the process once the claim is durable in the file and before Graph answers.
     const reader = SqliteRowStore.open(dbPath);
     const requests = new RequestRepository(reader);
     await waitFor(async () => (await requests.get(requestId))?.value.state === 'issuing');
-    // The claim and its audit row precede the POST; wait until the POST sits in the sandbox's 3 s
-    // latency window, so Graph has the create when the bot dies: the dangerous case.
+    // The claim, the re-read of the card's facts and the audit row precede the POST; wait until the
+    // POST sits in the sandbox's 3 s latency window, so Graph has the create when the bot dies: the
+    // dangerous case.
+    const audit = new AuditLog(reader, () => new Date());
+    await waitFor(async () =>
+      (await audit.forTarget(w.user('bob@contoso.com').id, 10)).some((e) => e.type === 'request.confirmed'),
+    );
     await waitFor(async () => (await sandboxState(w)).graphInFlight >= 1);
     await bot.kill('SIGKILL');
     await inFlight;
