@@ -1,0 +1,93 @@
+// Model-based test: random sequences of messages, clicks (real buttons, replays, ids forged under
+// another verb) and clock moves by random people, against the real bot over HTTP into
+// /api/messages, the sandbox tenant and a SQLite file store. After every step the invariants in
+// invariants.ts are checked against the sandbox's Graph log and passes and the bot's audit trail.
+//
+//   npm test                      ≥ 1,000 steps (MODEL_STEPS=1000)
+//   npm run test:model            10,000 steps
+//   FC_SEED=<seed> [FC_PATH=<path>] npx vitest run test/model/clicks.model.test.ts   replays a run
+//   MODEL_STEPS / MODEL_LENGTH    total steps / steps per sequence (50)
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { InvariantChecker, type Violation } from './invariants.js';
+import { describeStep, sequenceArb, type Step } from './steps.js';
+import { ModelWorld } from './world.js';
+
+const TOTAL_STEPS = Number(process.env.MODEL_STEPS ?? 1_000);
+const LENGTH = Number(process.env.MODEL_LENGTH ?? 50);
+const SEED =
+  process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : Date.now() ^ (Math.random() * 2 ** 31);
+const PATH = process.env.FC_PATH;
+// Generous: a failing run also shrinks (each shrink attempt replays a whole sequence).
+const TIME_LIMIT_MS = 120_000 + TOTAL_STEPS * 250;
+
+let world: ModelWorld;
+beforeAll(async () => {
+  world = await ModelWorld.start();
+});
+afterAll(async () => world?.close());
+
+class InvariantViolation extends Error {}
+
+function report(violations: Violation[], w: ModelWorld, steps: Step[]): string {
+  return [
+    `${violations.length} invariant violation(s) after step ${w.records.length}:`,
+    ...violations.map((v) => `  [${v.invariant}] ${v.message}`),
+    'What happened (requests and bulks named R1, R2, … in order of first mention):',
+    w.trace(),
+    'The steps as generated:',
+    ...steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${describeStep(s)}`),
+  ].join('\n');
+}
+
+describe('model: messages and clicks by anyone, in any order', () => {
+  it(
+    `keeps every invariant over ${TOTAL_STEPS} steps (seed ${SEED})`,
+    async () => {
+      let executed = 0;
+      let failing = false;
+      const coverage = new Map<string, number>();
+      const started = Date.now();
+      const property = fc.asyncProperty(sequenceArb(LENGTH), async (steps) => {
+        // Enough steps run: the remaining runs are skipped, unless fast-check is shrinking a failure.
+        if (executed >= TOTAL_STEPS && !failing) return;
+        await world.reset();
+        const checker = new InvariantChecker(world);
+        try {
+          for (const step of steps) {
+            const record = await world.run(step);
+            await world.settle();
+            executed += 1;
+            const violations = await checker.check(record);
+            if (violations.length > 0) throw new InvariantViolation(report(violations, world, steps));
+          }
+          for (const [type, n] of checker.coverage) coverage.set(type, (coverage.get(type) ?? 0) + n);
+          if (process.env.MODEL_TRACE) console.log(world.trace());
+        } catch (error) {
+          failing = true;
+          if (error instanceof InvariantViolation) throw error;
+          throw new Error(`${(error as Error).message}\n${world.trace()}`, { cause: error });
+        }
+      });
+      console.log(`model: seed ${SEED}, ${TOTAL_STEPS} steps in sequences of up to ${LENGTH}`);
+      await fc.assert(property, {
+        seed: SEED,
+        ...(PATH ? { path: PATH } : {}),
+        numRuns: Math.ceil(TOTAL_STEPS / LENGTH) * 6,
+        interruptAfterTimeLimit: TIME_LIMIT_MS - 15_000,
+        endOnFailure: false,
+      });
+      console.log(
+        `model: ${executed} steps, ${((Date.now() - started) / 1000).toFixed(1)} s (${((Date.now() - started) / Math.max(1, executed)).toFixed(0)} ms/step)`,
+      );
+      console.log(
+        `model: audit events seen: ${[...coverage]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ')}`,
+      );
+      if (executed < TOTAL_STEPS) throw new Error(`only ${executed} of ${TOTAL_STEPS} steps ran in time`);
+    },
+    TIME_LIMIT_MS,
+  );
+});
