@@ -7,6 +7,8 @@
 //   npm run test:model            10,000 steps
 //   FC_SEED=<seed> [FC_PATH=<path>] npx vitest run test/model/clicks.model.test.ts   replays a run
 //   MODEL_STEPS / MODEL_LENGTH    total steps / steps per sequence (50)
+//   MODEL_IGNORE=<regex>          for exploring past a failure already known: violations whose
+//                                 "[I1] message" matches are printed instead of failing (CI never sets it)
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { InvariantChecker, type Violation } from './invariants.js';
@@ -18,8 +20,10 @@ const LENGTH = Number(process.env.MODEL_LENGTH ?? 50);
 const SEED =
   process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : Date.now() ^ (Math.random() * 2 ** 31);
 const PATH = process.env.FC_PATH;
-// Generous: a failing run also shrinks (each shrink attempt replays a whole sequence).
-const TIME_LIMIT_MS = 120_000 + TOTAL_STEPS * 250;
+const IGNORE = process.env.MODEL_IGNORE ? new RegExp(process.env.MODEL_IGNORE) : undefined;
+// A run takes about 25–35 ms a step on 2 cores; a failing run also shrinks (each attempt replays a
+// sequence), which fast-check stops at this limit, reporting the smallest failure found so far.
+const TIME_LIMIT_MS = 60_000 + TOTAL_STEPS * 40;
 
 let world: ModelWorld;
 beforeAll(async () => {
@@ -47,6 +51,7 @@ describe('model: messages and clicks by anyone, in any order', () => {
       let executed = 0;
       let failing = false;
       const coverage = new Map<string, number>();
+      const ignored = new Set<string>();
       const started = Date.now();
       const property = fc.asyncProperty(sequenceArb(LENGTH), async (steps) => {
         // Enough steps run: the remaining runs are skipped, unless fast-check is shrinking a failure.
@@ -58,7 +63,11 @@ describe('model: messages and clicks by anyone, in any order', () => {
             const record = await world.run(step);
             await world.settle();
             executed += 1;
-            const violations = await checker.check(record);
+            const violations = (await checker.check(record)).filter((v) => {
+              const known = IGNORE?.test(`[${v.invariant}] ${v.message}`) ?? false;
+              if (known) ignored.add(`[${v.invariant}] ${v.message.replace(/\(R\d+\)/g, '')}`);
+              return !known;
+            });
             if (violations.length > 0) throw new InvariantViolation(report(violations, world, steps));
           }
           for (const [type, n] of checker.coverage) coverage.set(type, (coverage.get(type) ?? 0) + n);
@@ -74,7 +83,7 @@ describe('model: messages and clicks by anyone, in any order', () => {
         seed: SEED,
         ...(PATH ? { path: PATH } : {}),
         numRuns: Math.ceil(TOTAL_STEPS / LENGTH) * 6,
-        interruptAfterTimeLimit: TIME_LIMIT_MS - 15_000,
+        interruptAfterTimeLimit: TIME_LIMIT_MS,
         endOnFailure: false,
       });
       console.log(
@@ -86,8 +95,9 @@ describe('model: messages and clicks by anyone, in any order', () => {
           .map(([t, n]) => `${t} ${n}`)
           .join(', ')}`,
       );
+      if (ignored.size > 0) console.log(`model: ignored (MODEL_IGNORE):\n  ${[...ignored].join('\n  ')}`);
       if (executed < TOTAL_STEPS) throw new Error(`only ${executed} of ${TOTAL_STEPS} steps ran in time`);
     },
-    TIME_LIMIT_MS,
+    TIME_LIMIT_MS + 30_000,
   );
 });

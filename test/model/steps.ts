@@ -94,6 +94,35 @@ const buttonVerb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...ALL_VERBS) },
 );
 const anyVerb = fc.constantFrom(...ALL_VERBS);
+// Forged clicks mostly move a request's id between the verbs that change something.
+const forgeFrom = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<Verb>(
+      VERBS.revoke,
+      VERBS.approve,
+      VERBS.reissue,
+      VERBS.confirm,
+      VERBS.bulkConfirm,
+    ),
+  },
+  { weight: 1, arbitrary: anyVerb },
+);
+const forgeTo = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<Verb>(
+      VERBS.confirm,
+      VERBS.approve,
+      VERBS.revoke,
+      VERBS.reissue,
+      VERBS.reveal,
+      VERBS.bulkConfirm,
+      VERBS.bulkApprove,
+    ),
+  },
+  { weight: 1, arbitrary: anyVerb },
+);
 
 const pick = fc.oneof(
   { weight: 4, arbitrary: fc.nat({ max: 5 }) },
@@ -121,9 +150,9 @@ export const stepArb: fc.Arbitrary<Step> = fc
       arbitrary: fc.record({
         kind: fc.constant('forge' as const),
         who: clickerArb,
-        from: anyVerb,
+        from: forgeFrom,
         pick,
-        verb: anyVerb,
+        verb: forgeTo,
         where,
       }),
     },

@@ -140,6 +140,7 @@ export class ModelWorld {
     this.clicks = [];
     this.records = [];
     this.scanned = 0;
+    this.aliases.clear();
     const added = await post(this.h, botAdded(this.h, this.person('dana'), APPROVALS_CHANNEL));
     if (added.status !== 200) throw new Error(`adding TapDesk to the approvers' channel: ${added.status}`);
   }
