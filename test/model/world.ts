@@ -233,6 +233,10 @@ export class ModelWorld {
         await sandboxAdmin(this.h, 'POST', '/clock', { advanceMinutes: step.minutes });
         record.text = `the clock moves ${step.minutes} minutes on`;
         break;
+      case 'policy':
+        await sandboxAdmin(this.h, 'POST', '/policy', { defaultLifetimeInMinutes: step.defaultMinutes });
+        record.text = `a tenant admin sets the TAP policy's default lifetime to ${step.defaultMinutes} min`;
+        break;
     }
     this.records.push(record);
     return record;
