@@ -233,7 +233,10 @@ export class InvariantChecker {
     for (; this.logScanned < lines.length; this.logScanned += 1) {
       const line = lines[this.logScanned]!;
       const leak = this.findPass(stringsIn(safeJson(line), []));
-      if (leak) fail('I4', `a pass value (${leak}) in the log: ${line.slice(0, 160)}`);
+      if (leak) {
+        const event = (safeJson(line) as { event?: unknown; msg?: unknown } | undefined) ?? {};
+        fail('I4', `a pass value (${leak}) in the log, in ${String(event.event ?? event.msg ?? 'a line')}`);
+      }
     }
 
     // 5. No pass lives longer than TapDesk's cap.

@@ -80,7 +80,7 @@ const command: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: target.map((t) => `list TAP for ${t}`) },
   { weight: 3, arbitrary: target.map((t) => `revoke TAP for ${t}`) },
   {
-    weight: 1,
+    weight: 2,
     arbitrary: fc
       .uniqueArray(target, { minLength: 2, maxLength: 3 })
       .chain((ts) => lifetime.map((l) => `issue TAP for ${ts.join(', ')}${l}`)),
