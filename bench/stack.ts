@@ -8,6 +8,7 @@ import type { GraphCallRecord } from '../src/graph/client.js';
 import { createLogger } from '../src/log.js';
 import { sandboxBotEnv } from '../src/sandbox/bot-env.js';
 import { startSandbox, type FixtureUser, type SandboxHandle } from '../src/sandbox/index.js';
+import { addNewHires } from '../src/sandbox/new-hires.js';
 import { BenchConnector } from './connector.js';
 import { startEchoBot } from './echo-bot.js';
 
@@ -28,8 +29,8 @@ export interface Stack {
  * Sandbox tenant, connector, TapDesk and the echo baseline in this one process, like the test harness,
  * but with logging silenced: pino writing JSON per turn would otherwise be part of what we measure.
  */
-export async function startStack(): Promise<Stack> {
-  const sandbox = await startSandbox();
+export async function startStack(options: { newHires?: number } = {}): Promise<Stack> {
+  const sandbox = await startSandbox({ fixture: (f) => void addNewHires(f, options.newHires ?? 0) });
   const dir = mkdtempSync(join(tmpdir(), 'tapdesk-bench-'));
   const caFile = join(dir, 'sandbox-ca.pem');
   writeFileSync(caFile, sandbox.caPem);

@@ -3,6 +3,7 @@ import { actionData, click, conversationOf, message, post, type Target } from '.
 import { measureBreakdown, type Breakdown } from './breakdown.js';
 import { startStack, type Stack } from './stack.js';
 import { round, runTurns, summarize, type Summary, type Turn } from './stats.js';
+import { newHireUpn } from '../src/sandbox/new-hires.js';
 
 export const ISSUE_TEXT = 'issue TAP for alice@contoso.com for 2h';
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -47,7 +48,9 @@ interface Pending {
 
 /** Measures TapDesk's issue and confirm turns against the echo baseline in one process. */
 export async function benchTurns(options: TurnsOptions): Promise<TurnsReport> {
-  const stack = await startStack();
+  // Every click confirms a fresh card for a different person: a card for someone who got a pass since
+  // it was shown is (rightly) superseded, not issued, so one person for all clicks would measure that.
+  const stack = await startStack({ newHires: 2 * (options.warmup + options.samples) });
   try {
     // 0 ms Graph latency, no injected failures, no write limit: we measure TapDesk, not the fault knobs.
     await stack.admin('POST', '/faults', { reset: true });
@@ -165,6 +168,9 @@ function compare(tapdesk: Summary, echo: Summary, tapdeskEffects: SideEffects): 
   };
 }
 
+/** The new hire the next pending request is for: each click's card is for someone without a pass. */
+let nextHire = 0;
+
 /**
  * Creates `count` pending requests, one untimed issue turn each, and reads the request id and card
  * activity id from the card the connector received. Sequential, so "last card" is unambiguous.
@@ -174,7 +180,9 @@ async function preparePending(stack: Stack, count: number): Promise<Pending[]> {
   const dana = stack.user('dana@contoso.com');
   const pending: Pending[] = [];
   for (let i = 0; i < count; i++) {
-    const r = await post(stack.tapdesk.url, message(t, dana, ISSUE_TEXT));
+    nextHire += 1;
+    const text = `issue TAP for ${newHireUpn(nextHire)} for 2h`;
+    const r = await post(stack.tapdesk.url, message(t, dana, text));
     const sent = stack.connector.last(conversationOf(dana));
     const data = actionData(sent?.activity, 'tap.confirm');
     if (r.status !== 200 || !data || typeof data.requestId !== 'string' || !sent?.id)
