@@ -1,5 +1,12 @@
-// Lists problems of aad.manifest.json: single tenant, access_as_user for Teams, delegated Graph only.
-import { GRAPH_APP_ID, GRAPH_APP_NAME, GRAPH_DELEGATED, TEAMS_CLIENTS } from './microsoft-ids.js';
+// Lists problems of aad.manifest.json: single tenant, access_as_user for Teams, delegated Graph plus
+// one read-only application permission (roles), never an application permission that can write.
+import {
+  GRAPH_APP_ID,
+  GRAPH_APP_NAME,
+  GRAPH_APP_READ_ONLY,
+  GRAPH_DELEGATED,
+  TEAMS_CLIENTS,
+} from './microsoft-ids.js';
 
 export interface AadManifest {
   signInAudience?: string;
@@ -57,23 +64,27 @@ export function aadManifestProblems(manifest: AadManifest): string[] {
       problems.push(`Teams ${client} client must be pre-authorized for the access_as_user scope id`);
     }
   }
-  const expected = Object.values(GRAPH_DELEGATED).sort();
+  const readOnlyApp = Object.values(GRAPH_APP_READ_ONLY);
+  const expected = [...Object.values(GRAPH_DELEGATED), ...readOnlyApp].sort();
   const access = manifest.requiredResourceAccess ?? [];
   for (const resource of access) {
     if (resource.resourceAppId !== GRAPH_APP_ID && resource.resourceAppId !== GRAPH_APP_NAME) {
       problems.push(`only Microsoft Graph may be requested, not ${String(resource.resourceAppId)}`);
     }
     for (const permission of resource.resourceAccess ?? []) {
-      if (permission.type !== 'Scope') {
+      const readOnly = permission.type === 'Role' && readOnlyApp.includes(String(permission.id));
+      if (permission.type !== 'Scope' && !readOnly) {
         problems.push(
-          `permission ${String(permission.id)} is of type ${String(permission.type)}: delegated (Scope) only`,
+          `permission ${String(permission.id)} is of type ${String(permission.type)}: delegated (Scope) only, besides the read-only ${Object.keys(GRAPH_APP_READ_ONLY).join(', ')}`,
         );
       }
     }
   }
   const granted = access.flatMap((r) => (r.resourceAccess ?? []).map((p) => String(p.id))).sort();
   if (JSON.stringify(granted) !== JSON.stringify(expected)) {
-    problems.push(`Graph permissions must be exactly ${Object.keys(GRAPH_DELEGATED).join(', ')}`);
+    problems.push(
+      `Graph permissions must be exactly ${[...Object.keys(GRAPH_DELEGATED), ...Object.keys(GRAPH_APP_READ_ONLY)].join(', ')}`,
+    );
   }
   return problems;
 }

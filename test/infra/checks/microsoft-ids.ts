@@ -18,6 +18,14 @@ export const GRAPH_DELEGATED: Record<string, string> = {
   'Policy.Read.AuthenticationMethod': 'Policy.Read.AuthenticationMethod',
 };
 /** Delegated permissions TapDesk used to ask for and no longer may: broader than it needs. */
+/**
+ * The only application permission the manifest asks for: read-only, to recognise people eligible for
+ * a role (PIM) or holding one over an administrative unit. Id from Microsoft's Graph permissions reference.
+ */
+export const GRAPH_APP_READ_ONLY: Record<string, string> = {
+  'RoleManagement.Read.Directory': '483bed4a-2ad3-4361-a73b-c83ccdbdc53c',
+};
+
 export const GRAPH_DELEGATED_RETIRED: Record<string, string> = {
   'UserAuthenticationMethod.ReadWrite.All': 'b7887744-6746-4312-813d-72daeaee7e2d',
   'Policy.Read.All': '572fea84-0151-49b2-9301-11cb16974376',
