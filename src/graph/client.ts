@@ -18,6 +18,7 @@ import {
   type CreateTapItem,
 } from './batch.js';
 import { toGraphFailure, GraphFailure } from './failure.js';
+import { nextLinkOf } from './next-link.js';
 import type {
   BatchCreateResult,
   CreateTapBody,
@@ -162,26 +163,15 @@ export class GraphTapClient implements TapGraph {
       };
       if ((body.value ?? []).some((g) => typeof g.id === 'string' && g.id.toLowerCase() === wanted))
         return true;
-      const next = body['@odata.nextLink'];
-      if (typeof next !== 'string' || next === '') return false;
       // Fail closed rather than answer "not a member" for memberships we never saw.
-      if (page >= MAX_MEMBERSHIP_PAGES)
-        throw new GraphFailure(
-          0,
-          'tooManyPages',
-          `Group memberships exceed ${page} pages`,
-          undefined,
-          undefined,
-        );
-      // The token must only ever go to the Graph endpoint this client was built for.
-      if (!this.isOwnUrl(next))
-        throw new GraphFailure(
-          0,
-          'foreignNextLink',
-          'Graph returned a nextLink to another host',
-          undefined,
-          undefined,
-        );
+      const next = nextLinkOf(
+        body,
+        page,
+        MAX_MEMBERSHIP_PAGES,
+        (url) => this.isOwnUrl(url),
+        'Group memberships',
+      );
+      if (next === undefined) return false;
       request = this.get(next, signal);
     }
   }

@@ -1,5 +1,6 @@
 import { Client, MiddlewareFactory } from '@microsoft/microsoft-graph-client';
 import type { Dispatcher } from 'undici';
+import { nextLinkOf } from './next-link.js';
 import { AppTokenError, type AppTokenSource } from '../auth/app-tokens.js';
 import { GraphFailure, toGraphFailure } from './failure.js';
 import type { HeldRole, RoleReader } from './role-port.js';
@@ -116,19 +117,9 @@ export class AppRoleReader implements RoleReader {
         throw toGraphFailure(error);
       }
       entries.push(...(body.value ?? []));
-      const next = body['@odata.nextLink'];
-      if (typeof next !== 'string' || next === '') return entries;
       // Fail rather than answer with roles we never saw.
-      if (page >= MAX_PAGES)
-        throw new GraphFailure(0, 'tooManyPages', `Role listing exceeds ${page} pages`, undefined, undefined);
-      if (!this.isOwnUrl(next))
-        throw new GraphFailure(
-          0,
-          'foreignNextLink',
-          'Graph returned a nextLink to another host',
-          undefined,
-          undefined,
-        );
+      const next = nextLinkOf(body, page, MAX_PAGES, (url) => this.isOwnUrl(url), 'Role listings');
+      if (next === undefined) return entries;
       request = withSignal(next);
     }
   }
