@@ -26,7 +26,7 @@ import { GraphAccess } from './teams/graph-access.js';
 import { WaitingCommands } from './teams/waiting-commands.js';
 import { ProactiveCards } from './teams/proactive-cards.js';
 import { PassVault } from './tap/pass-vault.js';
-import type { CoreDeps } from './tap/prepare.js';
+import type { CoreDeps } from './tap/core-deps.js';
 import { closeExpiredApproval } from './teams/approval-actions.js';
 import { closeExpiredBulk } from './teams/bulk-actions.js';
 import { createServer } from './server.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { readStoreSettings, type StoreSettings } from './store/settings.js';
 import type { IssueLimits } from './tap/limits.js';
-import type { ApprovalSettings } from './tap/prepare.js';
+import type { ApprovalSettings } from './tap/core-deps.js';
 
 /** Thrown when the environment cannot produce a valid config; the message names each variable and its fix. */
 export class ConfigError extends Error {

@@ -13,7 +13,7 @@ import {
   recordIssued,
 } from './confirm.js';
 import { limitProblem } from './limit-problem.js';
-import type { CoreDeps } from './prepare.js';
+import type { CoreDeps } from './core-deps.js';
 import { conversationRoot, TAPDESK, type TapRequest } from './request.js';
 import { issuerStrength } from './roles.js';
 import { recheckFacts, type LiveRead } from './recheck.js';

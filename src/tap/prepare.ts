@@ -1,44 +1,18 @@
 import type { Command } from '../chat/grammar.js';
-import type { Clock } from '../clock.js';
 import { problem, type Problem, type ProblemCode } from '../errors/catalog.js';
 import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import type { DirectoryRole, DirectoryUser, TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
-import { requestEvent, type AuditDeps } from './audit-events.js';
+import { requestEvent } from './audit-events.js';
 import { limitProblem } from './limit-problem.js';
-import type { IssueLimiter } from './limits.js';
 import { planIssue } from './plan.js';
 import type { RequestRepository } from './requests.js';
 import type { Candidate, Person, TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
 import { issuerStrength } from './roles.js';
-import { isPrivileged, privilegeText, rolesHeldBy, type RoleReader } from './privilege.js';
+import { isPrivileged, privilegeText, rolesHeldBy } from './privilege.js';
 import { factsOf, snapshot } from './facts.js';
-import type { OpenApprovals } from './open-approvals.js';
-
-export interface CoreDeps extends AuditDeps {
-  requests: RequestRepository;
-  clock: Clock;
-  requestTtlMinutes: number;
-  limiter: IssueLimiter;
-  /** TapDesk's own ceiling on a pass's lifetime, below whatever the tenant policy allows. */
-  maxLifetimeMinutes: number;
-  /** App-only reader of eligible and scoped roles; undefined when the permission is not configured. */
-  roleReader?: RoleReader;
-  /** Each requester's approval requests still waiting, to bound them. */
-  openApprovals: OpenApprovals;
-  approvals: ApprovalSettings;
-}
-
-/** Who may ask for a pass without holding a role, where approvers decide, and who sees the pass. */
-export interface ApprovalSettings {
-  /** Members of this group (besides a target's manager and admins) may request passes. */
-  requesterGroupId: string | undefined;
-  /** The approvers' channel or group chat; undefined switches approval requests off. */
-  approversConversationId: string | undefined;
-  ttlMinutes: number;
-  deliverTo: 'approver' | 'requester';
-}
+import type { CoreDeps } from './core-deps.js';
 
 export type IssueCommand = Extract<Command, { kind: 'issue' }>;
 

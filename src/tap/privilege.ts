@@ -1,8 +1,6 @@
 import type { DirectoryRole, TapGraph } from '../graph/port.js';
 import type { HeldRole, RoleReader } from '../graph/role-port.js';
 
-export type { HeldRole, RoleReader };
-
 const active = (r: DirectoryRole): HeldRole => ({ ...r, assignment: 'active', scope: '/' });
 
 /**

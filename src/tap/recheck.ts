@@ -4,7 +4,7 @@ import { GraphFailure } from '../graph/failure.js';
 import type { DirectoryUser, TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
 import { changesSince, factsOf } from './facts.js';
 import { formatWhen } from './format.js';
-import type { CoreDeps } from './prepare.js';
+import type { CoreDeps } from './core-deps.js';
 import { isPrivileged, rolesHeldBy } from './privilege.js';
 import type { TapRequest } from './request.js';
 

@@ -1,7 +1,7 @@
 import type { TapMethod } from '../graph/port.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import type { Clicker } from './clicks.js';
-import type { CoreDeps } from './prepare.js';
+import type { CoreDeps } from './core-deps.js';
 import type { TapRequest } from './request.js';
 
 /** The audit event of a pass's issuance by TapDesk (who issued it, from which request), by method id. */

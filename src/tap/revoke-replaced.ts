@@ -1,7 +1,7 @@
 import type { TapGraph, TapMethod } from '../graph/port.js';
 import { ConflictError, type StoredRow } from '../store/port.js';
 import type { Clicker } from './clicks.js';
-import type { CoreDeps } from './prepare.js';
+import type { CoreDeps } from './core-deps.js';
 import { issuingEvent } from './replaced.js';
 import type { Person, TapRequest } from './request.js';
 import { storeRevokeRequest } from './revoke-request.js';

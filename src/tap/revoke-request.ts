@@ -1,5 +1,5 @@
 import type { TapMethod } from '../graph/port.js';
-import type { CoreDeps } from './prepare.js';
+import type { CoreDeps } from './core-deps.js';
 import type { Candidate, Person, TapRequest } from './request.js';
 
 /** Stores the pending revoke request behind a Revoke button: which pass, of whom, asked by whom. */

@@ -9,7 +9,7 @@ import { VERBS } from '../cards/actions.js';
 import { issuingEvent } from './replaced.js';
 import { replacedSince, type Replacement } from './revoke-replaced.js';
 import { storeRevokeRequest } from './revoke-request.js';
-import type { CoreDeps } from './prepare.js';
+import type { CoreDeps } from './core-deps.js';
 import { issuerOf, type Person, type TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
 import { issuerStrength, isPrivilegedTarget } from './roles.js';

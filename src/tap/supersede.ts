@@ -5,7 +5,8 @@ import { GraphFailure } from '../graph/failure.js';
 import { ConflictError, type StoredRow } from '../store/port.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import type { Clicker } from './clicks.js';
-import { checkAndPlan, type CoreDeps, type PrepareOutcome } from './prepare.js';
+import { checkAndPlan, type PrepareOutcome } from './prepare.js';
+import type { CoreDeps } from './core-deps.js';
 import type { LiveRead } from './recheck.js';
 import type { TapRequest } from './request.js';
 

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Logger } from '../log.js';
-import type { CoreDeps } from '../tap/prepare.js';
+import type { CoreDeps } from '../tap/core-deps.js';
 import type { ProblemError } from '../errors/catalog.js';
 import type { GraphAccess } from './graph-access.js';
 import type { WaitingCommands } from './waiting-commands.js';

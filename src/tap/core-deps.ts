@@ -1,0 +1,31 @@
+import type { Clock } from '../clock.js';
+import type { RoleReader } from '../graph/role-port.js';
+import type { AuditDeps } from './audit-events.js';
+import type { IssueLimiter } from './limits.js';
+import type { OpenApprovals } from './open-approvals.js';
+import type { RequestRepository } from './requests.js';
+
+/** What the single-pass core needs from the outside world: storage, audit, time and its settings. */
+export interface CoreDeps extends AuditDeps {
+  requests: RequestRepository;
+  clock: Clock;
+  requestTtlMinutes: number;
+  limiter: IssueLimiter;
+  /** TapDesk's own ceiling on a pass's lifetime, below whatever the tenant policy allows. */
+  maxLifetimeMinutes: number;
+  /** App-only reader of eligible and scoped roles; undefined when the permission is not configured. */
+  roleReader?: RoleReader;
+  /** Each requester's approval requests still waiting, to bound them. */
+  openApprovals: OpenApprovals;
+  approvals: ApprovalSettings;
+}
+
+/** Who may ask for a pass without holding a role, where approvers decide, and who sees the pass. */
+export interface ApprovalSettings {
+  /** Members of this group (besides a target's manager and admins) may request passes. */
+  requesterGroupId: string | undefined;
+  /** The approvers' channel or group chat; undefined switches approval requests off. */
+  approversConversationId: string | undefined;
+  ttlMinutes: number;
+  deliverTo: 'approver' | 'requester';
+}
