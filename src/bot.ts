@@ -12,7 +12,7 @@ import type { Logger } from './log.js';
 import { openStore } from './store/open.js';
 import { AuditLog } from './audit/log.js';
 import { ConversationReferences } from './teams/conversations.js';
-import { NoticePlanner } from './teams/notice-planner.js';
+import { NoticePlanner } from './notices/planner.js';
 import { TeamsNoticeSender } from './teams/notice-sender.js';
 import { auditTypeOf, NoticeQueue, NoticeScheduler, RateLimiter } from './notices/index.js';
 import type { RowStore } from './store/port.js';
@@ -23,7 +23,7 @@ import { TAPDESK } from './tap/request.js';
 import { createAdapter, createTeamsApp, inboundChecks } from './teams/app.js';
 import { SandboxAssertions, TeamsAssertions } from './teams/assertions.js';
 import { GraphAccess } from './teams/graph-access.js';
-import { WaitingCommands } from './teams/waiting-commands.js';
+import { WaitingCommands } from './chat/waiting-commands.js';
 import { ProactiveCards } from './teams/proactive-cards.js';
 import { PassVault } from './tap/pass-vault.js';
 import type { CoreDeps } from './tap/core-deps.js';
@@ -32,7 +32,7 @@ import { closeExpiredBulk } from './teams/bulk-actions.js';
 import { createServer } from './server.js';
 import { bulkDepsFrom } from './bulk/deps.js';
 import { BulkRuns } from './teams/bulk-runs.js';
-import { FileTransfer, fileHostPolicy } from './teams/file-transfer.js';
+import { FileTransfer, fileHostPolicy } from './bulk/file-transfer.js';
 
 export interface BotOptions {
   log: Logger;

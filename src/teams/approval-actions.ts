@@ -15,11 +15,11 @@ import { auditAfterTheFact, requestEvent } from '../tap/audit-events.js';
 import { guardClick, type Clicker } from '../tap/clicks.js';
 import { VERBS } from '../cards/actions.js';
 import type { TapRequest } from '../tap/request.js';
-import { approversCard, handOffCard, revealCard, trackingCard } from './approval-views.js';
+import { approversCard, handOffCard, revealCard, trackingCard } from '../cards/approval-views.js';
 import { finish, replyProblem } from './card-replies.js';
 import { turnFields, type TeamsDeps } from './context.js';
 import { replyWithCard } from './invoke-response.js';
-import { passCard, problemCard } from './views.js';
+import { passCard, problemCard } from '../cards/request-views.js';
 
 function decisionClick(context: TurnContext, clicker: Clicker, requestId: string): DecisionClick {
   const conversation = context.activity.conversation;

@@ -9,7 +9,7 @@ import { resolveTarget } from '../tap/resolve.js';
 import { mayReadAudit } from '../tap/roles.js';
 import type { Actor } from './actor.js';
 import type { TeamsDeps } from './context.js';
-import { problemCard } from './views.js';
+import { problemCard } from '../cards/request-views.js';
 
 export type AuditCommand = Extract<Command, { kind: 'audit' }>;
 

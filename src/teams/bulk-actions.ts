@@ -9,7 +9,7 @@ import { problem, problemLine } from '../errors/catalog.js';
 import { chatText } from '../text/plain.js';
 import type { TapGraph } from '../graph/port.js';
 import type { Person } from '../tap/request.js';
-import { bulkApprovalCard, bulkCard } from './bulk-views.js';
+import { bulkApprovalCard, bulkCard } from '../cards/bulk-views.js';
 import { postBulkCard } from './bulk-command.js';
 import { turnFields, type TeamsDeps } from './context.js';
 import { replyProblem } from './card-replies.js';

@@ -9,10 +9,10 @@ import { GraphFailure } from '../graph/failure.js';
 import type { TapGraph } from '../graph/port.js';
 import { issuerStrength } from '../tap/roles.js';
 import type { Actor } from './actor.js';
-import { bulkCard } from './bulk-views.js';
+import { bulkCard } from '../cards/bulk-views.js';
 import { sendProblemCard } from './card-replies.js';
 import { turnFields, type TeamsDeps } from './context.js';
-import { FileTransferError } from './file-transfer.js';
+import { FileTransferError } from '../bulk/file-transfer.js';
 
 export type BulkCommand = Extract<Command, { kind: 'bulk' }>;
 /** A CSV file the user sent in the 1:1 chat; the link is short-lived and never stored. */

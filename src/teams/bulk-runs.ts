@@ -13,9 +13,9 @@ import type { TapGraph } from '../graph/port.js';
 import type { Logger } from '../log.js';
 import type { StoredRow } from '../store/port.js';
 import { auditAfterTheFact } from '../tap/audit-events.js';
-import { bulkCard } from './bulk-views.js';
+import { bulkCard } from '../cards/bulk-views.js';
 import type { ConversationReferences } from './conversations.js';
-import type { NoticePlanner } from './notice-planner.js';
+import type { NoticePlanner } from '../notices/planner.js';
 import type { ProactiveCards } from './proactive-cards.js';
 import { chatText } from '../text/plain.js';
 

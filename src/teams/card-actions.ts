@@ -9,11 +9,11 @@ import { actorOf, type Actor } from './actor.js';
 import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
 import { replyWithCard, replyWithLoginRequest } from './invoke-response.js';
 import { onApprove, onReject, onReveal, syncApprovalCards } from './approval-actions.js';
-import { trackingCard } from './approval-views.js';
+import { trackingCard } from '../cards/approval-views.js';
 import { finish, ownCardId, replyProblem } from './card-replies.js';
 import { onReissue, onRevoke } from './revoke-actions.js';
 import { onBulkAction } from './bulk-actions.js';
-import { closedCard, confirmCard, issuedCard, passCard, problemCard } from './views.js';
+import { closedCard, confirmCard, issuedCard, passCard, problemCard } from '../cards/request-views.js';
 
 interface ExecuteValue {
   action?: { type?: unknown; verb?: unknown; data?: unknown };

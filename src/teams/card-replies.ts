@@ -4,7 +4,7 @@ import { problemLine, type Problem, type ProblemCode } from '../errors/catalog.j
 import type { TapRequest } from '../tap/request.js';
 import { turnFields, type TeamsDeps } from './context.js';
 import { replyWithCard } from './invoke-response.js';
-import { problemCard } from './views.js';
+import { problemCard } from '../cards/request-views.js';
 
 /** Problems that leave the clicked card as it is: the click was not theirs, or they can fix it on the card. */
 const KEEP_CARD: ReadonlySet<ProblemCode> = new Set([

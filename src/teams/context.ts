@@ -3,22 +3,23 @@ import type { Logger } from '../log.js';
 import type { CoreDeps } from '../tap/core-deps.js';
 import type { ProblemError } from '../errors/catalog.js';
 import type { GraphAccess } from './graph-access.js';
-import type { WaitingCommands } from './waiting-commands.js';
+import type { WaitingCommands } from '../chat/waiting-commands.js';
+import type { ActingCommand } from './message.js';
 import type { AuditLog } from '../audit/log.js';
 import type { RowStore } from '../store/port.js';
 import type { ConversationReferences } from './conversations.js';
-import type { NoticePlanner } from './notice-planner.js';
+import type { NoticePlanner } from '../notices/planner.js';
 import type { ProactiveCards } from './proactive-cards.js';
 import type { PassVault } from '../tap/pass-vault.js';
 import type { BulkDeps } from '../bulk/deps.js';
 import type { BulkRuns } from './bulk-runs.js';
-import type { FileTransfer } from './file-transfer.js';
+import type { FileTransfer } from '../bulk/file-transfer.js';
 
 /** What the Teams handlers need; built once in teams/app.ts. */
 export interface TeamsDeps {
   core: CoreDeps;
   graph: GraphAccess;
-  waiting: WaitingCommands;
+  waiting: WaitingCommands<ActingCommand>;
   audit: AuditLog;
   conversations: ConversationReferences;
   notices: NoticePlanner;

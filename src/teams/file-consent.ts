@@ -3,7 +3,7 @@ import { passesCsv } from '../bulk/results.js';
 import { problem, problemLine } from '../errors/catalog.js';
 import { actorOf } from './actor.js';
 import { turnFields, type TeamsDeps } from './context.js';
-import { FileTransferError } from './file-transfer.js';
+import { FileTransferError } from '../bulk/file-transfer.js';
 
 interface ConsentValue {
   action?: unknown;

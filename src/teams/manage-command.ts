@@ -9,7 +9,7 @@ import { attachCard } from '../tap/requests.js';
 import { lookUpPass } from '../tap/revoke.js';
 import type { Actor } from './actor.js';
 import type { TeamsDeps } from './context.js';
-import { problemCard } from './views.js';
+import { problemCard } from '../cards/request-views.js';
 
 async function sendCard(context: TurnContext, card: Record<string, unknown>): Promise<string | undefined> {
   return (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card))))?.id;

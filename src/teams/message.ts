@@ -12,7 +12,7 @@ import { runAudit } from './audit-command.js';
 import { runRequest } from './request-command.js';
 import type { TapGraph } from '../graph/port.js';
 import { logProblemCause, turnFields, type TeamsDeps } from './context.js';
-import { choiceCard, confirmCard } from './views.js';
+import { choiceCard, confirmCard } from '../cards/request-views.js';
 import { sendProblemCard } from './card-replies.js';
 import { fileOf, runBulkCommand, runBulkFile, type BulkFileCommand } from './bulk-command.js';
 

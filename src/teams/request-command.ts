@@ -5,7 +5,7 @@ import { requestApproval, type RequestCommand } from '../tap/approval-request.js
 import { ignoreConflict } from '../tap/clicks.js';
 import { attachCard } from '../tap/requests.js';
 import type { Actor } from './actor.js';
-import { approversCard, trackingCard } from './approval-views.js';
+import { approversCard, trackingCard } from '../cards/approval-views.js';
 import { turnFields, type TeamsDeps } from './context.js';
 import { sendProblemCard } from './card-replies.js';
 

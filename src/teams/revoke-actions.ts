@@ -11,7 +11,7 @@ import { revokePass } from '../tap/revoke.js';
 import { finish, ownCardId, replyProblem } from './card-replies.js';
 import type { TapRequest } from '../tap/request.js';
 import type { TeamsDeps } from './context.js';
-import { confirmCard, problemCard } from './views.js';
+import { confirmCard, problemCard } from '../cards/request-views.js';
 
 /**
  * A list/revoke card is recorded on its revoke request; a notice (in the issuer's 1:1 chat) is not,

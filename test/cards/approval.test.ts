@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAction, VERBS } from '../../src/cards/actions.js';
 import type { TapRequest } from '../../src/tap/request.js';
-import { approversCard, handOffCard, revealCard, trackingCard } from '../../src/teams/approval-views.js';
+import { approversCard, handOffCard, revealCard, trackingCard } from '../../src/cards/approval-views.js';
 import { collectActions, expectWellFormedCard, REQUEST_ID, visibleStrings } from './card-checks.js';
 
 const now = new Date('2026-11-22T10:00:00Z');

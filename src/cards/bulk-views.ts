@@ -1,6 +1,6 @@
 // Bulk job → card data, for the requester's 1:1 chat and for the approvers' conversation.
-import { renderBulkCard, type BulkCardData } from '../cards/bulk.js';
-import type { AdaptiveCardJson } from '../cards/render.js';
+import { renderBulkCard, type BulkCardData } from './bulk.js';
+import type { AdaptiveCardJson } from './render.js';
 import { CATEGORIES, CATEGORY_LABELS, type BulkJob } from '../bulk/job.js';
 import type { BulkProgress } from '../bulk/run.js';
 import { formatWhen } from '../tap/format.js';

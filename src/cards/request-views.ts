@@ -1,4 +1,4 @@
-import { VERIFICATION_METHODS } from '../cards/actions.js';
+import { VERIFICATION_METHODS } from './actions.js';
 import {
   renderChoiceCard,
   renderClosedCard,
@@ -7,7 +7,7 @@ import {
   renderPassCard,
   renderProblemCard,
   type AdaptiveCardJson,
-} from '../cards/render.js';
+} from './render.js';
 import { formatDuration } from '../chat/grammar.js';
 import type { Problem } from '../errors/catalog.js';
 import type { CreatedTap } from '../graph/port.js';

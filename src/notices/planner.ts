@@ -11,7 +11,7 @@ import {
 import type { BulkJob, BulkTarget } from '../bulk/job.js';
 import type { ManagedReports } from '../bulk/managers.js';
 import type { Clock } from '../clock.js';
-import type { NewNotice, NoticeQueue } from '../notices/queue.js';
+import type { NewNotice, NoticeQueue } from './queue.js';
 import { formatWhen } from '../tap/format.js';
 import { issuerOf, type Person, type TapRequest } from '../tap/request.js';
 

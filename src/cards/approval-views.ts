@@ -1,4 +1,4 @@
-import { renderApprovalCard, usageText, type AdaptiveCardJson, type ClosedTone } from '../cards/render.js';
+import { renderApprovalCard, usageText, type AdaptiveCardJson, type ClosedTone } from './render.js';
 import { formatDuration } from '../chat/grammar.js';
 import { problem, type ProblemCode } from '../errors/catalog.js';
 import { formatWhen } from '../tap/format.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WaitingCommands } from '../src/teams/waiting-commands.js';
+import { WaitingCommands } from '../../src/chat/waiting-commands.js';
 
 const command = { kind: 'issue' as const, who: 'alice@contoso.com' };
 
