@@ -109,7 +109,7 @@ const BULK_VERBS: ReadonlySet<string> = new Set<BulkVerb>([
 ]);
 
 export type CardAction =
-  | { verb: BulkVerb; bulkId: string }
+  | { [V in BulkVerb]: { verb: V; bulkId: string } }[BulkVerb]
   | { verb: typeof VERBS.bulkReject; bulkId: string; reason: string }
   | { verb: typeof VERBS.confirm; requestId: string; verification: VerificationMethod; ticket: string | null }
   | { verb: typeof VERBS.cancel; requestId: string }
@@ -119,6 +119,9 @@ export type CardAction =
   | { verb: typeof VERBS.approve; requestId: string }
   | { verb: typeof VERBS.reject; requestId: string; reason: string }
   | { verb: typeof VERBS.reveal; requestId: string };
+
+/** The action a verb's schema produces: what that verb's handler receives. */
+export type ActionOf<V extends Verb> = Extract<CardAction, { verb: V }>;
 
 export type ActionRejection =
   | 'unknown_verb'

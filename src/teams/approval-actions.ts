@@ -2,7 +2,6 @@ import type { TurnContext } from 'botbuilder';
 import { LoginRequiredError } from '../auth/obo.js';
 import { renderClosedCard } from '../cards/render.js';
 import { problem } from '../errors/catalog.js';
-import type { TapGraph } from '../graph/port.js';
 import {
   allowHandOff,
   approveRequest,
@@ -12,20 +11,21 @@ import {
   type DecisionOutcome,
 } from '../tap/approval-decide.js';
 import { auditAfterTheFact, requestEvent } from '../tap/audit-events.js';
-import { guardClick, type Clicker } from '../tap/clicks.js';
-import { VERBS } from '../cards/actions.js';
+import { guardClick } from '../tap/clicks.js';
+import { VERBS, type ActionOf } from '../cards/actions.js';
 import type { TapRequest } from '../tap/request.js';
 import { approversCard, handOffCard, revealCard, trackingCard } from '../cards/approval-views.js';
-import { finish, replyProblem } from './card-replies.js';
-import { turnFields, type TeamsDeps } from './context.js';
+import { replyProblem, updateCardThenAnswer } from './card-replies.js';
+import type { Turn } from './turn.js';
+import type { TeamsDeps } from './context.js';
 import { replyWithCard } from './invoke-response.js';
 import { passCard, problemCard } from '../cards/request-views.js';
 
-function decisionClick(context: TurnContext, clicker: Clicker, requestId: string): DecisionClick {
-  const conversation = context.activity.conversation;
+function decisionClick(turn: Turn, requestId: string): DecisionClick {
+  const conversation = turn.context.activity.conversation;
   return {
     requestId,
-    clicker,
+    clicker: turn.person,
     conversationId: conversation.id,
     isPersonalChat: conversation.conversationType === 'personal',
   };
@@ -97,51 +97,34 @@ async function tellRequester(
 }
 
 /** Approve, from the approvers' conversation or (after a hand-off) the approver's 1:1 chat. */
-export async function onApprove(
-  context: TurnContext,
-  deps: TeamsDeps,
-  clicker: Clicker,
-  graphFor: () => Promise<TapGraph>,
-  requestId: string,
-): Promise<void> {
-  const click = decisionClick(context, clicker, requestId);
+export async function onApprove(turn: Turn, action: ActionOf<'tap.approve'>): Promise<void> {
+  const click = decisionClick(turn, action.requestId);
   let outcome: DecisionOutcome;
   try {
-    outcome = await approveRequest(deps.core, graphFor, click);
+    outcome = await approveRequest(turn.deps.core, () => turn.graph(), click);
   } catch (error) {
     // Teams tried and still no usable token where they clicked: continue in their 1:1 chat instead.
-    if (error instanceof LoginRequiredError && !click.isPersonalChat && clickCarriedSignIn(context))
-      if (await handOff(context, deps, click)) return;
+    if (error instanceof LoginRequiredError && !click.isPersonalChat && clickCarriedSignIn(turn.context))
+      if (await handOff(turn, click)) return;
     throw error;
   }
-  return answerDecision(context, deps, clicker, outcome);
+  return answerDecision(turn, outcome);
 }
 
 /** Reject with a reason; the clicker's token shows they could approve (nothing is written to Entra). */
-export async function onReject(
-  context: TurnContext,
-  deps: TeamsDeps,
-  clicker: Clicker,
-  graphFor: () => Promise<TapGraph>,
-  requestId: string,
-  reason: string,
-): Promise<void> {
-  const outcome = await rejectRequest(deps.core, graphFor, {
-    ...decisionClick(context, clicker, requestId),
-    reason,
+export async function onReject(turn: Turn, action: ActionOf<'tap.reject'>): Promise<void> {
+  const outcome = await rejectRequest(turn.deps.core, () => turn.graph(), {
+    ...decisionClick(turn, action.requestId),
+    reason: action.reason,
   });
-  return answerDecision(context, deps, clicker, outcome);
+  return answerDecision(turn, outcome);
 }
 
-async function answerDecision(
-  context: TurnContext,
-  deps: TeamsDeps,
-  clicker: Clicker,
-  outcome: DecisionOutcome,
-): Promise<void> {
-  deps.log.info(
+async function answerDecision(turn: Turn, outcome: DecisionOutcome): Promise<void> {
+  const { context, deps } = turn;
+  const clicker = turn.person;
+  turn.log.info(
     {
-      ...turnFields(context),
       event: 'approval.decision',
       outcome: outcome.kind,
       ...('problem' in outcome ? { code: outcome.problem.code } : {}),
@@ -188,16 +171,16 @@ async function answerDecision(
     );
     return replyWithCard(context, passCard(request, outcome.pass, now));
   }
-  return deliverToRequester(context, deps, request, outcome.pass);
+  return deliverToRequester(turn, request, outcome.pass);
 }
 
 /** DELIVER_TO=requester: the pass waits in memory for one reveal; the approver never sees it. */
 async function deliverToRequester(
-  context: TurnContext,
-  deps: TeamsDeps,
+  turn: Turn,
   request: TapRequest,
   pass: Parameters<typeof passCard>[1],
 ): Promise<void> {
+  const { context, deps } = turn;
   const now = deps.core.clock.now();
   deps.vault.hold(request.id, request.requester.oid, pass);
   try {
@@ -229,11 +212,12 @@ async function deliverToRequester(
  * Hands the approval to the clicker's 1:1 chat with a one-tap card. Returns false when TapDesk has no
  * such chat, and the caller falls back to asking Teams for a sign-in again.
  */
-async function handOff(context: TurnContext, deps: TeamsDeps, click: DecisionClick): Promise<boolean> {
+async function handOff(turn: Turn, click: DecisionClick): Promise<boolean> {
+  const { context, deps } = turn;
   if (!(await deps.conversations.find('personal', click.clicker.oid))) return false;
   const refused = await allowHandOff(deps.core, click);
   if (refused) {
-    await answerDecision(context, deps, click.clicker, refused);
+    await answerDecision(turn, refused);
     return true;
   }
   const row = await deps.core.requests.get(click.requestId);
@@ -241,21 +225,16 @@ async function handOff(context: TurnContext, deps: TeamsDeps, click: DecisionCli
     { personalChatOf: click.clicker.oid },
     handOffCard(row!.value, deps.core.clock.now()),
   );
-  deps.log.info(
-    { ...turnFields(context), event: 'approval.handed_off', requestId: click.requestId },
-    'approval.handed_off',
-  );
+  turn.log.info({ event: 'approval.handed_off', requestId: click.requestId }, 'approval.handed_off');
   await replyProblem(context, problem('APPROVAL_HANDED_OFF'));
   return true;
 }
 
 /** Reveal (DELIVER_TO=requester): the pass once, to its requester, in the invoke response only. */
-export async function onReveal(
-  context: TurnContext,
-  deps: TeamsDeps,
-  clicker: Clicker,
-  requestId: string,
-): Promise<void> {
+export async function onReveal(turn: Turn, action: ActionOf<'tap.reveal'>): Promise<void> {
+  const { context, deps } = turn;
+  const clicker = turn.person;
+  const { requestId } = action;
   // The click table: only the requester, only an approval request whose pass is still live.
   const guarded = await guardClick(deps.core, VERBS.reveal, requestId, clicker);
   if (!guarded.ok) return replyProblem(context, guarded.problem);
@@ -267,12 +246,11 @@ export async function onReveal(
     return replyProblem(context, problem('REQUEST_NOT_YOURS', { requesterName: request.requester.name }));
   if (outcome.kind === 'gone') {
     const gone = problemCard(problem('REVEAL_GONE', { who: request.target?.userPrincipalName }));
-    return finish(context, deps, request, revealCard(request, now, { kind: 'gone' }), gone, messageId);
+    return updateCardThenAnswer(turn, request, revealCard(request, now, { kind: 'gone' }), gone, messageId);
   }
   await auditAfterTheFact(deps.core, requestEvent('pass.revealed', request, clicker));
-  return finish(
-    context,
-    deps,
+  return updateCardThenAnswer(
+    turn,
     request,
     revealCard(request, now, { kind: 'revealed', at: now }),
     passCard(request, outcome.pass, now),

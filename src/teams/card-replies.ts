@@ -2,7 +2,7 @@ import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'bo
 import type { AdaptiveCardJson } from '../cards/render.js';
 import { problemLine, type Problem, type ProblemCode } from '../errors/catalog.js';
 import type { TapRequest } from '../tap/request.js';
-import { turnFields, type TeamsDeps } from './context.js';
+import type { Turn } from './turn.js';
 import { replyWithCard } from './invoke-response.js';
 import { problemCard } from '../cards/request-views.js';
 
@@ -35,35 +35,29 @@ export function ownCardId(context: TurnContext, recorded: string | undefined): s
  * Updates the shared message first, then answers the clicker. The clicker's own view is replaced by
  * the invoke response, which arrives last, so a pass card is not overwritten by the redacted one.
  */
-export async function finish(
-  context: TurnContext,
-  deps: TeamsDeps,
+export async function updateCardThenAnswer(
+  turn: Turn,
   request: TapRequest,
   sharedCard: AdaptiveCardJson,
   clickerCard: AdaptiveCardJson,
-  messageId: string | undefined = ownCardId(context, request.cardActivityId),
+  messageId: string | undefined = ownCardId(turn.context, request.cardActivityId),
 ): Promise<void> {
   if (messageId) {
     try {
-      await context.updateActivity({
+      await turn.context.updateActivity({
         type: ActivityTypes.Message,
         id: messageId,
         attachments: [CardFactory.adaptiveCard(sharedCard)],
       });
     } catch (error) {
       // The clicker still gets the answer; others keep the old card until they click it.
-      deps.log.warn(
-        {
-          ...turnFields(context),
-          event: 'card.update_failed',
-          requestId: request.id,
-          err: (error as Error).message,
-        },
+      turn.log.warn(
+        { event: 'card.update_failed', requestId: request.id, err: (error as Error).message },
         'card.update_failed',
       );
     }
   }
-  await replyWithCard(context, clickerCard);
+  await replyWithCard(turn.context, clickerCard);
 }
 
 export async function replyProblem(context: TurnContext, p: Problem): Promise<void> {

@@ -2,15 +2,14 @@ import type { TurnContext } from 'botbuilder';
 import { renderRevokedCard, renderRevokeConfirmCard } from '../cards/render.js';
 import type { Replacement } from '../tap/revoke-replaced.js';
 import { problem } from '../errors/catalog.js';
-import type { TapGraph } from '../graph/port.js';
-import type { Clicker } from '../tap/clicks.js';
 import { reissueFrom } from '../tap/clicks.js';
 import { formatWhen } from '../tap/format.js';
 import { attachCard } from '../tap/requests.js';
 import { revokePass } from '../tap/revoke.js';
-import { finish, ownCardId, replyProblem } from './card-replies.js';
+import { ownCardId, replyProblem, updateCardThenAnswer } from './card-replies.js';
+import type { Turn } from './turn.js';
+import type { ActionOf } from '../cards/actions.js';
 import type { TapRequest } from '../tap/request.js';
-import type { TeamsDeps } from './context.js';
 import { confirmCard, problemCard } from '../cards/request-views.js';
 
 /**
@@ -25,23 +24,19 @@ function clickedCard(context: TurnContext, request: TapRequest): string | undefi
  * Revoke: from a list/revoke card (a revoke request) or a notice (the issued request). The message
  * clicked is the one to update; for a notice that is the notice, not the original confirmation card.
  */
-export async function onRevoke(
-  context: TurnContext,
-  deps: TeamsDeps,
-  clicker: Clicker,
-  graphFor: () => Promise<TapGraph>,
-  requestId: string,
-): Promise<void> {
-  const outcome = await revokePass(deps.core, graphFor, { requestId, clicker });
+export async function onRevoke(turn: Turn, action: ActionOf<'tap.revoke'>): Promise<void> {
+  const { context, deps } = turn;
+  const clicker = turn.person;
+  const outcome = await revokePass(deps.core, () => turn.graph(), { requestId: action.requestId, clicker });
   if (outcome.kind === 'problem') {
     if (!outcome.request) return replyProblem(context, outcome.problem);
     const card = problemCard(outcome.problem);
-    return finish(context, deps, outcome.request, card, card, clickedCard(context, outcome.request));
+    return updateCardThenAnswer(turn, outcome.request, card, card, clickedCard(context, outcome.request));
   }
-  if (outcome.kind === 'replaced') return showReplaced(context, deps, outcome);
+  if (outcome.kind === 'replaced') return showReplaced(turn, outcome);
   const { request } = outcome;
   const now = deps.core.clock.now();
-  deps.log.info(
+  turn.log.info(
     { event: 'tap.revoked', requestId: request.id, targetOid: request.target?.id, deleted: outcome.deleted },
     'tap.revoked',
   );
@@ -52,20 +47,15 @@ export async function onRevoke(
     atText: `${formatWhen(now, request.timeZone, now)}${outcome.deleted ? '' : ' (it was already gone)'}`,
   });
   await deps.notices.revoked(request, clicker, outcome.issuer);
-  await finish(context, deps, request, card, card, clickedCard(context, request));
+  await updateCardThenAnswer(turn, request, card, card, clickedCard(context, request));
 }
 
 /** "Issue a new one" on a notice: a fresh confirmation card in place of the notice, for its issuer. */
-export async function onReissue(
-  context: TurnContext,
-  deps: TeamsDeps,
-  clicker: Clicker,
-  graphFor: () => Promise<TapGraph>,
-  requestId: string,
-): Promise<void> {
-  const outcome = await reissueFrom(deps.core, await graphFor(), {
-    requestId,
-    clicker,
+export async function onReissue(turn: Turn, action: ActionOf<'tap.reissue'>): Promise<void> {
+  const { context, deps } = turn;
+  const outcome = await reissueFrom(deps.core, await turn.graph(), {
+    requestId: action.requestId,
+    clicker: turn.person,
     conversationId: context.activity.conversation.id,
   });
   if (outcome.kind !== 'confirm') {
@@ -75,19 +65,20 @@ export async function onReissue(
   const messageId = ownCardId(context, undefined);
   if (messageId) await attachCard(deps.core.requests, outcome.view.request.id, messageId);
   const card = confirmCard(outcome.view, deps.core.clock.now());
-  await finish(context, deps, outcome.view.request, card, card, messageId);
+  await updateCardThenAnswer(turn, outcome.view.request, card, card, messageId);
 }
 
 /**
  * The pass the button named was replaced by a newer one: say so, who issued it and when, and offer
  * to revoke that one instead. Saying "revoked" would be untrue while the person can still sign in.
  */
-async function showReplaced(context: TurnContext, deps: TeamsDeps, outcome: Replacement): Promise<void> {
+async function showReplaced(turn: Turn, outcome: Replacement): Promise<void> {
+  const { context, deps } = turn;
   const { request, newer, revokeRequest } = outcome;
-  const now = deps.core.clock.now();
+  const now = turn.now();
   const zone = request.timeZone;
   const by = outcome.newerIssuer ? `by ${outcome.newerIssuer.name}` : 'outside TapDesk';
-  deps.log.info(
+  turn.log.info(
     { event: 'tap.revoke_replaced', requestId: request.id, targetOid: request.target?.id },
     'tap.revoke_replaced',
   );
@@ -108,5 +99,5 @@ async function showReplaced(context: TurnContext, deps: TeamsDeps, outcome: Repl
   });
   const messageId = clickedCard(context, request);
   if (messageId) await attachCard(deps.core.requests, revokeRequest.id, messageId);
-  await finish(context, deps, revokeRequest, card, card, messageId);
+  await updateCardThenAnswer(turn, revokeRequest, card, card, messageId);
 }
