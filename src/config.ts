@@ -139,7 +139,8 @@ const rules = {
   }),
 };
 
-const defaults: Env = {
+/** Defaults of the variables that have one, as environment strings; docs/configuration.md lists them. */
+export const CONFIG_DEFAULTS: Readonly<Env> = {
   PORT: '3978',
   HOST: '0.0.0.0',
   BOT_ID: '',
@@ -214,7 +215,7 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
   const problems: string[] = [];
   // The sandbox hands out any user's identity, so by default it listens on loopback only.
   const defaultFor = (name: string) =>
-    name === 'HOST' && env.TAPDESK_MODE === 'sandbox' ? '127.0.0.1' : defaults[name];
+    name === 'HOST' && env.TAPDESK_MODE === 'sandbox' ? '127.0.0.1' : CONFIG_DEFAULTS[name];
   const read = <K extends keyof typeof rules>(name: K): z.infer<(typeof rules)[K]> | undefined => {
     const raw = env[name] === undefined || env[name] === '' ? defaultFor(name) : env[name];
     const parsed = rules[name].safeParse(raw ?? '');
