@@ -125,7 +125,7 @@ const rules = {
       .string()
       .regex(
         /^19:[^\s]+@thread\.(tacv2|v2|skype)$/,
-        "must be a Teams channel or group chat id like '19:…@thread.tacv2' (see the README, Approvals)",
+        "must be a Teams channel or group chat id like '19:…@thread.tacv2' (see docs/deploy.md, Approvals)",
       ),
   ]),
   APPROVAL_TTL_MINUTES: z.coerce.number().int().min(5).max(1_440),
