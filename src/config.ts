@@ -125,7 +125,7 @@ const rules = {
       .string()
       .regex(
         /^19:[^\s]+@thread\.(tacv2|v2|skype)$/,
-        "must be a Teams channel or group chat id like '19:…@thread.tacv2' (see the README, Approvals)",
+        "must be a Teams channel or group chat id like '19:…@thread.tacv2' (see docs/deploy.md, Approvals)",
       ),
   ]),
   APPROVAL_TTL_MINUTES: z.coerce.number().int().min(5).max(1_440),
@@ -139,7 +139,8 @@ const rules = {
   }),
 };
 
-const defaults: Env = {
+/** Defaults of the variables that have one, as environment strings; docs/configuration.md lists them. */
+export const CONFIG_DEFAULTS: Readonly<Env> = {
   PORT: '3978',
   HOST: '0.0.0.0',
   BOT_ID: '',
@@ -214,7 +215,7 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
   const problems: string[] = [];
   // The sandbox hands out any user's identity, so by default it listens on loopback only.
   const defaultFor = (name: string) =>
-    name === 'HOST' && env.TAPDESK_MODE === 'sandbox' ? '127.0.0.1' : defaults[name];
+    name === 'HOST' && env.TAPDESK_MODE === 'sandbox' ? '127.0.0.1' : CONFIG_DEFAULTS[name];
   const read = <K extends keyof typeof rules>(name: K): z.infer<(typeof rules)[K]> | undefined => {
     const raw = env[name] === undefined || env[name] === '' ? defaultFor(name) : env[name];
     const parsed = rules[name].safeParse(raw ?? '');

@@ -231,7 +231,7 @@ const CATALOG = {
     message: () =>
       'This TapDesk has no approvers’ conversation configured, so I cannot ask anyone to approve.',
     nextStep: () =>
-      'An admin sets APPROVERS_CONVERSATION (see the README, "Approvals") and adds TapDesk to that channel or group chat; until then ask a helpdesk admin directly.',
+      'An admin sets APPROVERS_CONVERSATION (see `docs/deploy.md`, "Approvals") and adds TapDesk to that channel or group chat; until then ask a helpdesk admin directly.',
   },
   APPROVERS_UNREACHABLE: {
     title: 'I cannot reach the approvers yet',
@@ -341,7 +341,7 @@ const CATALOG = {
     message: (c) =>
       `Bulks of more than ${c.max ?? 25} passes need a second admin's approval, and this TapDesk has no approvers' conversation configured. Nothing was issued.`,
     nextStep: (c) =>
-      `Split the list into bulks of at most ${c.max ?? 25}, or ask an admin to set APPROVERS_CONVERSATION (see the README, "Approvals").`,
+      `Split the list into bulks of at most ${c.max ?? 25}, or ask an admin to set APPROVERS_CONVERSATION (see \`docs/deploy.md\`, "Approvals").`,
   },
   BULK_RESULTS_GONE: {
     title: 'The passes are no longer here',

@@ -1,5 +1,5 @@
 // Microsoft ids (Graph permissions, Teams clients, Azure roles) the deployment files must or must never name.
-// Verified against the Microsoft Graph permissions reference and Azure's built-in roles (see the README,
+// Verified against the Microsoft Graph permissions reference and Azure's built-in roles (see docs/deploy.md,
 // "Deploy to Azure").
 
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
