@@ -39,8 +39,8 @@ export async function askApproval(deps: BulkDeps, id: string, clicker: Person): 
 }
 
 /**
- * A second admin decides, on the card in the approvers' conversation. Approving needs an active role
- * that may issue passes, read with the approver's own token; the passes are then issued by the
+ * A second admin decides, on the card in the approvers' conversation. Approving and rejecting need an
+ * active role that may issue passes, read with the decider's own token; the passes are then issued by the
  * requester, who alone receives them. The first decision wins (conditional write).
  */
 export async function decideBulk(
@@ -48,7 +48,9 @@ export async function decideBulk(
   id: string,
   approver: Person,
   where: string,
-  decision: { kind: 'approve'; graph: () => Promise<TapGraph> } | { kind: 'reject'; reason: string },
+  decision:
+    | { kind: 'approve'; graph: () => Promise<TapGraph> }
+    | { kind: 'reject'; reason: string; graph: () => Promise<TapGraph> },
 ): Promise<BulkDecision> {
   const row = await deps.bulk.get(id);
   if (!row) return { ok: false, problem: problem('REQUEST_NOT_FOUND') };
@@ -69,11 +71,10 @@ export async function decideBulk(
   const targets = (await deps.bulk.chunks(job)).flatMap((c) => c.value.items.map((i) => i.target.id));
   if (targets.includes(approver.oid)) return { ok: false, problem: problem('APPROVAL_FOR_SELF'), job };
   if (deps.clock.now().getTime() > Date.parse(job.expiresAt)) return expireBulk(deps, row, approver);
-  if (decision.kind === 'approve') {
-    const roles = await (await decision.graph()).getRoles('me', AbortSignal.timeout(5_000));
-    if (issuerStrength(roles) === 'none')
-      return { ok: false, problem: problem('APPROVER_ROLE_MISSING'), job };
-  }
+  // Only someone who could approve may reject: a rejection ends the bulk for everyone, and its
+  // reason reaches the requester as TapDesk's word.
+  const roles = await (await decision.graph()).getRoles('me', AbortSignal.timeout(5_000));
+  if (issuerStrength(roles) === 'none') return { ok: false, problem: problem('APPROVER_ROLE_MISSING'), job };
   const now = deps.clock.now();
   try {
     const decided = await deps.bulk.update(row, {

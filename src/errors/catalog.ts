@@ -339,9 +339,9 @@ const CATALOG = {
   BULK_NEEDS_APPROVERS: {
     title: 'This bulk needs approval, which is not set up',
     message: (c) =>
-      `Bulks of more than ${c.max ?? 25} passes need a second admin's approval, and this TapDesk has no approvers' conversation configured. Nothing was issued.`,
+      `Bulks of more than ${c.max ?? 'a few'} passes need a second admin's approval, and this TapDesk has no approvers' conversation configured. Nothing was issued.`,
     nextStep: (c) =>
-      `Split the list into bulks of at most ${c.max ?? 25}, or ask an admin to set APPROVERS_CONVERSATION (see \`docs/deploy.md\`, "Approvals").`,
+      `Split the list into bulks of at most ${c.max ?? 'that many'}, or ask an admin to set APPROVERS_CONVERSATION (see \`docs/deploy.md\`, "Approvals").`,
   },
   BULK_RESULTS_GONE: {
     title: 'The passes are no longer here',

@@ -71,7 +71,7 @@ export const onBulkApprove = (turn: Turn, action: ActionOf<'bulk.approve'>) =>
   decide(turn, action.bulkId, { kind: 'approve', graph: () => turn.graph() });
 
 export const onBulkReject = (turn: Turn, action: ActionOf<'bulk.reject'>) =>
-  decide(turn, action.bulkId, { kind: 'reject', reason: action.reason });
+  decide(turn, action.bulkId, { kind: 'reject', reason: action.reason, graph: () => turn.graph() });
 
 /** Approve or reject in the approvers' conversation; the requester hears the verdict. */
 async function decide(turn: Turn, bulkId: string, decision: Parameters<typeof decideBulk>[4]): Promise<void> {

@@ -54,3 +54,24 @@ describe('decideBulk', () => {
     expect((await d.bulk.get(id))!.value.state).toBe('awaiting');
   });
 });
+
+describe('rejecting a bulk', () => {
+  it('is refused to someone without a role that issues passes; the bulk stays open', async () => {
+    const d = deps();
+    const id = await awaiting(d);
+    const none = { getRoles: async () => [] } as unknown as TapGraph;
+    const outcome = await decideBulk(d, id, { oid: 'oid-mallory', name: 'Mallory' }, CHANNEL, {
+      kind: 'reject',
+      reason: '[Re-verify](https://evil.example)',
+      graph: async () => none,
+    });
+    expect(outcome.ok ? 'rejected' : outcome.problem.code).toBe('APPROVER_ROLE_MISSING');
+    expect((await d.bulk.get(id))!.value.state).toBe('awaiting');
+    const byAdmin = await decideBulk(d, id, { oid: 'oid-erin', name: 'Erin' }, CHANNEL, {
+      kind: 'reject',
+      reason: 'not verified',
+      graph: async () => authAdmin,
+    });
+    expect(byAdmin.ok && byAdmin.job.state).toBe('rejected');
+  });
+});
