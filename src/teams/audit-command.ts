@@ -4,23 +4,17 @@ import { renderAuditCard } from '../cards/render.js';
 import type { Command } from '../chat/grammar.js';
 import { problem } from '../errors/catalog.js';
 import { ChatList, chatText } from '../text/plain.js';
-import type { TapGraph } from '../graph/port.js';
 import { resolveTarget } from '../tap/resolve.js';
 import { mayReadAudit } from '../tap/roles.js';
-import type { Actor } from './actor.js';
-import type { TeamsDeps } from './context.js';
+import type { Turn } from './turn.js';
 import { problemCard } from '../cards/request-views.js';
 
 export type AuditCommand = Extract<Command, { kind: 'audit' }>;
 
 /** `audit for alice` / `audit last 20`: the trail, for people whose Entra roles cover passes. */
-export async function runAudit(
-  context: TurnContext,
-  deps: TeamsDeps,
-  actor: Actor,
-  graph: TapGraph,
-  command: AuditCommand,
-): Promise<void> {
+export async function runAudit(turn: Turn, command: AuditCommand): Promise<void> {
+  const { context, deps, actor } = turn;
+  const graph = await turn.graph();
   const signal = AbortSignal.timeout(5_000);
   const roles = await graph.getRoles('me', signal);
   if (!mayReadAudit(roles)) {

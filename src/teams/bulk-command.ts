@@ -1,4 +1,5 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { Turn } from './turn.js';
 import { parseBulkCsv, MAX_CSV_BYTES } from '../bulk/csv-input.js';
 import type { BulkJob } from '../bulk/job.js';
 import { validateBulk, type BulkInput } from '../bulk/validate.js';
@@ -8,10 +9,9 @@ import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import type { TapGraph } from '../graph/port.js';
 import { issuerStrength } from '../tap/roles.js';
-import type { Actor } from './actor.js';
 import { bulkCard } from '../cards/bulk-views.js';
 import { sendProblemCard } from './card-replies.js';
-import { turnFields, type TeamsDeps } from './context.js';
+import type { TeamsDeps } from './context.js';
 import { FileTransferError } from '../bulk/file-transfer.js';
 
 export type BulkCommand = Extract<Command, { kind: 'bulk' }>;
@@ -37,13 +37,9 @@ export function fileOf(context: TurnContext): BulkFileCommand | undefined {
 }
 
 /** `issue TAP for a, b, c [options]`: one row per person, the options for all. */
-export async function runBulkCommand(
-  context: TurnContext,
-  deps: TeamsDeps,
-  actor: Actor,
-  graph: TapGraph,
-  command: BulkCommand,
-): Promise<void> {
+export async function runBulkCommand(turn: Turn, command: BulkCommand): Promise<void> {
+  // The token first, as for every command: without a sign-in nothing is read or checked.
+  await turn.graph();
   const { lifetimeMinutes, usableOnce, start } = command;
   const asks = command.targets.map((user, index) => ({
     line: index + 1,
@@ -52,7 +48,7 @@ export async function runBulkCommand(
     ...(usableOnce !== undefined ? { usableOnce } : {}),
     ...(start !== undefined ? { start } : {}),
   }));
-  await validateAndShow(context, deps, actor, graph, { kind: 'command' }, asks, []);
+  await validateAndShow(turn, { kind: 'command' }, asks, []);
 }
 
 /**
@@ -60,13 +56,9 @@ export async function runBulkCommand(
  * The sender's role is checked first, with their own token: someone who may not issue passes must not
  * make TapDesk fetch and parse a file of their choosing.
  */
-export async function runBulkFile(
-  context: TurnContext,
-  deps: TeamsDeps,
-  actor: Actor,
-  graph: TapGraph,
-  file: BulkFileCommand,
-): Promise<void> {
+export async function runBulkFile(turn: Turn, file: BulkFileCommand): Promise<void> {
+  const { context, deps } = turn;
+  const graph = await turn.graph();
   if (!isPersonal(context)) return sendProblemCard(context, problem('BULK_PERSONAL_ONLY'));
   const refusal = await roleRefusal(graph);
   if (refusal) return sendProblemCard(context, refusal);
@@ -80,10 +72,7 @@ export async function runBulkFile(
     bytes = await deps.files.download(file.downloadUrl, MAX_CSV_BYTES + 1);
   } catch (error) {
     if (!(error instanceof FileTransferError)) throw error;
-    deps.log.warn(
-      { ...turnFields(context), event: 'bulk.download_failed', err: error.message },
-      'bulk.download_failed',
-    );
+    turn.log.warn({ event: 'bulk.download_failed', err: error.message }, 'bulk.download_failed');
     const tooBig = /larger than/.test(error.message);
     return sendProblemCard(
       context,
@@ -96,15 +85,7 @@ export async function runBulkFile(
   }
   const parsed = parseBulkCsv(bytes);
   if (!parsed.ok) return sendProblemCard(context, problem('BULK_CSV_UNREADABLE', { detail: parsed.message }));
-  await validateAndShow(
-    context,
-    deps,
-    actor,
-    graph,
-    { kind: 'csv', fileName: file.name },
-    parsed.rows,
-    parsed.rowErrors,
-  );
+  await validateAndShow(turn, { kind: 'csv', fileName: file.name }, parsed.rows, parsed.rowErrors);
 }
 
 /** The same role check validateBulk makes, for before the download; Graph failures become problems. */
@@ -121,18 +102,17 @@ async function roleRefusal(graph: TapGraph): Promise<Problem | undefined> {
 const isPersonal = (context: TurnContext) => context.activity.conversation.conversationType === 'personal';
 
 async function validateAndShow(
-  context: TurnContext,
-  deps: TeamsDeps,
-  actor: Actor,
-  graph: TapGraph,
+  turn: Turn,
   source: BulkInput['source'],
   asks: BulkInput['asks'],
   rowErrors: BulkInput['rowErrors'],
 ): Promise<void> {
+  const { context, deps, actor } = turn;
   if (!isPersonal(context)) return sendProblemCard(context, problem('BULK_PERSONAL_ONLY'));
+  const graph = await turn.graph();
   const started = performance.now();
   const outcome = await validateBulk(deps.bulk, graph, {
-    requester: { oid: actor.oid, name: actor.name },
+    requester: turn.person,
     timeZone: actor.timeZone,
     utcOffsetMinutes: actor.utcOffsetMinutes,
     conversationId: context.activity.conversation.id,
@@ -140,9 +120,8 @@ async function validateAndShow(
     asks,
     rowErrors,
   });
-  deps.log.info(
+  turn.log.info(
     {
-      ...turnFields(context),
       event: 'bulk.validated',
       rows: asks.length + rowErrors.length,
       outcome: outcome.kind,

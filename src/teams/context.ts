@@ -1,7 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Logger } from '../log.js';
 import type { CoreDeps } from '../tap/core-deps.js';
-import type { ProblemError } from '../errors/catalog.js';
 import type { GraphAccess } from './graph-access.js';
 import type { WaitingCommands } from '../chat/waiting-commands.js';
 import type { ActingCommand } from './message.js';
@@ -48,22 +47,4 @@ export function turnFields(context: TurnContext): Record<string, unknown> {
     conversationType: a.conversation?.conversationType,
     userOid: a.from?.aadObjectId,
   };
-}
-
-/**
- * A problem with an underlying cause (e.g. Entra rejecting TapDesk's own client secret) is the
- * operator's to fix, so it is logged; the chat only shows the catalog text.
- */
-export function logProblemCause(deps: TeamsDeps, context: TurnContext, error: ProblemError): void {
-  if (error.cause === undefined) return;
-  const cause = error.cause as { name?: unknown; message?: unknown };
-  deps.log.error(
-    {
-      ...turnFields(context),
-      event: 'problem.cause',
-      code: error.problem.code,
-      cause: { name: String(cause.name), message: String(cause.message).slice(0, 500) },
-    },
-    'problem.cause',
-  );
 }

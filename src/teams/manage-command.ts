@@ -3,12 +3,11 @@ import { renderPassListCard, renderPolicyCard, renderRevokeConfirmCard } from '.
 import { formatDuration, type ManageCommand } from '../chat/grammar.js';
 import { problem } from '../errors/catalog.js';
 import { ChatList, chatText } from '../text/plain.js';
-import type { TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
+import type { TapMethod, TapPolicy } from '../graph/port.js';
 import { formatWhen } from '../tap/format.js';
 import { attachCard } from '../tap/requests.js';
 import { lookUpPass } from '../tap/revoke.js';
-import type { Actor } from './actor.js';
-import type { TeamsDeps } from './context.js';
+import type { Turn } from './turn.js';
 import { problemCard } from '../cards/request-views.js';
 
 async function sendCard(context: TurnContext, card: Record<string, unknown>): Promise<string | undefined> {
@@ -18,13 +17,9 @@ async function sendCard(context: TurnContext, card: Record<string, unknown>): Pr
 const expiryOf = (p: TapMethod) => new Date(Date.parse(p.startDateTime) + p.lifetimeInMinutes * 60_000);
 
 /** `list TAP for alice` (the pass, with Revoke when allowed) and `revoke TAP for alice` (a confirmation). */
-export async function runManage(
-  context: TurnContext,
-  deps: TeamsDeps,
-  actor: Actor,
-  graph: TapGraph,
-  command: Extract<ManageCommand, { who: string }>,
-): Promise<void> {
+export async function runManage(turn: Turn, command: Extract<ManageCommand, { who: string }>): Promise<void> {
+  const { context, deps, actor } = turn;
+  const graph = await turn.graph();
   const found = await lookUpPass(deps.core, graph, {
     requester: { oid: actor.oid, name: actor.name },
     timeZone: actor.timeZone,
@@ -80,8 +75,9 @@ export async function runManage(
 }
 
 /** `tap policy`: the tenant's TAP policy, or why the caller may not read it. */
-export async function runPolicy(context: TurnContext, graph: TapGraph): Promise<void> {
-  const policy = await graph.getTapPolicy(AbortSignal.timeout(5_000));
+export async function runPolicy(turn: Turn): Promise<void> {
+  const { context } = turn;
+  const policy = await (await turn.graph()).getTapPolicy(AbortSignal.timeout(5_000));
   if (!policy) {
     await sendCard(context, problemCard(problem('POLICY_NOT_READABLE')));
     return;

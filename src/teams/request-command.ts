@@ -1,25 +1,20 @@
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory } from 'botbuilder';
+import type { Turn } from './turn.js';
 import { problem } from '../errors/catalog.js';
-import type { TapGraph } from '../graph/port.js';
 import { requestApproval, type RequestCommand } from '../tap/approval-request.js';
 import { ignoreConflict } from '../tap/clicks.js';
 import { attachCard } from '../tap/requests.js';
-import type { Actor } from './actor.js';
 import { approversCard, trackingCard } from '../cards/approval-views.js';
-import { turnFields, type TeamsDeps } from './context.js';
+import type { TeamsDeps } from './context.js';
 import { sendProblemCard } from './card-replies.js';
 
 /**
  * `request TAP for …`: checks (as the requester) that they may ask, stores the approval request,
  * posts the approval card into the approvers' conversation and answers with a tracking card.
  */
-export async function runRequest(
-  context: TurnContext,
-  deps: TeamsDeps,
-  actor: Actor,
-  graph: TapGraph,
-  command: RequestCommand,
-): Promise<void> {
+export async function runRequest(turn: Turn, command: RequestCommand): Promise<void> {
+  const { context, deps, actor } = turn;
+  const graph = await turn.graph();
   const settings = deps.core.approvals;
   // Refuse before anything is stored when the card could not reach approvers or the pass its requester.
   if (settings.approversConversationId) {
@@ -36,9 +31,8 @@ export async function runRequest(
     conversationId: context.activity.conversation.id,
     command,
   });
-  deps.log.info(
+  turn.log.info(
     {
-      ...turnFields(context),
       event: 'approval.prepared',
       outcome: outcome.kind,
       ...(outcome.kind === 'problem' ? { code: outcome.problem.code } : {}),

@@ -2,6 +2,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { actorOf } from './actor.js';
 import { turnFields, type TeamsDeps } from './context.js';
 import { runActing } from './message.js';
+import { startTurn } from './turn.js';
 
 /**
  * Teams answers our OAuth card with the user's SSO token (`signin/tokenExchange`). We keep it in
@@ -34,5 +35,6 @@ export async function onTokenExchange(context: TurnContext, deps: TeamsDeps): Pr
     value: { status: 200, body: { id: value?.id } },
   });
   const waiting = deps.waiting.take(actor.oid, context.activity.conversation.id);
-  if (waiting) await runActing(context, deps, actor, waiting);
+  const turn = startTurn(context, deps);
+  if (waiting && turn) await runActing(turn, waiting);
 }
