@@ -65,8 +65,9 @@ export function createApplication(
 export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, deps: TeamsDeps): Application {
   const app = createApplication(adapter, config, new RowStoreStorage(deps.storage));
   // Clicks must be answered within a few seconds; teams-ai runs invoke routes before anything else.
-  // Every handler first agrees with the clock source on "now" (the sandbox can move time).
-  const timed =
+  // Every handler first agrees with the clock source on "now" (the sandbox can move time) and
+  // remembers where this conversation is, for notices and approval cards later.
+  const syncedAndRemembered =
     (handler: (context: TurnContext, deps: TeamsDeps) => Promise<void>) => async (context: TurnContext) => {
       await deps.core.clock.sync(AbortSignal.timeout(2_000));
       // Where to reach this conversation later; losing it must not cost the user their answer.
@@ -75,15 +76,15 @@ export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, dep
         .catch((error: unknown) => deps.core.onBackgroundError('conversation.remember', error));
       await handler(context, deps);
     };
-  app.addRoute(isInvoke('adaptiveCard/action'), timed(onCardAction), true);
-  app.addRoute(isInvoke('signin/tokenExchange'), timed(onTokenExchange), true);
-  app.addRoute(isInvoke('fileConsent/invoke'), timed(onFileConsent), true);
-  app.activity(ActivityTypes.Message, timed(onMessage));
-  // Being added to a channel or chat: remembering its reference (done by `timed`) is the point, so
+  app.addRoute(isInvoke('adaptiveCard/action'), syncedAndRemembered(onCardAction), true);
+  app.addRoute(isInvoke('signin/tokenExchange'), syncedAndRemembered(onTokenExchange), true);
+  app.addRoute(isInvoke('fileConsent/invoke'), syncedAndRemembered(onFileConsent), true);
+  app.activity(ActivityTypes.Message, syncedAndRemembered(onMessage));
+  // Being added to a channel or chat: remembering its reference (done by the wrapper) is the point, so
   // approval cards can be posted there later.
   app.activity(
     ActivityTypes.ConversationUpdate,
-    timed(async (context) =>
+    syncedAndRemembered(async (context) =>
       deps.log.info(
         // Admins copy this id into APPROVERS_CONVERSATION; it is an address, not a secret.
         {
