@@ -157,7 +157,6 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     cards,
     // The reveal window runs on the bot's clock, so the sandbox can move it.
     vault: new PassVault(() => clock.now().getTime()),
-    audit,
     conversations,
     notices,
     storage: store,

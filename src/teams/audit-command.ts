@@ -37,9 +37,9 @@ export async function runAudit(turn: Turn, command: AuditCommand): Promise<void>
       return;
     }
     title = `Last ${command.last} TAP events for ${found.user.displayName}`;
-    events = await deps.audit.forTarget(found.user.id, command.last);
+    events = await deps.core.audit.forTarget(found.user.id, command.last);
   } else {
-    events = await deps.audit.recent(command.last);
+    events = await deps.core.audit.recent(command.last);
   }
   const now = deps.core.clock.now();
   await sendCard(

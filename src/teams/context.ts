@@ -4,7 +4,6 @@ import type { CoreDeps } from '../tap/core-deps.js';
 import type { GraphAccess } from './graph-access.js';
 import type { WaitingCommands } from '../chat/waiting-commands.js';
 import type { ActingCommand } from './message.js';
-import type { AuditLog } from '../audit/log.js';
 import type { RowStore } from '../store/port.js';
 import type { ConversationReferences } from './conversations.js';
 import type { NoticePlanner } from '../notices/planner.js';
@@ -19,7 +18,6 @@ export interface TeamsDeps {
   core: CoreDeps;
   graph: GraphAccess;
   waiting: WaitingCommands<ActingCommand>;
-  audit: AuditLog;
   conversations: ConversationReferences;
   notices: NoticePlanner;
   /** Backs teams-ai turn state, through the same port as everything else. */
