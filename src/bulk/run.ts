@@ -9,7 +9,7 @@ import { createBody } from '../tap/confirm.js';
 import { limitProblem } from '../tap/limit-problem.js';
 import type { Person } from '../tap/request.js';
 import { privilegedAmong } from './privileged.js';
-import { isGuest } from '../tap/prepare.js';
+import { barrierFor } from '../tap/eligibility.js';
 import type { BulkDeps } from './deps.js';
 import type { BulkChunk, BulkItem, BulkJob } from './job.js';
 import { lookupAll } from './lookups.js';
@@ -313,10 +313,9 @@ async function recheckChunk(
   const now = deps.clock.now();
   const codes = new Map<string, string>();
   for (const item of fresh) {
-    const hit = found.get(item.target.id);
-    if (!hit?.user) codes.set(item.target.id, 'TAP_USER_NOT_FOUND');
-    else if (isGuest(hit.user)) codes.set(item.target.id, 'TAP_GUEST');
-    else if (privileged.has(hit.user.id)) codes.set(item.target.id, 'TAP_TARGET_PRIVILEGED');
+    const user = found.get(item.target.id)?.user;
+    const barrier = barrierFor(user, job.requester.oid, !!user && privileged.has(user.id), 'direct');
+    if (barrier) codes.set(item.target.id, barrier);
     else if (await deps.limiter.takeTarget(item.target.id, now))
       codes.set(item.target.id, 'LIMIT_TARGET_DAY');
   }

@@ -5,7 +5,7 @@ import type { DirectoryUser, TapGraph } from '../graph/port.js';
 import { requestEvent } from '../tap/audit-events.js';
 import { formatWhen } from '../tap/format.js';
 import type { LimitHit } from '../tap/limits.js';
-import { isGuest } from '../tap/prepare.js';
+import { barrierFor, type Barrier } from '../tap/eligibility.js';
 import type { Person } from '../tap/request.js';
 import { issuerStrength } from '../tap/roles.js';
 import { privilegedAmong } from './privileged.js';
@@ -101,45 +101,39 @@ export async function validateBulk(
       }
       const hit = found.get(ask.user.toLowerCase());
       const user = hit?.user;
-      if (!hit || !user) {
-        refuse(ask, 'notFound', 'No user with this address or id.');
-        continue;
-      }
-      if (seen.has(user.id)) {
+      if (user && seen.has(user.id)) {
         refuse(ask, 'duplicate', `${user.userPrincipalName} is already in the list.`);
         continue;
       }
-      seen.add(user.id);
-      if (isGuest(user)) refuse(ask, 'guest', 'External guests cannot get a pass.');
-      else if (privileged.has(user.id))
-        refuse(
-          ask,
-          'privileged',
-          `Holds a directory role (${privileged.get(user.id)}): use \`request TAP for …\` so a second admin approves it.`,
-        );
-      else if (user.id === input.requester.oid)
-        refuse(ask, 'invalid', 'You cannot issue a pass for yourself.');
-      else {
-        const planned = planBulkRow(
-          ask as BulkAsk,
-          policy,
-          now,
-          input.utcOffsetMinutes,
-          deps.maxLifetimeMinutes,
-        );
-        if (!planned.ok) refuse(ask, 'outsidePolicy', planned.message);
-        else {
-          planned.notes.forEach((n) => notes.add(n));
-          if (user.accountEnabled === false) disabledAccounts += 1;
-          ready.push({
-            ask: ask as BulkAsk,
-            target: targetOf(user),
-            plan: planned.plan,
-            state: 'ready',
-            posts: 0,
-          });
-        }
+      if (user) seen.add(user.id);
+      // The same rules as a single pass, worded by the catalog.
+      const barrier = barrierFor(user, input.requester.oid, !!user && privileged.has(user.id), 'direct');
+      if (barrier) {
+        const detail = user ? privileged.get(user.id) : undefined;
+        refuse(ask, BARRIER_CATEGORY[barrier], problem(barrier).title + (detail ? ` (${detail})` : ''));
+        continue;
       }
+      if (!user) continue;
+      const planned = planBulkRow(
+        ask as BulkAsk,
+        policy,
+        now,
+        input.utcOffsetMinutes,
+        deps.maxLifetimeMinutes,
+      );
+      if (!planned.ok) {
+        refuse(ask, 'outsidePolicy', planned.message);
+        continue;
+      }
+      planned.notes.forEach((n) => notes.add(n));
+      if (user.accountEnabled === false) disabledAccounts += 1;
+      ready.push({
+        ask: ask as BulkAsk,
+        target: targetOf(user),
+        plan: planned.plan,
+        state: 'ready',
+        posts: 0,
+      });
     }
     const limited = await overDailyLimit(deps, ready, now);
     for (const item of ready.filter((i) => limited.has(i.target.id)))
@@ -201,6 +195,14 @@ export async function validateBulk(
     throw error;
   }
 }
+
+/** The bulk card's counts: which problem category each barrier falls in. */
+const BARRIER_CATEGORY: Record<Barrier, Exclude<Category, 'ready'>> = {
+  TAP_USER_NOT_FOUND: 'notFound',
+  TAP_SELF: 'invalid',
+  TAP_GUEST: 'guest',
+  TAP_TARGET_PRIVILEGED: 'privileged',
+};
 
 const targetOf = (u: DirectoryUser) => ({
   id: u.id,

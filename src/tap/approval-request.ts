@@ -6,7 +6,8 @@ import type { DirectoryUser, TapGraph } from '../graph/port.js';
 import { requestEvent } from './audit-events.js';
 import { limitProblem } from './limit-problem.js';
 import { planIssue, POLICY_UNREAD_NOTE } from './plan.js';
-import { isGuest, planRefusalCode, toCandidate } from './prepare.js';
+import { planRefusalCode, toCandidate } from './prepare.js';
+import { barrierFor } from './eligibility.js';
 import type { CoreDeps } from './core-deps.js';
 import type { Person, TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
@@ -77,8 +78,9 @@ export async function requestApproval(
     }
     const user = resolution.user;
     const ctx = { targetName: user.displayName, who: user.userPrincipalName };
-    if (user.id === input.requester.oid) return { kind: 'problem', problem: problem('TAP_SELF', ctx) };
-    if (isGuest(user)) return { kind: 'problem', problem: problem('TAP_GUEST', ctx) };
+    // A privileged person is no barrier here: the approval goes to a privileged approver instead.
+    const barrier = barrierFor(user, input.requester.oid, false, 'approval');
+    if (barrier) return { kind: 'problem', problem: problem(barrier, ctx) };
 
     const [manager, targetRoles, inRequesterGroup, pass] = await Promise.all([
       graph.getManager(user.id, signal),

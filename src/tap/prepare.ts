@@ -12,6 +12,7 @@ import { resolveTarget } from './resolve.js';
 import { issuerStrength } from './roles.js';
 import { isPrivileged, privilegeText, rolesHeldBy } from './privilege.js';
 import { factsOf, snapshot } from './facts.js';
+import { barrierFor } from './eligibility.js';
 import type { CoreDeps } from './core-deps.js';
 
 export type IssueCommand = Extract<Command, { kind: 'issue' }>;
@@ -53,8 +54,6 @@ export function planRefusalCode(reason: 'policy-disabled' | 'start-in-past' | 's
   if (reason === 'policy-disabled') return 'TAP_POLICY_EXCLUDED';
   return reason === 'start-in-past' ? 'START_IN_PAST' : 'START_TOO_FAR';
 }
-
-export const isGuest = (u: DirectoryUser) => u.userType === 'Guest' || /#EXT#@/i.test(u.userPrincipalName);
 
 /** Step one of issuing: find the target, check what Graph and the policy will allow, store a pending request. */
 export async function prepareIssue(
@@ -130,8 +129,9 @@ export async function checkAndPlan(
   existing: Parameters<RequestRepository['update']>[0] | undefined,
 ): Promise<PrepareOutcome> {
   const ctx = { targetName: user.displayName, who: user.userPrincipalName };
-  if (user.id === draft.requester.oid) return { kind: 'problem', problem: problem('TAP_SELF', ctx) };
-  if (isGuest(user)) return { kind: 'problem', problem: problem('TAP_GUEST', ctx) };
+  // Who may never get one is known before the roles are read; privilege is judged after.
+  const barrier = barrierFor(user, draft.requester.oid, false, 'direct');
+  if (barrier) return { kind: 'problem', problem: problem(barrier, ctx) };
 
   const [targetRoles, manager, passes] = await Promise.all([
     rolesHeldBy(graph, deps.roleReader, user.id, signal),
@@ -142,7 +142,7 @@ export async function checkAndPlan(
   const targetPrivileged = isPrivileged(targetRoles);
   // Second pair of eyes: a pass for anyone holding a directory role always goes through approval,
   // even when the asker could issue it (Entra would let a Privileged Authentication Administrator).
-  if (targetPrivileged)
+  if (barrierFor(user, draft.requester.oid, targetPrivileged, 'direct'))
     return {
       kind: 'problem',
       problem: problem('TAP_TARGET_PRIVILEGED', { ...ctx, detail: privilegeText(targetRoles) }),
