@@ -146,7 +146,7 @@ export function coreWorld(options: WorldOptions = {}) {
   const bulkDeps = bulkDepsOver(parts, { roleReader, ...options.bulk });
   const graphOf = (p: Person): TapGraph => tenant.asUser(p.oid);
   const as = (p: Person) => async () => graphOf(p);
-  /** The audit trail, oldest first, of one type if given. */
+  /** The audit trail, oldest first (events within one millisecond in any order), of one type if given. */
   const audit = async (type?: AuditEventType): Promise<AuditEvent[]> => {
     const events = (await deps.audit.recent(1000)).reverse();
     return type ? events.filter((e) => e.type === type) : events;

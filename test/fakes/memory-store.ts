@@ -90,6 +90,15 @@ export class MemoryData {
     return n;
   }
 
+  /** Every stored row's JSON, one per line, to assert what the store never holds (a pass, a token). */
+  dump(): string {
+    const lines: string[] = [];
+    for (const [table, parts] of this.tables)
+      for (const [partition, rows] of parts)
+        for (const [key, row] of rows) lines.push(`${table}/${partition}/${key} ${row.json}`);
+    return lines.join('\n');
+  }
+
   /** @internal Throws an injected failure for this write, if one is armed. */
   checkWrite(write: WriteRecord): void {
     const armed = this.injected.find((i) => i.remaining > 0 && matches(i.filter, write));
