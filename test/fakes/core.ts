@@ -102,7 +102,7 @@ export const PEOPLE = {
   gail: { oid: 'oid-gail', name: 'Gail Guest' },
   /** A User Administrator: a privileged target. */
   uma: { oid: 'oid-uma', name: 'Uma UserAdmin' },
-} as const satisfies Record<string, Person>;
+} satisfies Record<string, Person>;
 
 export const upnOf = (p: Person) => `${p.oid.replace(/^oid-/, '')}@contoso.com`;
 
