@@ -43,6 +43,17 @@ describe('requestApproval', () => {
   });
 });
 
+describe('open approval requests per requester', () => {
+  it('at most ten waiting at once; a decided one frees its place', async () => {
+    const w = coreWorld();
+    const open = [];
+    for (let i = 0; i < 10; i++) open.push(await awaitingApproval(w, mona, tom));
+    await expect(awaitingApproval(w, mona, tom)).rejects.toThrow(/APPROVAL_TOO_MANY_OPEN/);
+    expect(codeOf(await reject(w, open[0]!.id, erin))).toBe('rejected');
+    await expect(awaitingApproval(w, mona, tom)).resolves.toMatchObject({ state: 'awaiting' });
+  });
+});
+
 describe('approveRequest', () => {
   it('four eyes: not the requester, not the person themselves, and only in the approvers channel', async () => {
     const w = coreWorld();

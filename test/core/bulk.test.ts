@@ -202,6 +202,18 @@ describe('runBulk', () => {
     expect(w.errors.map((e) => e.what)).toEqual(['audit.tap.issued', 'audit.tap.issued']);
   });
 
+  it('a create batch that breaks (not a Graph answer) leaves its rows posting: reported unknown, never re-sent', async () => {
+    const w = world();
+    w.tenant.beforeNext('createTaps', () => {
+      throw new Error('socket hang up inside the SDK');
+    });
+    const { job, item } = await run(w, [upnOf(tom), upnOf(tess)]);
+    expect(job).toMatchObject({ state: 'done', result: { issued: 0, unknown: 2 } });
+    expect(item(tom)).toMatchObject({ state: 'posting', posts: 1 });
+    expect(w.errors.map((e) => e.what)).toEqual(['bulk.chunk']);
+    expect(w.tenant.createsSent()).toBe(2);
+  });
+
   it('41 people: three chunks, concurrency 2, every create sent once', async () => {
     const w = world({ bulk: { approvalAbove: 100 } });
     const upns = Array.from({ length: 41 }, (_, i) => {
