@@ -3,13 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { AuditLog } from '../../src/audit/log.js';
 import type { BulkDeps } from '../../src/bulk/deps.js';
 import { emptyCounts, type BulkItem, type BulkJob, type ItemState } from '../../src/bulk/job.js';
-import { BulkRepository } from '../../src/bulk/repository.js';
 import type { RowStore } from '../../src/store/port.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
-import { IssueLimiter } from '../../src/tap/limits.js';
+import { FakeClock } from '../fakes/clock.js';
+import { backgroundErrors, bulkDepsOver } from '../fakes/core.js';
 
 export const REQUESTER = { oid: 'oid-requester', name: 'Riley Requester' };
 
@@ -77,23 +76,8 @@ export function bulkWorld(
   overrides: Partial<BulkDeps> = {},
   auditStore: RowStore = store,
 ) {
-  const clock = { current: start, now: () => clock.current, sync: async () => {} };
-  const errors: { what: string; error: unknown }[] = [];
-  const deps: BulkDeps = {
-    bulk: new BulkRepository(store),
-    audit: new AuditLog(auditStore, () => clock.now()),
-    onBackgroundError: (what, error) => errors.push({ what, error }),
-    clock,
-    limiter: new IssueLimiter(store, { perIssuerPerHour: 0, perTargetPerDay: 0, tenantPerHour: 0 }),
-    maxLifetimeMinutes: 480,
-    requestTtlMinutes: 10,
-    approvalAbove: 25,
-    approversConversationId: undefined,
-    approvalTtlMinutes: 60,
-    concurrency: 2,
-    instanceId: 'test',
-    leaseSeconds: 60,
-    ...overrides,
-  };
+  const clock = new FakeClock(start);
+  const { errors, onBackgroundError } = backgroundErrors();
+  const deps = bulkDepsOver({ store, auditStore, clock, onBackgroundError }, overrides);
   return { store, clock, errors, deps };
 }

@@ -1,17 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DeliveryError,
-  type Notice,
-  type NoticeRecipient,
-  type NoticeSender,
-} from '../../src/notices/notice.js';
 import { NoticeQueue, type NewNotice } from '../../src/notices/queue.js';
 import { RateLimiter } from '../../src/notices/rate-limiter.js';
 import { NoticeScheduler, type NoticeSchedulerOptions } from '../../src/notices/scheduler.js';
 import type { KeyRange, RowStore } from '../../src/store/port.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
+import { RecordingSender } from '../fakes/connector.js';
 
 export const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 
@@ -24,44 +19,8 @@ export class ManualClock {
   }
 }
 
-export interface Sent {
-  id: string;
-  conversationId: string;
-  /** Wall-clock ms (what Teams' limits count). */
-  at: number;
-  attempts: number;
-}
-
-/** Records every successful send; `fail` decides per call whether (and how) a send throws. */
-export class RecordingSender implements NoticeSender {
-  readonly sent: Sent[] = [];
-  readonly calls: Sent[] = [];
-  fail?: (notice: Notice, call: number) => Error | undefined;
-  unreachable = new Set<string>();
-
-  async conversationOf(recipient: NoticeRecipient): Promise<string | null> {
-    if (recipient.kind === 'conversation') return recipient.conversationId;
-    return this.unreachable.has(recipient.userOid) ? null : `personal:${recipient.userOid}`;
-  }
-
-  async send(notice: Notice, conversationId: string): Promise<void> {
-    const record = { id: notice.id, conversationId, at: Date.now(), attempts: notice.attempts };
-    const callNumber = this.calls.filter((c) => c.id === notice.id).length;
-    this.calls.push(record);
-    const error = this.fail?.(notice, callNumber);
-    if (error) throw error;
-    this.sent.push(record);
-  }
-
-  /** How many times each id was delivered. */
-  counts(): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const s of this.sent) counts.set(s.id, (counts.get(s.id) ?? 0) + 1);
-    return counts;
-  }
-}
-
-export const throttled = (ms: number) => new DeliveryError('429 Too Many Requests', ms);
+// The connector fake lives with the other fakes; notices tests keep importing it from here.
+export { RecordingSender, throttled, type Sent } from '../fakes/connector.js';
 
 /** A RowStore wrapper counting calls per method and rows returned by list. */
 export class CountingStore implements RowStore {
