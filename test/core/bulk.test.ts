@@ -54,16 +54,16 @@ describe('validateBulk', () => {
       'nobody@contoso.com',
       upnOf(tom).toUpperCase(),
       'not an address',
-      // The requester holds a role, so they are refused as privileged before the self check.
+      // The requester's own row: refused as themselves (no pass for oneself), before their roles count.
       upnOf(alice),
     ]);
     expect(job.counts).toMatchObject({
       ready: 2,
       guest: 1,
-      privileged: 2,
+      privileged: 1,
       notFound: 1,
       duplicate: 1,
-      invalid: 1,
+      invalid: 2,
     });
     expect(job).toMatchObject({ state: 'pending', needsApproval: false, chunkCount: 1 });
     expect(w.tenant.createsSent()).toBe(0);
