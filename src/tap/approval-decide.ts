@@ -179,7 +179,12 @@ export async function approveRequest(
   if (recheck.kind === 'changed')
     return refreshApproval(deps, row, recheck.changes, recheck.live, click.clicker);
   const target = row.value.target!;
-  const hit = await deps.limiter.take(click.clicker.oid, target.id, deps.clock.now());
+  const takenAt = deps.clock.now();
+  const hit = await deps.limiter.take(click.clicker.oid, target.id, takenAt);
+  const giveBack = () =>
+    deps.limiter
+      .giveBack(click.clicker.oid, target.id, takenAt)
+      .catch((e: unknown) => deps.onBackgroundError('limits.give_back', e));
   if (hit) {
     const found = limitProblem(hit, { ...ctx, timeZone: row.value.timeZone, now: deps.clock.now() });
     return reopen(deps, row, click.clicker, found);
@@ -191,7 +196,8 @@ export async function approveRequest(
       }),
     );
   } catch (error) {
-    // No pass without its audit trail: hand the request back and issue nothing.
+    // No pass without its audit trail: hand the request back, issue nothing, give back the allowance.
+    await giveBack();
     await deps.requests.update(row, { ...guarded.row.value }).catch(ignoreConflict);
     throw error;
   }
@@ -204,6 +210,8 @@ export async function approveRequest(
     );
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;
+    // A create that certainly failed made no pass: it must not use up anyone's allowance.
+    if (!error.outcomeUnknown) await giveBack();
     return recordCreateFailure(deps, row, error, click.clicker);
   }
   const issued = await recordIssued(deps, row, pass, click.clicker);

@@ -70,7 +70,8 @@ export async function confirmIssue(
     return supersede(deps, graph, row, recheck.changes, recheck.live, click.clicker);
 
   // Counted only by the click that won the claim, so double clicks never use up allowance.
-  const hit = await deps.limiter.take(click.clicker.oid, row.value.target!.id, deps.clock.now());
+  const takenAt = deps.clock.now();
+  const hit = await deps.limiter.take(click.clicker.oid, row.value.target!.id, takenAt);
   if (hit) {
     const found = limitProblem(hit, {
       targetName: row.value.target!.displayName,
@@ -92,7 +93,11 @@ export async function confirmIssue(
   try {
     await deps.audit.append(requestEvent('request.confirmed', row.value, click.clicker));
   } catch (error) {
-    // No pass without its audit trail: give the claim up as failed and issue nothing.
+    // No pass without its audit trail: give the claim up as failed, issue nothing, and give back
+    // the allowance this click took.
+    await deps.limiter
+      .giveBack(click.clicker.oid, row.value.target!.id, takenAt)
+      .catch((e: unknown) => deps.onBackgroundError('limits.give_back', e));
     await deps.requests.update(row, {
       ...row.value,
       state: 'failed',
@@ -108,6 +113,11 @@ export async function confirmIssue(
     pass = await graph.createTap(target.id, createBody(request.plan), AbortSignal.timeout(CREATE_TIMEOUT_MS));
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;
+    // A create that certainly failed made no pass: it must not use up the allowance.
+    if (!error.outcomeUnknown)
+      await deps.limiter
+        .giveBack(click.clicker.oid, row.value.target!.id, takenAt)
+        .catch((e: unknown) => deps.onBackgroundError('limits.give_back', e));
     return recordFailure(deps, row, error, click.clicker);
   }
   const issued = await recordIssued(deps, row, pass, click.clicker);

@@ -5,7 +5,10 @@ import type { DirectoryUser } from '../graph/port.js';
 export const isGuest = (u: DirectoryUser) => u.userType === 'Guest' || /#EXT#@/i.test(u.userPrincipalName);
 
 /** Why a person cannot get a pass through this path, as a catalog code. */
-export type Barrier = Extract<ProblemCode, 'TAP_USER_NOT_FOUND' | 'TAP_SELF' | 'TAP_GUEST' | 'TAP_TARGET_PRIVILEGED'>;
+export type Barrier = Extract<
+  ProblemCode,
+  'TAP_USER_NOT_FOUND' | 'TAP_SELF' | 'TAP_GUEST' | 'TAP_TARGET_PRIVILEGED'
+>;
 
 /**
  * The one place that says who may not get a pass, for single issues, approval requests, bulk

@@ -110,6 +110,19 @@ export class IssueLimiter {
   }
 
   /**
+   * Gives back what `take` counted at `takenAt` when no pass came of it (the audit write failed, or
+   * Entra refused this approver and the request waits for another). Best effort: a failed give-back
+   * leaves the allowance lower than it should be, never higher.
+   */
+  async giveBack(issuerOid: string, targetId: string, takenAt: Date): Promise<void> {
+    for (const w of [
+      ...windowsFor(this.limits, issuerOid, targetId, takenAt),
+      recentWindow(issuerOid, takenAt),
+    ])
+      await this.increment(w, -1);
+  }
+
+  /**
    * Passes the issuer issued in the last hour at least: this clock hour's count plus the one
    * before, so no split of a wave across 60 minutes escapes it (it may count up to two hours).
    */

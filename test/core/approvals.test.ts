@@ -229,11 +229,9 @@ describe('rejectRequest', () => {
 });
 
 describe('approveRequest and the issue limits', () => {
-  // BUG: approveRequest takes the limits (target's day included) before the create; when Entra
-  // refuses that approver (403, 429) the request is reopened but the allowance is kept, so the next
-  // approver of the same request counts it a second time, and a per-person limit of 1 then refuses
-  // a pass nobody got.
-  it.fails("an approver Entra refused does not use up the person's daily allowance", async () => {
+  // Entra refusing one approver (403, 429) reopens the request; the allowance taken is given back,
+  // so the next approver of the same request is not counted twice.
+  it("an approver Entra refused does not use up the person's daily allowance", async () => {
     const w = coreWorld({ limits: { perIssuerPerHour: 0, perTargetPerDay: 1, tenantPerHour: 0 } });
     const request = await awaitingApproval(w, mona, tom);
     w.tenant.fail('createTap', failures.forbidden());
@@ -241,8 +239,8 @@ describe('approveRequest and the issue limits', () => {
     expect(codeOf(await approve(w, request.id, pat))).toBe('issued');
   });
 
-  // BUG: the same for an audit failure before the create: the request waits again, the allowance is gone.
-  it.fails('an audit failure before the create gives back the allowance', async () => {
+  // The same for an audit failure before the create: the request waits again, the allowance is back.
+  it('an audit failure before the create gives back the allowance', async () => {
     const w = coreWorld({ limits: { perIssuerPerHour: 0, perTargetPerDay: 1, tenantPerHour: 0 } });
     const request = await awaitingApproval(w, mona, tom);
     w.data.failNextWrites(1, { table: TABLES.audit });

@@ -205,9 +205,9 @@ describe('confirmIssue', () => {
 });
 
 describe('confirmIssue and the issue limits', () => {
-  // BUG: confirmIssue takes the limits before it appends 'request.confirmed'; when that append fails
-  // the request ends failed with no pass, but the allowance it took is never given back.
-  it.fails('an audit failure before the create gives back the allowance it took', async () => {
+  // confirmIssue takes the limits before it appends 'request.confirmed'; when that append fails the
+  // request ends failed with no pass, and the allowance it took is given back.
+  it('an audit failure before the create gives back the allowance it took', async () => {
     const w = coreWorld({ limits: { perIssuerPerHour: 1, perTargetPerDay: 0, tenantPerHour: 0 } });
     const request = await pending(w, alice, tom);
     w.data.failNextWrites(1, { table: TABLES.audit });
