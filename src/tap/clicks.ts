@@ -84,6 +84,10 @@ export async function guardClick(
   if (request.state === 'expired') return { ok: false, problem: problem('REQUEST_EXPIRED', ctx) };
   if (request.state === 'issuing' && isStaleClaim(deps, request))
     return markOutcomeUnknown(deps, row, clicker);
+  // Unlike a create, deleting one method id is idempotent: a Revoke whose instance died waiting for
+  // Graph may be clicked again, or the pass would stay live behind an "already used" answer.
+  if (verb === VERBS.revoke && request.state === 'revoking' && isStaleClaim(deps, request))
+    return { ok: true, row };
   if (!rule.states.includes(request.state)) {
     return { ok: false, problem: problem('REQUEST_ALREADY_USED', { ...ctx, usedAt: request.usedAt }) };
   }
