@@ -34,7 +34,8 @@ import {
   type Token,
   type TokeniseResult,
 } from './normalise.js';
-import { parseStartWords, type StartSpec } from './start.js';
+import { type StartSpec } from './start.js';
+import { isOptionKeyword, isOptionStart, readOption, type PassOptions } from './options.js';
 
 export type { StartSpec } from './start.js';
 export type { AuditCommand } from './audit.js';
@@ -77,47 +78,7 @@ const PASS_VERBS: ReadonlyMap<string, PassVerb> = new Map([
 // 'reason', 'reason:', 'reason:lost' and the same with 'because' (or a comma) start the reason.
 const REASON_WORD = /^(?:reason|because)(?:[:,].*)?$/;
 const REASON_KEYWORD = /^(?:reason|because)\s?[:,]?/i;
-const ONCE_WORDS = new Set(['once', 'one-time', 'onetime', 'single-use']);
-const MULTI_WORDS = new Set(['multi-use', 'multiuse', 'reusable']);
-const START_WORDS = new Set(['start', 'starting']);
-const TWO_WORD_USES: ReadonlyArray<readonly [string, string, boolean]> = [
-  ['one', 'time', true],
-  ['single', 'use', true],
-  ['multi', 'use', false],
-];
-
 const HELP: ParseResult = { ok: true, command: { kind: 'help' } };
-
-/** Reads a one-time / multi-use keyword at tokens[index], if there is one. */
-function readUseOption(tokens: Token[], index: number): { once: boolean; used: number } | null {
-  const word = lowerAt(tokens, index);
-  if (word === undefined) return null;
-  if (ONCE_WORDS.has(word)) return { once: true, used: 1 };
-  if (MULTI_WORDS.has(word)) return { once: false, used: 1 };
-  const next = lowerAt(tokens, index + 1);
-  const pair = TWO_WORD_USES.find(([first, second]) => first === word && second === next);
-  return pair ? { once: pair[2], used: 2 } : null;
-}
-
-/** True when tokens[index] is an unquoted option keyword: 'for', 'start' or a use word. */
-function isOptionKeyword(tokens: Token[], index: number): boolean {
-  const word = lowerAt(tokens, index);
-  return (
-    word !== undefined && (word === 'for' || START_WORDS.has(word) || readUseOption(tokens, index) !== null)
-  );
-}
-
-function isOptionStart(tokens: Token[], index: number): boolean {
-  // A quoted token ends the name too.
-  return lowerAt(tokens, index) === undefined ? tokens[index] !== undefined : isOptionKeyword(tokens, index);
-}
-
-/** Index of the next option keyword (or quoted token) at or after `from`, else tokens.length. */
-function nextOptionIndex(tokens: Token[], from: number): number {
-  let index = from;
-  while (index < tokens.length && !isOptionStart(tokens, index)) index += 1;
-  return index;
-}
 
 type TargetRead = { ok: true; who: string; next: number } | { ok: false; error: ParseError };
 
@@ -211,61 +172,6 @@ function readTargetList(tokens: Token[], start: number, verb: PassVerb): Targets
   return { ok: true, targets, next: index };
 }
 
-type PassOptions = {
-  lifetimeMinutes?: number;
-  usableOnce?: boolean;
-  start?: StartSpec;
-  startSeen?: boolean;
-};
-
-/** Applies the option at tokens[index]; returns the next index or an error. */
-function readOption(
-  tokens: Token[],
-  index: number,
-  options: PassOptions,
-  verb: PassVerb,
-  unexpected: (word: string) => ParseResult,
-): number | ParseResult {
-  const token = tokens[index];
-  if (token === undefined || token.quoted) return unexpected(token?.text ?? '');
-  const use = readUseOption(tokens, index);
-  if (use) {
-    if (options.usableOnce !== undefined && options.usableOnce !== use.once)
-      return errors.conflictingUse(verb);
-    options.usableOnce = use.once;
-    return index + use.used;
-  }
-  if (token.lower === 'for') {
-    const segmentEnd = nextOptionIndex(tokens, index + 1);
-    let durationEnd = index + 1;
-    while (
-      durationEnd < segmentEnd &&
-      looksLikeDurationWord(tokens[durationEnd]?.lower ?? '', lowerAt(tokens, durationEnd + 1))
-    )
-      durationEnd += 1;
-    const lifetime = parseDuration(textOf(tokens, index + 1, durationEnd).toLowerCase());
-    if (!lifetime.ok) {
-      const typed = textOf(tokens, index + 1, Math.max(segmentEnd, index + 2));
-      return errors.badDuration(typed, durationEnd === index + 1 ? 'unreadable' : lifetime.problem);
-    }
-    if (options.lifetimeMinutes !== undefined) return errors.repeatedOption('lifetime', verb);
-    options.lifetimeMinutes = lifetime.minutes;
-    return durationEnd;
-  }
-  if (START_WORDS.has(token.lower)) {
-    const segmentEnd = nextOptionIndex(tokens, index + 1);
-    if (segmentEnd === index + 1) return errors.startWithoutWhen();
-    const words = tokens.slice(index + 1, segmentEnd).map((word) => word.lower);
-    const start = parseStartWords(words);
-    if (!start.ok) return errors.badStart(textOf(tokens, index + 1, segmentEnd), start.problem);
-    if (options.startSeen) return errors.repeatedOption('start', verb);
-    options.startSeen = true;
-    if (start.spec) options.start = start.spec;
-    return index + 1 + start.used;
-  }
-  return unexpected(token.text);
-}
-
 /** Reads "[a] TAP|pass|temporary access pass" at tokens[index]; returns the index after it. */
 function readObject(tokens: Token[], index: number): number | null {
   const article = lowerAt(tokens, index);
@@ -355,7 +261,7 @@ function parsePassCommand(words: Words, listed: TokeniseResult | null, verb: Pas
   const several = read.targets.length > 1;
   const unexpected = several
     ? errors.bulkUnexpectedWord
-    : (word: string): ParseResult => errors.unexpectedWord(word, verb);
+    : (word: string) => errors.unexpectedWord(word, verb);
   const options: PassOptions = {};
   let index = read.next;
   while (index < tokens.length) {
