@@ -17,7 +17,7 @@ import { TeamsNoticeSender } from './teams/notice-sender.js';
 import { auditTypeOf, NoticeQueue, NoticeScheduler, RateLimiter } from './notices/index.js';
 import type { RowStore } from './store/port.js';
 import { IssueLimiter } from './tap/limits.js';
-import { RequestRepository } from './tap/requests.js';
+import { RequestRepository } from './tap/request-repository.js';
 import { OpenApprovals } from './tap/open-approvals.js';
 import { TAPDESK } from './tap/request.js';
 import { createAdapter, createTeamsApp, inboundChecks } from './teams/app.js';

@@ -1,5 +1,5 @@
 import { TABLES, type RowStore } from '../store/port.js';
-import type { RequestRepository } from './requests.js';
+import type { RequestRepository } from './request-repository.js';
 
 /**
  * How many approval requests one person may have waiting at once. Each posts a card to the

@@ -6,7 +6,7 @@ import type { DirectoryRole, DirectoryUser, TapGraph, TapMethod, TapPolicy } fro
 import { requestEvent } from './audit-events.js';
 import { limitProblem } from './limit-problem.js';
 import { planIssue } from './plan.js';
-import type { RequestRepository } from './requests.js';
+import type { RequestRepository } from './request-repository.js';
 import type { Candidate, Person, TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
 import { issuerStrength } from './roles.js';

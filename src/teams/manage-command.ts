@@ -5,7 +5,7 @@ import { problem } from '../errors/catalog.js';
 import { ChatList, chatText } from '../text/plain.js';
 import type { TapMethod, TapPolicy } from '../graph/port.js';
 import { formatWhen } from '../tap/format.js';
-import { attachCard } from '../tap/requests.js';
+import { attachCard } from '../tap/request-repository.js';
 import { lookUpPass } from '../tap/revoke.js';
 import type { Turn } from './turn.js';
 import { problemCard } from '../cards/request-views.js';

@@ -3,7 +3,7 @@ import { helpText } from '../cards/render.js';
 import { choiceCard, confirmCard } from '../cards/request-views.js';
 import { parseCommand, type Command } from '../chat/grammar.js';
 import { prepareIssue, type IssueCommand } from '../tap/prepare.js';
-import { attachCard } from '../tap/requests.js';
+import { attachCard } from '../tap/request-repository.js';
 import { runAudit } from './audit-command.js';
 import { withinBoundary } from './boundary.js';
 import { fileOf, runBulkCommand, runBulkFile, type BulkFileCommand } from './bulk-command.js';

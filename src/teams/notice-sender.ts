@@ -1,7 +1,7 @@
 import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import { DeliveryError, type Notice, type NoticeRecipient, type NoticeSender } from '../notices/notice.js';
 import { parseRetryAfter } from '../graph/failure.js';
-import type { RequestRepository } from '../tap/requests.js';
+import type { RequestRepository } from '../tap/request-repository.js';
 import type { ConversationReferences } from './conversations.js';
 
 /** Notices about a pass that only make sense while TapDesk's record still says it is live. */

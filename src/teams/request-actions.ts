@@ -4,7 +4,7 @@ import { closedCard, confirmCard, issuedCard, passCard, problemCard } from '../c
 import { problem } from '../errors/catalog.js';
 import { cancelRequest, chooseTarget } from '../tap/clicks.js';
 import { confirmIssue, type ConfirmOutcome } from '../tap/confirm.js';
-import { attachCard } from '../tap/requests.js';
+import { attachCard } from '../tap/request-repository.js';
 import { syncApprovalCards } from './approval-actions.js';
 import { ownCardId, replyProblem, updateCardThenAnswer } from './card-replies.js';
 import { replyWithCard } from './invoke-response.js';

@@ -3,7 +3,7 @@ import type { Turn } from './turn.js';
 import { problem } from '../errors/catalog.js';
 import { requestApproval, type RequestCommand } from '../tap/approval-request.js';
 import { ignoreConflict } from '../tap/clicks.js';
-import { attachCard } from '../tap/requests.js';
+import { attachCard } from '../tap/request-repository.js';
 import { approversCard, trackingCard } from '../cards/approval-views.js';
 import type { TeamsDeps } from './context.js';
 import { sendProblemCard } from './card-replies.js';

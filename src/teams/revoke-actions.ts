@@ -4,7 +4,7 @@ import type { Replacement } from '../tap/revoke-replaced.js';
 import { problem } from '../errors/catalog.js';
 import { reissueFrom } from '../tap/clicks.js';
 import { formatWhen } from '../tap/format.js';
-import { attachCard } from '../tap/requests.js';
+import { attachCard } from '../tap/request-repository.js';
 import { revokePass } from '../tap/revoke.js';
 import { ownCardId, replyProblem, updateCardThenAnswer } from './card-replies.js';
 import type { Turn } from './turn.js';

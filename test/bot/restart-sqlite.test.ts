@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/log.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
-import { RequestRepository } from '../../src/tap/requests.js';
+import { RequestRepository } from '../../src/tap/request-repository.js';
 import { click, postTo } from '../helpers/activities.js';
 import { startProcessWorld, type ProcessWorld } from '../helpers/process-world.js';
 import { sandboxAdmin, sandboxState } from '../helpers/sandbox-admin.js';

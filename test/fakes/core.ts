@@ -12,7 +12,7 @@ import type { ApprovalSettings, CoreDeps } from '../../src/tap/core-deps.js';
 import { IssueLimiter, type IssueLimits } from '../../src/tap/limits.js';
 import { OpenApprovals } from '../../src/tap/open-approvals.js';
 import type { Person } from '../../src/tap/request.js';
-import { RequestRepository } from '../../src/tap/requests.js';
+import { RequestRepository } from '../../src/tap/request-repository.js';
 import { FakeClock } from './clock.js';
 import { FakeTenant, ROLES, type UserSpec } from './graph.js';
 import { MemoryRowStore } from './memory-store.js';
