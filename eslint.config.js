@@ -48,7 +48,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**', 'bench/**', 'src/sandbox/run.ts', 'scripts/**'],
+    files: ['test/**', 'bench/**', 'sandbox/run.ts', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -6,9 +6,9 @@ import { startBot, type RunningBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import type { GraphCallRecord } from '../src/graph/client.js';
 import { createLogger } from '../src/log.js';
-import { sandboxBotEnv } from '../src/sandbox/bot-env.js';
-import { startSandbox, type FixtureUser, type SandboxHandle } from '../src/sandbox/index.js';
-import { addNewHires } from '../src/sandbox/new-hires.js';
+import { sandboxBotEnv } from '../sandbox/bot-env.js';
+import { startSandbox, type FixtureUser, type SandboxHandle } from '../sandbox/index.js';
+import { addNewHires } from '../sandbox/new-hires.js';
 import { BenchConnector } from './connector.js';
 import { startEchoBot } from './echo-bot.js';
 

@@ -8,15 +8,15 @@ import type { GraphCallRecord } from '../../src/graph/client.js';
 import { createLogger } from '../../src/log.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { sandboxBotEnv } from '../../src/sandbox/bot-env.js';
+import { sandboxBotEnv } from '../../sandbox/bot-env.js';
 import {
   startSandbox,
   type SandboxHandle,
   type FixtureUser,
   type TenantFixture,
-} from '../../src/sandbox/index.js';
+} from '../../sandbox/index.js';
 import { RecordingConnector } from './connector.js';
-import { addNewHires } from '../../src/sandbox/new-hires.js';
+import { addNewHires } from '../../sandbox/new-hires.js';
 
 export interface Harness {
   sandbox: SandboxHandle;

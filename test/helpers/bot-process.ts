@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { sandboxBotEnv } from '../../src/sandbox/bot-env.js';
-import type { SandboxHandle } from '../../src/sandbox/index.js';
+import { sandboxBotEnv } from '../../sandbox/bot-env.js';
+import type { SandboxHandle } from '../../sandbox/index.js';
 
 /** TapDesk as a separate OS process (`src/index.ts` through tsx), so tests can SIGKILL it. */
 export interface BotProcess {

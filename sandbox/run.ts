@@ -4,9 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBot } from '../bot.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
+import { startBot } from '../src/bot.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
 import { sandboxBotEnv } from './bot-env.js';
 import { startSandbox } from './index.js';
 import { addNewHires } from './new-hires.js';
