@@ -9,6 +9,7 @@ import { createLogger } from '../../src/log.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { sandboxBotEnv } from '../../sandbox/bot-env.js';
+import { sandboxBotSources } from '../../sandbox/bot-sources.js';
 import {
   startSandbox,
   type SandboxHandle,
@@ -72,7 +73,12 @@ export async function startHarness(
   const store = options.store ? options.store(dbPath) : SqliteRowStore.open(dbPath);
   const graphCalls: GraphCallRecord[] = [];
   const start = () =>
-    startBot(config, { log: createLogger('debug', sink), store, onGraphCall: (c) => graphCalls.push(c) });
+    startBot(config, {
+      log: createLogger('debug', sink),
+      store,
+      onGraphCall: (c) => graphCalls.push(c),
+      ...sandboxBotSources(config),
+    });
   const harness: Harness = {
     sandbox,
     bot: await start(),
