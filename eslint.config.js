@@ -28,6 +28,25 @@ export default tseslint.config(
     },
   },
   {
+    // The sandbox (sandbox/) is dev tooling plugged into the bot from outside (startBot's options, its
+    // own process entry); the product never imports it, so none of it can reach dist/ or production.
+    files: ['src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+sandbox(/|$)',
+              message:
+                'src/ must not import the sandbox; plug sandbox behaviour in through startBot options.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Plain-text Teams messages render Markdown: outside text in them goes through chatText
     // (src/text/plain.ts), and an untagged template or concatenation there is how it would slip in.
     files: ['src/teams/**', 'src/notices/**'],
