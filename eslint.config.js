@@ -19,8 +19,9 @@ export default tseslint.config(
   },
   {
     // A promise nobody awaits or catches becomes an unhandled rejection: a store error in background
-    // work would crash the process. Type-aware, so only for src, where it matters and stays fast.
-    files: ['src/**/*.ts'],
+    // work would crash the process. Type-aware, so only for src and the sandbox (the bot runs with it in
+    // every test), where it matters and stays fast.
+    files: ['src/**/*.ts', 'sandbox/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
