@@ -19,12 +19,32 @@ export default tseslint.config(
   },
   {
     // A promise nobody awaits or catches becomes an unhandled rejection: a store error in background
-    // work would crash the process. Type-aware, so only for src, where it matters and stays fast.
-    files: ['src/**/*.ts'],
+    // work would crash the process. Type-aware, so only for src and the sandbox (the bot runs with it in
+    // every test), where it matters and stays fast.
+    files: ['src/**/*.ts', 'sandbox/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
       '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    // The sandbox (sandbox/) is dev tooling plugged into the bot from outside (startBot's options, its
+    // own process entry); the product never imports it, so none of it can reach dist/ or production.
+    files: ['src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+sandbox(/|$)',
+              message:
+                'src/ must not import the sandbox; plug sandbox behaviour in through startBot options.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -48,7 +68,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**', 'bench/**', 'src/sandbox/run.ts', 'scripts/**'],
+    files: ['test/**', 'bench/**', 'sandbox/run.ts', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
 );

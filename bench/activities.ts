@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'undici';
-import type { FixtureUser } from '../src/sandbox/index.js';
+import type { FixtureUser } from '../sandbox/index.js';
 
 /** What a Teams-shaped activity needs to know about where it is going. */
 export interface Target {

@@ -9,15 +9,15 @@ import { ITEMS_PER_CHUNK } from '../src/bulk/job.js';
 import type { PassRow } from '../src/bulk/results.js';
 import { claimBulk, runBulk } from '../src/bulk/run.js';
 import { validateBulk } from '../src/bulk/validate.js';
-import { SandboxClock } from '../src/clock.js';
 import { GRAPH_SCOPES, loadConfig } from '../src/config.js';
 import { GraphTapClient } from '../src/graph/client.js';
 import { GraphFailure } from '../src/graph/failure.js';
-import { dispatcherTrusting, jsonClient } from '../src/http-json.js';
-import { sandboxBotEnv } from '../src/sandbox/bot-env.js';
-import { startSandbox, type FixtureUser, type SandboxHandle } from '../src/sandbox/index.js';
-import { addNewHires } from '../src/sandbox/new-hires.js';
-import type { GraphLogEntry } from '../src/sandbox/state.js';
+import { dispatcherTrusting } from '../src/http-json.js';
+import { sandboxBotEnv } from '../sandbox/bot-env.js';
+import { TenantClock } from '../sandbox/bot-sources.js';
+import { startSandbox, type FixtureUser, type SandboxHandle } from '../sandbox/index.js';
+import { addNewHires } from '../sandbox/new-hires.js';
+import type { GraphLogEntry } from '../sandbox/state.js';
 import { SqliteRowStore } from '../src/store/sqlite.js';
 import { IssueLimiter } from '../src/tap/limits.js';
 import type { Person } from '../src/tap/request.js';
@@ -177,7 +177,7 @@ export async function benchBulk(options: BulkBenchOptions): Promise<BulkReport> 
       BULK_APPROVAL_ABOVE: '5000',
       ...(process.env.BULK_CONCURRENCY ? { BULK_CONCURRENCY: process.env.BULK_CONCURRENCY } : {}),
     });
-    const clock = new SandboxClock(config.sandboxUrl!, jsonClient(dispatcher).getJson);
+    const clock = new TenantClock(config.sandboxUrl!, dispatcher);
     await clock.sync();
     const deps = bulkDepsFrom(config, {
       store,

@@ -6,9 +6,10 @@ import { startBot, type RunningBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import type { GraphCallRecord } from '../src/graph/client.js';
 import { createLogger } from '../src/log.js';
-import { sandboxBotEnv } from '../src/sandbox/bot-env.js';
-import { startSandbox, type FixtureUser, type SandboxHandle } from '../src/sandbox/index.js';
-import { addNewHires } from '../src/sandbox/new-hires.js';
+import { sandboxBotEnv } from '../sandbox/bot-env.js';
+import { sandboxBotSources } from '../sandbox/bot-sources.js';
+import { startSandbox, type FixtureUser, type SandboxHandle } from '../sandbox/index.js';
+import { addNewHires } from '../sandbox/new-hires.js';
 import { BenchConnector } from './connector.js';
 import { startEchoBot } from './echo-bot.js';
 
@@ -45,7 +46,11 @@ export async function startStack(options: { newHires?: number } = {}): Promise<S
   const connector = new BenchConnector();
   await connector.start();
   const graphCalls: GraphCallRecord[] = [];
-  const tapdesk = await startBot(config, { log, onGraphCall: (c) => graphCalls.push(c) });
+  const tapdesk = await startBot(config, {
+    log,
+    onGraphCall: (c) => graphCalls.push(c),
+    ...sandboxBotSources(config),
+  });
   const echo = await startEchoBot(config, log);
   const adminAgent = new Agent({ connect: { ca: sandbox.caPem } });
 

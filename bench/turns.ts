@@ -3,7 +3,7 @@ import { actionData, click, conversationOf, message, post, type Target } from '.
 import { measureBreakdown, type Breakdown } from './breakdown.js';
 import { startStack, type Stack } from './stack.js';
 import { round, runTurns, summarize, type Summary, type Turn } from './stats.js';
-import { newHireUpn } from '../src/sandbox/new-hires.js';
+import { newHireUpn } from '../sandbox/new-hires.js';
 
 export const ISSUE_TEXT = 'issue TAP for alice@contoso.com for 2h';
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { playgroundArgs } from '../src/sandbox/playground-cli.js';
+import { playgroundArgs } from '../sandbox/playground-cli.js';
 
 /**
  * The Agents Playground has one signed-in person per server: its web client takes `currentUser` from

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { OnBehalfOfTokens } from './auth/obo.js';
 import { ClientSecretAppTokens } from './auth/app-tokens.js';
 import { AppRoleReader, ROLE_READER_PERMISSION } from './graph/role-reader.js';
-import { SandboxClock, systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { GRAPH_SCOPES, type TapDeskConfig } from './config.js';
 import type { GraphCallRecord } from './graph/client.js';
-import { dispatcherTrusting, jsonClient } from './http-json.js';
+import { dispatcherTrusting } from './http-json.js';
 import type { Logger } from './log.js';
 import { openStore } from './store/open.js';
 import { AuditLog } from './audit/log.js';
@@ -21,7 +21,7 @@ import { RequestRepository } from './tap/request-repository.js';
 import { OpenApprovals } from './tap/open-approvals.js';
 import { TAPDESK } from './tap/request.js';
 import { createAdapter, createTeamsApp, inboundChecks } from './teams/app.js';
-import { SandboxAssertions, TeamsAssertions } from './teams/assertions.js';
+import { TeamsAssertions, type AssertionSource } from './teams/assertions.js';
 import { GraphAccess } from './teams/graph-access.js';
 import { WaitingCommands } from './chat/waiting-commands.js';
 import { ProactiveCards } from './teams/proactive-cards.js';
@@ -37,6 +37,13 @@ import { FileTransfer, fileHostPolicy } from './bulk/file-transfer.js';
 export interface BotOptions {
   log: Logger;
   store?: RowStore;
+  /** The bot's sense of time; default the system clock. The sandbox plugs in one that follows its tenant's. */
+  clock?: Clock;
+  /**
+   * Where acting users' SSO assertions come from; default Teams (card clicks, token exchange). The
+   * sandbox plugs in one that has its local tenant mint them, as Teams would.
+   */
+  assertions?: AssertionSource;
   /** Observes every Graph call (method, url, status, request body); tests check them against the OpenAPI file. */
   onGraphCall?: (call: GraphCallRecord) => void;
 }
@@ -52,9 +59,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
   const { log } = options;
   const caPem = config.caFile ? readFileSync(config.caFile, 'utf8') : undefined;
   const dispatcher = dispatcherTrusting(caPem);
-  const json = jsonClient(dispatcher);
-  const sandbox = config.mode === 'sandbox' ? config.sandboxUrl! : undefined;
-  const clock: Clock = sandbox ? new SandboxClock(sandbox, json.getJson) : systemClock;
+  const clock: Clock = options.clock ?? systemClock;
   const { clientId, clientSecret, tenantId, authorityHost, ssoResource } = config.entraApp;
 
   const tokens = new OnBehalfOfTokens({
@@ -65,7 +70,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     scopes: GRAPH_SCOPES,
     caPem,
   });
-  const assertions = sandbox ? new SandboxAssertions(sandbox, json.postJson) : new TeamsAssertions();
+  const assertions = options.assertions ?? new TeamsAssertions();
   const graph = new GraphAccess(
     assertions,
     tokens,
@@ -164,7 +169,10 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     waiting: new WaitingCommands(),
     bulk,
     bulkRuns,
-    files: new FileTransfer(fileHostPolicy(sandbox), dispatcher),
+    files: new FileTransfer(
+      fileHostPolicy(config.mode === 'sandbox' ? config.sandboxUrl : undefined),
+      dispatcher,
+    ),
     log,
     mode: config.mode,
     sso: { resource: ssoResource, connectionName: config.oauthConnectionName, signInUrl },

@@ -3,7 +3,7 @@ import type { TurnContext } from 'botbuilder';
 /**
  * Where the acting user's SSO assertion (the token Teams hands a bot for its own API) comes from.
  * In Teams it rides on card clicks (value.authentication.token) or arrives via the message-turn
- * token exchange; in the sandbox the local tenant issues the one Teams would have given.
+ * token exchange; the sandbox plugs in a source whose local tenant issues the one Teams would have given.
  */
 export interface AssertionSource {
   assertionFor(context: TurnContext, userOid: string, signal?: AbortSignal): Promise<string | null>;
@@ -14,7 +14,8 @@ export interface AssertionSource {
 /** One entry per signed-in admin; the oldest goes first if a tenant somehow has more. */
 const MAX_REMEMBERED = 10_000;
 
-function clickToken(context: TurnContext): string | null {
+/** The SSO token Teams puts on a card click (value.authentication.token), if any. */
+export function clickToken(context: TurnContext): string | null {
   const token = (context.activity.value as { authentication?: { token?: unknown } } | undefined)
     ?.authentication?.token;
   return typeof token === 'string' && token.length > 0 ? token : null;
@@ -52,23 +53,4 @@ export class TeamsAssertions implements AssertionSource {
     if (this.byUser.size >= MAX_REMEMBERED) this.byUser.delete(this.byUser.keys().next().value!);
     this.byUser.set(userOid, { assertion, expiresAt: expiryOf(assertion) });
   }
-}
-
-/** Sandbox: the local tenant plays Teams and mints the SSO assertion for the user who acted. */
-export class SandboxAssertions implements AssertionSource {
-  constructor(
-    private readonly sandboxUrl: string,
-    private readonly postJson: (url: string, body: unknown, signal?: AbortSignal) => Promise<unknown>,
-  ) {}
-
-  async assertionFor(context: TurnContext, userOid: string, signal?: AbortSignal): Promise<string | null> {
-    const fromClick = clickToken(context);
-    if (fromClick) return fromClick;
-    const body = (await this.postJson(`${this.sandboxUrl}/sso-token`, { user: userOid }, signal)) as {
-      token?: unknown;
-    };
-    return typeof body.token === 'string' ? body.token : null;
-  }
-
-  remember(): void {}
 }

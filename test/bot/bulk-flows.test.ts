@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newHireUpn } from '../../src/sandbox/new-hires.js';
+import { newHireUpn } from '../../sandbox/new-hires.js';
 import {
   actionData,
   APPROVALS_CHANNEL,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BulkRepository } from '../../src/bulk/repository.js';
-import { newHireUpn } from '../../src/sandbox/new-hires.js';
+import { newHireUpn } from '../../sandbox/new-hires.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
 import { actionData, cardOf, click, message, postTo } from '../helpers/activities.js';
 import { createsPerUser, factsOf, waitFor } from '../helpers/bulk.js';

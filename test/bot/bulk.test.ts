@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newHireUpn } from '../../src/sandbox/new-hires.js';
+import { newHireUpn } from '../../sandbox/new-hires.js';
 import { AuditLog } from '../../src/audit/log.js';
 import { actionData, cardOf, message, post } from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';

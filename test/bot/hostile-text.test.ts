@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FixtureUser } from '../../src/sandbox/index.js';
+import type { FixtureUser } from '../../sandbox/index.js';
 import {
   actionData,
   APPROVALS_CHANNEL,

@@ -7,7 +7,7 @@ import { GraphTapClient, type GraphCallRecord } from '../../src/graph/client.js'
 import { GraphFailure } from '../../src/graph/failure.js';
 import type { BatchCreateResult, UserLookup } from '../../src/graph/port.js';
 import { dispatcherTrusting } from '../../src/http-json.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
 import { admin, graphTokenFor, type Json } from '../helpers/sandbox-http.js';
 
 const dana = 'dana@contoso.com';

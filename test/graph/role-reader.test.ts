@@ -4,7 +4,7 @@ import { AppTokenError, ClientSecretAppTokens, type AppTokenSource } from '../..
 import { GraphFailure } from '../../src/graph/failure.js';
 import { AppRoleReader } from '../../src/graph/role-reader.js';
 import { dispatcherTrusting } from '../../src/http-json.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
 
 let sb: SandboxHandle;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FixtureUser } from '../../src/sandbox/index.js';
+import type { FixtureUser } from '../../sandbox/index.js';
 import type { Harness } from './bot-harness.js';
 
 /** What the activity builders need: where replies go (the connector) and the tenant. */

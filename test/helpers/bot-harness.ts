@@ -8,15 +8,16 @@ import type { GraphCallRecord } from '../../src/graph/client.js';
 import { createLogger } from '../../src/log.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { sandboxBotEnv } from '../../src/sandbox/bot-env.js';
+import { sandboxBotEnv } from '../../sandbox/bot-env.js';
+import { sandboxBotSources } from '../../sandbox/bot-sources.js';
 import {
   startSandbox,
   type SandboxHandle,
   type FixtureUser,
   type TenantFixture,
-} from '../../src/sandbox/index.js';
+} from '../../sandbox/index.js';
 import { RecordingConnector } from './connector.js';
-import { addNewHires } from '../../src/sandbox/new-hires.js';
+import { addNewHires } from '../../sandbox/new-hires.js';
 
 export interface Harness {
   sandbox: SandboxHandle;
@@ -72,7 +73,12 @@ export async function startHarness(
   const store = options.store ? options.store(dbPath) : SqliteRowStore.open(dbPath);
   const graphCalls: GraphCallRecord[] = [];
   const start = () =>
-    startBot(config, { log: createLogger('debug', sink), store, onGraphCall: (c) => graphCalls.push(c) });
+    startBot(config, {
+      log: createLogger('debug', sink),
+      store,
+      onGraphCall: (c) => graphCalls.push(c),
+      ...sandboxBotSources(config),
+    });
   const harness: Harness = {
     sandbox,
     bot: await start(),

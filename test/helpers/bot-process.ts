@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { sandboxBotEnv } from '../../src/sandbox/bot-env.js';
-import type { SandboxHandle } from '../../src/sandbox/index.js';
+import { sandboxBotEnv } from '../../sandbox/bot-env.js';
+import type { SandboxHandle } from '../../sandbox/index.js';
 
-/** TapDesk as a separate OS process (`src/index.ts` through tsx), so tests can SIGKILL it. */
+/**
+ * TapDesk as a separate OS process (the sandbox's bot entry, `sandbox/bot-entry.ts`, through tsx: the
+ * production process with the sandbox's clock and assertions), so tests can SIGKILL it.
+ */
 export interface BotProcess {
   url: string;
   logLines: string[];
@@ -15,7 +18,7 @@ export async function spawnBot(
   caFile: string,
   env: Record<string, string>,
 ): Promise<BotProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sandbox/bot-entry.ts'], {
     env: {
       ...process.env,
       ...sandboxBotEnv(sandbox, caFile),

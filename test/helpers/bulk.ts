@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import { NoticeQueue } from '../../src/notices/queue.js';
-import type { FixtureUser } from '../../src/sandbox/index.js';
-import { newHireUpn } from '../../src/sandbox/new-hires.js';
+import type { FixtureUser } from '../../sandbox/index.js';
+import { newHireUpn } from '../../sandbox/new-hires.js';
 import {
   actionData,
   APPROVALS_CHANNEL,

@@ -1,5 +1,5 @@
 // Teams file activities: a user sending the bot a file, and the user's answer to a file consent card.
-import type { FixtureUser } from '../../src/sandbox/index.js';
+import type { FixtureUser } from '../../sandbox/index.js';
 import { click, message, type World } from './activities.js';
 import type { FileDownloadAttachment, UploadInfo } from './sandbox-admin.js';
 

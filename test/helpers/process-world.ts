@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { addNewHires } from '../../src/sandbox/new-hires.js';
+import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
+import { addNewHires } from '../../sandbox/new-hires.js';
 import { actionData, cardOf, message, postTo } from './activities.js';
 import { spawnBot, type BotProcess } from './bot-process.js';
 import { RecordingConnector } from './connector.js';

@@ -1,4 +1,4 @@
-import type { SandboxHandle } from '../../src/sandbox/index.js';
+import type { SandboxHandle } from '../../sandbox/index.js';
 
 /** Anything that knows the sandbox: a Harness, or a test's own world. */
 type HasSandbox = { sandbox: SandboxHandle };

@@ -2,7 +2,7 @@
 import { Agent, request } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { INetworkModule, NetworkResponse } from '@azure/msal-node';
-import type { SandboxHandle } from '../../src/sandbox/index.js';
+import type { SandboxHandle } from '../../sandbox/index.js';
 
 // Response bodies are arbitrary JSON; tests index into them freely and assert on the values.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

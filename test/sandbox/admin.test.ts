@@ -1,6 +1,6 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackAddress, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { isLoopbackAddress, startSandbox, type SandboxHandle } from '../../sandbox/index.js';
 import { admin, graphAs, httpsJson, type Json } from '../helpers/sandbox-http.js';
 
 let sb: SandboxHandle;

@@ -2,7 +2,7 @@
 import { ClientSecretCredential, type AuthorityValidationOptions } from '@azure/identity';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
 import {
   graphAs,
   graphWithToken,

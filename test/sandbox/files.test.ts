@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
 import { fileConsentInvoke, fileMessage } from '../helpers/files.js';
 import {
   openUploadSession,

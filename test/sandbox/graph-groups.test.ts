@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphTapClient, type GraphCallRecord } from '../../src/graph/client.js';
 import { dispatcherTrusting } from '../../src/http-json.js';
-import { startSandbox, type SandboxHandle, type TenantFixture } from '../../src/sandbox/index.js';
+import { startSandbox, type SandboxHandle, type TenantFixture } from '../../sandbox/index.js';
 import { graphAs, graphTokenFor } from '../helpers/sandbox-http.js';
 
 const serviceDesk = '0309e63e-7c98-5efd-bdbb-0fcd86ca92e0';

@@ -3,7 +3,7 @@ import { ConfidentialClientApplication } from '@azure/msal-node';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPH_SCOPES } from '../../src/config.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
 import { graphWithToken, msalNetworkClient, postOboForm, sandboxAgent } from '../helpers/sandbox-http.js';
 
 let sb: SandboxHandle;

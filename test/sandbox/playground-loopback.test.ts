@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { PLAYGROUND_LOOPBACK_PRELOAD } from '../../src/sandbox/playground-cli.js';
+import { PLAYGROUND_LOOPBACK_PRELOAD } from '../../sandbox/playground-cli.js';
 
 // The Agents Playground calls server.listen(port, callback) and has no host option; the preload must
 // turn exactly that (and its variants) into a loopback listen. Checked in a plain node process.

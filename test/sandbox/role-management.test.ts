@@ -1,6 +1,6 @@
 // roleManagement/directory reads (contract next-wave §2.1, §2.2, §2.7 items 1-3) and what counts as a held role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
 import { graphAs, graphWithToken, httpsJson } from '../helpers/sandbox-http.js';
 
 let sb: SandboxHandle;

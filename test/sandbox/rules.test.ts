@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Directory } from '../../src/sandbox/directory.js';
-import { WriteBucket } from '../../src/sandbox/faults.js';
-import { loadTenantFixture, type TenantFixture } from '../../src/sandbox/fixture.js';
-import {
-  lifetimeBounds,
-  mayManageTarget,
-  passUsability,
-  policyAllowsUser,
-} from '../../src/sandbox/tap-rules.js';
-import { compileUserFilter, compileUserSearch } from '../../src/sandbox/user-filter.js';
+import { Directory } from '../../sandbox/directory.js';
+import { WriteBucket } from '../../sandbox/faults.js';
+import { loadTenantFixture, type TenantFixture } from '../../sandbox/fixture.js';
+import { lifetimeBounds, mayManageTarget, passUsability, policyAllowsUser } from '../../sandbox/tap-rules.js';
+import { compileUserFilter, compileUserSearch } from '../../sandbox/user-filter.js';
 
 function directoryWith(change: (fixture: TenantFixture) => void): Directory {
   const fixture = loadTenantFixture();

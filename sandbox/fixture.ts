@@ -126,7 +126,7 @@ export interface TenantFixture {
   communication?: { smsFrom: string; emailFrom: string };
 }
 
-const fixtureUrl = new URL('../../fixtures/contoso-tenant.json', import.meta.url);
+const fixtureUrl = new URL('../fixtures/contoso-tenant.json', import.meta.url);
 
 /** Reads and parses the Contoso fixture; a fresh copy each call so callers cannot corrupt shared state. */
 export function loadTenantFixture(): TenantFixture {

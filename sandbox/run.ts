@@ -4,10 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBot } from '../bot.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
+import { startBot } from '../src/bot.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
 import { sandboxBotEnv } from './bot-env.js';
+import { sandboxBotSources } from './bot-sources.js';
 import { startSandbox } from './index.js';
 import { addNewHires } from './new-hires.js';
 import { playgroundArgs } from './playground-cli.js';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
   });
   const log = createLogger(config.logLevel, process.stderr);
-  const bot = await startBot(config, { log });
+  const bot = await startBot(config, { log, ...sandboxBotSources(config) });
   const playground = withPlayground ? await startPlayground(bot.url) : undefined;
 
   const ready = {
