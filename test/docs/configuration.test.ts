@@ -22,7 +22,8 @@ function sourcesUnder(dir: string): [string, string][] {
       return [path, readFileSync(path, 'utf8')];
     });
 }
-const allSources = sourcesUnder('src/');
+// The product and the sandbox runner (its ports and Playground switches are documented too).
+const allSources = [...sourcesUnder('src/'), ...sourcesUnder('sandbox/')];
 
 const NAME = '[A-Z][A-Z0-9_]*';
 
@@ -39,7 +40,7 @@ function configReads(): Set<string> {
   return names;
 }
 
-/** Every `process.env.X` read anywhere in src (the sandbox's included). */
+/** Every `process.env.X` read anywhere in src or the sandbox. */
 function processEnvReads(): Set<string> {
   const names = new Set<string>();
   for (const [, source] of allSources)
