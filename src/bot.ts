@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { OnBehalfOfTokens } from './auth/obo.js';
@@ -10,15 +9,11 @@ import type { GraphCallRecord } from './graph/client.js';
 import { dispatcherTrusting } from './http-json.js';
 import type { Logger } from './log.js';
 import { openStore } from './store/open.js';
-import { AuditLog } from './audit/log.js';
 import { ConversationReferences } from './teams/conversations.js';
-import { NoticePlanner } from './notices/planner.js';
 import { TeamsNoticeSender } from './teams/notice-sender.js';
-import { auditTypeOf, NoticeQueue, NoticeScheduler, RateLimiter } from './notices/index.js';
+import { auditTypeOf, NoticeScheduler, RateLimiter } from './notices/index.js';
+import { createCore } from './core.js';
 import type { RowStore } from './store/port.js';
-import { IssueLimiter } from './tap/limits.js';
-import { RequestRepository } from './tap/request-repository.js';
-import { OpenApprovals } from './tap/open-approvals.js';
 import { TAPDESK } from './tap/request.js';
 import { createAdapter, createTeamsApp, inboundChecks } from './teams/app.js';
 import { TeamsAssertions, type AssertionSource } from './teams/assertions.js';
@@ -26,11 +21,9 @@ import { GraphAccess } from './teams/graph-access.js';
 import { WaitingCommands } from './chat/waiting-commands.js';
 import { ProactiveCards } from './teams/proactive-cards.js';
 import { PassVault } from './tap/pass-vault.js';
-import type { CoreDeps } from './tap/core-deps.js';
 import { closeExpiredApproval } from './teams/approval-actions.js';
 import { closeExpiredBulk } from './teams/bulk-actions.js';
 import { createServer } from './server.js';
-import { bulkDepsFrom } from './bulk/deps.js';
 import { BulkRuns } from './teams/bulk-runs.js';
 import { FileTransfer, fileHostPolicy } from './bulk/file-transfer.js';
 
@@ -54,7 +47,30 @@ export interface RunningBot {
   close(): Promise<void>;
 }
 
-/** Wires config → adapters → core → HTTP server and starts listening. */
+/**
+ * The app-only reader of eligible and scoped roles, when its read-only permission is granted; else
+ * undefined, said once at startup (and in help), since such admins then get no second pair of eyes.
+ */
+function roleReaderFor(
+  config: TapDeskConfig,
+  io: { dispatcher: ReturnType<typeof dispatcherTrusting>; caPem: string | undefined; log: Logger },
+): AppRoleReader | undefined {
+  if (!config.appPermissions.includes(ROLE_READER_PERMISSION)) {
+    io.log.warn(
+      { event: 'roles.eligible_unseen' },
+      `APP_PERMISSIONS lacks ${ROLE_READER_PERMISSION}: people only eligible for a directory role (PIM) or holding one scoped to an administrative unit cannot be recognised as privileged, so their passes are not sent for approval. Grant the application permission and list it in APP_PERMISSIONS.`,
+    );
+    return undefined;
+  }
+  const { tenantId, clientId, clientSecret, authorityHost } = config.entraApp;
+  return new AppRoleReader({
+    baseUrl: config.graphBaseUrl,
+    dispatcher: io.dispatcher,
+    tokens: new ClientSecretAppTokens({ tenantId, clientId, clientSecret, authorityHost, caPem: io.caPem }),
+  });
+}
+
+/** Wires config → adapters → core (createCore) → Teams → HTTP server, and starts listening. */
 export async function startBot(config: TapDeskConfig, options: BotOptions): Promise<RunningBot> {
   const { log } = options;
   const caPem = config.caFile ? readFileSync(config.caFile, 'utf8') : undefined;
@@ -82,64 +98,24 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     { tenantId, log },
   );
   const store = options.store ?? (await openStore(config.store));
-  const requests = new RequestRepository(store);
-  const audit = new AuditLog(store, () => clock.now());
-  const onBackgroundError = (what: string, error: unknown) =>
-    log.error(
-      {
-        event: 'background.failed',
-        what,
-        err: { name: (error as Error)?.name, message: (error as Error)?.message },
-      },
-      'background.failed',
-    );
   const signInUrl =
     `${authorityHost}/${tenantId}/oauth2/v2.0/authorize?client_id=${clientId}&response_type=code` +
     `&scope=${encodeURIComponent(`${ssoResource}/access_as_user`)}`;
 
   const adapter = createAdapter(config);
   const conversations = new ConversationReferences(store);
-  const roleReader = config.appPermissions.includes(ROLE_READER_PERMISSION)
-    ? new AppRoleReader({
-        baseUrl: config.graphBaseUrl,
-        dispatcher,
-        tokens: new ClientSecretAppTokens({ tenantId, clientId, clientSecret, authorityHost, caPem }),
-      })
-    : undefined;
-  if (!roleReader) {
-    log.warn(
-      { event: 'roles.eligible_unseen' },
-      `APP_PERMISSIONS lacks ${ROLE_READER_PERMISSION}: people only eligible for a directory role (PIM) or holding one scoped to an administrative unit cannot be recognised as privileged, so their passes are not sent for approval. Grant the application permission and list it in APP_PERMISSIONS.`,
-    );
-  }
-  const core: CoreDeps = {
-    roleReader,
-    openApprovals: new OpenApprovals(store, requests),
-    requests,
-    audit,
-    onBackgroundError,
-    clock,
-    requestTtlMinutes: config.requestTtlMinutes,
-    limiter: new IssueLimiter(store, config.limits),
-    maxLifetimeMinutes: config.maxLifetimeMinutes,
-    approvals: config.approvals,
-  };
-  const cards = new ProactiveCards(adapter, config.bot.appId, conversations);
-  const bulk = bulkDepsFrom(config, {
+  const roleReader = roleReaderFor(config, { dispatcher, caPem, log });
+  const { core, bulk, notices, queue, audit, onBackgroundError } = createCore(config, {
     store,
-    audit,
-    onBackgroundError,
     clock,
-    limiter: core.limiter,
-    instanceId: randomUUID(),
+    log,
     roleReader,
   });
-  const queue = new NoticeQueue(store);
-  const notices = new NoticePlanner(queue, clock, config.notices.expiringLeadMinutes, onBackgroundError);
+  const cards = new ProactiveCards(adapter, config.bot.appId, conversations);
   const bulkRuns = new BulkRuns({ bulk, cards, log, notices, conversations });
   const scheduler = new NoticeScheduler({
     queue,
-    sender: new TeamsNoticeSender(adapter, config.bot.appId, conversations, requests, {
+    sender: new TeamsNoticeSender(adapter, config.bot.appId, conversations, core.requests, {
       approval: (requestId) => closeExpiredApproval({ core, cards }, requestId),
       bulk: (bulkId, deadline) => closeExpiredBulk({ core, cards, bulk, bulkRuns }, bulkId, deadline),
     }),
