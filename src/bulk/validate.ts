@@ -1,44 +1,23 @@
 import { problem, type Problem } from '../errors/catalog.js';
 import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
-import type { DirectoryUser, TapGraph } from '../graph/port.js';
+import type { TapGraph } from '../graph/port.js';
 import { requestEvent } from '../tap/audit-events.js';
 import { formatWhen } from '../tap/format.js';
 import type { LimitHit } from '../tap/limits.js';
-import { barrierFor, type Barrier } from '../tap/eligibility.js';
 import type { Person } from '../tap/request.js';
 import { issuerStrength } from '../tap/roles.js';
 import { privilegedAmong } from './privileged.js';
-import type { BulkDeps } from './deps.js';
-import {
-  emptyCounts,
-  FIRST_PROBLEMS_SHOWN,
-  READY_PREVIEW,
-  type BulkAsk,
-  type BulkItem,
-  type BulkJob,
-  type BulkProblem,
-  type Category,
-} from './job.js';
-import { lookupAll, type Found } from './lookups.js';
-import { planBulkRow } from './plan.js';
-import { forEachConcurrent } from './throttle.js';
+import { looksLikeUserKey, sortRows, type BulkInput } from './sort-rows.js';
 
-export interface BulkInput {
-  requester: Person;
-  timeZone: string;
-  utcOffsetMinutes: number;
-  conversationId: string;
-  source: BulkJob['source'];
-  asks: BulkAsk[];
-  /** Rows the CSV reader already refused. */
-  rowErrors: { line: number; user: string; message: string }[];
-}
+export type { BulkInput };
+import type { BulkDeps } from './deps.js';
+import { READY_PREVIEW, type BulkAsk, type BulkItem, type BulkJob } from './job.js';
+import { lookupAll, type Found } from './lookups.js';
+import { forEachConcurrent } from './throttle.js';
 
 export type ValidateOutcome = { kind: 'problem'; problem: Problem } | { kind: 'ready'; job: BulkJob };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const looksLikeUserKey = (text: string) => GUID.test(text) || /^[^@\s]+@[^@\s]+$/.test(text);
 /** A typed command may use a short address ("alice@contoso"); a file must be exact. */
 const PREFIX_LOOKUPS_MAX = 50;
 
@@ -66,75 +45,8 @@ export async function validateBulk(
     const privileged = await privilegedAmong(people, deps.roleReader, deps.concurrency);
     const now = deps.clock.now();
 
-    const counts = emptyCounts();
-    const problems: BulkProblem[] = [];
-    const notes = new Set<string>();
-    const ready: BulkItem[] = [];
-    const seen = new Set<string>();
-    let disabledAccounts = 0;
-    const refuse = (
-      ask: { line: number; user: string },
-      category: Exclude<Category, 'ready'>,
-      message: string,
-    ) => {
-      counts[category] += 1;
-      if (problems.length < FIRST_PROBLEMS_SHOWN)
-        problems.push({ line: ask.line, user: ask.user, category, message });
-    };
-    const rows = [
-      ...input.asks.map((ask) => ({ ask, error: undefined as string | undefined })),
-      ...input.rowErrors.map((e) => ({ ask: { line: e.line, user: e.user }, error: e.message })),
-    ].sort((a, b) => a.ask.line - b.ask.line);
-
-    for (const { ask, error } of rows) {
-      if (error !== undefined) {
-        refuse(ask, 'invalid', error);
-        continue;
-      }
-      if (!looksLikeUserKey(ask.user)) {
-        refuse(
-          ask,
-          'invalid',
-          'Not a sign-in address or object id; use the address, e.g. alice@contoso.com.',
-        );
-        continue;
-      }
-      const hit = found.get(ask.user.toLowerCase());
-      const user = hit?.user;
-      if (user && seen.has(user.id)) {
-        refuse(ask, 'duplicate', `${user.userPrincipalName} is already in the list.`);
-        continue;
-      }
-      if (user) seen.add(user.id);
-      // The same rules as a single pass, worded by the catalog.
-      const barrier = barrierFor(user, input.requester.oid, !!user && privileged.has(user.id), 'direct');
-      if (barrier) {
-        const detail = user ? privileged.get(user.id) : undefined;
-        refuse(ask, BARRIER_CATEGORY[barrier], problem(barrier).title + (detail ? ` (${detail})` : ''));
-        continue;
-      }
-      if (!user) continue;
-      const planned = planBulkRow(
-        ask as BulkAsk,
-        policy,
-        now,
-        input.utcOffsetMinutes,
-        deps.maxLifetimeMinutes,
-      );
-      if (!planned.ok) {
-        refuse(ask, 'outsidePolicy', planned.message);
-        continue;
-      }
-      planned.notes.forEach((n) => notes.add(n));
-      if (user.accountEnabled === false) disabledAccounts += 1;
-      ready.push({
-        ask: ask as BulkAsk,
-        target: targetOf(user),
-        plan: planned.plan,
-        state: 'ready',
-        posts: 0,
-      });
-    }
+    const sorted = sortRows(input, { found, privileged, policy, now, capMinutes: deps.maxLifetimeMinutes });
+    const { counts, problems, notes, ready, refuse } = sorted;
     const limited = await overDailyLimit(deps, ready, now);
     for (const item of ready.filter((i) => limited.has(i.target.id)))
       refuse(
@@ -173,9 +85,9 @@ export async function validateBulk(
         utcOffsetMinutes: input.utcOffsetMinutes,
         conversationId: input.conversationId,
         source: input.source,
-        total: rows.length,
+        total: sorted.total,
         counts,
-        disabledAccounts,
+        disabledAccounts: sorted.disabledAccounts,
         problems: problems.sort((a, b) => a.line - b.line),
         readyPreview: issuable
           .slice(0, READY_PREVIEW)
@@ -195,20 +107,6 @@ export async function validateBulk(
     throw error;
   }
 }
-
-/** The bulk card's counts: which problem category each barrier falls in. */
-const BARRIER_CATEGORY: Record<Barrier, Exclude<Category, 'ready'>> = {
-  TAP_USER_NOT_FOUND: 'notFound',
-  TAP_SELF: 'invalid',
-  TAP_GUEST: 'guest',
-  TAP_TARGET_PRIVILEGED: 'privileged',
-};
-
-const targetOf = (u: DirectoryUser) => ({
-  id: u.id,
-  userPrincipalName: u.userPrincipalName,
-  displayName: u.displayName,
-});
 
 /** "alice@contoso" is not a UPN, but one user whose address starts with it is meant. */
 async function resolveShortAddresses(graph: TapGraph, found: Map<string, Found>, concurrency: number) {
