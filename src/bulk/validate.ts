@@ -12,7 +12,7 @@ import { looksLikeUserKey, sortRows, type BulkInput } from './sort-rows.js';
 
 export type { BulkInput };
 import type { BulkDeps } from './deps.js';
-import { READY_PREVIEW, type BulkAsk, type BulkItem, type BulkJob } from './job.js';
+import { READY_PREVIEW, type BulkItem, type BulkJob } from './job.js';
 import { lookupAll, type Found } from './lookups.js';
 import { forEachConcurrent } from './throttle.js';
 
