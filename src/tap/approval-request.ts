@@ -2,14 +2,14 @@ import type { Command } from '../chat/grammar.js';
 import { problem, type Problem } from '../errors/catalog.js';
 import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
-import type { DirectoryUser, TapGraph } from '../graph/port.js';
+import type { DirectoryRole, DirectoryUser, TapGraph } from '../graph/port.js';
 import { requestEvent } from './audit-events.js';
 import { limitProblem } from './limit-problem.js';
 import { planIssue, POLICY_UNREAD_NOTE } from './plan.js';
 import { planRefusalCode, toCandidate } from './prepare.js';
 import { barrierFor } from './eligibility.js';
 import type { CoreDeps } from './core-deps.js';
-import type { Person, TapRequest } from './request.js';
+import type { ApprovalInfo, Person, TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
 import { MAX_OPEN_APPROVALS_PER_REQUESTER } from './open-approvals.js';
 import { issuerStrength } from './roles.js';
@@ -62,20 +62,8 @@ export async function requestApproval(
     ]);
     if (resolution.kind === 'none')
       return { kind: 'problem', problem: problem('TAP_USER_NOT_FOUND', { who }) };
-    if (resolution.kind === 'many') {
-      const matches = resolution.users
-        .slice(0, MAX_MATCHES_SHOWN)
-        .map((u) => `${u.displayName} (${u.userPrincipalName})`)
-        .join(', ');
-      const more = resolution.users.length + resolution.more - MAX_MATCHES_SHOWN;
-      return {
-        kind: 'problem',
-        problem: problem('APPROVAL_AMBIGUOUS', {
-          who,
-          matches: more > 0 ? `${matches} and ${more} more` : matches,
-        }),
-      };
-    }
+    if (resolution.kind === 'many')
+      return { kind: 'problem', problem: ambiguous(who, resolution.users, resolution.more) };
     const user = resolution.user;
     const ctx = { targetName: user.displayName, who: user.userPrincipalName };
     // A privileged person is no barrier here: the approval goes to a privileged approver instead.
@@ -92,14 +80,7 @@ export async function requestApproval(
         () => undefined,
       ),
     ]);
-    const isManager = manager?.id === input.requester.oid;
-    const basis = isManager
-      ? 'manager'
-      : inRequesterGroup
-        ? 'requester-group'
-        : issuerStrength(myRoles) !== 'none'
-          ? 'admin'
-          : null;
+    const basis = basisOf(manager?.id === input.requester.oid, inRequesterGroup, myRoles);
     if (basis === null) {
       return {
         kind: 'problem',
@@ -142,14 +123,7 @@ export async function requestApproval(
       plan: planned.plan,
       checks: { issuerStrength: issuerStrength(myRoles), targetPrivileged },
       shown: snapshot(factsOf(user, pass, targetPrivileged, policy)),
-      approval: {
-        ...(input.command.reason ? { reason: input.command.reason } : {}),
-        basis,
-        notes,
-        needs: targetPrivileged ? 'privileged' : 'authentication',
-        approversConversationId: settings.approversConversationId,
-        deliverTo: settings.deliverTo,
-      },
+      approval: approvalInfo(settings, basis, notes, targetPrivileged, input.command.reason),
     });
     await deps.openApprovals.add(input.requester.oid, stored.value.id, stored.value.expiresAt);
     // Audited before any card exists, like a direct request.
@@ -172,4 +146,43 @@ export async function requestApproval(
       return { kind: 'problem', problem: problemForGraphFailure(error, { operation: 'read', who }) };
     throw error;
   }
+}
+
+/** "Several people match": the first few by name and address, and how many more. */
+function ambiguous(who: string, users: DirectoryUser[], more: number) {
+  const shown = users
+    .slice(0, MAX_MATCHES_SHOWN)
+    .map((u) => `${u.displayName} (${u.userPrincipalName})`)
+    .join(', ');
+  const rest = users.length + more - MAX_MATCHES_SHOWN;
+  return problem('APPROVAL_AMBIGUOUS', { who, matches: rest > 0 ? `${shown} and ${rest} more` : shown });
+}
+
+/** Why the requester may ask: they manage the person, are in the requester group, or are an admin. */
+function basisOf(
+  isManager: boolean,
+  inRequesterGroup: boolean,
+  myRoles: DirectoryRole[],
+): ApprovalInfo['basis'] | null {
+  if (isManager) return 'manager';
+  if (inRequesterGroup) return 'requester-group';
+  return issuerStrength(myRoles) !== 'none' ? 'admin' : null;
+}
+
+/** The approval part of a new request: who must approve, where, and who will see the pass. */
+function approvalInfo(
+  settings: CoreDeps['approvals'],
+  basis: ApprovalInfo['basis'],
+  notes: string[],
+  targetPrivileged: boolean,
+  reason: string | undefined,
+): ApprovalInfo {
+  return {
+    ...(reason ? { reason } : {}),
+    basis,
+    notes,
+    needs: targetPrivileged ? 'privileged' : 'authentication',
+    approversConversationId: settings.approversConversationId!,
+    deliverTo: settings.deliverTo,
+  };
 }
