@@ -277,7 +277,18 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
     logLevel: env.LOG_LEVEL || 'info',
   };
 
-  if (mode === 'sandbox') {
+  problems.push(...crossCheckProblems(config as TapDeskConfig, env));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as TapDeskConfig;
+}
+
+/**
+ * The checks between settings: sandbox mode never meets a real tenant or the network, entra mode
+ * never runs without inbound auth, a registered bot has its credentials. Each problem names the fix.
+ */
+function crossCheckProblems(config: TapDeskConfig, env: Env): string[] {
+  const problems: string[] = [];
+  if (config.mode === 'sandbox') {
     // The sandbox hands out SSO assertions for any user without a password, so it must never be
     // mixed with a real tenant or a public endpoint.
     for (const name of ['SANDBOX_URL', 'AAD_APP_OAUTH_AUTHORITY_HOST', 'GRAPH_BASE_URL'] as const) {
@@ -303,7 +314,7 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
         'BOT_ID must be empty in sandbox mode: a registered bot means real Teams traffic; use TAPDESK_MODE=entra',
       );
     }
-  } else if (mode === 'entra') {
+  } else if (config.mode === 'entra') {
     if (config.sandboxUrl) {
       problems.push(
         'SANDBOX_URL is set but TAPDESK_MODE is entra; remove SANDBOX_URL (the sandbox stands in for Teams SSO only in sandbox mode)',
@@ -326,6 +337,5 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
   if (config.bot.appId && config.bot.appType !== 'MultiTenant' && !config.bot.tenantId) {
     problems.push('BOT_TENANT_ID is missing: single-tenant and managed-identity bots need the tenant id');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config as TapDeskConfig;
+  return problems;
 }
