@@ -17,6 +17,7 @@ import type { CoreDeps } from './core-deps.js';
 import { conversationRoot, TAPDESK, type TapRequest } from './request.js';
 import { issuerStrength } from './roles.js';
 import { refreshApproval } from './approval-refresh.js';
+import type { DecisionOutcome } from './approval-outcome.js';
 import { recheckFacts } from './recheck.js';
 import { recordReplaced } from './replaced.js';
 import { ruleFor } from './click-rules.js';
@@ -30,15 +31,7 @@ export interface DecisionClick {
   isPersonalChat: boolean;
 }
 
-export type DecisionOutcome =
-  /** The click was refused and the request did not change (not theirs to decide, wrong place...). */
-  | { kind: 'refused'; problem: Problem }
-  /** This approver could not issue it; the request stays open for someone else. */
-  | { kind: 'reopened'; problem: Problem; request: TapRequest }
-  /** The request ended without a pass (expired, failed, outcome unknown). */
-  | { kind: 'ended'; problem: Problem; request: TapRequest }
-  | { kind: 'rejected'; request: TapRequest }
-  | { kind: 'issued'; request: TapRequest; pass: CreatedTap; recordError?: unknown };
+export type { DecisionOutcome };
 
 type Guarded = { ok: true; row: StoredRow<TapRequest> } | { ok: false; outcome: DecisionOutcome };
 

@@ -1,6 +1,6 @@
 import { problem } from '../errors/catalog.js';
 import type { StoredRow } from '../store/port.js';
-import type { DecisionOutcome } from './approval-decide.js';
+import type { DecisionOutcome } from './approval-outcome.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { ignoreConflict, type Clicker } from './clicks.js';
 import type { CoreDeps } from './core-deps.js';

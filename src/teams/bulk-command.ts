@@ -1,5 +1,6 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Turn } from './turn.js';
+import type { BulkFileCommand } from './acting-command.js';
 import { parseBulkCsv, MAX_CSV_BYTES } from '../bulk/csv-input.js';
 import type { BulkJob } from '../bulk/job.js';
 import { validateBulk, type BulkInput } from '../bulk/validate.js';
@@ -15,12 +16,6 @@ import type { TeamsDeps } from './context.js';
 import { FileTransferError } from '../bulk/file-transfer.js';
 
 export type BulkCommand = Extract<Command, { kind: 'bulk' }>;
-/** A CSV file the user sent in the 1:1 chat; the link is short-lived and never stored. */
-export interface BulkFileCommand {
-  kind: 'bulk-file';
-  name: string;
-  downloadUrl: string;
-}
 
 export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
 

@@ -12,7 +12,8 @@ import {
   onBulkReject,
 } from './bulk-actions.js';
 import { replyProblem } from './card-replies.js';
-import { turnFields, type TeamsDeps } from './context.js';
+import type { TeamsDeps } from './context.js';
+import { turnFields } from './turn-fields.js';
 import { replyWithLoginRequest } from './invoke-response.js';
 import { onCancel, onChoose, onConfirm } from './request-actions.js';
 import { onReissue, onRevoke } from './revoke-actions.js';

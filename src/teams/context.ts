@@ -1,9 +1,8 @@
-import type { TurnContext } from 'botbuilder';
 import type { Logger } from '../log.js';
 import type { CoreDeps } from '../tap/core-deps.js';
 import type { GraphAccess } from './graph-access.js';
 import type { WaitingCommands } from '../chat/waiting-commands.js';
-import type { ActingCommand } from './message.js';
+import type { ActingCommand } from './acting-command.js';
 import type { RowStore } from '../store/port.js';
 import type { ConversationReferences } from './conversations.js';
 import type { NoticePlanner } from '../notices/planner.js';
@@ -33,16 +32,4 @@ export interface TeamsDeps {
   log: Logger;
   mode: 'sandbox' | 'entra';
   sso: { resource: string; connectionName: string; signInUrl: string };
-}
-
-/** Fields that identify a turn in logs without any user content. */
-export function turnFields(context: TurnContext): Record<string, unknown> {
-  const a = context.activity;
-  return {
-    activityId: a.id,
-    type: a.type,
-    name: a.name,
-    conversationType: a.conversation?.conversationType,
-    userOid: a.from?.aadObjectId,
-  };
 }

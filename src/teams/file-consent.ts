@@ -2,7 +2,8 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { passesCsv } from '../bulk/results.js';
 import { problem, problemLine } from '../errors/catalog.js';
 import { actorOf } from './actor.js';
-import { turnFields, type TeamsDeps } from './context.js';
+import type { TeamsDeps } from './context.js';
+import { turnFields } from './turn-fields.js';
 import { FileTransferError } from '../bulk/file-transfer.js';
 
 interface ConsentValue {

@@ -7,7 +7,7 @@ import { GraphTapClient } from '../graph/client.js';
 import type { TapGraph } from '../graph/port.js';
 import type { Logger } from '../log.js';
 import type { AssertionSource } from './assertions.js';
-import { turnFields } from './context.js';
+import { turnFields } from './turn-fields.js';
 
 /** Turns "this user in this turn" into a Graph client that acts as them: assertion → OBO → client. */
 export class GraphAccess {

@@ -1,21 +1,19 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { helpText } from '../cards/render.js';
 import { choiceCard, confirmCard } from '../cards/request-views.js';
-import { parseCommand, type Command } from '../chat/grammar.js';
+import { parseCommand } from '../chat/grammar.js';
 import { prepareIssue, type IssueCommand } from '../tap/prepare.js';
 import { attachCard } from '../tap/request-repository.js';
 import { runAudit } from './audit-command.js';
 import { withinBoundary } from './boundary.js';
-import { fileOf, runBulkCommand, runBulkFile, type BulkFileCommand } from './bulk-command.js';
+import { fileOf, runBulkCommand, runBulkFile } from './bulk-command.js';
+import type { ActingCommand } from './acting-command.js';
 import { sendProblemCard } from './card-replies.js';
 import type { TeamsDeps } from './context.js';
 import { runHelp } from './help-command.js';
 import { runManage, runPolicy } from './manage-command.js';
 import { runRequest } from './request-command.js';
 import { startTurn, type Turn } from './turn.js';
-
-/** Every command acts as the user in Graph (even help reads their roles), so it needs their token. */
-export type ActingCommand = Command | BulkFileCommand;
 
 type CommandHandler<C> = (turn: Turn, command: C) => Promise<void>;
 type CommandOf<K extends ActingCommand['kind']> = Extract<ActingCommand, { kind: K }>;

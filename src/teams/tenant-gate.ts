@@ -1,6 +1,6 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import type { Logger } from '../log.js';
-import { turnFields } from './context.js';
+import { turnFields } from './turn-fields.js';
 
 /**
  * The tenant an activity says it comes from. Teams puts it in channelData.tenant.id and, for most

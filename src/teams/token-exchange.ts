@@ -1,6 +1,7 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { actorOf } from './actor.js';
-import { turnFields, type TeamsDeps } from './context.js';
+import type { TeamsDeps } from './context.js';
+import { turnFields } from './turn-fields.js';
 import { runActing } from './message.js';
 import { startTurn } from './turn.js';
 

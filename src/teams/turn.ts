@@ -3,7 +3,8 @@ import type { TapGraph } from '../graph/port.js';
 import type { Logger } from '../log.js';
 import type { Person } from '../tap/request.js';
 import { actorOf, type Actor } from './actor.js';
-import { turnFields, type TeamsDeps } from './context.js';
+import type { TeamsDeps } from './context.js';
+import { turnFields } from './turn-fields.js';
 
 /**
  * Everything a handler needs about one activity, built once: who acts (as Teams reports it, never as
