@@ -141,11 +141,11 @@ export async function runBulk(
     Math.max(200, Math.min(5_000, (deps.leaseSeconds * 1000) / 3)),
   );
   const indexes = Array.from({ length: job.chunkCount }, (_, i) => i);
+  const run: BulkRun = { deps, graph, job, clicker, gate, window, passes, progress, onProgress };
   try {
     await forEachConcurrent(indexes, deps.concurrency, async (index) => {
       const row = await deps.bulk.getChunk(job.id, index);
-      if (row)
-        await issueChunk(deps, graph, job, row, { gate, window }, passes, progress, clicker, onProgress);
+      if (row) await issueChunk(run, row);
     });
   } catch (error) {
     // A chunk that broke (the store, a read that kept failing) leaves its rows 'ready' (not started)
@@ -175,18 +175,24 @@ export async function runBulk(
   return done?.value ?? { ...job, state: 'done', result };
 }
 
-async function issueChunk(
-  deps: BulkDeps,
-  graph: TapGraph,
-  job: BulkJob,
-  start: StoredRow<BulkChunk>,
-  pace: { gate: ThrottleGate; window: SendWindow },
-  passes: PassRow[],
-  progress: BulkProgress,
-  clicker: Person,
-  onProgress: (progress: BulkProgress) => void,
-): Promise<void> {
-  const { gate, window } = pace;
+/** One running bulk, as every chunk of it sees it: built once per run, shared by the chunks. */
+interface BulkRun {
+  deps: BulkDeps;
+  /** The clicker's delegated Graph access: every create is theirs. */
+  graph: TapGraph;
+  job: BulkJob;
+  clicker: Person;
+  /** Shared pacing: one gate honours the longest Retry-After, one window bounds creates in flight. */
+  gate: ThrottleGate;
+  window: SendWindow;
+  /** Created passes, in memory only, for the clicker's file. */
+  passes: PassRow[];
+  progress: BulkProgress;
+  onProgress: (progress: BulkProgress) => void;
+}
+
+async function issueChunk(run: BulkRun, start: StoredRow<BulkChunk>): Promise<void> {
+  const { deps, graph, job, clicker, gate, window, passes, progress, onProgress } = run;
   let row = await recheckChunk(deps, graph, job, start, gate);
   await report(
     deps,
