@@ -1,6 +1,6 @@
 import type { DirectoryRole } from '../graph/port.js';
 import type { HeldRole, RoleReader } from '../graph/role-port.js';
-import { isPrivileged, privilegeText } from '../tap/privilege.js';
+import { activeRole, isPrivileged, privilegeText } from '../tap/privilege.js';
 import { forEachConcurrent } from './throttle.js';
 
 /**
@@ -14,9 +14,7 @@ export async function privilegedAmong(
   reader: RoleReader | undefined,
   concurrency: number,
 ): Promise<Map<string, string>> {
-  const held = new Map<string, HeldRole[]>(
-    people.map((p) => [p.id, p.roles.map((r) => ({ ...r, assignment: 'active' as const, scope: '/' }))]),
-  );
+  const held = new Map<string, HeldRole[]>(people.map((p) => [p.id, p.roles.map(activeRole)]));
   if (reader)
     await forEachConcurrent(people, concurrency, async (p) => {
       held.get(p.id)!.push(...(await reader.privilegedRolesOf(p.id)));

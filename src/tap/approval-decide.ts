@@ -9,6 +9,7 @@ import {
   createBody,
   CREATE_TIMEOUT_MS,
   endAfterCreateFailure,
+  giveBackAllowance,
   problemForCreate,
   recordIssued,
 } from './confirm.js';
@@ -172,10 +173,7 @@ export async function approveRequest(
   const target = row.value.target!;
   const takenAt = deps.clock.now();
   const hit = await deps.limiter.take(click.clicker.oid, target.id, takenAt);
-  const giveBack = () =>
-    deps.limiter
-      .giveBack(click.clicker.oid, target.id, takenAt)
-      .catch((e: unknown) => deps.onBackgroundError('limits.give_back', e));
+  const giveBack = () => giveBackAllowance(deps, click.clicker, target.id, takenAt);
   if (hit) {
     const found = limitProblem(hit, { ...ctx, timeZone: row.value.timeZone, now: deps.clock.now() });
     return reopen(deps, row, click.clicker, found);

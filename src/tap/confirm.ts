@@ -31,6 +31,21 @@ export function createBody(plan: IssuePlan | undefined): CreateTapBody {
 export const CREATE_TIMEOUT_MS = 8_000;
 
 /**
+ * Gives back what a click took from the limits when no pass came of it. Best effort: the click's
+ * answer matters more, and a lost give-back only leaves the allowance lower than it should be.
+ */
+export async function giveBackAllowance(
+  deps: CoreDeps,
+  issuer: Clicker,
+  targetId: string,
+  takenAt: Date,
+): Promise<void> {
+  await deps.limiter
+    .giveBack(issuer.oid, targetId, takenAt)
+    .catch((error: unknown) => deps.onBackgroundError('limits.give_back', error));
+}
+
+/**
  * Confirm: guard the click, get the clicker's own Graph access (may throw LoginRequiredError, which
  * changes nothing), claim the request with a conditional write, then create the pass exactly once.
  */
@@ -95,9 +110,7 @@ export async function confirmIssue(
   } catch (error) {
     // No pass without its audit trail: give the claim up as failed, issue nothing, and give back
     // the allowance this click took.
-    await deps.limiter
-      .giveBack(click.clicker.oid, row.value.target!.id, takenAt)
-      .catch((e: unknown) => deps.onBackgroundError('limits.give_back', e));
+    await giveBackAllowance(deps, click.clicker, row.value.target!.id, takenAt);
     await deps.requests.update(row, {
       ...row.value,
       state: 'failed',
@@ -114,10 +127,7 @@ export async function confirmIssue(
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;
     // A create that certainly failed made no pass: it must not use up the allowance.
-    if (!error.outcomeUnknown)
-      await deps.limiter
-        .giveBack(click.clicker.oid, row.value.target!.id, takenAt)
-        .catch((e: unknown) => deps.onBackgroundError('limits.give_back', e));
+    if (!error.outcomeUnknown) await giveBackAllowance(deps, click.clicker, row.value.target!.id, takenAt);
     return recordFailure(deps, row, error, click.clicker);
   }
   const issued = await recordIssued(deps, row, pass, click.clicker);

@@ -103,10 +103,7 @@ export class IssueLimiter {
   }
 
   async take(issuerOid: string, targetId: string, now: Date): Promise<LimitHit | null> {
-    return this.takeAll(
-      [...windowsFor(this.limits, issuerOid, targetId, now), recentWindow(issuerOid, now)],
-      1,
-    );
+    return this.takeAll(this.passWindows(issuerOid, targetId, now), 1);
   }
 
   /**
@@ -115,11 +112,7 @@ export class IssueLimiter {
    * leaves the allowance lower than it should be, never higher.
    */
   async giveBack(issuerOid: string, targetId: string, takenAt: Date): Promise<void> {
-    for (const w of [
-      ...windowsFor(this.limits, issuerOid, targetId, takenAt),
-      recentWindow(issuerOid, takenAt),
-    ])
-      await this.increment(w, -1);
+    for (const w of this.passWindows(issuerOid, targetId, takenAt)) await this.increment(w, -1);
   }
 
   /**
@@ -175,6 +168,11 @@ export class IssueLimiter {
       windowsFor(this.limits, '', targetId, now).filter((w) => w.limit === 'target-day'),
       1,
     );
+  }
+
+  /** Every window one pass counts in: the limits in force and the issuer's recent count. */
+  private passWindows(issuerOid: string, targetId: string, at: Date): Window[] {
+    return [...windowsFor(this.limits, issuerOid, targetId, at), recentWindow(issuerOid, at)];
   }
 
   private issuanceWindows(issuerOid: string, now: Date, options: { approved?: boolean }): Window[] {

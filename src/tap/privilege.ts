@@ -1,7 +1,8 @@
 import type { DirectoryRole, TapGraph } from '../graph/port.js';
 import type { HeldRole, RoleReader } from '../graph/role-port.js';
 
-const active = (r: DirectoryRole): HeldRole => ({ ...r, assignment: 'active', scope: '/' });
+/** A role from the delegated `transitiveMemberOf` read: active and tenant-wide by what that read lists. */
+export const activeRole = (r: DirectoryRole): HeldRole => ({ ...r, assignment: 'active', scope: '/' });
 
 /**
  * Every role TapDesk can see for the person: the clicker's delegated read (active, tenant-wide, also
@@ -18,7 +19,7 @@ export async function rolesHeldBy(
     graph.getRoles(userId, signal),
     reader ? reader.privilegedRolesOf(userId, signal) : Promise.resolve([]),
   ]);
-  return [...delegated.map(active), ...app];
+  return [...delegated.map(activeRole), ...app];
 }
 
 /**

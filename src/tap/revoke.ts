@@ -10,6 +10,7 @@ import { issuingEvent } from './replaced.js';
 import { replacedSince, type Replacement } from './revoke-replaced.js';
 import { storeRevokeRequest } from './revoke-request.js';
 import type { CoreDeps } from './core-deps.js';
+import { toCandidate } from './prepare.js';
 import { issuerOf, type Person, type TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
 import { issuerStrength, isPrivilegedTarget } from './roles.js';
@@ -55,17 +56,7 @@ export async function lookUpPass(
     const mayRevoke =
       user.id !== input.requester.oid && (strength === 'privileged' || !isPrivilegedTarget(targetRoles));
     if (!pass || !mayRevoke) return { kind: 'found', view: { target: user, pass, revokeRequest: null } };
-    const stored = await storeRevokeRequest(
-      deps,
-      { ...input, query: who },
-      {
-        id: user.id,
-        displayName: user.displayName,
-        userPrincipalName: user.userPrincipalName,
-        department: user.department,
-      },
-      pass,
-    );
+    const stored = await storeRevokeRequest(deps, { ...input, query: who }, toCandidate(user), pass);
     return { kind: 'found', view: { target: user, pass, revokeRequest: stored } };
   } catch (error) {
     if (error instanceof GraphFailure)
