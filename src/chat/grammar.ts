@@ -65,10 +65,19 @@ export type Command =
   | { kind: 'bulk'; targets: string[]; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
   | AuditCommand
   | ManageCommand
-  | { kind: 'help' };
+  | HelpCommand;
+/**
+ * `help`, or small talk answered like help: `said` is what the person opened with ('hello' for a
+ * greeting, 'thanks', 'capabilities' for "what can you do?"); absent for plain `help`.
+ */
+export interface HelpCommand {
+  kind: 'help';
+  said?: 'hello' | 'thanks' | 'capabilities';
+}
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: ParseError };
 
-const HELP_WORDS = new Set(['help', '?', 'hi', 'hello']);
+const HELP_WORDS = new Set(['help', '?']);
+const HELLO_WORDS = new Set(['hi', 'hello']);
 const PASS_VERBS: ReadonlyMap<string, PassVerb> = new Map([
   ['issue', 'issue'],
   ['create', 'issue'],
@@ -314,6 +323,8 @@ function parseOrFail(text: string): ParseResult {
 
   const first = lowerAt(tokens, 0);
   if (tokens.length === 0 || (first !== undefined && HELP_WORDS.has(first))) return HELP;
+  if (first !== undefined && HELLO_WORDS.has(first))
+    return { ok: true, command: { kind: 'help', said: 'hello' } };
   const auditStart = auditPrefixLength(tokens);
   if (auditStart !== null) return parseAuditOptions(tokens, auditStart);
   const managed = parseManageCommand(tokens);

@@ -100,12 +100,16 @@ describe('parseCommand: commands that parse', () => {
     expect(parseCommand(text)).toStrictEqual({ ok: true, command });
   });
 
-  it.each(['help', 'HELP', '?', 'hi', 'Hello!', '', '   ', '<at>TapDesk</at>', '<at>TapDesk</at> help'])(
+  it.each(['help', 'HELP', '?', '', '   ', '<at>TapDesk</at>', '<at>TapDesk</at> help'])(
     'treats %j as a request for help',
     (text) => {
       expect(parseCommand(text)).toStrictEqual({ ok: true, command: { kind: 'help' } });
     },
   );
+
+  it.each(['hi', 'Hello!'])('treats %j as a greeting answered with help', (text) => {
+    expect(parseCommand(text)).toStrictEqual({ ok: true, command: { kind: 'help', said: 'hello' } });
+  });
 
   it.each(HELP_EXAMPLES)('accepts the help example %s', (example) => {
     expect(parseCommand(example).ok).toBe(true);

@@ -52,7 +52,9 @@ export const ParseResultShape = z.union([
     .object({
       ok: z.literal(true),
       command: z.union([
-        z.object({ kind: z.literal('help') }).strict(),
+        z
+          .object({ kind: z.literal('help'), said: z.enum(['hello', 'thanks', 'capabilities']).optional() })
+          .strict(),
         z
           .object({
             kind: z.literal('issue'),
