@@ -9,6 +9,7 @@ import { attachCard } from '../tap/request-repository.js';
 import { lookUpPass } from '../tap/revoke.js';
 import type { Turn } from './turn.js';
 import { problemCard } from '../cards/request-views.js';
+import { ownTapPolicy } from '../graph/policy-graph.js';
 
 async function sendCard(context: TurnContext, card: Record<string, unknown>): Promise<string | undefined> {
   return (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card))))?.id;
@@ -74,15 +75,27 @@ export async function runManage(turn: Turn, command: Extract<ManageCommand, { wh
   if (messageId && revokeRequest) await attachCard(deps.core.requests, revokeRequest.id, messageId);
 }
 
-/** `tap policy`: the tenant's TAP policy, or why the caller may not read it. */
+/**
+ * `tap policy`: the tenant's TAP policy, or why the caller may not read it. Its terms (lifetimes,
+ * one-time) are on every card anyway; who it applies to only when the caller's own role may read it.
+ */
 export async function runPolicy(turn: Turn): Promise<void> {
   const { context } = turn;
-  const policy = await (await turn.graph()).getTapPolicy(AbortSignal.timeout(5_000));
+  const graph = await turn.graph();
+  const signal = AbortSignal.timeout(5_000);
+  const own = await ownTapPolicy(graph, signal);
+  const policy = own ?? (await graph.getTapPolicy(signal));
   if (!policy) {
     await sendCard(context, problemCard(problem('POLICY_NOT_READABLE')));
     return;
   }
-  await sendCard(context, renderPolicyCard(policyView(policy)));
+  const view = policyView(policy);
+  if (!own) {
+    const hidden = 'not shown: your role cannot read who the policy applies to';
+    view.includeText = hidden;
+    view.excludeText = hidden;
+  }
+  await sendCard(context, renderPolicyCard(view));
 }
 
 function targetsText(targets: { id: string; targetType: string }[] | undefined, none: string): string {
