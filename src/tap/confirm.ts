@@ -169,6 +169,8 @@ export async function recordIssued(
       expiresAt,
     }),
   );
+  // Only for `list TAPs`: a pass missing from that list must not cost the clicker their pass.
+  await deps.outstanding.add(issued).catch((e) => deps.onBackgroundError('outstanding.add', e));
   try {
     return { kind: 'issued', request: (await deps.requests.update(row, issued)).value, pass };
   } catch (error) {
