@@ -1,4 +1,5 @@
-import { problem, type Problem } from '../errors/catalog.js';
+import { alreadyHandled } from './already-handled.js';
+import type { Problem } from '../errors/catalog.js';
 import { problemForGraphFailure, type FailureContext } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import type { CreateTapBody, CreatedTap, TapGraph } from '../graph/port.js';
@@ -70,7 +71,7 @@ export async function confirmIssue(
   } catch (error) {
     ignoreConflict(error);
     const latest = await deps.requests.get(click.requestId);
-    return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED', { usedAt: latest?.value.usedAt }) };
+    return { kind: 'problem', problem: alreadyHandled(latest?.value) };
   }
 
   // Only the click that won the claim reads again whether what the card showed still holds; a
