@@ -170,10 +170,11 @@ export async function recordIssued(
       expiresAt,
     }),
   );
-  // Only for `list TAPs`: a pass missing from that list must not cost the clicker their pass.
-  await deps.outstanding.add(issued).catch((e) => deps.onBackgroundError('outstanding.add', e));
   try {
-    return { kind: 'issued', request: (await deps.requests.update(row, issued)).value, pass };
+    const recorded = (await deps.requests.update(row, issued)).value;
+    // Only for `list TAPs`: a pass missing from that list must not cost the clicker their pass.
+    await deps.outstanding.add(recorded).catch((e) => deps.onBackgroundError('outstanding.add', e));
+    return { kind: 'issued', request: recorded, pass };
   } catch (error) {
     return { kind: 'issued', request: issued, pass, recordError: error };
   }
