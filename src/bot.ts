@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { OnBehalfOfTokens } from './auth/obo.js';
-import { ClientSecretAppTokens } from './auth/app-tokens.js';
+import { ClientSecretAppTokens, type AppTokenSource } from './auth/app-tokens.js';
 import { AppRoleReader, ROLE_READER_PERMISSION } from './graph/role-reader.js';
+import { AppPolicyReader, POLICY_READER_PERMISSION, TenantPolicy } from './graph/policy-reader.js';
 import { systemClock, type Clock } from './clock.js';
 import { GRAPH_SCOPES, type TapDeskConfig } from './config.js';
 import type { GraphCallRecord } from './graph/client.js';
@@ -53,7 +54,7 @@ export interface RunningBot {
  */
 function roleReaderFor(
   config: TapDeskConfig,
-  io: { dispatcher: ReturnType<typeof dispatcherTrusting>; caPem: string | undefined; log: Logger },
+  io: { dispatcher: ReturnType<typeof dispatcherTrusting>; tokens: AppTokenSource; log: Logger },
 ): AppRoleReader | undefined {
   if (!config.appPermissions.includes(ROLE_READER_PERMISSION)) {
     io.log.warn(
@@ -62,12 +63,35 @@ function roleReaderFor(
     );
     return undefined;
   }
-  const { tenantId, clientId, clientSecret, authorityHost } = config.entraApp;
-  return new AppRoleReader({
+  return new AppRoleReader({ baseUrl: config.graphBaseUrl, dispatcher: io.dispatcher, tokens: io.tokens });
+}
+
+/**
+ * TapDesk's own app-only read of the TAP policy, when its read-only permission is granted; else
+ * undefined, said once at startup: cards then show the policy only to admins whose role can read it.
+ */
+function tenantPolicyFor(
+  config: TapDeskConfig,
+  io: {
+    dispatcher: ReturnType<typeof dispatcherTrusting>;
+    tokens: AppTokenSource;
+    log: Logger;
+    clock: Clock;
+  },
+): TenantPolicy | undefined {
+  if (!config.appPermissions.includes(POLICY_READER_PERMISSION)) {
+    io.log.warn(
+      { event: 'policy.app_read_off' },
+      `APP_PERMISSIONS lacks ${POLICY_READER_PERMISSION}: the TAP policy is read with each admin's own account, so cards for admins whose role cannot read it (e.g. Authentication Administrator) do not show the allowed lifetimes and one-time rule, and Entra checks them at Confirm. Grant the application permission and list it in APP_PERMISSIONS.`,
+    );
+    return undefined;
+  }
+  const reader = new AppPolicyReader({
     baseUrl: config.graphBaseUrl,
     dispatcher: io.dispatcher,
-    tokens: new ClientSecretAppTokens({ tenantId, clientId, clientSecret, authorityHost, caPem: io.caPem }),
+    tokens: io.tokens,
   });
+  return new TenantPolicy(reader, io.clock, io.log);
 }
 
 /** Wires config → adapters → core (createCore) → Teams → HTTP server, and starts listening. */
@@ -86,6 +110,8 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     scopes: GRAPH_SCOPES,
     caPem,
   });
+  // One app-only credential for the process: it caches its token for every app-only read.
+  const appTokens = new ClientSecretAppTokens({ tenantId, clientId, clientSecret, authorityHost, caPem });
   const assertions = options.assertions ?? new TeamsAssertions();
   const graph = new GraphAccess(
     assertions,
@@ -96,6 +122,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
       onCall: options.onGraphCall,
     },
     { tenantId, log },
+    tenantPolicyFor(config, { dispatcher, tokens: appTokens, log, clock }),
   );
   const store = options.store ?? (await openStore(config.store));
   const signInUrl =
@@ -104,7 +131,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
 
   const adapter = createAdapter(config);
   const conversations = new ConversationReferences(store);
-  const roleReader = roleReaderFor(config, { dispatcher, caPem, log });
+  const roleReader = roleReaderFor(config, { dispatcher, tokens: appTokens, log });
   const { core, bulk, notices, queue, audit, onBackgroundError } = createCore(config, {
     store,
     clock,

@@ -12,6 +12,7 @@ import type { RowStore } from './store/port.js';
 import type { CoreDeps } from './tap/core-deps.js';
 import { IssueLimiter } from './tap/limits.js';
 import { OpenApprovals } from './tap/open-approvals.js';
+import { OutstandingPasses } from './tap/outstanding-passes.js';
 import { RequestRepository } from './tap/request-repository.js';
 
 /** The outside world the core is built over: storage, time, logging, and the app-only role read. */
@@ -53,6 +54,7 @@ export function createCore(config: TapDeskConfig, ports: CorePorts): Core {
     roleReader,
     openApprovals: new OpenApprovals(store, requests),
     requests,
+    outstanding: new OutstandingPasses(store),
     audit,
     onBackgroundError,
     clock,

@@ -1,4 +1,5 @@
-import { renderApprovalCard, usageText, type AdaptiveCardJson, type ClosedTone } from './render.js';
+import { renderApprovalCard, type AdaptiveCardJson, type ClosedTone } from './render.js';
+import { plannedUsageText, policyTermsText } from './confirm.js';
 import { formatDuration } from '../chat/grammar.js';
 import { problem, type ProblemCode } from '../errors/catalog.js';
 import { formatWhen } from '../tap/format.js';
@@ -80,16 +81,16 @@ function factsOf(request: TapRequest, now: Date) {
       title: 'Lifetime',
       value: plan.lifetimeMinutes ? formatDuration(plan.lifetimeMinutes) : 'the tenant default',
     },
-    {
-      title: 'Use',
-      value: plan.isUsableOnce === undefined ? 'the tenant default' : usageText(plan.isUsableOnce),
-    },
+    { title: 'Use', value: plannedUsageText(plan.isUsableOnce) },
     {
       title: 'Starts',
       value: plan.startDateTime ? when(request, plan.startDateTime, now) : 'when approved',
     },
     ...(expires && plan.startDateTime
       ? [{ title: 'Expires', value: when(request, expires.toISOString(), now) }]
+      : []),
+    ...(request.policy
+      ? [{ title: 'Tenant policy', value: policyTermsText(request.policy, formatDuration) }]
       : []),
   ];
 }

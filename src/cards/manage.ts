@@ -49,7 +49,8 @@ const REASON_WORDS: Readonly<Record<string, string>> = {
   OneTimeUsed: 'already used once',
 };
 
-function statusText(usable: boolean, reasonText: string): string {
+/** Whether a pass works now, in words: Graph's usability reason decoded. */
+export function statusText(usable: boolean, reasonText: string): string {
   const reason = Object.hasOwn(REASON_WORDS, reasonText) ? REASON_WORDS[reasonText] : reasonText;
   const words = neutraliseText(reason ?? '', 120);
   const status = usable ? 'Usable' : 'Not usable';
@@ -80,6 +81,54 @@ export function renderPassListCard(d: PassListCardData): AdaptiveCardJson {
     noPassText: `${name} has no Temporary Access Pass.`,
     canRevoke: Boolean(revokeRequestId),
     revokeRequestId: revokeRequestId ?? '',
+  });
+}
+
+export interface PassesCardData {
+  /** Only the caller's own issues ('list TAPs mine'), or everyone's. */
+  mine: boolean;
+  rows: {
+    targetName: string;
+    targetUpn: string;
+    issuerName: string;
+    issuedText: string;
+    expiresText: string;
+    usableOnce: boolean;
+    /** What Graph says now, already worded (e.g. "Usable", "Gone from Entra: revoked or replaced"). */
+    statusText: string;
+    /** The stored revoke request behind this row's button; null when there is nothing (or no right) to revoke. */
+    revokeRequestId: string | null;
+  }[];
+  /** Outstanding passes beyond those shown. */
+  more: number;
+}
+
+/** Renders `list TAPs`: each outstanding pass TapDesk issued, newest first, each with its own Revoke. */
+export function renderPassesCard(d: PassesCardData): AdaptiveCardJson {
+  const whose = d.mine ? 'you issued' : 'TapDesk issued';
+  const count = d.rows.length + d.more;
+  return expandTemplate('passes', {
+    heading: d.mine ? 'Your outstanding Temporary Access Passes' : 'Outstanding Temporary Access Passes',
+    summary:
+      count === 0
+        ? `No pass ${whose} is outstanding.`
+        : `${count} pass${count === 1 ? '' : 'es'} ${whose} ${count === 1 ? 'is' : 'are'} still outstanding, newest first; each was checked in Entra just now.`,
+    rows: d.rows.map((row) => ({
+      title: `${neutraliseOrDash(row.targetName)} (${neutraliseOrDash(row.targetUpn)})`,
+      facts: [
+        { title: 'Issued by', value: neutraliseOrDash(row.issuerName) },
+        { title: 'Issued', value: neutraliseOrDash(row.issuedText) },
+        { title: 'Valid until', value: neutraliseOrDash(row.expiresText) },
+        { title: 'Use', value: usageText(row.usableOnce) },
+        { title: 'Now', value: neutraliseOrDash(row.statusText) },
+      ],
+      canRevoke: Boolean(row.revokeRequestId),
+      revokeRequestId: row.revokeRequestId ?? '',
+    })),
+    hasMore: d.more > 0,
+    moreText: `…and ${d.more} more not shown. To see one person's pass, type 'list TAP for' and their name${d.mine ? '' : "; 'list TAPs mine' shows only yours"}.`,
+    footer:
+      'Passes issued outside TapDesk are not listed. Revoke deletes the pass in Entra with your own role.',
   });
 }
 

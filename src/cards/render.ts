@@ -15,9 +15,12 @@ export { renderAuditCard, MAX_AUDIT_ROWS, type AuditCardData } from './audit.js'
 export { describeAuditEvent, type AuditRow } from './audit-rows.js';
 export {
   renderPassListCard,
+  renderPassesCard,
+  statusText as passStatusText,
   renderRevokeConfirmCard,
   renderRevokedCard,
   type PassListCardData,
+  type PassesCardData,
   type RevokeConfirmCardData,
   type RevokedCardData,
 } from './manage.js';

@@ -8,6 +8,7 @@ import {
   renderProblemCard,
   type AdaptiveCardJson,
 } from './render.js';
+import { policyTermsText } from './confirm.js';
 import { formatDuration } from '../chat/grammar.js';
 import type { Problem } from '../errors/catalog.js';
 import type { CreatedTap } from '../graph/port.js';
@@ -23,7 +24,6 @@ export function confirmCard(view: ConfirmView, now: Date): AdaptiveCardJson {
   const zone = request.timeZone;
   const expires = plannedExpiry(plan, now);
   const notes = [...view.notes];
-  if (plan.isUsableOnce === undefined) notes.push('One-time or multi-use follows the tenant default.');
   return renderConfirmCard({
     requestId: request.id,
     requesterName: request.requester.name,
@@ -45,7 +45,8 @@ export function confirmCard(view: ConfirmView, now: Date): AdaptiveCardJson {
         }
       : null,
     lifetimeText: plan.lifetimeMinutes ? formatDuration(plan.lifetimeMinutes) : 'the tenant default',
-    usableOnce: plan.isUsableOnce === true,
+    usableOnce: plan.isUsableOnce,
+    policyText: request.policy ? policyTermsText(request.policy, formatDuration) : null,
     startText: plan.startDateTime ? formatWhen(new Date(plan.startDateTime), zone, now) : 'immediately',
     expiresText: expires ? formatWhen(expires, zone, now) : 'after the tenant default lifetime',
     notes,

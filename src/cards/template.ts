@@ -15,6 +15,7 @@ export type TemplateName =
   | 'help'
   | 'audit'
   | 'pass-list'
+  | 'passes'
   | 'revoke-confirm'
   | 'revoked'
   | 'policy'

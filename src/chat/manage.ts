@@ -1,14 +1,21 @@
 // The commands that look after passes that already exist: "list TAP for <who>",
-// "revoke TAP for <who>" and "[show] [TAP] policy". They take a person and nothing else, so
+// "revoke TAP for <who>", "list TAPs [mine]" (every pass TapDesk issued that is still outstanding)
+// and "[show] [TAP] policy". They take a person and nothing else, so
 // anything after the person is refused rather than guessed at: a stray word on a revoke is
 // more likely a mistake than part of a name.
 import { isCompactDuration } from './duration.js';
 import { errors, MAX_TARGET_CHARS, type ManageKind, type ParseError } from './messages.js';
 import { lowerAt, textOf, type Token } from './normalise.js';
 
-/** List or revoke one person's pass, or show the tenant's pass policy. */
+/** List or revoke one person's pass, list the passes outstanding, or show the tenant's pass policy. */
 export type ManageCommand =
-  { kind: 'list'; who: string } | { kind: 'revoke'; who: string } | { kind: 'policy' };
+  | { kind: 'list'; who: string }
+  | { kind: 'list'; scope: PassListScope }
+  | { kind: 'revoke'; who: string }
+  | { kind: 'policy' };
+
+/** Every outstanding pass TapDesk issued, or only those the caller issued. */
+export type PassListScope = 'all' | 'mine';
 
 export type ManageParseResult = { ok: true; command: ManageCommand } | { ok: false; error: ParseError };
 
@@ -58,6 +65,40 @@ function readObject(tokens: readonly Token[], index: number): number | null {
   return isLongForm ? at + 3 : null;
 }
 
+// "list TAPs", "list all passes", "list my TAPs", "active passes", "list active TAPs mine": the
+// plural (or 'active') is what says "every pass" rather than one person's.
+const LIST_WORDS = new Set(['all', 'the', 'my', 'active', 'current', 'outstanding']);
+const PLURAL_OBJECTS = new Set(['taps', 'passes']);
+
+/** Reads "[all|the|my|active…] TAPs|passes|temporary access passes [mine]" from `index` to the end, or null. */
+function readPassList(tokens: readonly Token[], index: number): PassListScope | null {
+  let at = index;
+  let mine = false;
+  let active = false;
+  for (
+    let word = lowerAt(tokens, at);
+    word !== undefined && LIST_WORDS.has(word);
+    word = lowerAt(tokens, at)
+  ) {
+    mine ||= word === 'my';
+    active ||= word === 'active' || word === 'current' || word === 'outstanding';
+    at += 1;
+  }
+  const word = lowerAt(tokens, at);
+  const longForm =
+    word === 'temporary' && lowerAt(tokens, at + 1) === 'access' && lowerAt(tokens, at + 2) === 'passes';
+  // A singular "list TAP" stays a question about one person, unless 'active' already said "all".
+  const singular = word === 'tap' || word === 'pass';
+  if (longForm) at += 3;
+  else if (word !== undefined && (PLURAL_OBJECTS.has(word) || (active && singular))) at += 1;
+  else return null;
+  if (lowerAt(tokens, at) === 'mine') {
+    mine = true;
+    at += 1;
+  }
+  return tokens[at] === undefined ? (mine ? 'mine' : 'all') : null;
+}
+
 /** The index after "[the] [TAP] policy" starting at `index`, or null if it is not there. */
 function policyEnd(tokens: readonly Token[], index: number): number | null {
   const afterObject = readObject(tokens, index) ?? (lowerAt(tokens, index) === 'the' ? index + 1 : index);
@@ -92,7 +133,8 @@ function readWho(tokens: readonly Token[], start: number, kind: ManageKind): Man
   if (extra !== undefined) return errors.manageUnexpectedWord(kind, extra.text);
   const who = first.quoted ? first.text : textOf(tokens, start, next);
   if (who.length > MAX_TARGET_CHARS) return errors.targetTooLong();
-  return { ok: true, command: { kind, who } };
+  const command: ManageCommand = kind === 'list' ? { kind: 'list', who } : { kind: 'revoke', who };
+  return { ok: true, command };
 }
 
 /**
@@ -112,6 +154,10 @@ export function parseManageCommand(tokens: readonly Token[]): ManageParseResult 
       ? { ok: true, command: { kind: 'policy' } }
       : errors.policyUnexpectedWord(extra.text);
   }
+  // "active passes", "active TAPs mine": a list of every pass without a verb.
+  const listStart = kind === 'list' ? 1 : first === 'active' ? 0 : null;
+  const scope = listStart === null ? null : readPassList(tokens, listStart);
+  if (scope !== null) return { ok: true, command: { kind: 'list', scope } };
   if (kind === null) return null;
   const afterObject = readObject(tokens, 1);
   if (afterObject === null) return errors.manageMissingObject(first, kind);

@@ -300,7 +300,8 @@ export const errors = {
     fail(
       'missing_target',
       `Whose pass should I ${kind === 'list' ? 'show' : 'revoke'}? Add the person, ` +
-        `e.g. '${kind} TAP for alice@contoso.com' or '${kind} TAP for "Alice Wong"'.`,
+        `e.g. '${kind} TAP for alice@contoso.com' or '${kind} TAP for "Alice Wong"'` +
+        (kind === 'list' ? `, or type 'list TAPs' for every pass outstanding.` : '.'),
     ),
   manageEmptyQuotes: (kind: ManageKind) =>
     fail(

@@ -110,9 +110,13 @@ const CATALOG = {
   },
   REQUEST_ALREADY_USED: {
     title: 'Already handled',
+    // `decision` says what the other click did (a Cancel that won a race must not read as "handled").
     message: (c) =>
-      `This request was already handled${c.usedAt ? ` at ${c.usedAt}` : ''}; nothing more was done.`,
-    nextStep: (c) => `Use \`list TAP for ${c.who ?? '<user>'}\` to see the current pass.`,
+      `This request was already ${c.decision ?? 'handled'}${c.deciderName ? ` by ${c.deciderName}` : ''}${c.usedAt ? ` at ${c.usedAt}` : ''}; nothing more was done.`,
+    nextStep: (c) =>
+      c.decision === 'cancelled'
+        ? `Nothing was issued. To issue a pass after all, ask again: \`issue TAP for ${c.who ?? '<user>'}\`.`
+        : `Use \`list TAP for ${c.who ?? '<user>'}\` to see the current pass.`,
   },
   REQUEST_NOT_FOUND: {
     title: 'Unknown request',

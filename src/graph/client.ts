@@ -35,7 +35,7 @@ import type {
 
 /** Bounds a membership check: 50 pages of 999 groups, far beyond any real user's memberships. */
 const MAX_MEMBERSHIP_PAGES = 50;
-const TAP_POLICY_PATH =
+export const TAP_POLICY_PATH =
   '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass';
 
 /** One Graph call as seen by telemetry: never bodies of responses (a create response holds the pass). */

@@ -1,8 +1,7 @@
-import { Client, MiddlewareFactory } from '@microsoft/microsoft-graph-client';
-import type { Dispatcher } from 'undici';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { nextLinkOf } from './next-link.js';
-import { AppTokenError, type AppTokenSource } from '../auth/app-tokens.js';
-import { GraphFailure, toGraphFailure } from './failure.js';
+import { appGraphClient, graphBase, type AppGraphOptions } from './app-client.js';
+import { toGraphFailure } from './failure.js';
 import type { HeldRole, RoleReader } from './role-port.js';
 
 /** Bounds one listing: 50 pages of Graph's default 100, far beyond any real user's role count. */
@@ -11,13 +10,7 @@ const MAX_PAGES = 50;
 /** The application permission the reader needs; without it in APP_PERMISSIONS, do not build one. */
 export const ROLE_READER_PERMISSION = 'RoleManagement.Read.Directory';
 
-export interface AppRoleReaderOptions {
-  /** e.g. https://graph.microsoft.com/v1.0 or the sandbox's https://127.0.0.1:<port>/v1.0 */
-  baseUrl: string;
-  tokens: AppTokenSource;
-  /** Carries the extra trusted CA for the sandbox; undefined means the platform defaults. */
-  dispatcher?: Dispatcher;
-}
+export type AppRoleReaderOptions = AppGraphOptions;
 
 interface RoleDefinition {
   id?: string;
@@ -58,7 +51,7 @@ export class AppRoleReader implements RoleReader {
   private readonly base: URL;
 
   constructor(private readonly options: AppRoleReaderOptions) {
-    this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    this.base = graphBase(options.baseUrl);
   }
 
   async privilegedRolesOf(userId: string, signal?: AbortSignal): Promise<HeldRole[]> {
@@ -71,28 +64,8 @@ export class AppRoleReader implements RoleReader {
     return [...active.map((e) => heldRole(e, 'active')), ...eligible.map((e) => heldRole(e, 'eligible'))];
   }
 
-  /** A Graph client carrying a fresh (cached by @azure/identity) app-only token. */
-  private async client(signal?: AbortSignal): Promise<Client> {
-    let token: string;
-    try {
-      token = await this.options.tokens.graphAppToken(signal);
-    } catch (error) {
-      const message = error instanceof AppTokenError ? error.message : String(error);
-      const failure = new GraphFailure(0, 'appTokenFailed', message, undefined, undefined);
-      failure.cause = error;
-      throw failure;
-    }
-    const authProvider = { getAccessToken: async () => token };
-    return Client.initWithMiddleware({
-      middleware: MiddlewareFactory.getDefaultMiddlewareChain(authProvider),
-      baseUrl: `${this.base.origin}/`,
-      defaultVersion: this.base.pathname.replace(/^\/|\/$/g, ''),
-      // Without customHosts the SDK silently drops the Authorization header for non-Graph hosts.
-      customHosts: new Set([this.base.hostname]),
-      fetchOptions: this.options.dispatcher
-        ? ({ dispatcher: this.options.dispatcher } as RequestInit)
-        : undefined,
-    });
+  private client(signal?: AbortSignal): Promise<Client> {
+    return appGraphClient(this.options, signal);
   }
 
   /** Every page of one listing; the token only ever follows nextLinks to this client's own Graph. */

@@ -5,7 +5,7 @@ import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { ignoreConflict, type Clicker } from './clicks.js';
 import type { CoreDeps } from './core-deps.js';
 import { factsOf, snapshot } from './facts.js';
-import { planIssue } from './plan.js';
+import { planIssue, policyTerms } from './plan.js';
 import { planRefusalCode } from './prepare.js';
 import type { LiveRead } from './recheck.js';
 import type { TapRequest } from './request.js';
@@ -44,6 +44,7 @@ export async function refreshApproval(
       state: 'awaiting',
       usedAt: undefined,
       plan: planned.plan,
+      policy: policyTerms(live.policy) ?? request.policy,
       shown: snapshot(now),
       approval: {
         ...approval,

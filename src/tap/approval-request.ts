@@ -5,7 +5,7 @@ import { GraphFailure } from '../graph/failure.js';
 import type { DirectoryRole, DirectoryUser, TapGraph } from '../graph/port.js';
 import { requestEvent } from './audit-events.js';
 import { limitProblem } from './limit-problem.js';
-import { planIssue, POLICY_UNREAD_NOTE } from './plan.js';
+import { planIssue, policyTerms } from './plan.js';
 import { planRefusalCode, toCandidate } from './prepare.js';
 import { barrierFor } from './eligibility.js';
 import type { CoreDeps } from './core-deps.js';
@@ -103,11 +103,7 @@ export async function requestApproval(
     if (!planned.ok) return { kind: 'problem', problem: problem(planRefusalCode(planned.reason), ctx) };
 
     const targetPrivileged = isPrivileged(targetRoles);
-    const notes = planned.notes.map((note) =>
-      note === POLICY_UNREAD_NOTE
-        ? 'The tenant policy could not be read with the requester’s account; Entra checks lifetime and one-time rules when an approver approves.'
-        : note,
-    );
+    const notes = planned.notes;
     const stored = await deps.requests.add({
       kind: 'approval',
       state: 'awaiting',
@@ -121,6 +117,7 @@ export async function requestApproval(
       target: toCandidate(user),
       manager: manager ? { id: manager.id, displayName: manager.displayName } : null,
       plan: planned.plan,
+      ...(policy ? { policy: policyTerms(policy) } : {}),
       checks: { issuerStrength: issuerStrength(myRoles), targetPrivileged },
       shown: snapshot(factsOf(user, pass, targetPrivileged, policy)),
       approval: approvalInfo(settings, basis, notes, targetPrivileged, input.command.reason),

@@ -9,6 +9,7 @@ import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { issuerOf, type Person, type TapRequest } from './request.js';
 import { ruleFor, type RequestVerb } from './click-rules.js';
 import { VERBS } from '../cards/actions.js';
+import { alreadyHandled } from './already-handled.js';
 
 /** Who clicked, as Teams reports it (from.aadObjectId), never as the card says. */
 export interface Clicker {
@@ -89,7 +90,7 @@ export async function guardClick(
   if (verb === VERBS.revoke && request.state === 'revoking' && isStaleClaim(deps, request))
     return { ok: true, row };
   if (!rule.states.includes(request.state)) {
-    return { ok: false, problem: problem('REQUEST_ALREADY_USED', { ...ctx, usedAt: request.usedAt }) };
+    return { ok: false, problem: alreadyHandled(request) };
   }
   if (UNDECIDED.has(request.state) && deps.clock.now().getTime() > Date.parse(request.expiresAt)) {
     await recordExpiry(deps, row, clicker);
@@ -209,6 +210,7 @@ export async function cancelRequest(
     return { kind: 'cancelled', request: cancelled.value };
   } catch (error) {
     ignoreConflict(error);
-    return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED') };
+    // Lost a race (most likely to Confirm): say what the winner did.
+    return { kind: 'problem', problem: alreadyHandled((await deps.requests.get(click.requestId))?.value) };
   }
 }

@@ -1,4 +1,5 @@
-import { problem, type Problem } from '../errors/catalog.js';
+import { alreadyHandled } from './already-handled.js';
+import type { Problem } from '../errors/catalog.js';
 import { problemForGraphFailure, type FailureContext } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import type { CreateTapBody, CreatedTap, TapGraph } from '../graph/port.js';
@@ -70,7 +71,7 @@ export async function confirmIssue(
   } catch (error) {
     ignoreConflict(error);
     const latest = await deps.requests.get(click.requestId);
-    return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED', { usedAt: latest?.value.usedAt }) };
+    return { kind: 'problem', problem: alreadyHandled(latest?.value) };
   }
 
   // Only the click that won the claim reads again whether what the card showed still holds; a
@@ -170,7 +171,10 @@ export async function recordIssued(
     }),
   );
   try {
-    return { kind: 'issued', request: (await deps.requests.update(row, issued)).value, pass };
+    const recorded = (await deps.requests.update(row, issued)).value;
+    // Only for `list TAPs`: a pass missing from that list must not cost the clicker their pass.
+    await deps.outstanding.add(recorded).catch((e) => deps.onBackgroundError('outstanding.add', e));
+    return { kind: 'issued', request: recorded, pass };
   } catch (error) {
     return { kind: 'issued', request: issued, pass, recordError: error };
   }

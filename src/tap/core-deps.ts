@@ -3,11 +3,14 @@ import type { RoleReader } from '../graph/role-port.js';
 import type { AuditDeps } from './audit-events.js';
 import type { IssueLimiter } from './limits.js';
 import type { OpenApprovals } from './open-approvals.js';
+import type { OutstandingPasses } from './outstanding-passes.js';
 import type { RequestRepository } from './request-repository.js';
 
 /** What the single-pass core needs from the outside world: storage, audit, time and its settings. */
 export interface CoreDeps extends AuditDeps {
   requests: RequestRepository;
+  /** The passes TapDesk issued that may still be live, for `list TAPs`. */
+  outstanding: OutstandingPasses;
   clock: Clock;
   requestTtlMinutes: number;
   limiter: IssueLimiter;

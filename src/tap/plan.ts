@@ -1,6 +1,6 @@
 import { formatDuration, resolveStart, type StartSpec } from '../chat/grammar.js';
 import type { TapPolicy } from '../graph/port.js';
-import type { IssuePlan } from './request.js';
+import type { IssuePlan, PolicyTerms } from './request.js';
 
 export interface Asked {
   lifetimeMinutes?: number;
@@ -12,10 +12,6 @@ export interface Asked {
 export type PlanResult =
   | { ok: true; plan: IssuePlan; notes: string[] }
   | { ok: false; reason: 'policy-disabled' | 'start-in-past' | 'start-too-far' };
-
-/** The note on a plan made without the policy; approval cards word it for the approver instead. */
-export const POLICY_UNREAD_NOTE =
-  "I couldn't read the tenant's TAP policy with your account, so Entra will check the lifetime and one-time rules when you confirm.";
 
 /**
  * The lifetime asked of Entra when the policy is unknown and the admin named none: Entra's own
@@ -86,8 +82,19 @@ export function planIssue(
     if (start.getTime() > now.getTime() + 60_000) plan.startDateTime = start.toISOString();
   }
 
-  if (!policy) notes.push(POLICY_UNREAD_NOTE);
+  // Without the policy nothing is said per card: the startup log and the docs say it once, and
+  // Entra checks the lifetime and one-time rules at Confirm.
   return { ok: true, plan, notes };
+}
+
+/** The parts of the policy every card shows: the lifetimes it allows and whether only one-time passes. */
+export function policyTerms(policy: TapPolicy | null): PolicyTerms | undefined {
+  if (!policy) return undefined;
+  return {
+    minimumLifetimeInMinutes: policy.minimumLifetimeInMinutes,
+    maximumLifetimeInMinutes: policy.maximumLifetimeInMinutes,
+    isUsableOnce: policy.isUsableOnce,
+  };
 }
 
 /** When the pass stops working, if we know its lifetime. */

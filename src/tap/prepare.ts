@@ -5,7 +5,7 @@ import { GraphFailure } from '../graph/failure.js';
 import type { DirectoryRole, DirectoryUser, TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
 import { requestEvent } from './audit-events.js';
 import { limitProblem } from './limit-problem.js';
-import { planIssue } from './plan.js';
+import { planIssue, policyTerms } from './plan.js';
 import type { RequestRepository } from './request-repository.js';
 import type { Candidate, Person, TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
@@ -162,6 +162,7 @@ export async function checkAndPlan(
     target: toCandidate(user),
     manager: manager ? { id: manager.id, displayName: manager.displayName } : null,
     plan: planned.plan,
+    ...(policy ? { policy: policyTerms(policy) } : {}),
     checks: { issuerStrength: strength, targetPrivileged },
     shown: snapshot(factsOf(user, passes[0] ?? null, targetPrivileged, policy)),
   };

@@ -53,6 +53,13 @@ export interface IssuePlan {
   startDateTime?: string;
 }
 
+/** The tenant policy's limits the plan was made against, kept so every card about the request shows them. */
+export interface PolicyTerms {
+  minimumLifetimeInMinutes: number;
+  maximumLifetimeInMinutes: number;
+  isUsableOnce: boolean;
+}
+
 /** The pass a revoke request is about, as Graph listed it when the request was made. */
 export interface PassRef {
   methodId: string;
@@ -108,6 +115,8 @@ export interface TapRequest {
   /** For revoke requests: the pass to delete. */
   pass?: PassRef;
   plan?: IssuePlan;
+  /** The policy's limits when the plan was made; absent when no one could read the policy. */
+  policy?: PolicyTerms;
   /** Read at preparation, so a later 403 from Graph can be explained precisely. */
   checks?: { issuerStrength: IssuerStrength; targetPrivileged: boolean };
   /** What the card showed about the person; Confirm and Approve re-read it and refuse to act on old facts. */

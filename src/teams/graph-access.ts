@@ -5,6 +5,7 @@ import { LoginRequiredError } from '../auth/obo.js';
 import type { GraphClientOptions } from '../graph/client.js';
 import { GraphTapClient } from '../graph/client.js';
 import type { TapGraph } from '../graph/port.js';
+import { withTenantPolicy, type PolicySource } from '../graph/policy-graph.js';
 import type { Logger } from '../log.js';
 import type { AssertionSource } from './assertions.js';
 import { turnFields } from './turn-fields.js';
@@ -16,6 +17,8 @@ export class GraphAccess {
     private readonly tokens: DelegatedTokenSource,
     private readonly graphOptions: GraphClientOptions,
     private readonly identity: { tenantId: string; log: Logger },
+    /** TapDesk's own read of the TAP policy, when Policy.Read.AuthenticationMethod is granted. */
+    private readonly policy?: PolicySource,
   ) {}
 
   /** Throws LoginRequiredError when no usable assertion exists; nothing has been changed by then. */
@@ -25,7 +28,8 @@ export class GraphAccess {
     // Every assertion, whatever its source (click, token exchange, sandbox), must name the clicker.
     if (!this.belongsTo(context, userOid, assertion)) throw new LoginRequiredError('subject_mismatch');
     const accessToken = await this.tokens.graphToken(assertion, signal);
-    return new GraphTapClient(accessToken, this.graphOptions);
+    const client = new GraphTapClient(accessToken, this.graphOptions);
+    return this.policy ? withTenantPolicy(client, this.policy) : client;
   }
 
   /** Keeps a token-exchange assertion for later turns; false (and nothing kept) if it names someone else. */

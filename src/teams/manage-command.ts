@@ -1,5 +1,14 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { renderPassListCard, renderPolicyCard, renderRevokeConfirmCard } from '../cards/render.js';
+import {
+  passStatusText,
+  renderPassesCard,
+  renderPassListCard,
+  renderPolicyCard,
+  renderRevokeConfirmCard,
+} from '../cards/render.js';
+import type { PassListScope } from '../chat/manage.js';
+import { listOutstandingPasses, type ListedPass } from '../tap/pass-list.js';
+import { issuerOf } from '../tap/request.js';
 import { formatDuration, type ManageCommand } from '../chat/grammar.js';
 import { problem } from '../errors/catalog.js';
 import { ChatList, chatText } from '../text/plain.js';
@@ -9,6 +18,7 @@ import { attachCard } from '../tap/request-repository.js';
 import { lookUpPass } from '../tap/revoke.js';
 import type { Turn } from './turn.js';
 import { problemCard } from '../cards/request-views.js';
+import { ownTapPolicy } from '../graph/policy-graph.js';
 
 async function sendCard(context: TurnContext, card: Record<string, unknown>): Promise<string | undefined> {
   return (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card))))?.id;
@@ -16,8 +26,15 @@ async function sendCard(context: TurnContext, card: Record<string, unknown>): Pr
 
 const expiryOf = (p: TapMethod) => new Date(Date.parse(p.startDateTime) + p.lifetimeInMinutes * 60_000);
 
-/** `list TAP for alice` (the pass, with Revoke when allowed) and `revoke TAP for alice` (a confirmation). */
-export async function runManage(turn: Turn, command: Extract<ManageCommand, { who: string }>): Promise<void> {
+/**
+ * `list TAP for alice` (the pass, with Revoke when allowed), `revoke TAP for alice` (a confirmation)
+ * and `list TAPs [mine]` (every pass outstanding).
+ */
+export async function runManage(
+  turn: Turn,
+  command: Extract<ManageCommand, { kind: 'list' | 'revoke' }>,
+): Promise<void> {
+  if (!('who' in command)) return runPassList(turn, command.scope);
   const { context, deps, actor } = turn;
   const graph = await turn.graph();
   const found = await lookUpPass(deps.core, graph, {
@@ -74,15 +91,68 @@ export async function runManage(turn: Turn, command: Extract<ManageCommand, { wh
   if (messageId && revokeRequest) await attachCard(deps.core.requests, revokeRequest.id, messageId);
 }
 
-/** `tap policy`: the tenant's TAP policy, or why the caller may not read it. */
+/** `list TAPs [mine]`: every pass TapDesk issued that is still outstanding, each with its own Revoke. */
+async function runPassList(turn: Turn, scope: PassListScope): Promise<void> {
+  const { context, deps, actor } = turn;
+  const listed = await listOutstandingPasses(deps.core, await turn.graph(), {
+    requester: turn.person,
+    timeZone: actor.timeZone,
+    conversationId: turn.conversationId,
+    scope,
+  });
+  if (listed.kind === 'problem') {
+    await sendCard(context, problemCard(listed.problem));
+    return;
+  }
+  const now = turn.now();
+  // No card id is recorded on the revoke requests: one message holds several, and a click answers
+  // in place (its own 1:1 chat) or with the invoke response only.
+  await sendCard(
+    context,
+    renderPassesCard({
+      mine: scope === 'mine',
+      more: listed.more,
+      rows: listed.rows.map((row) => ({
+        targetName: row.request.target!.displayName,
+        targetUpn: row.request.target!.userPrincipalName,
+        issuerName: issuerOf(row.request).name,
+        issuedText: formatWhen(new Date(row.request.outcome!.at), actor.timeZone, now),
+        expiresText: formatWhen(new Date(row.request.outcome!.expiresAt!), actor.timeZone, now),
+        usableOnce: row.request.outcome!.isUsableOnce ?? false,
+        statusText: graphStatus(row.graph),
+        revokeRequestId: row.graph.kind === 'live' ? (row.graph.revokeRequest?.id ?? null) : null,
+      })),
+    }),
+  );
+}
+
+function graphStatus(graph: ListedPass['graph']): string {
+  if (graph.kind === 'gone') return 'Gone from Entra (revoked, replaced or cleaned up): nothing to revoke';
+  if (graph.kind === 'unread') return 'Not checked: your role cannot read this person’s pass';
+  return passStatusText(graph.pass.isUsable, graph.pass.methodUsabilityReason);
+}
+
+/**
+ * `tap policy`: the tenant's TAP policy, or why the caller may not read it. Its terms (lifetimes,
+ * one-time) are on every card anyway; who it applies to only when the caller's own role may read it.
+ */
 export async function runPolicy(turn: Turn): Promise<void> {
   const { context } = turn;
-  const policy = await (await turn.graph()).getTapPolicy(AbortSignal.timeout(5_000));
+  const graph = await turn.graph();
+  const signal = AbortSignal.timeout(5_000);
+  const own = await ownTapPolicy(graph, signal);
+  const policy = own ?? (await graph.getTapPolicy(signal));
   if (!policy) {
     await sendCard(context, problemCard(problem('POLICY_NOT_READABLE')));
     return;
   }
-  await sendCard(context, renderPolicyCard(policyView(policy)));
+  const view = policyView(policy);
+  if (!own) {
+    const hidden = 'not shown: your role cannot read who the policy applies to';
+    view.includeText = hidden;
+    view.excludeText = hidden;
+  }
+  await sendCard(context, renderPolicyCard(view));
 }
 
 function targetsText(targets: { id: string; targetType: string }[] | undefined, none: string): string {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BulkAsk } from '../../src/bulk/job.js';
 import { planBulkRow, type BulkPlan } from '../../src/bulk/plan.js';
 import type { TapPolicy } from '../../src/graph/port.js';
-import { planIssue, POLICY_UNREAD_NOTE } from '../../src/tap/plan.js';
+import { planIssue } from '../../src/tap/plan.js';
 
 const NOW = new Date('2026-05-04T10:00:00.000Z');
 const CAP = 1440; // TapDesk's cap: 1 day
@@ -127,17 +127,17 @@ describe('planBulkRow plans', () => {
     });
   });
 
-  it('accepts a row when the policy could not be read, with the policy-unread note', () => {
+  it('accepts a row when the policy could not be read, without a note on every row', () => {
     expect(plan(ask({ lifetimeMinutes: 15, usableOnce: false }), null)).toStrictEqual({
       ok: true,
       plan: { lifetimeMinutes: 15, isUsableOnce: false },
-      notes: [POLICY_UNREAD_NOTE],
+      notes: [],
     });
     // Nothing asked and no policy: an explicit hour, never Entra's unseen default (the cap must hold).
     expect(plan(ask(), null)).toStrictEqual({
       ok: true,
       plan: { lifetimeMinutes: 60 },
-      notes: [POLICY_UNREAD_NOTE],
+      notes: [],
     });
   });
 

@@ -25,6 +25,7 @@ function confirmWithName(displayName: string) {
     existingPass: null,
     lifetimeText: '1 hour',
     usableOnce: true,
+    policyText: null,
     startText: 'immediately',
     expiresText: '15:05',
     notes: ['${requestId}'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   renderPassListCard,
+  renderPassesCard,
   renderPolicyCard,
   renderRevokeConfirmCard,
   renderRevokedCard,
@@ -178,5 +179,54 @@ describe('renderPolicyCard', () => {
     const card = renderPolicyCard({ ...policy, length });
     expectWellFormedCard(card);
     expect(textOf(card)).not.toContain('characters');
+  });
+});
+
+describe('renderPassesCard', () => {
+  const row = (n: number, revokeRequestId: string | null) => ({
+    targetName: `Person ${n}`,
+    targetUpn: `person${n}@contoso.com`,
+    issuerName: 'Dana Reyes',
+    issuedText: 'today at 09:58',
+    expiresText: 'today at 18:00',
+    usableOnce: false,
+    statusText: revokeRequestId ? 'Usable' : 'Gone from Entra',
+    revokeRequestId,
+  });
+
+  it('shows every row with who issued it and its expiry, and a Revoke carrying only its own request id', () => {
+    const card = renderPassesCard({ mine: false, more: 0, rows: [row(1, REQUEST_ID), row(2, null)] });
+    expectWellFormedCard(card);
+    const texts = textOf(card);
+    for (const expected of [
+      'Person 1 (person1@contoso.com)',
+      'Dana Reyes',
+      'today at 18:00',
+      'Gone from Entra',
+    ])
+      expect(texts).toContain(expected);
+    expect(texts).toContain('2 passes TapDesk issued are still outstanding');
+    const actions = collectActions(card);
+    expect(actions).toHaveLength(1);
+    expect(actions[0]).toMatchObject({ verb: VERBS.revoke, data: { requestId: REQUEST_ID } });
+    expect(texts).not.toContain('more not shown');
+  });
+
+  it('says how many more there are, and words an empty list of your own', () => {
+    expect(textOf(renderPassesCard({ mine: false, more: 7, rows: [row(1, REQUEST_ID)] }))).toContain(
+      '…and 7 more not shown',
+    );
+    const empty = textOf(renderPassesCard({ mine: true, more: 0, rows: [] }));
+    expect(empty).toContain('No pass you issued is outstanding.');
+    expect(empty).not.toMatch(/[<>]/);
+  });
+
+  it('neutralises names that came from the directory', () => {
+    const card = renderPassesCard({
+      mine: false,
+      more: 0,
+      rows: [{ ...row(1, REQUEST_ID), targetName: '[click](https://evil.example) ${requestId}' }],
+    });
+    expect(textOf(card)).not.toMatch(/\]\(|:\/\//);
   });
 });

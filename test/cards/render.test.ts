@@ -29,6 +29,7 @@ const confirmData: ConfirmCardData = {
   existingPass: { createdText: 'yesterday at 16:02', stateText: 'active' },
   lifetimeText: '8 hours',
   usableOnce: true,
+  policyText: 'Passes of 1 hour to 8 hours; one-time only',
   startText: 'immediately',
   expiresText: '22:05 today',
   notes: ['You asked for 12 hours; the tenant maximum is 8 hours, so 8 hours will be used.'],
@@ -141,6 +142,21 @@ describe('renderConfirmCard', () => {
     expect(plainTexts).toContain('None');
     expect(plainTexts).toContain('Disabled');
     expect(plainTexts.join('\n')).not.toContain('REPLACED');
+  });
+
+  it("shows the tenant policy's terms when known, and never contradicts itself on one-time use", () => {
+    const known = visibleStrings(renderConfirmCard(confirmData));
+    expect(known).toContain('Tenant policy');
+    expect(known).toContain('Passes of 1 hour to 8 hours; one-time only');
+    expect(known).toContain('One-time (works for a single sign-in)');
+
+    // No readable policy and nothing asked: the Use line says the policy decides, and nothing else does.
+    const unknown = visibleStrings(
+      renderConfirmCard({ ...confirmData, usableOnce: undefined, policyText: null }),
+    );
+    expect(unknown).not.toContain('Tenant policy');
+    expect(unknown).toContain('As the tenant policy sets it (one-time or multi-use)');
+    expect(unknown.join('\n')).not.toMatch(/Multi-use until it expires|tenant default|couldn't read/);
   });
 });
 

@@ -5,6 +5,8 @@ import { itRejectsEach } from './error-table.js';
 const list = (who: string): Command => ({ kind: 'list', who });
 const revoke = (who: string): Command => ({ kind: 'revoke', who });
 const POLICY: Command = { kind: 'policy' };
+const ALL: Command = { kind: 'list', scope: 'all' };
+const MINE: Command = { kind: 'list', scope: 'mine' };
 
 describe('parseCommand: list, revoke and policy commands that parse', () => {
   const cases: Array<[string, Command]> = [
@@ -35,6 +37,24 @@ describe('parseCommand: list, revoke and policy commands that parse', () => {
     ['temporary access pass policy', POLICY],
     ['list TAP policy', POLICY],
     ['<at>TapDesk</at> TAP policy', POLICY],
+    ['list TAPs', ALL],
+    ['list passes', ALL],
+    ['show TAPs', ALL],
+    ['list all TAPs', ALL],
+    ['list the passes', ALL],
+    ['list temporary access passes', ALL],
+    ['active passes', ALL],
+    ['Active TAPs.', ALL],
+    ['list active TAP', ALL],
+    ['show outstanding passes', ALL],
+    ['<at>TapDesk</at> list TAPs', ALL],
+    ['list TAPs mine', MINE],
+    ['list my TAPs', MINE],
+    ['active passes mine', MINE],
+    ['list all my passes', MINE],
+    // A plural followed by a person is still about that person.
+    ['list TAPs alice', list('alice')],
+    ['list passes Mine Wong', list('Mine Wong')],
   ];
   it.each(cases)('%s', (text, command) => {
     expect(parseCommand(text)).toStrictEqual({ ok: true, command });
@@ -71,7 +91,9 @@ describe('parseCommand: list, revoke and policy errors', () => {
   const cases: Array<[string, ParseErrorCode, string]> = [
     ['list TAP', 'missing_target', "'list TAP for alice@contoso.com'"],
     ['list TAP for', 'missing_target', "'list TAP for alice@contoso.com'"],
-    ['show passes', 'missing_target', 'Whose pass should I show?'],
+    ['show pass', 'missing_target', 'Whose pass should I show?'],
+    ['list TAP', 'missing_target', "'list TAPs' for every pass outstanding"],
+    ['list TAPs mine please', 'unexpected_text', "'please'"],
     ['revoke TAP', 'missing_target', "'revoke TAP for alice@contoso.com'"],
     ['delete TAP for', 'missing_target', 'Whose pass should I revoke?'],
     ['remove pass for for bob', 'missing_target', 'revoke'],

@@ -298,7 +298,8 @@ function randomManageCommand(random: Random): { text: string; command: Manage } 
   const words = [`${mention}${randomCase(random, random.pick(verbs))}`, object];
   if (random.chance(0.8)) words.push(randomCase(random, 'for'));
   words.push(target.text);
-  return { text: words.join(spacing) + end, command: { kind, who: target.who } };
+  const command: Manage = kind === 'list' ? { kind, who: target.who } : { kind, who: target.who };
+  return { text: words.join(spacing) + end, command };
 }
 
 describe('parseCommand round trip', () => {

@@ -78,6 +78,31 @@ describe('cancelRequest', () => {
     const won = [codeOf(cancelled), codeOf(confirmed)].filter((c) => c !== 'REQUEST_ALREADY_USED');
     expect(won).toHaveLength(1);
     expect(w.tenant.createsSent()).toBe(won[0] === 'issued' ? 1 : 0);
+    // The loser's "Already handled" says what the winner did.
+    const loser = won[0] === 'issued' ? cancelled : confirmed;
+    if (loser.kind !== 'problem') throw new Error('expected the losing click to be refused');
+    expect(loser.problem.message).toContain(
+      won[0] === 'issued' ? 'already confirmed by Alice' : 'already cancelled by Alice',
+    );
+  });
+
+  it('a Confirm after a Cancel says the request was cancelled, and that nothing was issued', async () => {
+    const w = coreWorld();
+    const request = await pending(w, alice, tom);
+    await cancelRequest(w.deps, { requestId: request.id, clicker: alice });
+    const late = await confirm(w, request.id, alice);
+    if (late.kind !== 'problem') throw new Error(codeOf(late));
+    expect(late.problem).toMatchObject({ code: 'REQUEST_ALREADY_USED', title: 'Already handled' });
+    expect(late.problem.message).toMatch(
+      /^This request was already cancelled by Alice[^;]*; nothing more was done\.$/,
+    );
+    expect(late.problem.nextStep).toContain('Nothing was issued');
+    // And a Cancel after a Confirm says it was confirmed, not cancelled.
+    const other = await pending(w, alice, tom);
+    expect(codeOf(await confirm(w, other.id, alice))).toBe('issued');
+    const tooLate = await cancelRequest(w.deps, { requestId: other.id, clicker: alice });
+    if (tooLate.kind !== 'problem') throw new Error('expected a refusal');
+    expect(tooLate.problem.message).toContain('already confirmed by Alice');
   });
 
   it('an approval request can be withdrawn by its requester while it waits', async () => {

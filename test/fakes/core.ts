@@ -11,6 +11,7 @@ import type { RowStore } from '../../src/store/port.js';
 import type { ApprovalSettings, CoreDeps } from '../../src/tap/core-deps.js';
 import { IssueLimiter, type IssueLimits } from '../../src/tap/limits.js';
 import { OpenApprovals } from '../../src/tap/open-approvals.js';
+import { OutstandingPasses } from '../../src/tap/outstanding-passes.js';
 import type { Person } from '../../src/tap/request.js';
 import { RequestRepository } from '../../src/tap/request-repository.js';
 import { FakeClock } from './clock.js';
@@ -65,6 +66,7 @@ export function coreDepsOver(
   const { approvals, ...rest } = overrides;
   return {
     requests,
+    outstanding: new OutstandingPasses(parts.store),
     audit: new AuditLog(parts.auditStore ?? parts.store, () => parts.clock.now()),
     onBackgroundError: parts.onBackgroundError,
     clock: parts.clock,

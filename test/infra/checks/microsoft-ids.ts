@@ -19,11 +19,14 @@ export const GRAPH_DELEGATED: Record<string, string> = {
 };
 /** Delegated permissions TapDesk used to ask for and no longer may: broader than it needs. */
 /**
- * The only application permission the manifest asks for: read-only, to recognise people eligible for
- * a role (PIM) or holding one over an administrative unit. Id from Microsoft's Graph permissions reference.
+ * The only application permissions the manifest asks for, both read-only: roles, to recognise people
+ * eligible for a role (PIM) or holding one over an administrative unit, and the authentication method
+ * policy, to show the TAP policy on every card. Ids of Microsoft Graph's app roles, as published (check
+ * with `az ad sp show --id 00000003-0000-0000-c000-000000000000 --query "appRoles[?value=='…'].id"`).
  */
 export const GRAPH_APP_READ_ONLY: Record<string, string> = {
   'RoleManagement.Read.Directory': '483bed4a-2ad3-4361-a73b-c83ccdbdc53c',
+  'Policy.Read.AuthenticationMethod': '8e3bc81b-d2f3-4b7b-838c-32c88218d2f0',
 };
 
 export const GRAPH_DELEGATED_RETIRED: Record<string, string> = {
