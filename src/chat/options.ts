@@ -78,7 +78,10 @@ const WEEKDAY = /^(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)(?:day|nesday|sday|r
  * A start typed without 'start' at tokens[index]: what it reads as and how many tokens it takes, or
  * null when the words there are not a readable start. 'now' stays a word only 'start' gives meaning to.
  */
-export function bareStartAt(tokens: readonly Token[], index: number): { spec: StartSpec; used: number } | null {
+export function bareStartAt(
+  tokens: readonly Token[],
+  index: number,
+): { spec: StartSpec; used: number } | null {
   const word = lowerAt(tokens, index);
   if (word === undefined || !(BARE_START_FIRST.has(word) || WEEKDAY.test(word) || MARKED_TIME.test(word)))
     return null;

@@ -193,8 +193,13 @@ export function resolveStart(spec: StartSpec, now: Date, utcOffsetMinutes: numbe
   const local = new Date(now.getTime() + offsetMs);
   const onDay = (days: number): Date =>
     new Date(
-      Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + days, spec.hour, spec.minute) -
-        offsetMs,
+      Date.UTC(
+        local.getUTCFullYear(),
+        local.getUTCMonth(),
+        local.getUTCDate() + days,
+        spec.hour,
+        spec.minute,
+      ) - offsetMs,
     );
   if (spec.kind === 'at') return onDay(spec.dayOffset);
   // "monday 8:00" typed on a Monday before eight means today; after it, next week.
