@@ -39,6 +39,7 @@ import { type StartSpec } from './start.js';
 import { commandText, looksLikePerson, repairs } from './suggest.js';
 import {
   bareStartAt,
+  DAY_WORD,
   durationWidthAt,
   isOptionKeyword,
   isOptionStart,
@@ -122,7 +123,8 @@ function readTarget(tokens: Token[], start: number, verb: PassVerb, inList = fal
       if (width > 0 && next === start)
         return errors.targetIsDuration(textOf(tokens, next, next + width), verb);
       if (next === start && bareStartAt(tokens, next) !== null) return errors.missingTarget(verb);
-      if (width > 0 || (next > start && bareStartAt(tokens, next) !== null)) break;
+      const startsOption = bareStartAt(tokens, next) !== null || DAY_WORD.test(lowerAt(tokens, next) ?? '');
+      if (width > 0 || (next > start && startsOption)) break;
       next += 1;
       // An address is a single word; anything after it must be an option.
       if (first.text.includes('@')) break;

@@ -72,6 +72,8 @@ export function durationWidthAt(tokens: readonly Token[], index: number): 0 | 1 
 // "in 30m". A clock time on its own counts only with am/pm or a colon ("9am", "14:00").
 const BARE_START_FIRST = new Set(['today', 'tomorrow', 'at', 'in', 'on', 'next']);
 const MARKED_TIME = /^\d{1,2}(?::\d{2}(?:am|pm)?|am|pm)$/;
+/** A day on its own, which ends a name like a start does: a start always needs a time with it. */
+export const DAY_WORD = /^(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/;
 const WEEKDAY = /^(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?$/;
 
 /**
@@ -149,6 +151,8 @@ export function readOption(
     return index + width;
   }
   const bare = bareStartAt(tokens, index);
+  // "for bob tomorrow" names a day but no time: say so rather than take the day for part of a name.
+  if (bare === null && DAY_WORD.test(token.lower)) return errors.badStart(token.text, 'bad_time');
   if (bare !== null) {
     if (options.startSeen) return errors.repeatedOption('start', verb);
     options.startSeen = true;

@@ -273,9 +273,11 @@ function verbFirst(tokens: Token[]): Rewrite | Missing | null {
 }
 
 /** "TAP for bob", "a temp pass for bob 2h", "TAP bob@contoso 2h": the pass first, no verb. */
-function objectFirst(tokens: Token[]): Rewrite | null {
+function objectFirst(tokens: Token[]): Rewrite | Missing | null {
   const afterObject = objectEnd(tokens, 0);
-  if (afterObject === null || afterObject >= tokens.length) return null;
+  if (afterObject === null) return null;
+  // "I need a TAP", "a pass": the pass is named, the person is not. A lone "TAP" stays unknown.
+  if (afterObject >= tokens.length) return afterObject > 1 ? { missingPerson: 'issue' } : null;
   if (lowerAt(tokens, afterObject) === 'for') return forForm('issue', tokens, afterObject + 1, false);
   // Without 'for' the words may be a person or not; the grammar refuses what is not.
   return { ...forForm('issue', tokens, afterObject, false, true), bare: true };
