@@ -58,9 +58,13 @@ describe('new phrasings reach the confirmation card', () => {
       JSON.stringify(card)
         .replace(/"requestId":"[^"]+"/g, '')
         .replace(/"id":"[^"]+"/g, '');
-    const without = await cardFor(dana, 'issue TAP for bob@contoso.com tomorrow 9am');
-    const withStart = await cardFor(dana, 'issue TAP for bob@contoso.com start tomorrow 9am');
-    expect(facts(without)).toBe(facts(withStart));
+    for (const when of ['tomorrow 9am', 'monday 8:00']) {
+      const without = await cardFor(dana, `issue TAP for bob@contoso.com ${when}`);
+      const withStart = await cardFor(dana, `issue TAP for bob@contoso.com start ${when}`);
+      expect(facts(without)).toBe(facts(withStart));
+      const plain = await cardFor(dana, 'issue TAP for bob@contoso.com');
+      expect(facts(without)).not.toBe(facts(plain));
+    }
   });
 });
 
