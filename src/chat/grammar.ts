@@ -33,7 +33,13 @@ import {
   type Token,
   type TokeniseResult,
 } from './normalise.js';
-import { passVerbAt, rewritePassPhrasing, withoutCourtesies, withoutWrappers } from './phrasing.js';
+import {
+  passVerbAt,
+  rewritePassPhrasing,
+  withoutCourtesies,
+  withoutPossessive,
+  withoutWrappers,
+} from './phrasing.js';
 import { smallTalkOf } from './small-talk.js';
 import { type StartSpec } from './start.js';
 import { commandText, looksLikePerson, repairs } from './suggest.js';
@@ -378,8 +384,7 @@ function namesPlainPeople(command: Command): boolean {
 /** Writes the command as text a suggestion may show, checking that it reads back as the same command. */
 function suggestionFor(command: Command): string | undefined {
   if (command.kind === 'bulk') return undefined;
-  if ((command.kind === 'issue' || command.kind === 'request') && !looksLikePerson(command.who))
-    return undefined;
+  if ('who' in command && command.who !== undefined && !looksLikePerson(command.who)) return undefined;
   for (const quoted of [false, true]) {
     const text = commandText(command, quoted);
     if (text === undefined) return undefined;
@@ -420,7 +425,8 @@ function guessed(refusal: Refusal, tokens: Token[], rest: string | undefined): R
   const head = withoutCourtesies(withoutWrappers(tokens));
   if (head.length === 0 || head.length > 12) return refusal;
   const tail = rest === undefined ? '' : ` ${rest}`;
-  const candidates = [...repairs(head), ...(head.length < tokens.length ? [head] : [])];
+  // The message without its courtesies first ("remove bob's TAP now"), then the repaired readings.
+  const candidates = [...(head.length < tokens.length ? [head] : []), ...repairs(head)];
   for (const candidate of candidates) {
     const again = parseOrFail(textOfTokens(candidate) + tail, false);
     if (again.ok) return withSuggestion(refusal, again.command);
@@ -464,7 +470,9 @@ function parseHead(
 ): ParseResult {
   const auditStart = auditPrefixLength(head);
   if (auditStart !== null) return parseAuditOptions(head, auditStart);
-  const managed = parseManageCommand(head);
+  // "revoke bob's TAP" is "revoke TAP for bob"; the manage grammar itself reads only the latter.
+  const owned = manageKindOf(lowerAt(head, 0) ?? '') === null ? null : withoutPossessive(head, 1);
+  const managed = parseManageCommand(owned ?? head);
   if (managed !== null) return managed;
   const pass = parsePassPhrasing(clean, { tokens, rest }, isStopWord);
   return pass ?? unknownCommand(head[0]?.text ?? '');

@@ -309,3 +309,23 @@ function personFirst(tokens: Token[]): Rewrite | null {
 export function rewritePassPhrasing(tokens: Token[]): Rewrite | Missing | null {
   return verbFirst(tokens) ?? objectFirst(tokens) ?? personFirst(tokens);
 }
+
+const POSSESSIVE = /^(.+)['’]s$/;
+
+/**
+ * "revoke bob's TAP", "show Alice Wong's pass": the person named as the pass's owner, rewritten as
+ * "<verb> TAP for <who> …" for the commands that take a pass that exists. Null when it is not that.
+ */
+export function withoutPossessive(tokens: Token[], verbWidth: number): Token[] | null {
+  for (let index = verbWidth; index < tokens.length && index < verbWidth + 4; index += 1) {
+    const token = tokens[index];
+    const owner = token === undefined || token.quoted ? null : POSSESSIVE.exec(token.text);
+    if (owner === null) continue;
+    const end = objectEnd(tokens, index + 1);
+    if (end === null) return null;
+    const who = [...tokens.slice(verbWidth, index), word(owner[1] ?? '')];
+    if (!isPerson(who)) return null;
+    return [...tokens.slice(0, verbWidth), word('TAP'), word('for'), ...who, ...tokens.slice(end)];
+  }
+  return null;
+}

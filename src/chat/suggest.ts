@@ -91,8 +91,10 @@ export function commandText(command: SuggestableCommand, quoted: boolean): strin
  * a quoted name, one word, or up to four capitalised words.
  */
 export function looksLikePerson(who: string): boolean {
-  if (who.includes('@') || !who.includes(' ')) return true;
   const words = who.split(' ');
+  // "bob's", "bob's TAP": the owner of a pass, not a name; the pass is no person either.
+  if (words.some((name) => /['’]s$/i.test(name) || OBJECT_WORDS.includes(name.toLowerCase()))) return false;
+  if (who.includes('@') || words.length === 1) return true;
   return words.length <= 4 && words.every((name) => /^\p{Lu}/u.test(name));
 }
 
