@@ -10,9 +10,13 @@
 // also ends an unquoted name. On an issue it is refused rather than read as part of the name.
 // An issue may name up to MAX_BULK_TARGETS people separated by ',' or ';' (a 'bulk' command);
 // the options after the last person apply to everyone. A request is for one person only.
+// Options come in any order, and a duration ("2h") or a start ("tomorrow 9am") needs no keyword.
+// Other phrasings ("can you give bob a TAP", "bob needs a temp pass", "TAP bob@contoso 2h") are
+// rewritten into this form (phrasing.ts); small talk is help (small-talk.ts); and a message that is
+// only guessed at is refused with a suggested command to run on a click (suggest.ts).
 // Pure functions only; the Teams layer feeds in message text and acts on the result.
-import { auditPrefixLength, parseAuditOptions, type AuditCommand } from './audit.js';
-import { manageKindOf, parseManageCommand, type ManageCommand } from './manage.js';
+import { auditPrefixLength, parseAuditOptions } from './audit.js';
+import { manageKindOf, parseManageCommand } from './manage.js';
 import {
   errors,
   MAX_BULK_TARGETS,
@@ -34,6 +38,7 @@ import {
   type TokeniseResult,
 } from './normalise.js';
 import {
+  namesPlainPeople,
   passVerbAt,
   rewritePassPhrasing,
   withoutCourtesies,
@@ -41,8 +46,8 @@ import {
   withoutWrappers,
 } from './phrasing.js';
 import { smallTalkOf } from './small-talk.js';
-import { type StartSpec } from './start.js';
-import { commandText, looksLikePerson, repairs } from './suggest.js';
+import { guessed, unknownCommand, withSuggestion, type Reparse } from './suggest.js';
+import type { Command, ParseResult } from './command.js';
 import {
   bareStartAt,
   DAY_WORD,
@@ -54,6 +59,7 @@ import {
 } from './options.js';
 
 export type { StartSpec } from './start.js';
+export type { Command, HelpCommand, ParseResult } from './command.js';
 export type { AuditCommand } from './audit.js';
 export type { ManageCommand } from './manage.js';
 export type { ParseError, ParseErrorCode } from './messages.js';
@@ -67,37 +73,6 @@ export {
   MAX_BULK_TARGETS,
   MAX_REASON_CHARS,
 } from './messages.js';
-
-export type Command =
-  | { kind: 'issue'; who: string; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
-  | {
-      kind: 'request';
-      who: string;
-      lifetimeMinutes?: number;
-      usableOnce?: boolean;
-      start?: StartSpec;
-      reason?: string;
-    }
-  | { kind: 'bulk'; targets: string[]; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
-  | AuditCommand
-  | ManageCommand
-  | HelpCommand;
-/**
- * `help`, or small talk answered like help: `said` is what the person opened with ('hello' for a
- * greeting, 'thanks', 'capabilities' for "what can you do?"); absent for plain `help`.
- */
-export interface HelpCommand {
-  kind: 'help';
-  said?: 'hello' | 'thanks' | 'capabilities';
-}
-/**
- * A command, or a refusal. A refusal may carry `suggestion`: a command, as text, guessed from the
- * message ("isue tap for bob" → "issue TAP for bob"). It parses to a command, but is never acted on
- * as it stands: the person is asked, and a click on it runs the text as if they had typed it.
- */
-export type ParseResult =
-  { ok: true; command: Command } | { ok: false; error: ParseError; suggestion?: string };
-type Refusal = Extract<ParseResult, { ok: false }>;
 
 const HELP_WORDS = new Set(['help', '?']);
 // 'reason', 'reason:', 'reason:lost' and the same with 'because' (or a comma) start the reason.
@@ -370,69 +345,11 @@ function parsePassPhrasing(
   if (plain) return parsed;
   // "issue TAP alice" keeps its message asking for 'for'; "bob tap" says what was guessed.
   const refusal = rewrite.exact ? errors.missingTarget(rewrite.verb) : unknownCommand(head[0]?.text ?? '');
-  return withSuggestion(refusal, command);
+  return withSuggestion(refusal, command, reparse);
 }
 
-// Characters that start markup, a link or a template; no name or address needs them.
-const MARKUP = /[<>[\]{}$`*\\|]|:\/\/|&#?\w+;/;
-
-function namesPlainPeople(command: Command): boolean {
-  const people = command.kind === 'bulk' ? command.targets : 'who' in command ? [command.who ?? ''] : [];
-  return people.every((who) => !MARKUP.test(who));
-}
-
-/** Writes the command as text a suggestion may show, checking that it reads back as the same command. */
-function suggestionFor(command: Command): string | undefined {
-  if (command.kind === 'bulk') return undefined;
-  if ('who' in command && command.who !== undefined && !looksLikePerson(command.who)) return undefined;
-  for (const quoted of [false, true]) {
-    const text = commandText(command, quoted);
-    if (text === undefined) return undefined;
-    const again = parseOrFail(text, false);
-    if (again.ok && JSON.stringify(again.command) === JSON.stringify(command)) return text;
-  }
-  return undefined;
-}
-
-/**
- * Adds the suggestion to a refusal; when the refusal was only "unknown command", the message says
- * what was guessed instead.
- */
-function withSuggestion(refusal: Refusal, command: Command): Refusal {
-  const suggestion = suggestionFor(command);
-  if (suggestion === undefined) return refusal;
-  const typed = UNKNOWN_WORD.get(refusal);
-  const error = typed === undefined ? refusal.error : errors.didYouMean(typed, suggestion).error;
-  return { ok: false, error, suggestion };
-}
-
-/** The refusals that only said "unknown command", with the word they did not know. */
-const UNKNOWN_WORD = new WeakMap<Refusal, string>();
-
-function unknownCommand(firstWord: string): Refusal {
-  const refusal = errors.unknownCommand(firstWord);
-  UNKNOWN_WORD.set(refusal, firstWord);
-  return refusal;
-}
-
-/** Text that tokenises back into these tokens: quoted tokens get their quotes again. */
-function textOfTokens(tokens: readonly Token[]): string {
-  return tokens.map((token) => (token.quoted ? `"${token.text}"` : token.text)).join(' ');
-}
-
-/** The refusal, with a command guessed from the message's words when one of the repairs parses. */
-function guessed(refusal: Refusal, tokens: Token[], rest: string | undefined): Refusal {
-  const head = withoutCourtesies(withoutWrappers(tokens));
-  if (head.length === 0 || head.length > 12) return refusal;
-  const tail = rest === undefined ? '' : ` ${rest}`;
-  // The message without its courtesies first ("remove bob's TAP now"), then the repaired readings.
-  const candidates = [...(head.length < tokens.length ? [head] : []), ...repairs(head)];
-  for (const candidate of candidates) {
-    const again = parseOrFail(textOfTokens(candidate) + tail, false);
-    if (again.ok) return withSuggestion(refusal, again.command);
-  }
-  return refusal;
-}
+/** Parses without guessing: how a guess is checked to be a command. */
+const reparse: Reparse = (text) => parseOrFail(text, false);
 
 function parseOrFail(text: string, suggest = true): ParseResult {
   // Normalising a short head is cheap and bounded, and tells an over-long request from an issue.
@@ -457,7 +374,9 @@ function parseOrFail(text: string, suggest = true): ParseResult {
   const headFirst = lowerAt(head, 0);
   if (head.length === 0 || (headFirst !== undefined && HELP_WORDS.has(headFirst))) return HELP;
   const result = parseHead(clean, head, tokens, tokenised.rest, isStopWord);
-  return result.ok || !suggest || 'suggestion' in result ? result : guessed(result, tokens, tokenised.rest);
+  return result.ok || !suggest || 'suggestion' in result
+    ? result
+    : guessed(result, tokens, tokenised.rest, reparse);
 }
 
 /** Reads the words after any mention and politeness as an audit, manage or pass command. */

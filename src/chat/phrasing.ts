@@ -5,6 +5,7 @@
 // Each is rewritten into the canonical tokens "<verb> TAP for <who> <options…>", which the one
 // grammar then reads, so every phrasing gets the same options, limits and error messages.
 // Pure functions over tokens, like the rest of the grammar.
+import type { Command } from './command.js';
 import type { PassVerb } from './messages.js';
 import { isSeparator, lowerAt, type Token } from './normalise.js';
 
@@ -328,4 +329,13 @@ export function withoutPossessive(tokens: Token[], verbWidth: number): Token[] |
     return [...tokens.slice(0, verbWidth), word('TAP'), word('for'), ...who, ...tokens.slice(end)];
   }
   return null;
+}
+
+// Characters that start markup, a link or a template; no name or address needs them.
+const MARKUP = /[<>[\]{}$`*\\|]|:\/\/|&#?\w+;/;
+
+/** True when every person the command names is a plain name: the new phrasings take no other. */
+export function namesPlainPeople(command: Command): boolean {
+  const people = command.kind === 'bulk' ? command.targets : 'who' in command ? [command.who ?? ''] : [];
+  return people.every((who) => !MARKUP.test(who));
 }

@@ -3,12 +3,17 @@
 // for the person to run with one click. Never a guess that acts: the text is parsed again, as if
 // typed, when it is clicked. This module writes a command back as text and finds the repairs to try.
 // Pure functions, like the rest of the grammar.
-import { formatDuration } from './duration.js';
 import type { AuditCommand } from './audit.js';
+import type { Command, ParseResult, Refusal } from './command.js';
+import { formatDuration } from './duration.js';
 import type { ManageCommand } from './manage.js';
+import { errors } from './messages.js';
 import { lowerAt, type Token } from './normalise.js';
-import { objectEnd } from './phrasing.js';
+import { objectEnd, withoutCourtesies, withoutWrappers } from './phrasing.js';
 import type { StartSpec } from './start.js';
+
+/** Parses text as typed, without offering a suggestion of its own: how every guess is checked. */
+export type Reparse = (text: string) => ParseResult;
 
 /** The commands a suggestion may name (lists of people go in a message of their own). */
 export type SuggestableCommand =
@@ -185,4 +190,63 @@ export function repairs(tokens: readonly Token[]): Token[][] {
     found.push([...fixed.slice(0, afterObject), word('for'), ...fixed.slice(afterObject)]);
   }
   return found;
+}
+
+/** Writes the command as text a suggestion may show, checking that it reads back as the same command. */
+function suggestionFor(command: Command, reparse: Reparse): string | undefined {
+  if (command.kind === 'bulk') return undefined;
+  if ('who' in command && command.who !== undefined && !looksLikePerson(command.who)) return undefined;
+  for (const quoted of [false, true]) {
+    const text = commandText(command, quoted);
+    if (text === undefined) return undefined;
+    const again = reparse(text);
+    if (again.ok && JSON.stringify(again.command) === JSON.stringify(command)) return text;
+  }
+  return undefined;
+}
+
+/**
+ * Adds the suggestion to a refusal; when the refusal was only "unknown command", the message says
+ * what was guessed instead.
+ */
+export function withSuggestion(refusal: Refusal, command: Command, reparse: Reparse): Refusal {
+  const suggestion = suggestionFor(command, reparse);
+  if (suggestion === undefined) return refusal;
+  const typed = UNKNOWN_WORD.get(refusal);
+  const error = typed === undefined ? refusal.error : errors.didYouMean(typed, suggestion).error;
+  return { ok: false, error, suggestion };
+}
+
+/** The refusals that only said "unknown command", with the word they did not know. */
+const UNKNOWN_WORD = new WeakMap<Refusal, string>();
+
+/** "I don't know the command …", marked so that a suggestion added later may say what was guessed. */
+export function unknownCommand(firstWord: string): Refusal {
+  const refusal = errors.unknownCommand(firstWord);
+  UNKNOWN_WORD.set(refusal, firstWord);
+  return refusal;
+}
+
+/** Text that tokenises back into these tokens: quoted tokens get their quotes again. */
+function textOfTokens(tokens: readonly Token[]): string {
+  return tokens.map((token) => (token.quoted ? `"${token.text}"` : token.text)).join(' ');
+}
+
+/** The refusal, with a command guessed from the message's words when one of the repairs parses. */
+export function guessed(
+  refusal: Refusal,
+  tokens: Token[],
+  rest: string | undefined,
+  reparse: Reparse,
+): Refusal {
+  const head = withoutCourtesies(withoutWrappers(tokens));
+  if (head.length === 0 || head.length > 12) return refusal;
+  const tail = rest === undefined ? '' : ` ${rest}`;
+  // The message without its courtesies first ("remove bob's TAP now"), then the repaired readings.
+  const candidates = [...(head.length < tokens.length ? [head] : []), ...repairs(head)];
+  for (const candidate of candidates) {
+    const again = reparse(textOfTokens(candidate) + tail);
+    if (again.ok) return withSuggestion(refusal, again.command, reparse);
+  }
+  return refusal;
 }
