@@ -7,7 +7,7 @@ import { neutraliseText } from './escape.js';
 import { expandTemplate, type AdaptiveCardJson } from './template.js';
 
 /** The longest command a suggestion card carries: the most a chat message may hold. */
-export const MAX_SUGGESTION_CHARS = 500;
+const MAX_SUGGESTION_CHARS = 500;
 
 export function renderSuggestionCard(suggestion: string): AdaptiveCardJson {
   const command = neutraliseText(suggestion, MAX_SUGGESTION_CHARS);

@@ -89,7 +89,7 @@ const REQUEST_VERBS: readonly (readonly string[])[] = [['request'], ['ask', 'for
 /** The verbs that say someone needs a pass, after the person: "bob needs a TAP". */
 const NEEDS_WORDS = new Set(['needs', 'need', 'wants', 'requires']);
 /** The verbs the canonical grammar itself starts with; their exact forms keep their exact messages. */
-export const CANONICAL_VERBS: ReadonlyMap<string, PassVerb> = new Map([
+const CANONICAL_VERBS: ReadonlyMap<string, PassVerb> = new Map([
   ['issue', 'issue'],
   ['create', 'issue'],
   ['new', 'issue'],
@@ -164,15 +164,6 @@ export function withoutCourtesies(tokens: Token[]): Token[] {
   return end === tokens.length ? tokens : tokens.slice(0, end);
 }
 
-/** True when the message, apart from politeness, holds nothing: "hi", "hey TapDesk", "hello there". */
-export function isOnlyPoliteness(tokens: Token[]): boolean {
-  const rest = withoutCourtesies(withoutWrappers(tokens));
-  return (
-    rest.length === 0 ||
-    (rest.length === 1 && ['there', 'all', 'team', 'again'].includes(wordAt(rest, 0) ?? ''))
-  );
-}
-
 /** The index after "[a|the] TAP|pass|temp pass|…" at tokens[index], or null. */
 export function objectEnd(tokens: readonly Token[], index: number): number | null {
   const at = ARTICLES.has(lowerAt(tokens, index) ?? '') ? index + 1 : index;
@@ -196,7 +187,7 @@ export function passVerbAt(
  * A phrasing rewritten into the grammar's own tokens. `exact` is true when the words already were
  * canonical ("issue TAP for …"), so their messages stay exactly as they were; `unclear` when the
  * words name a person and a pass but no verb, so the message is answered with a suggestion, not acted
- * on. `dropped` is how many leading tokens the canonical prefix replaced.
+ * on (or, when `bare`, acted on only with an address or an option that makes the intent plain).
  */
 export interface Rewrite {
   verb: PassVerb;
@@ -255,7 +246,7 @@ function verbFirst(tokens: Token[]): Rewrite | Missing | null {
     // "issue TAP alice", "give a TAP bob@contoso 2h": read like the bare "TAP bob@contoso 2h".
     return { ...forForm(verb, tokens, afterObject, exact, true), bare: true };
   }
-  // "reset access for bob", "get bob@contoso a pass" needs the pass named; "reset access" implies it.
+  // Other verbs need the pass named ("get bob a pass"); "reset access for bob" implies it.
   if (lowerAt(tokens, 0) === 'reset' && lowerAt(tokens, width) === 'for') {
     return forForm(verb, tokens, width + 1, false);
   }

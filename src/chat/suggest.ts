@@ -16,7 +16,7 @@ import type { StartSpec } from './start.js';
 export type Reparse = (text: string) => ParseResult;
 
 /** The commands a suggestion may name (lists of people go in a message of their own). */
-export type SuggestableCommand =
+type SuggestableCommand =
   | {
       kind: 'issue' | 'request';
       who: string;
@@ -57,7 +57,7 @@ function startText(start: StartSpec): string {
  * The command written the way help writes it, the person as typed (`quoted` puts them in quotes);
  * undefined when a part may not be repeated on a card.
  */
-export function commandText(command: SuggestableCommand, quoted: boolean): string | undefined {
+function commandText(command: SuggestableCommand, quoted: boolean): string | undefined {
   const who = (name: string): string | undefined =>
     SAFE_NAME.test(name) ? (quoted ? `"${name}"` : name) : undefined;
   switch (command.kind) {
@@ -95,7 +95,7 @@ export function commandText(command: SuggestableCommand, quoted: boolean): strin
  * True when the words look like a person rather than a phrase ("tap into the database"): an address,
  * a quoted name, one word, or up to four capitalised words.
  */
-export function looksLikePerson(who: string): boolean {
+function looksLikePerson(who: string): boolean {
   const words = who.split(' ');
   // "bob's", "bob's TAP": the owner of a pass, not a name; the pass is no person either.
   if (words.some((name) => /['’]s$/i.test(name) || OBJECT_WORDS.includes(name.toLowerCase()))) return false;
@@ -171,7 +171,7 @@ const word = (text: string): Token => ({ text, lower: text.toLowerCase(), quoted
  * typo fixed, and the pass and 'for' put back where the verb needs them ("revok bob" → "revoke TAP
  * for bob"). Each is only a candidate: the caller parses it and offers it only if it is a command.
  */
-export function repairs(tokens: readonly Token[]): Token[][] {
+function repairs(tokens: readonly Token[]): Token[][] {
   const fixed = [...tokens];
   const first = lowerAt(fixed, 0);
   if (first === undefined) return [];
