@@ -20,7 +20,6 @@ const WRAPPERS: readonly (readonly string[])[] = [
   ['hello'],
   ['ok'],
   ['okay'],
-  ['so'],
   ['could', 'you', 'please'],
   ['can', 'you', 'please'],
   ['can', 'you'],
@@ -32,7 +31,6 @@ const WRAPPERS: readonly (readonly string[])[] = [
   ['plz'],
   ['please'],
   ['kindly'],
-  ['quickly'],
   ['just'],
   ['i', 'need', 'you', 'to'],
   ['i', 'want', 'you', 'to'],
@@ -54,7 +52,10 @@ const WRAPPERS: readonly (readonly string[])[] = [
   ['may', 'i', 'have'],
   ['can', 'we', 'get'],
 ];
-/** Courtesies that may end a message: "give bob a TAP please", "TAP for bob thanks". */
+/**
+ * Courtesies that may end a message: "give bob a TAP please", "TAP for bob thanks". Only words that
+ * are nobody's name: "ty" alone is a thank-you, but "give a TAP to Ty" names Ty.
+ */
 const TRAILING_COURTESIES: readonly (readonly string[])[] = [
   ['thank', 'you'],
   ['please'],
@@ -62,7 +63,6 @@ const TRAILING_COURTESIES: readonly (readonly string[])[] = [
   ['plz'],
   ['thanks'],
   ['thx'],
-  ['ty'],
   ['asap'],
   ['right', 'now'],
   ['now'],
