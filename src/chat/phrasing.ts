@@ -215,6 +215,7 @@ function isPerson(tokens: readonly Token[]): boolean {
       !token.quoted &&
       !/[,;]/.test(token.text) &&
       !NOT_A_PERSON.has(token.lower) &&
+      !NEEDS_WORDS.has(token.lower) &&
       !OBJECT_WORDS.has(token.lower) &&
       !(tokens.length === 1 && ARTICLES.has(token.lower)),
   );
@@ -275,8 +276,9 @@ function objectFirst(tokens: Token[]): Rewrite | Missing | null {
   return { ...forForm('issue', tokens, afterObject, false, true), bare: true };
 }
 
-/** "bob needs a TAP for 2h": the person first, then need/want, then the pass. */
-function personFirst(tokens: Token[]): Rewrite | null {
+/** "bob needs a TAP for 2h": the person first, then need/want, then the pass. Read before verbs, as
+ * a name may be one ("Grant needs a TAP"). */
+function personNeeds(tokens: Token[]): Rewrite | null {
   for (let index = 1; index < tokens.length && index <= 6; index += 1) {
     if (!NEEDS_WORDS.has(lowerAt(tokens, index) ?? '')) continue;
     const end = objectEnd(tokens, index + 1);
@@ -284,7 +286,11 @@ function personFirst(tokens: Token[]): Rewrite | null {
     if (end === null || !isPerson(who)) return null;
     return movedForm('issue', who, tokens.slice(end));
   }
-  // "bob tap", "Alice Wong a pass for 2h": a person and a pass but no verb. Only a suggestion.
+  return null;
+}
+
+/** "bob tap", "Alice Wong a pass for 2h": a person and a pass but no verb. Only a suggestion. */
+function personFirst(tokens: Token[]): Rewrite | null {
   for (let index = 1; index < tokens.length && index <= 6; index += 1) {
     const end = objectEnd(tokens, index);
     if (end === null) continue;
@@ -299,7 +305,7 @@ function personFirst(tokens: Token[]): Rewrite | null {
  * that the person is missing ("give me a pass"), or returns null when the words are no pass phrasing.
  */
 export function rewritePassPhrasing(tokens: Token[]): Rewrite | Missing | null {
-  return verbFirst(tokens) ?? objectFirst(tokens) ?? personFirst(tokens);
+  return personNeeds(tokens) ?? verbFirst(tokens) ?? objectFirst(tokens) ?? personFirst(tokens);
 }
 
 const POSSESSIVE = /^(.+)['’]s$/;
