@@ -20,6 +20,7 @@ export const VERBS = {
   bulkReject: 'bulk.reject',
   bulkReissue: 'bulk.reissue',
   bulkCancel: 'bulk.cancel',
+  runSuggestion: 'chat.run',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -94,6 +95,10 @@ const BulkRejectAction = z
   .object({ bulkId: z.string().uuid(), rejectReason: z.string().trim().min(1).max(REJECT_REASON_MAX_CHARS) })
   .strict();
 
+// The "Did you mean …?" card's button carries the suggested command as text, and nothing else. It is
+// no fact: the handler parses it again and runs it as the clicker, exactly as if they had typed it.
+export const RunSuggestionAction = z.object({ command: z.string().trim().min(1).max(500) }).strict();
+
 type BulkVerb =
   | typeof VERBS.bulkConfirm
   | typeof VERBS.bulkAsk
@@ -118,7 +123,8 @@ export type CardAction =
   | { verb: typeof VERBS.reissue; requestId: string }
   | { verb: typeof VERBS.approve; requestId: string }
   | { verb: typeof VERBS.reject; requestId: string; reason: string }
-  | { verb: typeof VERBS.reveal; requestId: string };
+  | { verb: typeof VERBS.reveal; requestId: string }
+  | { verb: typeof VERBS.runSuggestion; command: string };
 
 /** The action a verb's schema produces: what that verb's handler receives. */
 export type ActionOf<V extends Verb> = Extract<CardAction, { verb: V }>;
@@ -134,7 +140,8 @@ export type ActionRejection =
   | 'ticket_too_long'
   | 'ticket_invalid'
   | 'reason_missing'
-  | 'reason_invalid';
+  | 'reason_invalid'
+  | 'command_invalid';
 
 export type ParseActionResult = { ok: true; action: CardAction } | { ok: false; reason: ActionRejection };
 
@@ -150,6 +157,7 @@ function reasonFor(error: z.ZodError, data: Record<string, unknown>): ActionReje
   if (fields.has('*')) return 'unexpected_field';
   if (fields.has('requestId') || fields.has('bulkId')) return 'request_id_invalid';
   if (fields.has('userId')) return 'user_id_invalid';
+  if (fields.has('command')) return 'command_invalid';
   if (fields.has('verification')) {
     const given = data['verification'];
     return given === undefined || given === '' ? 'verification_missing' : 'verification_invalid';
@@ -203,6 +211,11 @@ export function parseAction(verb: string, data: unknown): ParseActionResult {
     const parsed = RejectAction.safeParse(data);
     if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
     return { ok: true, action: { verb, requestId: parsed.data.requestId, reason: parsed.data.rejectReason } };
+  }
+  if (verb === VERBS.runSuggestion) {
+    const parsed = RunSuggestionAction.safeParse(data);
+    if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
+    return { ok: true, action: { verb, command: parsed.data.command } };
   }
   if (verb === VERBS.approve) {
     const parsed = ApproveAction.safeParse(data);

@@ -21,7 +21,8 @@ export type TemplateName =
   | 'policy'
   | 'notice'
   | 'approval'
-  | 'bulk';
+  | 'bulk'
+  | 'suggestion';
 
 const templates = new Map<TemplateName, unknown>();
 

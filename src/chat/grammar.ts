@@ -10,10 +10,13 @@
 // also ends an unquoted name. On an issue it is refused rather than read as part of the name.
 // An issue may name up to MAX_BULK_TARGETS people separated by ',' or ';' (a 'bulk' command);
 // the options after the last person apply to everyone. A request is for one person only.
+// Options come in any order, and a duration ("2h") or a start ("tomorrow 9am") needs no keyword.
+// Other phrasings ("can you give bob a TAP", "bob needs a temp pass", "TAP bob@contoso 2h") are
+// rewritten into this form (phrasing.ts); small talk is help (small-talk.ts); and a message that is
+// only guessed at is refused with a suggested command to run on a click (suggest.ts).
 // Pure functions only; the Teams layer feeds in message text and acts on the result.
-import { auditPrefixLength, parseAuditOptions, type AuditCommand } from './audit.js';
-import { isCompactDuration, looksLikeDurationWord, parseDuration } from './duration.js';
-import { manageKindOf, parseManageCommand, type ManageCommand } from './manage.js';
+import { auditPrefixLength, parseAuditOptions } from './audit.js';
+import { manageKindOf, parseManageCommand } from './manage.js';
 import {
   errors,
   MAX_BULK_TARGETS,
@@ -34,10 +37,29 @@ import {
   type Token,
   type TokeniseResult,
 } from './normalise.js';
-import { type StartSpec } from './start.js';
-import { isOptionKeyword, isOptionStart, readOption, type PassOptions } from './options.js';
+import {
+  namesPlainPeople,
+  passVerbAt,
+  rewritePassPhrasing,
+  withoutCourtesies,
+  withoutPossessive,
+  withoutWrappers,
+} from './phrasing.js';
+import { smallTalkOf } from './small-talk.js';
+import { guessed, unknownCommand, withSuggestion, type Reparse } from './suggest.js';
+import type { Command, ParseResult } from './command.js';
+import {
+  bareStartAt,
+  DAY_WORD,
+  durationWidthAt,
+  isOptionKeyword,
+  isOptionStart,
+  readOption,
+  type PassOptions,
+} from './options.js';
 
 export type { StartSpec } from './start.js';
+export type { Command, HelpCommand, ParseResult } from './command.js';
 export type { AuditCommand } from './audit.js';
 export type { ManageCommand } from './manage.js';
 export type { ParseError, ParseErrorCode } from './messages.js';
@@ -52,57 +74,13 @@ export {
   MAX_REASON_CHARS,
 } from './messages.js';
 
-export type Command =
-  | { kind: 'issue'; who: string; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
-  | {
-      kind: 'request';
-      who: string;
-      lifetimeMinutes?: number;
-      usableOnce?: boolean;
-      start?: StartSpec;
-      reason?: string;
-    }
-  | { kind: 'bulk'; targets: string[]; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
-  | AuditCommand
-  | ManageCommand
-  | HelpCommand;
-/**
- * `help`, or small talk answered like help: `said` is what the person opened with ('hello' for a
- * greeting, 'thanks', 'capabilities' for "what can you do?"); absent for plain `help`.
- */
-export interface HelpCommand {
-  kind: 'help';
-  said?: 'hello' | 'thanks' | 'capabilities';
-}
-export type ParseResult = { ok: true; command: Command } | { ok: false; error: ParseError };
-
 const HELP_WORDS = new Set(['help', '?']);
-const HELLO_WORDS = new Set(['hi', 'hello']);
-const PASS_VERBS: ReadonlyMap<string, PassVerb> = new Map([
-  ['issue', 'issue'],
-  ['create', 'issue'],
-  ['new', 'issue'],
-  ['request', 'request'],
-]);
 // 'reason', 'reason:', 'reason:lost' and the same with 'because' (or a comma) start the reason.
 const REASON_WORD = /^(?:reason|because)(?:[:,].*)?$/;
 const REASON_KEYWORD = /^(?:reason|because)\s?[:,]?/i;
 const HELP: ParseResult = { ok: true, command: { kind: 'help' } };
 
 type TargetRead = { ok: true; who: string; next: number } | { ok: false; error: ParseError };
-
-/** How many tokens at tokens[index] make a duration ("2h" is one, "2 hours" two), else 0. */
-function durationWidthAt(tokens: Token[], index: number): 0 | 1 | 2 {
-  const word = lowerAt(tokens, index) ?? '';
-  if (isCompactDuration(word)) return 1;
-  const next = lowerAt(tokens, index + 1);
-  const isPair =
-    /^\d/.test(word) &&
-    next !== undefined &&
-    looksLikeDurationWord(word, next) &&
-    parseDuration(`${word} ${next}`).ok;
-  return isPair ? 2 : 0;
-}
 
 /**
  * Reads <who>: one quoted name, one address, or the words up to the first option keyword (or, in
@@ -120,12 +98,14 @@ function readTarget(tokens: Token[], start: number, verb: PassVerb, inList = fal
   } else {
     next = start;
     while (next < tokens.length && !isOptionStart(tokens, next) && !(inList && isSeparator(tokens[next]))) {
-      // A display name may not contain a duration: "for alice 2h" is a missing "for".
+      // A display name never holds a duration or a start: "for alice 2h" and "for bob tomorrow 9am"
+      // end the name there and read as options. On its own a duration is no person.
       const width = durationWidthAt(tokens, next);
-      if (width > 0) {
-        const typed = textOf(tokens, next, next + width);
-        return next === start ? errors.targetIsDuration(typed, verb) : errors.durationWithoutFor(typed, verb);
-      }
+      if (width > 0 && next === start)
+        return errors.targetIsDuration(textOf(tokens, next, next + width), verb);
+      if (next === start && bareStartAt(tokens, next) !== null) return errors.missingTarget(verb);
+      const startsOption = bareStartAt(tokens, next) !== null || DAY_WORD.test(lowerAt(tokens, next) ?? '');
+      if (width > 0 || (next > start && startsOption)) break;
       next += 1;
       // An address is a single word; anything after it must be an option.
       if (first.text.includes('@')) break;
@@ -199,14 +179,10 @@ function commandWords(clean: string): [string, string] {
   return [words[at] ?? '', words[at + 1] ?? ''];
 }
 
-function passVerbOf(lowerWord: string | undefined): PassVerb | null {
-  return lowerWord === undefined ? null : (PASS_VERBS.get(lowerWord) ?? null);
-}
-
 /** Picks the unclosed-quote message for the command the text starts like. */
 function unclosedQuote(clean: string): ParseResult {
   const [first, second] = commandWords(clean);
-  const verb = passVerbOf(first);
+  const verb = headPassVerb(clean);
   if (verb !== null) return errors.unclosedQuote(verb);
   if (first === 'audit' || (first === 'show' && second === 'audit')) return errors.auditUnclosedQuote();
   const kind = manageKindOf(first);
@@ -307,34 +283,118 @@ function withoutMention(tokens: Token[]): Token[] {
   return tokens.slice(index);
 }
 
-function parseOrFail(text: string): ParseResult {
+/** The message's words split at spaces only, without a plain mention or the politeness that opens it. */
+function headTokens(clean: string): Token[] {
+  const words = clean.split(' ').map((text) => ({ text, lower: text.toLowerCase(), quoted: false }));
+  return withoutWrappers(withoutMention(words));
+}
+
+/** The pass verb a message starts with, politeness aside, for messages that depend on it. */
+function headPassVerb(clean: string): PassVerb | null {
+  return passVerbAt(headTokens(clean), 0)?.verb ?? null;
+}
+
+/** Reads a pass phrasing, in any of the ways phrasing.ts knows, with the one pass grammar. */
+function parsePassPhrasing(
+  clean: string,
+  words: Words,
+  isStopWord: (word: string) => boolean,
+): ParseResult | null {
+  const head = withoutWrappers(words.tokens);
+  let rewrite = rewritePassPhrasing(head);
+  // Courtesies at the end are dropped from the new phrasings; the canonical form keeps its exact rules.
+  if (rewrite !== null && 'tokens' in rewrite && !rewrite.exact) {
+    rewrite = rewritePassPhrasing(withoutCourtesies(head));
+  }
+  if (rewrite === null) return null;
+  if ('missingPerson' in rewrite) return errors.namedPersonNeeded(rewrite.missingPerson);
+  if ('missingObject' in rewrite) return errors.missingObject(rewrite.missingObject);
+  // Only forms with the person after 'for' may name a list; it is read from the same place.
+  let listed: TokeniseResult | null = null;
+  if (rewrite.whoAt !== undefined && mayHoldList(clean)) {
+    const split = tokenise(clean, isStopWord, { separators: true });
+    if (!split.ok) listed = split;
+    else {
+      const listedHead = withoutWrappers(withoutMention(split.tokens));
+      const tokens = rewrite.exact ? listedHead : withoutCourtesies(listedHead);
+      listed = {
+        ok: true,
+        tokens: [...rewrite.tokens.slice(0, 3), ...tokens.slice(rewrite.whoAt)],
+        rest: split.rest,
+      };
+    }
+  }
+  const parsed = parsePassCommand({ tokens: rewrite.tokens, rest: words.rest }, listed, rewrite.verb);
+  // The new phrasings take plain names only: markup, links and templates are no one's name, and
+  // "TAP for ${x}" stays as unknown as it always was. The canonical form keeps its own rules.
+  if (parsed.ok && !rewrite.exact && !namesPlainPeople(parsed.command)) return null;
+  if (!rewrite.unclear) return parsed;
+  // A guess that does not even parse was no pass phrasing: "isue tap for bob" is not "isue"'s pass.
+  if (!parsed.ok) return rewrite.exact ? errors.missingTarget(rewrite.verb) : null;
+  // A pass and a person but no verb ("TAP alice"): acted on only when options or an address make the
+  // intent plain ("TAP bob@contoso 2h"); otherwise offered as a suggestion.
+  const { command } = parsed;
+  const plain =
+    rewrite.bare &&
+    (command.kind === 'bulk' ||
+      (command.kind === 'issue' &&
+        (command.who.includes('@') ||
+          command.lifetimeMinutes !== undefined ||
+          command.usableOnce !== undefined ||
+          command.start !== undefined)));
+  if (plain) return parsed;
+  // "issue TAP alice" keeps its message asking for 'for'; "bob tap" says what was guessed.
+  const refusal = rewrite.exact ? errors.missingTarget(rewrite.verb) : unknownCommand(head[0]?.text ?? '');
+  return withSuggestion(refusal, command, reparse);
+}
+
+/** Parses without guessing: how a guess is checked to be a command. */
+const reparse: Reparse = (text) => parseOrFail(text, false);
+
+function parseOrFail(text: string, suggest = true): ParseResult {
   // Normalising a short head is cheap and bounded, and tells an over-long request from an issue.
   if (text.length > RAW_INPUT_LIMIT) {
-    return errors.inputTooLong(passVerbOf(commandWords(normaliseChatText(text.slice(0, 300)))[0]) ?? 'issue');
+    return errors.inputTooLong(headPassVerb(normaliseChatText(text.slice(0, 300))) ?? 'issue');
   }
   const clean = normaliseChatText(text);
-  // Only the pass commands know a reason; elsewhere 'reason' may be part of a name.
-  const passVerb = passVerbOf(commandWords(clean)[0]);
-  if (clean.length > MAX_INPUT_CHARS) return errors.inputTooLong(passVerb ?? 'issue');
-  const isStopWord = passVerb === null ? undefined : (word: string) => REASON_WORD.test(word);
-  const tokenised = tokenise(clean, isStopWord);
+  if (clean.length > MAX_INPUT_CHARS) return errors.inputTooLong(headPassVerb(clean) ?? 'issue');
+  // Only the pass commands know a reason; in list, revoke and audit 'reason' may be part of a name.
+  const headWord = lowerAt(headTokens(clean), 0) ?? '';
+  const isPass = headWord !== 'audit' && manageKindOf(headWord) === null;
+  const isStopWord = (word: string) => REASON_WORD.test(word);
+  const tokenised = tokenise(clean, isPass ? isStopWord : undefined);
   if (!tokenised.ok) return unclosedQuote(clean);
   const tokens = withoutMention(tokenised.tokens);
 
   const first = lowerAt(tokens, 0);
   if (tokens.length === 0 || (first !== undefined && HELP_WORDS.has(first))) return HELP;
-  if (first !== undefined && HELLO_WORDS.has(first))
-    return { ok: true, command: { kind: 'help', said: 'hello' } };
-  const auditStart = auditPrefixLength(tokens);
-  if (auditStart !== null) return parseAuditOptions(tokens, auditStart);
-  const managed = parseManageCommand(tokens);
+  const said = smallTalkOf(tokens);
+  if (said !== null) return { ok: true, command: { kind: 'help', said } };
+  const head = withoutWrappers(tokens);
+  const headFirst = lowerAt(head, 0);
+  if (head.length === 0 || (headFirst !== undefined && HELP_WORDS.has(headFirst))) return HELP;
+  const result = parseHead(clean, head, tokens, tokenised.rest, isStopWord);
+  return result.ok || !suggest || 'suggestion' in result
+    ? result
+    : guessed(result, tokens, tokenised.rest, reparse);
+}
+
+/** Reads the words after any mention and politeness as an audit, manage or pass command. */
+function parseHead(
+  clean: string,
+  head: Token[],
+  tokens: Token[],
+  rest: string | undefined,
+  isStopWord: (word: string) => boolean,
+): ParseResult {
+  const auditStart = auditPrefixLength(head);
+  if (auditStart !== null) return parseAuditOptions(head, auditStart);
+  // "revoke bob's TAP" is "revoke TAP for bob"; the manage grammar itself reads only the latter.
+  const owned = manageKindOf(lowerAt(head, 0) ?? '') === null ? null : withoutPossessive(head, 1);
+  const managed = parseManageCommand(owned ?? head);
   if (managed !== null) return managed;
-  const verb = passVerbOf(first);
-  if (verb === null) return errors.unknownCommand(tokens[0]?.text ?? '');
-  // Only pass commands take a list of people, so only they are split at separators as well.
-  const listed = mayHoldList(clean) ? tokenise(clean, isStopWord, { separators: true }) : null;
-  if (listed?.ok) listed.tokens = withoutMention(listed.tokens);
-  return parsePassCommand({ tokens, rest: tokenised.rest }, listed, verb);
+  const pass = parsePassPhrasing(clean, { tokens, rest }, isStopWord);
+  return pass ?? unknownCommand(head[0]?.text ?? '');
 }
 
 /** Parses one chat message into a command or a helpful error; never throws. */

@@ -82,6 +82,20 @@ export const errors = {
       `I don't know the command ${echo(firstWord)}. Type 'help' to see what I can do, ` +
         `or try 'issue TAP for alice@contoso.com' or 'issue TAP for Alice Wong for 2h once'.`,
     ),
+  /** An unknown first word, with a command guessed from the rest: the reply offers to run it. */
+  didYouMean: (firstWord: string, suggestion: string) =>
+    fail(
+      'unknown_command',
+      `I'm not sure what you meant by ${echo(firstWord)}. Did you mean '${neutraliseChat(suggestion, 160)}'? ` +
+        `If not, type 'help' or try 'issue TAP for alice@contoso.com'.`,
+    ),
+  /** "give me a pass": passes are for someone named, and the sender's own pass is not one to make here. */
+  namedPersonNeeded: (verb: PassVerb) =>
+    fail(
+      'missing_target',
+      `Who is the pass for? Name the person, e.g. '${tapFor(verb)} alice@contoso.com${reasonFor(verb)}' ` +
+        `or '${tapFor(verb)} "Alice Wong"${reasonFor(verb)}'.`,
+    ),
   unreadable: () =>
     fail(
       'unknown_command',
@@ -220,12 +234,6 @@ export const errors = {
         : `I didn't understand ${echo(word)}. Put a comma between people, then after the last person only ` +
           `'for <duration>', 'once', 'multi-use' and 'start <when>', which apply to everyone, `) +
         `e.g. '${BULK_EXAMPLE} once start in 30m'.`,
-    ),
-  durationWithoutFor: (word: string, verb: PassVerb) =>
-    fail(
-      'unexpected_text',
-      `I didn't expect ${echo(word)} there. To set how long the pass lasts, write 'for' before it, ` +
-        `e.g. '${tapFor(verb)} alice for ${typed(word)}${reasonFor(verb)}'.`,
     ),
   // The reason on "request TAP for <who> ... reason: <why>".
   emptyReason: () =>

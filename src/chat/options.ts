@@ -1,6 +1,6 @@
 // The options of a pass command ("for <duration>", "once" / "multi-use", "start <when>"), read from
 // tokens after the person: which words start one, and what each sets. Pure, like the grammar.
-import { looksLikeDurationWord, parseDuration } from './duration.js';
+import { isCompactDuration, looksLikeDurationWord, parseDuration } from './duration.js';
 import { errors, type ParseError, type PassVerb } from './messages.js';
 import { lowerAt, textOf, type Token } from './normalise.js';
 import { parseStartWords, type StartSpec } from './start.js';
@@ -55,6 +55,48 @@ export type PassOptions = {
   startSeen?: boolean;
 };
 
+/** How many tokens at tokens[index] make a duration ("2h" is one, "2 hours" two), else 0. */
+export function durationWidthAt(tokens: readonly Token[], index: number): 0 | 1 | 2 {
+  const word = lowerAt(tokens, index) ?? '';
+  if (isCompactDuration(word)) return 1;
+  const next = lowerAt(tokens, index + 1);
+  const isPair =
+    /^\d/.test(word) &&
+    next !== undefined &&
+    looksLikeDurationWord(word, next) &&
+    parseDuration(`${word} ${next}`).ok;
+  return isPair ? 2 : 0;
+}
+
+// Words that may open a start typed without 'start': "tomorrow 9am", "monday 8:00", "at 14:00",
+// "in 30m". A clock time on its own counts only with am/pm or a colon ("9am", "14:00").
+const BARE_START_FIRST = new Set(['today', 'tomorrow', 'at', 'in', 'on', 'next']);
+const MARKED_TIME = /^\d{1,2}(?::\d{2}(?:am|pm)?|am|pm)$/;
+/** A day on its own, which ends a name like a start does: a start always needs a time with it. */
+export const DAY_WORD = /^(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/;
+const WEEKDAY = /^(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?$/;
+
+/**
+ * A start typed without 'start' at tokens[index]: what it reads as and how many tokens it takes, or
+ * null when the words there are not a readable start. 'now' stays a word only 'start' gives meaning to.
+ */
+export function bareStartAt(
+  tokens: readonly Token[],
+  index: number,
+): { spec: StartSpec; used: number } | null {
+  const word = lowerAt(tokens, index);
+  if (word === undefined || !(BARE_START_FIRST.has(word) || WEEKDAY.test(word) || MARKED_TIME.test(word)))
+    return null;
+  const words: string[] = [];
+  for (let at = index; at < tokens.length && words.length < 5; at += 1) {
+    const lower = lowerAt(tokens, at);
+    if (lower === undefined) break;
+    words.push(lower);
+  }
+  const start = parseStartWords(words);
+  return start.ok && start.spec !== null ? { spec: start.spec, used: start.used } : null;
+}
+
 /** Applies the option at tokens[index]; returns the next index or an error. */
 export function readOption(
   tokens: Token[],
@@ -99,6 +141,23 @@ export function readOption(
     options.startSeen = true;
     if (start.spec) options.start = start.spec;
     return index + 1 + start.used;
+  }
+  // Typed without a keyword: "2h", "4 hours", "tomorrow 9am", "monday 8:00".
+  const width = durationWidthAt(tokens, index);
+  if (width > 0) {
+    if (options.lifetimeMinutes !== undefined) return errors.repeatedOption('lifetime', verb);
+    const lifetime = parseDuration(textOf(tokens, index, index + width).toLowerCase());
+    if (lifetime.ok) options.lifetimeMinutes = lifetime.minutes;
+    return index + width;
+  }
+  const bare = bareStartAt(tokens, index);
+  // "for bob tomorrow" names a day but no time: say so rather than take the day for part of a name.
+  if (bare === null && DAY_WORD.test(token.lower)) return errors.badStart(token.text, 'bad_time');
+  if (bare !== null) {
+    if (options.startSeen) return errors.repeatedOption('start', verb);
+    options.startSeen = true;
+    options.start = bare.spec;
+    return index + bare.used;
   }
   return unexpected(token.text);
 }

@@ -6,6 +6,8 @@ export type StartSpec =
   | { kind: 'in'; minutes: number }
   | { kind: 'at'; dayOffset: 0 | 1; hour: number; minute: number }
   | { kind: 'on'; date: string; hour: number; minute: number }
+  /** The next such weekday (0 = Sunday), or today when that is the day and the time is still ahead. */
+  | { kind: 'weekday'; weekday: number; hour: number; minute: number }
   /** An exact instant, whatever the admin's zone: `iso` is UTC as `Date.toISOString()` writes it. */
   | { kind: 'at-instant'; iso: string };
 
@@ -80,15 +82,53 @@ function readDated(words: string[], offset: number): StartParse {
   return { ok: true, spec: { kind: 'on', date: first, ...time.clock }, used: timeAt + time.used };
 }
 
+const WEEKDAYS: Readonly<Record<string, number>> = {
+  sunday: 0,
+  sun: 0,
+  monday: 1,
+  mon: 1,
+  tuesday: 2,
+  tue: 2,
+  tues: 2,
+  wednesday: 3,
+  wed: 3,
+  thursday: 4,
+  thu: 4,
+  thurs: 4,
+  friday: 5,
+  fri: 5,
+  saturday: 6,
+  sat: 6,
+};
+
+/** The weekday named at words[index] ("monday", "next monday", "on monday"): its number and width. */
+function weekdayAt(words: string[], index: number): { day: number; used: number } | null {
+  const lead = words[index] === 'next' || words[index] === 'on' ? 1 : 0;
+  const word = words[index + lead] ?? '';
+  return Object.hasOwn(WEEKDAYS, word) ? { day: WEEKDAYS[word] ?? 0, used: lead + 1 } : null;
+}
+
+/** "monday 8:00", "next monday at 9am": a weekday always needs a time after it. */
+function readWeekday(words: string[], weekday: { day: number; used: number }): StartParse {
+  let index = weekday.used;
+  if (words[index] === 'at') index += 1;
+  const time = readTime(words, index, false);
+  if (!time.ok) return { ok: false, problem: 'bad_time' };
+  const spec: StartSpec = { kind: 'weekday', weekday: weekday.day, ...time.clock };
+  return { ok: true, spec, used: index + time.used };
+}
+
 /** Reads the lower-case words after "start"/"starting"; `used` says how many were consumed. */
 export function parseStartWords(words: string[]): StartParse {
   const first = words[0];
   if (first === 'now' || first === 'immediately') return { ok: true, spec: null, used: 1 };
   if (first === 'in') return readDelay(words.slice(1));
-  const offset = first === 'on' ? 1 : 0;
+  const offset = first === 'on' && weekdayAt(words, 0) === null ? 1 : 0;
   if (/^\d{4}-/.test(words[offset] ?? '')) return readDated(words, offset);
   if (offset === 1) return { ok: false, problem: 'bad_date' };
 
+  const weekday = weekdayAt(words, 0);
+  if (weekday !== null) return readWeekday(words, weekday);
   let index = 0;
   let dayOffset: 0 | 1 | null = null;
   if (first === 'today' || first === 'tomorrow') {
@@ -151,12 +191,19 @@ export function resolveStart(spec: StartSpec, now: Date, utcOffsetMinutes: numbe
   // Shift "now" into the admin's zone, read its calendar date there, then shift back.
   // The offset is applied as given, so a DST change overnight is not accounted for.
   const local = new Date(now.getTime() + offsetMs);
-  const wallClock = Date.UTC(
-    local.getUTCFullYear(),
-    local.getUTCMonth(),
-    local.getUTCDate() + spec.dayOffset,
-    spec.hour,
-    spec.minute,
-  );
-  return new Date(wallClock - offsetMs);
+  const onDay = (days: number): Date =>
+    new Date(
+      Date.UTC(
+        local.getUTCFullYear(),
+        local.getUTCMonth(),
+        local.getUTCDate() + days,
+        spec.hour,
+        spec.minute,
+      ) - offsetMs,
+    );
+  if (spec.kind === 'at') return onDay(spec.dayOffset);
+  // "monday 8:00" typed on a Monday before eight means today; after it, next week.
+  const ahead = (spec.weekday - local.getUTCDay() + 7) % 7;
+  const sameDay = onDay(ahead);
+  return sameDay.getTime() > now.getTime() ? sameDay : onDay(ahead + 7);
 }

@@ -17,6 +17,7 @@ import { turnFields } from './turn-fields.js';
 import { replyWithLoginRequest } from './invoke-response.js';
 import { onCancel, onChoose, onConfirm } from './request-actions.js';
 import { onReissue, onRevoke } from './revoke-actions.js';
+import { onRunSuggestion } from './suggestion-actions.js';
 import { startTurn, type Turn } from './turn.js';
 
 /** A click handler gets the turn and the action its verb's schema produced, nothing from the card. */
@@ -42,6 +43,7 @@ const CLICKS: { [V in Verb]: ClickHandler<ActionOf<V>> } = {
   'bulk.reject': onBulkReject,
   'bulk.reissue': onBulkReissue,
   'bulk.cancel': onBulkCancel,
+  'chat.run': onRunSuggestion,
 };
 
 interface ExecuteValue {

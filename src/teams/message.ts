@@ -1,6 +1,7 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { helpText } from '../cards/render.js';
 import { choiceCard, confirmCard } from '../cards/request-views.js';
+import { renderSuggestionCard } from '../cards/suggestion.js';
 import { parseCommand } from '../chat/grammar.js';
 import { prepareIssue, type IssueCommand } from '../tap/prepare.js';
 import { attachCard } from '../tap/request-repository.js';
@@ -43,8 +44,14 @@ export async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<
   if (file) return runActing(turn, file);
   const parsed = parseCommand(context.activity.text ?? '');
   if (!parsed.ok) {
-    turn.log.info({ event: 'command.rejected', code: parsed.error.code }, 'command.rejected');
-    await context.sendActivity(parsed.error.message);
+    const suggested = parsed.suggestion !== undefined;
+    turn.log.info({ event: 'command.rejected', code: parsed.error.code, suggested }, 'command.rejected');
+    // A guessed command is offered on a card whose button runs it; it is never run from here.
+    const reply =
+      parsed.suggestion === undefined
+        ? parsed.error.message
+        : MessageFactory.attachment(CardFactory.adaptiveCard(renderSuggestionCard(parsed.suggestion)));
+    await context.sendActivity(reply);
     return;
   }
   await runActing(turn, parsed.command);
@@ -52,7 +59,6 @@ export async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<
 
 /** Runs a command as the turn's actor, inside the one error boundary; asks Teams for a token when needed. */
 export async function runActing(turn: Turn, command: ActingCommand): Promise<void> {
-  const handler = COMMANDS[command.kind] as CommandHandler<ActingCommand>;
   await withinBoundary(
     turn,
     {
@@ -63,8 +69,14 @@ export async function runActing(turn: Turn, command: ActingCommand): Promise<voi
           : askForToken(turn, command),
       problem: (p) => sendProblemCard(turn.context, p),
     },
-    () => handler(turn, command),
+    () => runCommand(turn, command),
   );
+}
+
+/** Runs a command as the turn's actor, inside whatever error boundary the caller set up. */
+export async function runCommand(turn: Turn, command: ActingCommand): Promise<void> {
+  const handler = COMMANDS[command.kind] as CommandHandler<ActingCommand>;
+  await handler(turn, command);
 }
 
 /** Prepares an issue request as the actor and posts the resulting card. */

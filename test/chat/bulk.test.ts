@@ -33,6 +33,8 @@ describe('parseCommand: several people in one issue', () => {
     ['create TAP for alice@contoso;bob@contoso', bulk(['alice@contoso', 'bob@contoso'])],
     ['new pass for alice ; bob multi-use', bulk(['alice', 'bob'], { usableOnce: false })],
     ['issue TAP for alice,bob;carol', bulk(['alice', 'bob', 'carol'])],
+    // A duration needs no 'for' (this was refused before).
+    ['issue TAP for alice, bob 2h', bulk(['alice', 'bob'], { lifetimeMinutes: 120 })],
     ['issue TAP for alice , bob ,carol', bulk(['alice', 'bob', 'carol'])],
     // A trailing separator, before the options or at the very end, is tolerated.
     ['issue TAP for alice, bob,', bulk(['alice', 'bob'])],
@@ -103,7 +105,6 @@ describe('parseCommand: errors in a list of people', () => {
     [`issue TAP for ${addresses(MAX_BULK_TARGETS + 1).join(',')}`, 'too_long', '1:1 chat'],
     [`issue TAP for alice, ${'b'.repeat(300)}`, 'too_long', '256'],
     ['issue TAP for alice, 2h', 'missing_target', "'2h'"],
-    ['issue TAP for alice, bob 2h', 'unexpected_text', "'2h'"],
     ['issue TAP for alice, bob for 2 fortnights', 'bad_duration', "'2 fortnights'"],
     ['issue TAP for alice, bob once multi-use', 'conflicting_options', 'one-time and multi-use'],
     ['issue TAP for alice, bob start whenever', 'bad_start', "'whenever'"],

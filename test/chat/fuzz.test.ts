@@ -67,6 +67,31 @@ const VOCABULARY = [
   '0',
   '-1',
   'hi',
+  'hey',
+  'thanks',
+  'thank',
+  'you',
+  'what',
+  'can',
+  'do',
+  'please',
+  'pls',
+  'give',
+  'make',
+  'get',
+  'need',
+  'needs',
+  'I',
+  'me',
+  'reset',
+  'temp',
+  'isue',
+  'revok',
+  'monday',
+  'next',
+  'friday',
+  '8:00',
+  'bob',
   '2h',
   '90m',
   '1h30m',
@@ -251,7 +276,7 @@ describe('parseCommand fuzz', () => {
     expect(kinds.get('missing_target')).toBeGreaterThan(50);
   });
 
-  it('always returns a well-formed result for 6,000 random inputs', () => {
+  it('always returns a well-formed result for 8,000 random inputs', () => {
     const random = seededRandom(0x7a9d35);
     const outcomes = {
       issue: 0,
@@ -264,7 +289,8 @@ describe('parseCommand fuzz', () => {
       help: 0,
       error: 0,
     };
-    for (let run = 0; run < 6000; run += 1) {
+    let suggestions = 0;
+    for (let run = 0; run < 8000; run += 1) {
       // Half the inputs start like a real command so the fuzz reaches the option parser.
       const prefix = random.chance(0.5)
         ? random.pick([
@@ -281,6 +307,14 @@ describe('parseCommand fuzz', () => {
             'revoke the pass ',
             'show ',
             'tap policy ',
+            'can you please give ',
+            'give bob a TAP ',
+            'TAP for ',
+            'TAP bob@contoso ',
+            'hey TapDesk, ',
+            'bob needs a temp pass ',
+            'I need a TAP for ',
+            'isue tap for ',
           ])
         : '';
       const input = prefix + randomInput(random);
@@ -298,7 +332,15 @@ describe('parseCommand fuzz', () => {
       ).toBe(true);
       const parsed = result as ReturnType<typeof parseCommand>;
       outcomes[parsed.ok ? parsed.command.kind : 'error'] += 1;
+      if (!parsed.ok && parsed.suggestion !== undefined) {
+        suggestions += 1;
+        // A suggestion is only offered if it is itself a command, as a click will parse it again.
+        expect(parseCommand(parsed.suggestion), `suggested for #${run}: ${parsed.suggestion}`).toMatchObject({
+          ok: true,
+        });
+      }
     }
+    expect(suggestions).toBeGreaterThan(20);
     // Make sure the fuzz reaches every kind of result, not only the error path.
     expect(outcomes.issue).toBeGreaterThan(100);
     expect(outcomes.request).toBeGreaterThan(100);

@@ -95,6 +95,13 @@ describe('parseCommand: commands that parse', () => {
     ['issue TAP for alice <at>TapDesk</at>', issue('alice')],
     ['@TapDesk issue TAP for alice', issue('alice')],
     ['issue TAP for alice\nfor 2h\tonce', issue('alice', { lifetimeMinutes: 120, usableOnce: true })],
+    // Options need no keyword: a duration or a start ends the name (these were refused before).
+    ['issue TAP for alice 2h', issue('alice', { lifetimeMinutes: 120 })],
+    ['issue TAP for Alice Wong 2 hours', issue('Alice Wong', { lifetimeMinutes: 120 })],
+    [
+      'issue TAP for bob tomorrow 9am',
+      issue('bob', { start: { kind: 'at', dayOffset: 1, hour: 9, minute: 0 } }),
+    ],
   ];
   it.each(cases)('%s', (text, command) => {
     expect(parseCommand(text)).toStrictEqual({ ok: true, command });
@@ -175,8 +182,6 @@ describe('parseCommand: errors', () => {
     ['issue TAP for alice start in 1h start in 2h', 'conflicting_options', 'more than one start'],
     ['issue TAP for alice for 2h please', 'unexpected_text', "'please'"],
     ['issue TAP for alice@contoso.com bob', 'unexpected_text', "'bob'"],
-    ['issue TAP for alice 2h', 'unexpected_text', "'2h'"],
-    ['issue TAP for Alice Wong 2 hours', 'unexpected_text', "'2 hours'"],
     ['issue TAP for 2 hours', 'missing_target', "'2 hours'"],
     ['issue TAP for "Alice Wong" now', 'unexpected_text', "'now'"],
     ['issue TAP for alice start at 9 sharp', 'unexpected_text', "'sharp'"],
@@ -202,8 +207,15 @@ describe('parseCommand: errors', () => {
     examples: /'((?:issue|request) TAP for [^']+)'/,
   });
 
+  it('asks who the pass is for when the person is left out', () => {
+    expect(parseCommand('please make me a pass')).toMatchObject({
+      ok: false,
+      error: { code: 'missing_target' },
+    });
+  });
+
   it('points unknown commands at help with two examples', () => {
-    const result = parseCommand('please make me a pass');
+    const result = parseCommand('please make coffee');
     expect(result).toMatchObject({ ok: false, error: { code: 'unknown_command' } });
     if (result.ok) return;
     expect(result.error.message).toContain("'help'");

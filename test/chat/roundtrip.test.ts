@@ -302,7 +302,87 @@ function randomManageCommand(random: Random): { text: string; command: Manage } 
   return { text: words.join(spacing) + end, command };
 }
 
+/** A duration as it may be typed without 'for': one word, or a number and its unit. */
+function bareDurationText(random: Random, minutes: number): string {
+  const options = [`${minutes}m`, `${minutes} minutes`];
+  if (minutes % 60 === 0) options.push(`${minutes / 60}h`, `${minutes / 60} hours`);
+  if (minutes % 1440 === 0) options.push(`${minutes / 1440}d`, `${minutes / 1440} days`);
+  if (minutes > 60 && minutes % 60 !== 0) options.push(`${Math.floor(minutes / 60)}h${minutes % 60}m`);
+  return random.pick(options);
+}
+
+/**
+ * A pass command typed the way people talk: politeness, another verb, the person before or after the
+ * pass, or no verb; options in any order, each with or without its keyword.
+ */
+function randomPhrasing(random: Random): { text: string; command: Issue } {
+  const target = whoText(random);
+  const command: Issue = { kind: 'issue', who: target.who };
+  const options: string[] = [];
+  const start = random.chance(0.5) ? startText(random) : undefined;
+  if (start !== undefined) {
+    command.start = start.spec;
+    // Every start but a date reads as well without its keyword.
+    const bare = start.spec.kind !== 'on' && random.chance(0.6);
+    options.push(bare ? start.text.replace(/^\S+ /, '') : start.text);
+  }
+  if (random.chance(0.6)) {
+    command.lifetimeMinutes = randomMinutes(random);
+    // "start in 2h 4h" is one delay of six hours: after a delay, a lifetime needs its 'for'.
+    const bare = start?.spec.kind !== 'in' && random.chance(0.5);
+    options.push(
+      bare
+        ? bareDurationText(random, command.lifetimeMinutes)
+        : `for ${durationText(random, command.lifetimeMinutes)}`,
+    );
+  }
+  if (random.chance(0.5)) {
+    command.usableOnce = random.chance(0.5);
+    options.push(
+      random.pick(command.usableOnce ? ['once', 'one-time', 'single use'] : ['multi-use', 'reusable']),
+    );
+  }
+  const object = random.pick([
+    'TAP',
+    'a TAP',
+    'a temp pass',
+    'a temporary access pass',
+    'an access pass',
+    'a pass',
+  ]);
+  const wrapper = random.pick([
+    '',
+    'please ',
+    'can you ',
+    'could you please ',
+    'hey TapDesk, ',
+    'pls ',
+    'TapDesk ',
+  ]);
+  const courtesy = random.pick(['', '', ' please', ' thanks', ' pls']);
+  const rest = random.shuffle(options).join(' ');
+  const forms = [
+    () =>
+      `${wrapper}${random.pick(['give', 'make', 'get', 'generate', 'send', 'set up'])} ${object} for ${target.text}`,
+    () =>
+      `${wrapper}${random.pick(['give', 'make', 'get', 'create', 'send', 'grant', 'issue'])} ${target.text} ${object}`,
+    () => `${target.text} ${random.pick(['needs', 'wants', 'requires'])} ${object}`,
+    () => `${random.pick(['', 'I need ', 'can I get ', 'we need ', 'please '])}${object} for ${target.text}`,
+    () => `${wrapper}reset access for ${target.text}`,
+  ];
+  const head = random.pick(forms)();
+  return { text: `${head}${rest ? ` ${rest}` : ''}${courtesy}${random.pick(['', '.', '!', '?'])}`, command };
+}
+
 describe('parseCommand round trip', () => {
+  it('returns exactly the parts a command typed the way people talk was built from', () => {
+    const random = seededRandom(20_261_204);
+    for (let run = 0; run < 3000; run += 1) {
+      const { text, command } = randomPhrasing(random);
+      expect(parseCommand(text), `#${run}: ${text}`).toStrictEqual({ ok: true, command });
+    }
+  });
+
   it('returns exactly the parts a generated command was built from', () => {
     const random = seededRandom(20_261_123);
     for (let run = 0; run < 3000; run += 1) {

@@ -44,7 +44,26 @@ const StartSpecShape = z.discriminatedUnion('kind', [
       minute: z.number().int().min(0).max(59),
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal('weekday'),
+      weekday: z.number().int().min(0).max(6),
+      hour: z.number().int().min(0).max(23),
+      minute: z.number().int().min(0).max(59),
+    })
+    .strict(),
 ]);
+
+// A suggestion goes on a card and is parsed again when clicked: one line of plain words, no markup,
+// no link, no template, and short.
+const Suggestion = z
+  .string()
+  .min(4)
+  .max(300)
+  .regex(/^[a-z]+(?: [^\s]+)*$/)
+  .refine((text) => !/[<>[\]{}$`*\\]|:\/\/|&#?\w+;/.test(text), 'markup in a suggestion')
+  // eslint-disable-next-line no-control-regex -- asserting their absence
+  .refine((text) => !/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/.test(text));
 
 /** What parseCommand may return for any input at all. */
 export const ParseResultShape = z.union([
@@ -114,6 +133,7 @@ export const ParseResultShape = z.union([
           message: z.string().min(20).max(600),
         })
         .strict(),
+      suggestion: Suggestion.optional(),
     })
     .strict(),
 ]);

@@ -55,6 +55,22 @@ describe('resolveStart', () => {
     ).toBe('2026-01-01T08:15:00.000Z');
   });
 
+  it("reads a weekday as the next such day on the admin's calendar, today while the time is ahead", () => {
+    // 2026-03-10 is a Tuesday; at 23:30 CET it is still Tuesday there, in Tokyo already Wednesday.
+    const at = (weekday: number, hour: number, offset: number) =>
+      resolveStart({ kind: 'weekday', weekday, hour, minute: 0 }, now, offset).toISOString();
+    expect(at(1, 8, 60)).toBe('2026-03-16T07:00:00.000Z');
+    expect(at(3, 9, 60)).toBe('2026-03-11T08:00:00.000Z');
+    // Tuesday 23:45 CET is still ahead; Tuesday 8:00 is past, so next week's.
+    expect(resolveStart({ kind: 'weekday', weekday: 2, hour: 23, minute: 45 }, now, 60).toISOString()).toBe(
+      '2026-03-10T22:45:00.000Z',
+    );
+    expect(at(2, 8, 60)).toBe('2026-03-17T07:00:00.000Z');
+    // In Tokyo it is Wednesday 07:30: Wednesday 9:00 is today, Tuesday is six days on.
+    expect(at(3, 9, 540)).toBe('2026-03-11T00:00:00.000Z');
+    expect(at(2, 9, 540)).toBe('2026-03-17T00:00:00.000Z');
+  });
+
   it('returns an exact instant as it is, whatever the offset', () => {
     const spec = { kind: 'at-instant', iso: '2026-12-01T08:00:00.000Z' } as const;
     for (const offset of [-480, 0, 60, 540]) {
