@@ -67,6 +67,7 @@ function commandText(command: SuggestableCommand, quoted: boolean): string | und
       return 'tap policy';
     case 'list':
     case 'revoke': {
+      if (!('who' in command)) return command.scope === 'mine' ? 'list TAPs mine' : 'list TAPs';
       const person = who(command.who);
       return person === undefined ? undefined : `${command.kind} TAP for ${person}`;
     }
