@@ -106,9 +106,9 @@ function optionLines(settings: HelpSettings): string[] {
 
 function issueSection(settings: HelpSettings): string {
   return [
-    `**Issue a pass**\n${bullets(examplesOf(['issue'], settings).map(code))}`,
+    `**Issue a pass**\n\n${bullets(examplesOf(['issue'], settings).map(code))}`,
     'Name the person by sign-in address, the start of one (alice@contoso) or display name. ' +
-      `After the person, in any order:\n${bullets(optionLines(settings))}`,
+      `After the person, in any order:\n\n${bullets(optionLines(settings))}`,
   ].join('\n\n');
 }
 
@@ -132,7 +132,7 @@ function bulkSection(settings: HelpSettings): string {
   const columns = joinWords(BULK_CSV_COLUMNS);
   const examples = examplesOf(['bulk'], settings);
   return (
-    `**Several people at once**\n${bullets((examples.length > 0 ? examples : [BULK_WITHIN_ANY_CAP]).map(code))}\n` +
+    `**Several people at once**\n\n${bullets((examples.length > 0 ? examples : [BULK_WITHIN_ANY_CAP]).map(code))}\n\n` +
     `Put a comma between people, up to ${MAX_BULK_TARGETS}; the options after the last person apply to ` +
     `everyone. For more (up to ${MAX_CSV_ROWS.toLocaleString('en-US')}), send me a CSV file in our 1:1 chat ` +
     `with the columns ${columns} (only user is needed; one person per line). ${bulkApprovalRule(settings)}`
@@ -144,7 +144,7 @@ function manageSection(settings: HelpSettings): string {
     `${code('list TAP for')} _person_: the person's current pass, if any, and when it expires.`,
     `${code('revoke TAP for')} _person_: removes the person's pass after you confirm.`,
   ];
-  return `**Look after a pass**\n${bullets(lines)}\n${bullets(examplesOf(['list', 'revoke'], settings).map(code))}`;
+  return `**Look after a pass**\n\n${bullets([...lines, ...examplesOf(['list', 'revoke'], settings).map(code)])}`;
 }
 
 /** Who may ask for a pass here: a target's manager, the requester group when one is set, and admins. */
@@ -158,7 +158,7 @@ function requesters(settings: HelpSettings): string {
 function requestSection(canIssue: boolean | undefined, settings: HelpSettings): string {
   if (!settings.approvalsOn) {
     return (
-      "**Ask for a pass**\nApproval requests are switched off here (no approvers' channel is set up), " +
+      "**Ask for a pass**\n\nApproval requests are switched off here (no approvers' channel is set up), " +
       `so a pass needs someone with an active ${ISSUER_ROLES} role.`
     );
   }
@@ -171,7 +171,7 @@ function requestSection(canIssue: boolean | undefined, settings: HelpSettings): 
       ? 'The approver sees the pass and hands it over.'
       : 'Once approved, you get a one-time card in our 1:1 chat that shows you the pass.';
   return (
-    `**Ask for a pass (someone else approves)**\n${why}\n${bullets(examplesOf(['request'], settings).map(code))}\n` +
+    `**Ask for a pass (someone else approves)**\n\n${why}\n\n${bullets(examplesOf(['request'], settings).map(code))}\n\n` +
     'Options as for issuing, plus reason: _why_ at the end. Approvers have ' +
     `${formatDuration(settings.approvalTtlMinutes)} to decide. ${delivery} I keep you posted on the card I send back.`
   );
@@ -179,7 +179,7 @@ function requestSection(canIssue: boolean | undefined, settings: HelpSettings): 
 
 function approveSection(): string {
   return (
-    "**Approve requests**\nRequests arrive in the approvers' channel. **Approve** creates the pass with " +
+    "**Approve requests**\n\nRequests arrive in the approvers' channel. **Approve** creates the pass with " +
     'your own role (a person who holds a directory role needs a Privileged Authentication Administrator); ' +
     '**Reject** asks for a reason the requester is told.'
   );
@@ -187,12 +187,12 @@ function approveSection(): string {
 
 function auditSection(settings: HelpSettings): string {
   const option = `${code('audit')} (optionally for _person_, last _n_): recent audit entries, ${AUDIT_DEFAULT_LAST} unless you say, up to ${AUDIT_MAX_LAST}.`;
-  return `**Audit log**\n${bullets([option, ...examplesOf(['audit'], settings).map(code)])}`;
+  return `**Audit log**\n\n${bullets([option, ...examplesOf(['audit'], settings).map(code)])}`;
 }
 
 function policySection(caveat: boolean): string {
   const note = caveat ? " (I couldn't check whether your role may read it)" : '';
-  return `**Tenant policy**\n${bullets([`${code('tap policy')}: the tenant's pass settings: lifetimes, length and who may use one${note}.`])}`;
+  return `**Tenant policy**\n\n${bullets([`${code('tap policy')}: the tenant's pass settings: lifetimes, length and who may use one${note}.`])}`;
 }
 
 function readSections(caps: HelpCapabilities, settings: HelpSettings): string[] {
@@ -220,7 +220,7 @@ const ELIGIBLE_UNSEEN =
   'RoleManagement.Read.Directory.';
 
 const NO_ROLE =
-  `**Issue, list or revoke a pass**\nYou don't have an active Entra role that may issue passes (${ISSUER_ROLES}), ` +
+  `**Issue, list or revoke a pass**\n\nYou don't have an active Entra role that may issue passes (${ISSUER_ROLES}), ` +
   'so ask an admin who has one. If the role is eligible for you in PIM, activate it and ask me again.';
 
 /** Help adapted to what the caller may do, in this deployment's numbers. */

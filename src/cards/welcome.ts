@@ -1,7 +1,9 @@
 // The welcome card: what TapDesk is and what this person may do with it, in a few lines, with
-// buttons that send a command as if it were typed (Teams' messageBack), so a click goes through
-// the same parser and the same checks as typing it. A button carries only a command's text, never
-// an id or a fact, so there is nothing in it to trust or to forge.
+// buttons that send a command as if it were typed. A button is an Action.Submit whose data is only
+// the command's text; the message it makes is read as that text (teams/submitted-command.ts), so a
+// click goes through the same parser and the same checks as typing it. It carries no id and no fact,
+// so there is nothing in it to trust or to forge. (Teams' messageBack would do the same, but the
+// Agents Playground fails on it.)
 import { formatDuration, parseCommand } from '../chat/grammar.js';
 import { HELP_EXAMPLES, type HelpSettings } from './help.js';
 import { neutraliseText } from './escape.js';
@@ -11,7 +13,8 @@ import { expandTemplate, type AdaptiveCardJson } from './template.js';
 export type WelcomeAudience =
   | {
       kind: 'person';
-      name: string;
+      /** Teams leaves the name out of some events (the Playground's installationUpdate). */
+      name?: string;
       /** An active Authentication Administrator or Privileged Authentication Administrator role (or Global Administrator). */
       canIssue: boolean;
       canReadAudit: boolean;

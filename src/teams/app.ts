@@ -12,6 +12,7 @@ import { onCardAction } from './card-actions.js';
 import type { TeamsDeps } from './context.js';
 import { turnFields } from './turn-fields.js';
 import { onConversationUpdate, onInstallationUpdate } from './welcome.js';
+import { readSubmittedCommand } from './submitted-command.js';
 import { onMessage } from './message.js';
 import { onTokenExchange } from './token-exchange.js';
 import { onFileConsent } from './file-consent.js';
@@ -81,7 +82,13 @@ export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, dep
   app.addRoute(isInvoke('adaptiveCard/action'), syncedAndRemembered(onCardAction), true);
   app.addRoute(isInvoke('signin/tokenExchange'), syncedAndRemembered(onTokenExchange), true);
   app.addRoute(isInvoke('fileConsent/invoke'), syncedAndRemembered(onFileConsent), true);
-  app.activity(ActivityTypes.Message, syncedAndRemembered(onMessage));
+  app.activity(
+    ActivityTypes.Message,
+    syncedAndRemembered(async (context) => {
+      readSubmittedCommand(context.activity);
+      await onMessage(context, deps);
+    }),
+  );
   // Being added to a channel, chat or team, or installed for a person: remembering its reference (done
   // by the wrapper) lets approval cards and notices reach it later, and the first of the two
   // announcements of an install is answered with a welcome.

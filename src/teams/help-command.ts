@@ -57,7 +57,7 @@ export async function runHelp(turn: Turn, command: HelpCommand): Promise<void> {
 /** The same answers when Teams gave no token: help never needs a sign-in prompt. */
 export async function runHelpWithoutSignIn(turn: Turn, command: HelpCommand): Promise<void> {
   if (command.said === 'thanks') return sendThanks(turn);
-  if (command.said === 'hello') return sendWelcome(turn, { kind: 'unknown', name: turn.actor.name }, 'hello');
+  if (command.said === 'hello') return sendWelcome(turn, { kind: 'unknown', name: nameOf(turn) }, 'hello');
   await turn.context.sendActivity(helpText(helpSettingsOf(turn.deps)));
 }
 
@@ -75,7 +75,7 @@ async function audienceOf(turn: Turn): Promise<WelcomeAudience> {
   ]);
   return {
     kind: 'person',
-    name: turn.actor.name,
+    name: nameOf(turn),
     canIssue: issuerStrength(roles) !== 'none',
     canReadAudit: mayReadAudit(roles),
     inRequesterGroup,
@@ -99,9 +99,12 @@ export async function welcomeAudienceOf(turn: Turn): Promise<WelcomeAudience> {
       },
       'welcome.general',
     );
-    return { kind: 'unknown', name: turn.actor.name };
+    return { kind: 'unknown', name: nameOf(turn) };
   }
 }
+
+/** The name Teams gave, if any; a welcome without one says no name rather than "Someone". */
+const nameOf = (turn: Turn): string | undefined => turn.context.activity.from?.name || undefined;
 
 export async function sendWelcome(
   turn: Pick<Turn, 'context' | 'deps'>,

@@ -49,8 +49,8 @@ function shown(call: ConnectorCall): string {
 
 /** The commands the card's buttons would send, as typed text. */
 function buttonCommands(call: ConnectorCall): string[] {
-  const actions = (cardOf(call.activity).actions ?? []) as { data: { msteams: { text: string } } }[];
-  return actions.map((a) => a.data.msteams.text);
+  const actions = (cardOf(call.activity).actions ?? []) as { data: { command: string } }[];
+  return actions.map((a) => a.data.command);
 }
 
 async function say(h: Harness, upn: string, text: string): Promise<ConnectorCall> {
@@ -167,15 +167,30 @@ describe('the welcome, in the sandbox (roles readable)', () => {
   });
 
   it("a welcome button's command goes the normal way, rules included", async () => {
-    // messageBack arrives as a message whose text is the command: Mallory may not read the audit.
-    const mallory = h.user('mallory@contoso.com');
-    const before = h.connector.sent().length;
-    await post(h, {
-      ...message(h, mallory, 'audit last 20'),
-      channelData: { tenant: { id: h.sandbox.tenantId } },
+    // Action.Submit arrives as a message without text whose value is the button's data.
+    const clicked = (upn: string, command: unknown) => ({
+      ...message(h, h.user(upn), ''),
+      text: undefined,
+      value: { command },
     });
-    expect(shown(h.connector.sent()[before]!)).toContain('AUDIT_NOT_ALLOWED');
-    expect(shown(await say(h, 'dana@contoso.com', 'audit last 20'))).toContain('Last 20 TAP events');
+    const answer = async (activity: unknown) => {
+      const before = h.connector.sent().length;
+      await post(h, activity);
+      return shown(h.connector.sent()[before]!);
+    };
+    // Mallory may not read the audit, whether she types it or clicks it.
+    expect(await answer(clicked('mallory@contoso.com', 'audit last 20'))).toContain('AUDIT_NOT_ALLOWED');
+    expect(await answer(clicked('dana@contoso.com', 'audit last 20'))).toContain('Last 20 TAP events');
+    expect(await answer(clicked('dana@contoso.com', 'tap policy'))).toContain('policy');
+    // Whatever a forged button says is parsed like typed text: a non-command is refused as one.
+    expect(await answer(clicked('dana@contoso.com', 'format c:'))).toContain("I don't know the command");
+    // A value that is not just a command is not read as one.
+    const other = {
+      ...message(h, h.user('dana@contoso.com'), ''),
+      text: undefined,
+      value: { command: 'tap policy', requestId: 'x' },
+    };
+    expect(await answer(other)).toContain('Tell me who needs a Temporary Access Pass');
   });
 
   it('help tells Dana this deployment’s numbers, cleanly', async () => {
