@@ -81,6 +81,7 @@ async function greetOnce(context: TurnContext, deps: TeamsDeps): Promise<void> {
     await sendWelcome({ context, deps }, audience, 'install');
     deps.log.info({ ...turnFields(context), event: 'welcome.sent', audience: audience.kind }, 'welcome.sent');
   } catch (error) {
+    // Unclaimed, the next announcement (or reinstall) can try again; the original error is the one to report.
     await marks.release(conversationId).catch(() => undefined);
     throw error;
   }
