@@ -85,6 +85,7 @@ export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, dep
   app.activity(
     ActivityTypes.Message,
     syncedAndRemembered(async (context) => {
+      // A welcome button's click arrives without text; its command is then read as if typed.
       readSubmittedCommand(context.activity);
       await onMessage(context, deps);
     }),
