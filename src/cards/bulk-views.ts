@@ -163,7 +163,7 @@ function summarise(job: BulkJob, card: BulkCardData, reissue: number): void {
   card.notes =
     r.unknown > 0
       ? [
-          'Graph did not confirm some creates; TapDesk never re-sends them. Use `list TAP for <user>` before issuing again.',
+          'Graph did not confirm some creates; TapDesk never re-sends them. Use `list TAP for` _person_ before issuing again.',
         ]
       : [];
   if (reissue > 0) card.buttons = { reissue: `Issue again for ${reissue}` };

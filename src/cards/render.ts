@@ -10,7 +10,8 @@ export {
   type IssuedCardData,
   type ClosedTone,
 } from './outcome.js';
-export { renderHelpCard, helpText, helpTextFor, HELP_EXAMPLES, type HelpCapabilities } from './help.js';
+export { helpText, helpTextFor, HELP_EXAMPLES, type HelpCapabilities, type HelpSettings } from './help.js';
+export { renderWelcomeCard, type WelcomeAudience, type WelcomeOccasion } from './welcome.js';
 export { renderAuditCard, MAX_AUDIT_ROWS, type AuditCardData } from './audit.js';
 export { describeAuditEvent, type AuditRow } from './audit-rows.js';
 export {

@@ -12,7 +12,7 @@ export type TemplateName =
   | 'issued'
   | 'closed'
   | 'problem'
-  | 'help'
+  | 'welcome'
   | 'audit'
   | 'pass-list'
   | 'passes'

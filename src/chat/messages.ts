@@ -22,11 +22,14 @@ export const HELP_EXAMPLES: readonly string[] = [
   'issue TAP for alice@contoso.com, bob@contoso.com for 8h once',
   'new TAP for "Alice Wong" for 2 hours start tomorrow 9:00',
   'create pass for alice multi-use starting in 30m',
+  'give alice@contoso.com a TAP for 2h tomorrow 9am',
   'request TAP for alice@contoso.com reason: lost phone',
   'request TAP for Alice Wong for 1 day once because new laptop, ticket INC0012345',
   'audit for alice@contoso.com',
   'audit last 20',
   'list TAP for alice@contoso.com',
+  'list TAPs',
+  'list TAPs mine',
   'revoke TAP for alice@contoso.com',
   'tap policy',
 ];
@@ -195,11 +198,11 @@ export const errors = {
     fail(
       'unexpected_text',
       verb === 'request'
-        ? `I didn't understand ${echo(word)}. After the person I only know 'for <duration>', 'once', ` +
-            `'multi-use', 'start <when>' and, last, 'reason: <why>', ` +
+        ? `I didn't understand ${echo(word)}. After the person I only know 'for _duration_', 'once', ` +
+            `'multi-use', 'start _when_' and, last, 'reason: _why_', ` +
             `e.g. 'request TAP for alice@contoso.com for 4h once start in 30m reason: lost phone'.`
-        : `I didn't understand ${echo(word)}. After the person I only know 'for <duration>', 'once', ` +
-            `'multi-use' and 'start <when>', e.g. 'issue TAP for alice@contoso.com for 4h once start in 30m'.` +
+        : `I didn't understand ${echo(word)}. After the person I only know 'for _duration_', 'once', ` +
+            `'multi-use' and 'start _when_', e.g. 'issue TAP for alice@contoso.com for 4h once start in 30m'.` +
             (word.includes('@')
               ? ` To issue passes for several people, put a comma between them: '${BULK_EXAMPLE}'.`
               : ''),
@@ -232,7 +235,7 @@ export const errors = {
         ? `I didn't expect ${echo(word)} among the options. Name everyone first, with a comma between people, ` +
           `then the options, which apply to everyone: `
         : `I didn't understand ${echo(word)}. Put a comma between people, then after the last person only ` +
-          `'for <duration>', 'once', 'multi-use' and 'start <when>', which apply to everyone, `) +
+          `'for _duration_', 'once', 'multi-use' and 'start _when_', which apply to everyone, `) +
         `e.g. '${BULK_EXAMPLE} once start in 30m'.`,
     ),
   // The reason on "request TAP for <who> ... reason: <why>".
@@ -286,7 +289,7 @@ export const errors = {
   auditUnexpectedWord: (word: string) =>
     fail(
       'unexpected_text',
-      `I didn't understand ${echo(word)}. After 'audit' I only know 'for <person>' and 'last <number>', ` +
+      `I didn't understand ${echo(word)}. After 'audit' I only know 'for _person_' and 'last _number_', ` +
         `e.g. 'audit for alice@contoso.com last 50'.`,
     ),
   auditNumberInName: (word: string) =>

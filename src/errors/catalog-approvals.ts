@@ -1,7 +1,7 @@
 // Catalog entries for approvals and bulk issuance, kept beside the rest of the closed catalog
 // (catalog.ts), which spreads them into its one table of codes.
 import { guardStart } from '../text/plain.js';
-import { them, type CatalogEntry } from './catalog-entry.js';
+import { commandFor, them, type CatalogEntry } from './catalog-entry.js';
 
 export const APPROVAL_AND_BULK_ENTRIES = {
   APPROVALS_OFF: {
@@ -51,7 +51,7 @@ export const APPROVAL_AND_BULK_ENTRIES = {
     title: 'Already decided',
     message: (c) =>
       `This request was already ${c.decision ?? 'handled'} by ${c.deciderName ?? 'another approver'}${c.decidedText ? ` at ${c.decidedText}` : ''}; your click changed nothing.`,
-    nextStep: (c) => `Use \`list TAP for ${c.who ?? '<user>'}\` to see the current pass.`,
+    nextStep: (c) => `Use ${commandFor('list TAP for', c.who)} to see the current pass.`,
   },
   APPROVER_ROLE_MISSING: {
     title: 'Your role cannot approve this',
@@ -87,7 +87,7 @@ export const APPROVAL_AND_BULK_ENTRIES = {
     message: () =>
       'A pass waits here for one reveal and at most 15 minutes, in memory only. It was already revealed, it timed out, or TapDesk restarted.',
     nextStep: (c) =>
-      `The pass still exists in Entra but nobody can read its code again. Ask again: \`request TAP for ${c.who ?? '<user>'} reason: …\` (the new pass replaces it).`,
+      `The pass still exists in Entra but nobody can read its code again. Ask again: ${commandFor('request TAP for', c.who)} \`reason:\` _why_ (the new pass replaces it).`,
   },
   BULK_PERSONAL_ONLY: {
     title: 'Bulk issuance works in your 1:1 chat',
@@ -132,7 +132,8 @@ export const APPROVAL_AND_BULK_ENTRIES = {
     title: 'This is not your bulk',
     message: (c) =>
       `Only ${c.requesterName ?? 'the admin who started it'} can act on it. Nothing was changed.`,
-    nextStep: () => 'To issue passes yourself, type `issue TAP for <user>, <user>` or send a CSV file.',
+    nextStep: () =>
+      'To issue passes yourself, type `issue TAP for` followed by people separated by commas, or send a CSV file.',
   },
   BULK_STATE_CHANGED: {
     title: 'This bulk has moved on',

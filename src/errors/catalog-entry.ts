@@ -32,3 +32,11 @@ export interface CatalogEntry {
 
 // The only value that starts a message (see guardStart).
 export const them = (c: ProblemContext) => guardStart(c.targetName ?? 'this user');
+
+/**
+ * A command to type, as a code span with the person in it, or with an italic placeholder after it:
+ * Teams may take a `<user>` placeholder for an HTML tag and drop it.
+ */
+export function commandFor(command: string, who: string | undefined): string {
+  return who ? `\`${command} ${who}\`` : `\`${command}\` _person_`;
+}

@@ -4,7 +4,7 @@
  * Graph and Entra errors are mapped into it in one place (graph/errors.ts); nothing else invents text.
  */
 import { MAX_CHAT_FIELD, neutraliseChat } from '../text/plain.js';
-import { them, type CatalogEntry, type ProblemContext } from './catalog-entry.js';
+import { commandFor, them, type CatalogEntry, type ProblemContext } from './catalog-entry.js';
 
 export type { ProblemContext };
 import { APPROVAL_AND_BULK_ENTRIES } from './catalog-approvals.js';
@@ -23,7 +23,7 @@ const CATALOG = {
     message: (c) =>
       `${them(c)} holds a directory role${c.detail ? ` (${c.detail})` : ''}, so a pass for them is never issued directly: a Privileged Authentication Administrator (or Global Administrator) other than you must approve it.`,
     nextStep: (c) =>
-      `Ask for approval: \`request TAP for ${c.who ?? '<user>'} reason: <why>\`. The approvers see it in their channel.`,
+      `Ask for approval: ${commandFor('request TAP for', c.who)} \`reason:\` _why_. The approvers see it in their channel.`,
   },
   TAP_SELF: {
     title: 'You cannot issue a pass for yourself',
@@ -100,13 +100,13 @@ const CATALOG = {
     title: 'This is not your request',
     message: (c) =>
       `Only ${c.requesterName ?? 'the admin who asked'} can confirm or cancel this request. Nothing was changed.`,
-    nextStep: () => 'To issue a pass yourself, type `issue TAP for <user>`.',
+    nextStep: () => `To issue a pass yourself, type ${commandFor('issue TAP for', undefined)}.`,
   },
   REQUEST_EXPIRED: {
     title: 'This request has expired',
     message: () =>
       'Confirmation requests are valid for a few minutes so that stale cards cannot issue passes.',
-    nextStep: (c) => `Ask again: \`issue TAP for ${c.who ?? '<user>'}\`.`,
+    nextStep: (c) => `Ask again: ${commandFor('issue TAP for', c.who)}.`,
   },
   REQUEST_ALREADY_USED: {
     title: 'Already handled',
@@ -115,13 +115,13 @@ const CATALOG = {
       `This request was already ${c.decision ?? 'handled'}${c.deciderName ? ` by ${c.deciderName}` : ''}${c.usedAt ? ` at ${c.usedAt}` : ''}; nothing more was done.`,
     nextStep: (c) =>
       c.decision === 'cancelled'
-        ? `Nothing was issued. To issue a pass after all, ask again: \`issue TAP for ${c.who ?? '<user>'}\`.`
-        : `Use \`list TAP for ${c.who ?? '<user>'}\` to see the current pass.`,
+        ? `Nothing was issued. To issue a pass after all, ask again: ${commandFor('issue TAP for', c.who)}.`
+        : `Use ${commandFor('list TAP for', c.who)} to see the current pass.`,
   },
   REQUEST_NOT_FOUND: {
     title: 'Unknown request',
     message: () => 'I have no record of this request. It may be from an old card or it was tampered with.',
-    nextStep: () => 'Ask again with `issue TAP for <user>`.',
+    nextStep: () => `Ask again with ${commandFor('issue TAP for', undefined)}.`,
   },
   CLICK_NOT_ALLOWED: {
     title: 'That button does not apply here',
@@ -150,7 +150,7 @@ const CATALOG = {
   BAD_CARD_PAYLOAD: {
     title: 'I could not read that click',
     message: () => 'The card sent data I do not accept, so nothing was done.',
-    nextStep: () => 'Use the buttons on a fresh card: type `issue TAP for <user>`.',
+    nextStep: () => `Use the buttons on a fresh card: type ${commandFor('issue TAP for', undefined)}.`,
   },
   VERIFICATION_MISSING: {
     title: 'How did you verify this person?',

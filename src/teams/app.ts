@@ -11,6 +11,8 @@ import type { InboundChecks } from '../server.js';
 import { onCardAction } from './card-actions.js';
 import type { TeamsDeps } from './context.js';
 import { turnFields } from './turn-fields.js';
+import { onConversationUpdate, onInstallationUpdate } from './welcome.js';
+import { readSubmittedCommand } from './submitted-command.js';
 import { onMessage } from './message.js';
 import { onTokenExchange } from './token-exchange.js';
 import { onFileConsent } from './file-consent.js';
@@ -80,23 +82,19 @@ export function createTeamsApp(adapter: TeamsAdapter, config: TapDeskConfig, dep
   app.addRoute(isInvoke('adaptiveCard/action'), syncedAndRemembered(onCardAction), true);
   app.addRoute(isInvoke('signin/tokenExchange'), syncedAndRemembered(onTokenExchange), true);
   app.addRoute(isInvoke('fileConsent/invoke'), syncedAndRemembered(onFileConsent), true);
-  app.activity(ActivityTypes.Message, syncedAndRemembered(onMessage));
-  // Being added to a channel or chat: remembering its reference (done by the wrapper) is the point, so
-  // approval cards can be posted there later.
   app.activity(
-    ActivityTypes.ConversationUpdate,
-    syncedAndRemembered(async (context) =>
-      deps.log.info(
-        // Admins copy this id into APPROVERS_CONVERSATION; it is an address, not a secret.
-        {
-          ...turnFields(context),
-          event: 'conversation.update',
-          conversationId: context.activity.conversation.id,
-        },
-        'conversation.update',
-      ),
-    ),
+    ActivityTypes.Message,
+    syncedAndRemembered(async (context) => {
+      // A welcome button's click arrives without text; its command is then read as if typed.
+      readSubmittedCommand(context.activity);
+      await onMessage(context, deps);
+    }),
   );
+  // Being added to a channel, chat or team, or installed for a person: remembering its reference (done
+  // by the wrapper) lets approval cards and notices reach it later, and the first of the two
+  // announcements of an install is answered with a welcome.
+  app.activity(ActivityTypes.ConversationUpdate, syncedAndRemembered(onConversationUpdate));
+  app.activity(ActivityTypes.InstallationUpdate, syncedAndRemembered(onInstallationUpdate));
   app.error(async (context, error) => {
     deps.log.error(
       {

@@ -1,5 +1,4 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { helpText } from '../cards/render.js';
 import { choiceCard, confirmCard } from '../cards/request-views.js';
 import { renderSuggestionCard } from '../cards/suggestion.js';
 import { parseCommand } from '../chat/grammar.js';
@@ -11,7 +10,7 @@ import { fileOf, runBulkCommand, runBulkFile } from './bulk-command.js';
 import type { ActingCommand } from './acting-command.js';
 import { sendProblemCard } from './card-replies.js';
 import type { TeamsDeps } from './context.js';
-import { runHelp } from './help-command.js';
+import { runHelp, runHelpWithoutSignIn } from './help-command.js';
 import { runManage, runPolicy } from './manage-command.js';
 import { runRequest } from './request-command.js';
 import { startTurn, type Turn } from './turn.js';
@@ -64,9 +63,7 @@ export async function runActing(turn: Turn, command: ActingCommand): Promise<voi
     {
       // Help never needs a sign-in prompt: without a token it simply shows every command.
       login: async () =>
-        command.kind === 'help'
-          ? void (await turn.context.sendActivity(helpText()))
-          : askForToken(turn, command),
+        command.kind === 'help' ? runHelpWithoutSignIn(turn, command) : askForToken(turn, command),
       problem: (p) => sendProblemCard(turn.context, p),
     },
     () => runCommand(turn, command),

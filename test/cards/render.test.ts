@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  HELP_EXAMPLES,
-  helpText,
   renderChoiceCard,
   renderClosedCard,
   renderConfirmCard,
-  renderHelpCard,
   renderIssuedCard,
   renderPassCard,
   renderProblemCard,
@@ -279,15 +276,5 @@ describe('closed, problem and help cards', () => {
     expect(JSON.stringify(card)).toContain(
       '{"type":"TextBlock","text":"Code: TAP_ROLE_MISSING","size":"Small","isSubtle":true',
     );
-  });
-
-  it('renders the help card and text from the shared examples', () => {
-    const card = renderHelpCard();
-    expectWellFormedCard(card);
-    const texts = visibleStrings(card);
-    for (const example of HELP_EXAMPLES) {
-      expect(texts).toContain(example);
-      expect(helpText()).toContain(example);
-    }
   });
 });

@@ -135,7 +135,7 @@ describe('parseCommand: request errors', () => {
     ['request TAP for alice once multi-use reason: x', 'conflicting_options', "'request TAP for alice once"],
     ['request TAP for alice for 2h for 3h', 'conflicting_options', "'request TAP for alice for 4h"],
     ['request TAP for alice start in 1h start in 2h', 'conflicting_options', "'request TAP for alice start"],
-    ['request TAP for alice@contoso.com lost phone', 'unexpected_text', "'reason: <why>'"],
+    ['request TAP for alice@contoso.com lost phone', 'unexpected_text', "'reason: _why_'"],
     ['request TAP for alice for 2h please reason: x', 'unexpected_text', "'please'"],
     ['request TAP for alice once "x" reason: y', 'unexpected_text', "'x'"],
   ];

@@ -129,3 +129,26 @@ export function botAdded(h: World, by: FixtureUser, id: string, type: 'channel' 
     type,
   );
 }
+
+/**
+ * Teams' installationUpdate: the app was installed ('add') or removed ('remove') by `by`, in their
+ * 1:1 chat unless a channel or group chat is named (for a team, its General channel).
+ */
+export function installationUpdate(
+  h: World,
+  by: FixtureUser,
+  action: 'add' | 'remove' | 'add-upgrade',
+  where?: { id: string; type: 'channel' | 'groupChat' },
+) {
+  const activity = { ...base(h, by), type: 'installationUpdate', action };
+  return where ? inConversation(activity, where.id, where.type) : activity;
+}
+
+/** What Teams sends besides installationUpdate when a person installs the app: the bot joins their 1:1 chat. */
+export function botAddedToPersonalChat(h: World, user: FixtureUser) {
+  return {
+    ...base(h, user),
+    type: 'conversationUpdate',
+    membersAdded: [{ id: '28:tapdesk', name: 'TapDesk' }],
+  };
+}
