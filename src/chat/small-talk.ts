@@ -84,7 +84,11 @@ const CAPABILITY_QUESTIONS = new Set([
   'how do i start',
 ]);
 
-/** The words of the message, lower-cased, trailing commas dropped, quoted words kept as they are. */
+// "how do I issue a TAP?", "how can I revoke a pass": a how-to question about passes gets the help.
+const HOW_TO = /^(?:how (?:do|can|should|would) (?:i|we|you)|how to) /;
+const ABOUT_PASSES = new Set(['tap', 'taps', 'pass', 'passes', 'command', 'commands']);
+
+/** The words of the message, trailing commas dropped, quoted words kept as they are. */
 function phrase(tokens: readonly Token[]): string {
   return tokens.map((_, index) => lowerAt(tokens, index)?.replace(/,$/, '') ?? '"').join(' ');
 }
@@ -98,6 +102,9 @@ export function smallTalkOf(tokens: Token[]): SmallTalk | null {
   }
   const asked = phrase(withoutCourtesies(withoutWrappers(tokens)));
   if (CAPABILITY_QUESTIONS.has(asked)) return 'capabilities';
+  if (HOW_TO.test(asked) && asked.split(' ').some((word) => ABOUT_PASSES.has(word.replace(/\?$/, '')))) {
+    return 'capabilities';
+  }
   if (GREETINGS.has(phrase(tokens)) || GREETINGS.has(phrase(withoutCourtesies(tokens)))) return 'hello';
   // "hey TapDesk", "hello TapDesk!": a greeting word and the bot's name.
   if (words.length === 2 && words[1] === 'tapdesk' && GREETINGS.has(words[0] ?? '')) return 'hello';
