@@ -28,8 +28,6 @@ export const HELP_EXAMPLES: readonly string[] = [
   'audit for alice@contoso.com',
   'audit last 20',
   'list TAP for alice@contoso.com',
-  'list TAPs',
-  'list TAPs mine',
   'revoke TAP for alice@contoso.com',
   'tap policy',
 ];
