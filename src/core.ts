@@ -49,7 +49,11 @@ export function createCore(config: TapDeskConfig, ports: CorePorts): Core {
       'background.failed',
     );
   const limiter = new IssueLimiter(store, config.limits);
+  const queue = new NoticeQueue(store);
+  const notices = new NoticePlanner(queue, clock, config.notices.expiringLeadMinutes, onBackgroundError);
   const core: CoreDeps = {
+    store,
+    notices,
     roleReader,
     openApprovals: new OpenApprovals(store, requests),
     requests,
@@ -70,7 +74,5 @@ export function createCore(config: TapDeskConfig, ports: CorePorts): Core {
     instanceId: randomUUID(),
     roleReader,
   });
-  const queue = new NoticeQueue(store);
-  const notices = new NoticePlanner(queue, clock, config.notices.expiringLeadMinutes, onBackgroundError);
   return { core, bulk, notices, queue, audit, onBackgroundError };
 }

@@ -45,6 +45,27 @@ export class ConflictError extends Error {
   }
 }
 
+/**
+ * A unit of work failed for another reason than a conflict (a network error, a throttled request)
+ * after part of it was committed: only on Azure Tables, once the first group landed. `written` names
+ * the positions that were committed; `cause` is the failure.
+ */
+export class PartialCommitError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly written: readonly number[],
+  ) {
+    super(`a unit of work was committed only in part: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'PartialCommitError';
+  }
+}
+
+/** Positions of a failed unit that were committed all the same ([] for a unit that wrote nothing). */
+export function writtenBy(error: unknown): readonly number[] {
+  if (error instanceof ConflictError || error instanceof PartialCommitError) return error.written;
+  return [];
+}
+
 /** One row write of a unit of work; the same rules as the single-row methods of the same name. */
 export type RowWrite =
   | { op: 'create'; table: string; partition: string; key: string; value: unknown }

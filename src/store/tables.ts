@@ -9,6 +9,7 @@ import {
 import type { TokenCredential } from '@azure/identity';
 import {
   ConflictError,
+  PartialCommitError,
   TABLES,
   type KeyRange,
   type Page,
@@ -146,7 +147,11 @@ export class AzureTablesRowStore implements RowStore {
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     // Anything but a lost condition is unexpected and says more than the conflict: it wins.
     const unexpected = failures.find((f) => !(f instanceof ConflictError));
-    if (unexpected !== undefined) throw unexpected;
+    if (unexpected !== undefined)
+      throw new PartialCommitError(
+        unexpected,
+        [...written].sort((a, b) => a - b),
+      );
     const conflict = failures[0] as ConflictError | undefined;
     if (conflict)
       throw new ConflictError(

@@ -1,4 +1,5 @@
 import { ConflictError, TABLES, type RowStore } from '../store/port.js';
+import type { UnitOfWork } from '../store/unit.js';
 
 /** TapDesk's own brakes on issuance, on top of Entra's rules. Zero switches a limit off. */
 export interface IssueLimits {
@@ -17,6 +18,12 @@ export interface LimitHit {
   max: number;
   /** When the window that is full ends. */
   resetsAt: Date;
+}
+
+/** What `chargeIn` added to a unit: each window one pass counts in, and the slot of its counter write. */
+export interface Charge {
+  windows: readonly Window[];
+  slots: readonly number[];
 }
 
 interface Window {
@@ -104,6 +111,51 @@ export class IssueLimiter {
 
   async take(issuerOid: string, targetId: string, now: Date): Promise<LimitHit | null> {
     return this.takeAll(this.passWindows(issuerOid, targetId, now), 1);
+  }
+
+  /**
+   * `take` as part of a unit of work: reads every window one pass counts in and adds its counter
+   * write (etag-checked, or a create) to `unit`, so the charge commits with the claim; a racing
+   * charge makes that commit conflict on the counter. Returns the window that is full instead,
+   * adding nothing, if one is.
+   */
+  async chargeIn(
+    unit: UnitOfWork,
+    issuerOid: string,
+    targetId: string,
+    now: Date,
+  ): Promise<Charge | LimitHit> {
+    const windows = this.passWindows(issuerOid, targetId, now);
+    const rows = await Promise.all(
+      windows.map((w) => this.store.get<{ count: number }>(TABLES.limits, w.partition, w.key)),
+    );
+    const full = windows.find((w, i) => (rows[i]?.value.count ?? 0) + 1 > w.max);
+    if (full) return { limit: full.limit, max: full.max, resetsAt: full.end };
+    const slots = windows.map((w, i) => {
+      const row = rows[i];
+      const value = { count: (row?.value.count ?? 0) + 1, windowEnd: w.end.toISOString() };
+      const where = { table: TABLES.limits, partition: w.partition, key: w.key, value };
+      return unit.add(row ? { op: 'replace', ...where, etag: row.etag } : { op: 'create', ...where });
+    });
+    return { windows, slots };
+  }
+
+  /**
+   * Finishes a charge whose unit landed only in part (Azure Tables: a counter lost to a racing charge
+   * while the claim was written): counts the windows whose write is not in `written` one by one. On a
+   * full window it gives back what this charge counted and returns that window.
+   */
+  async settle(charge: Charge, written: readonly number[]): Promise<LimitHit | null> {
+    const counted = charge.windows.filter((_, i) => written.includes(charge.slots[i]!));
+    for (const [i, w] of charge.windows.entries()) {
+      if (written.includes(charge.slots[i]!)) continue;
+      if (!(await this.increment(w, 1))) {
+        for (const back of counted) await this.increment(back, -1);
+        return { limit: w.limit, max: w.max, resetsAt: w.end };
+      }
+      counted.push(w);
+    }
+    return null;
   }
 
   /**

@@ -4,6 +4,7 @@ import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import type { DirectoryRole, DirectoryUser, TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
 import { requestEvent } from './audit-events.js';
+import { UnitOfWork } from '../store/unit.js';
 import { limitProblem } from './limit-problem.js';
 import { planIssue } from './plan.js';
 import type { RequestRepository } from './request-repository.js';
@@ -165,11 +166,14 @@ export async function checkAndPlan(
     checks: { issuerStrength: strength, targetPrivileged },
     shown: snapshot(factsOf(user, passes[0] ?? null, targetPrivileged, policy)),
   };
-  const stored = existing
-    ? await deps.requests.update(existing, { ...request, id: existing.value.id })
-    : await deps.requests.add(request);
-  // Audited before the card is shown: no confirmation card exists without its trail.
-  await deps.audit.append(requestEvent('request.created', stored.value, draft.requester));
+  // Stored with its audit event in one commit, before the card is shown: no confirmation card
+  // exists without its trail.
+  const unit = new UnitOfWork();
+  const value = existing ? { ...request, id: existing.value.id } : deps.requests.addIn(unit, request).value;
+  if (existing) deps.requests.updateIn(unit, existing, value);
+  deps.audit.appendIn(unit, requestEvent('request.created', value, draft.requester));
+  const etags = await unit.commit(deps.store);
+  const stored = { value, etag: etags[0]! };
 
   const warnings: string[] = [];
   if (user.accountEnabled === false) {

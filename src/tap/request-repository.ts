@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, TABLES, type RowStore, type StoredRow } from '../store/port.js';
+import type { UnitOfWork } from '../store/unit.js';
 import type { ApprovalInfo, TapRequest } from './request.js';
 
 // One partition per request: clicks on different requests never contend, on any store.
@@ -13,6 +14,27 @@ export class RequestRepository {
     const value: TapRequest = { ...request, id: randomUUID() };
     const etag = await this.store.create(TABLES.requests, value.id, KEY, value);
     return { value, etag };
+  }
+
+  /** Adds the create of a new request to `unit`; its row's etag is `etags[slot]` after the commit. */
+  addIn(unit: UnitOfWork, request: Omit<TapRequest, 'id'>): { value: TapRequest; slot: number } {
+    const value: TapRequest = { ...request, id: randomUUID() };
+    return {
+      value,
+      slot: unit.add({ op: 'create', table: TABLES.requests, partition: value.id, key: KEY, value }),
+    };
+  }
+
+  /** Adds a conditional write of `next` over `current` to `unit` (the commit conflicts if it changed). */
+  updateIn(unit: UnitOfWork, current: StoredRow<TapRequest>, next: TapRequest): number {
+    return unit.add({
+      op: 'replace',
+      table: TABLES.requests,
+      partition: next.id,
+      key: KEY,
+      value: next,
+      etag: current.etag,
+    });
   }
 
   async get(id: string): Promise<StoredRow<TapRequest> | undefined> {

@@ -95,7 +95,10 @@ async function runIssue(turn: Turn, command: IssueCommand): Promise<void> {
       ? choiceCard(outcome.request, outcome.more)
       : confirmCard(outcome.view, turn.now());
   const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-  if (sent?.id) await attachCard(deps.core.requests, request.id, sent.id);
+  // In a 1:1 chat a click names its card itself (replyToId, see ownCardId), so recording the card's id
+  // would only cost the turn a second commit; a shared conversation needs it recorded.
+  if (sent?.id && context.activity.conversation.conversationType !== 'personal')
+    await attachCard(deps.core.requests, request.id, sent.id);
 }
 
 /**
