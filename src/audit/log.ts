@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TABLES, type RowStore } from '../store/port.js';
-import { UnitOfWork } from '../store/unit.js';
+import type { UnitOfWork } from '../store/unit.js';
 import type { AuditEvent } from './event.js';
 
 const ALL = 'all';
@@ -24,10 +24,10 @@ export class AuditLog {
 
   /** Appends an event; throws if it could not be stored (callers decide whether that blocks the action). */
   async append(event: NewAuditEvent): Promise<AuditEvent> {
-    const unit = new UnitOfWork();
-    const full = this.appendIn(unit, event);
-    // Both timelines in one commit: an event is never on one and missing from the other (on SQLite).
-    await unit.commit(this.store);
+    const full: AuditEvent = { ...event, id: randomUUID(), at: this.now().toISOString() };
+    const key = newestFirstKey(full);
+    await this.store.create(TABLES.audit, ALL, key, full);
+    if (full.target) await this.store.create(TABLES.audit, byTarget(full.target.id), key, full);
     return full;
   }
 

@@ -3,9 +3,10 @@ import { problemForGraphFailure, type FailureContext } from '../graph/errors.js'
 import { GraphFailure } from '../graph/failure.js';
 import type { NewAuditEvent } from '../audit/log.js';
 import type { CreateTapBody, CreatedTap, TapGraph, TapMethod } from '../graph/port.js';
-import { ConflictError, writtenBy, type StoredRow } from '../store/port.js';
+import { ConflictError, type StoredRow } from '../store/port.js';
 import { UnitOfWork } from '../store/unit.js';
 import { claimAndCharge } from './claim.js';
+import { commitOutcome } from './outcome-unit.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { guardClick, type Clicker } from './clicks.js';
 import { limitProblem } from './limit-problem.js';
@@ -183,49 +184,16 @@ export async function recordIssued(
     expiresAt,
   });
   const replaced = replacedPass ? await replacedWrites(deps, issued, replacedPass, clicker) : undefined;
-  let earlier = replaced?.earlier;
-  for (;;) {
-    // The outcome leads the unit: on Azure Tables its transaction is the one sent first.
-    const unit = new UnitOfWork();
-    const slot = deps.requests.updateIn(unit, row, issued);
-    deps.audit.appendIn(unit, event);
-    await deps.notices.issued(issued, unit);
-    if (replaced) deps.audit.appendIn(unit, replaced.event);
-    const earlierSlot = earlier ? deps.requests.updateIn(unit, earlier.row, earlier.next) : undefined;
-    try {
-      await unit.commit(deps.store);
-      return { kind: 'issued', request: issued, pass };
-    } catch (error) {
-      const written = writtenBy(error);
-      if (written.includes(slot)) {
-        // Azure Tables: the outcome landed, a later transaction did not; what is missing, once more.
-        deps.onBackgroundError('tap.issued.rest', error);
-        await commitMissing(deps, unit, written, earlierSlot);
-        return { kind: 'issued', request: issued, pass };
-      }
-      // The earlier request changed meanwhile (nothing landed): it is left alone, the rest tried again.
-      if (error instanceof ConflictError && earlierSlot !== undefined && error.index === earlierSlot) {
-        earlier = undefined;
-        continue;
-      }
-      const events = [event, ...(replaced ? [replaced.event] : [])];
-      return recordIssuedPiecemeal(deps, issued, events, pass, error);
-    }
-  }
-}
-
-/** What a partly committed unit did not write, as a unit of its own; best effort (a stale mark is left out). */
-async function commitMissing(
-  deps: CoreDeps,
-  unit: UnitOfWork,
-  written: readonly number[],
-  leaveOut: number | undefined,
-): Promise<void> {
-  const rest = new UnitOfWork();
-  unit.writes.forEach((w, i) => {
-    if (!written.includes(i) && i !== leaveOut) rest.add(w);
+  const events = [event, ...(replaced ? [replaced.event] : [])];
+  const { error } = await commitOutcome(deps, {
+    row,
+    next: issued,
+    events,
+    notices: (unit) => deps.notices.issued(issued, unit),
+    other: replaced?.earlier,
   });
-  await rest.commit(deps.store).catch((error: unknown) => deps.onBackgroundError('tap.issued.rest', error));
+  if (error === undefined) return { kind: 'issued', request: issued, pass };
+  return recordIssuedPiecemeal(deps, issued, events, pass, error);
 }
 
 /**

@@ -24,6 +24,8 @@ export interface LimitHit {
 export interface Charge {
   windows: readonly Window[];
   slots: readonly number[];
+  /** How many passes it counts in each window. */
+  count: number;
 }
 
 interface Window {
@@ -125,19 +127,19 @@ export class IssueLimiter {
     targetId: string,
     now: Date,
   ): Promise<Charge | LimitHit> {
-    const windows = this.passWindows(issuerOid, targetId, now);
-    const rows = await Promise.all(
-      windows.map((w) => this.store.get<{ count: number }>(TABLES.limits, w.partition, w.key)),
-    );
-    const full = windows.find((w, i) => (rows[i]?.value.count ?? 0) + 1 > w.max);
-    if (full) return { limit: full.limit, max: full.max, resetsAt: full.end };
-    const slots = windows.map((w, i) => {
-      const row = rows[i];
-      const value = { count: (row?.value.count ?? 0) + 1, windowEnd: w.end.toISOString() };
-      const where = { table: TABLES.limits, partition: w.partition, key: w.key, value };
-      return unit.add(row ? { op: 'replace', ...where, etag: row.etag } : { op: 'create', ...where });
-    });
-    return { windows, slots };
+    return this.chargeWindowsIn(unit, this.passWindows(issuerOid, targetId, now), 1);
+  }
+
+  /** `takeIssuance` as part of a unit of work (see chargeIn): `count` passes of a bulk, all or nothing. */
+  async chargeIssuanceIn(
+    unit: UnitOfWork,
+    issuerOid: string,
+    count: number,
+    now: Date,
+    options: { approved?: boolean } = {},
+  ): Promise<Charge | LimitHit> {
+    const windows = [...this.issuanceWindows(issuerOid, now, options), recentWindow(issuerOid, now)];
+    return this.chargeWindowsIn(unit, windows, count);
   }
 
   /**
@@ -149,8 +151,8 @@ export class IssueLimiter {
     const counted = charge.windows.filter((_, i) => written.includes(charge.slots[i]!));
     for (const [i, w] of charge.windows.entries()) {
       if (written.includes(charge.slots[i]!)) continue;
-      if (!(await this.increment(w, 1))) {
-        for (const back of counted) await this.increment(back, -1);
+      if (!(await this.increment(w, charge.count))) {
+        for (const back of counted) await this.increment(back, -charge.count);
         return { limit: w.limit, max: w.max, resetsAt: w.end };
       }
       counted.push(w);
@@ -231,6 +233,25 @@ export class IssueLimiter {
     return windowsFor(this.limits, issuerOid, '', now).filter(
       (w) => w.limit !== 'target-day' && !(options.approved && w.limit === 'issuer-hour'),
     );
+  }
+
+  private async chargeWindowsIn(
+    unit: UnitOfWork,
+    windows: Window[],
+    count: number,
+  ): Promise<Charge | LimitHit> {
+    const rows = await Promise.all(
+      windows.map((w) => this.store.get<{ count: number }>(TABLES.limits, w.partition, w.key)),
+    );
+    const full = windows.find((w, i) => (rows[i]?.value.count ?? 0) + count > w.max);
+    if (full) return { limit: full.limit, max: full.max, resetsAt: full.end };
+    const slots = windows.map((w, i) => {
+      const row = rows[i];
+      const value = { count: (row?.value.count ?? 0) + count, windowEnd: w.end.toISOString() };
+      const where = { table: TABLES.limits, partition: w.partition, key: w.key, value };
+      return unit.add(row ? { op: 'replace', ...where, etag: row.etag } : { op: 'create', ...where });
+    });
+    return { windows, slots, count };
   }
 
   private async takeAll(windows: Window[], count: number): Promise<LimitHit | null> {
