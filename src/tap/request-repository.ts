@@ -16,13 +16,9 @@ export class RequestRepository {
     return { value, etag };
   }
 
-  /** Adds the create of a new request to `unit`; its row's etag is `etags[slot]` after the commit. */
-  addIn(unit: UnitOfWork, request: Omit<TapRequest, 'id'>): { value: TapRequest; slot: number } {
-    const value: TapRequest = { ...request, id: randomUUID() };
-    return {
-      value,
-      slot: unit.add({ op: 'create', table: TABLES.requests, partition: value.id, key: KEY, value }),
-    };
+  /** Adds the create of a new request (its id chosen by the caller) to `unit`; returns the write's slot. */
+  addIn(unit: UnitOfWork, value: TapRequest): number {
+    return unit.add({ op: 'create', table: TABLES.requests, partition: value.id, key: KEY, value });
   }
 
   /** Adds a conditional write of `next` over `current` to `unit` (the commit conflicts if it changed). */

@@ -78,6 +78,8 @@ async function runIssue(turn: Turn, command: IssueCommand): Promise<void> {
     utcOffsetMinutes: actor.utcOffsetMinutes,
     conversationId: turn.conversationId,
     command,
+    // One commit per issue message: the request is stored with its card's message id, after posting.
+    storeWithCard: true,
   });
   turn.log.info(
     {
@@ -95,10 +97,8 @@ async function runIssue(turn: Turn, command: IssueCommand): Promise<void> {
       ? choiceCard(outcome.request, outcome.more)
       : confirmCard(outcome.view, turn.now());
   const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-  // In a 1:1 chat a click names its card itself (replyToId, see ownCardId), so recording the card's id
-  // would only cost the turn a second commit; a shared conversation needs it recorded.
-  if (sent?.id && context.activity.conversation.conversationType !== 'personal')
-    await attachCard(deps.core.requests, request.id, sent.id);
+  if (outcome.kind === 'confirm' && outcome.view.store) await outcome.view.store(sent?.id);
+  else if (sent?.id) await attachCard(deps.core.requests, request.id, sent.id);
 }
 
 /**
