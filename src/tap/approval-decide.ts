@@ -152,6 +152,15 @@ export async function approveRequest(
 
   // What the approvers' card showed must still hold, read with the approver's token before the claim.
   const recheck = await recheckFacts(deps, graph, guarded.row.value);
+  if (recheck.kind === 'problem' || recheck.kind === 'changed') {
+    // Another approver may have claimed it meanwhile, and their new pass be the "change" seen here.
+    const latest = await deps.requests.get(click.requestId);
+    if (latest?.etag !== guarded.row.etag)
+      return {
+        kind: 'refused',
+        problem: latest ? decidedProblem(latest.value) : problem('REQUEST_NOT_FOUND'),
+      };
+  }
   if (recheck.kind === 'problem') return reopen(deps, guarded.row, click.clicker, recheck.problem);
   if (recheck.kind === 'changed')
     return refreshApproval(deps, guarded.row, recheck.changes, recheck.live, click.clicker);
