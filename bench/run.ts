@@ -6,6 +6,8 @@ import { formatJson, formatTable } from './report.js';
 import { benchStore } from './store.js';
 import { formatStoreJson, formatStoreTable } from './store-report.js';
 import { benchTurns } from './turns.js';
+import { benchTurnCost } from './turn-cost.js';
+import { formatTurnCostJson, formatTurnCostTable } from './turn-cost-report.js';
 
 const BENCHES = ['turns', 'store', 'notices', 'bulk'] as const;
 type BenchName = (typeof BENCHES)[number];
@@ -40,6 +42,16 @@ async function turns(quick: boolean): Promise<void> {
   console.log(formatTable(report, quick));
   console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   console.log(formatJson(report, quick, performance.now() - started));
+  // What the store costs per turn, this code side by side with the code before units of work.
+  const costStarted = performance.now();
+  const cost = await benchTurnCost(
+    quick
+      ? { counted: 2, timed: 6, warmup: 1, latencyMs: 15 }
+      : { counted: 10, timed: 100, warmup: 5, latencyMs: 15 },
+  );
+  console.log(`\n${formatTurnCostTable(cost)}`);
+  console.log(`\n(turn cost total ${((performance.now() - costStarted) / 1000).toFixed(1)} s)`);
+  console.log(formatTurnCostJson(cost, quick, performance.now() - costStarted));
 }
 
 async function store(quick: boolean): Promise<void> {
