@@ -37,7 +37,11 @@ export function countingStore<S extends RowStore>(
             ? (args[0] as { table: string; partition: string }[]).map((w) => `${w.table}/${w.partition}`)
             : [`${String(args[0])}/${String(args[1])}`];
         // V8 keeps the awaiting callers in the stack, so a write the scheduler's tick made names it.
-        const background = /notices[\\/]scheduler\.|bulk-runs\./.test(new Error().stack ?? '');
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 100;
+        const stack = new Error().stack ?? '';
+        Error.stackTraceLimit = limit;
+        const background = /notices[\\/]scheduler\.|bulk-runs\./.test(stack);
         writes.push({ method: name as CountedWrite['method'], rows, background });
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
@@ -47,10 +51,7 @@ export function countingStore<S extends RowStore>(
 }
 
 /**
- * The notice scheduler claims and deletes due notices on its own timer, outside any turn (single-row
- * replaces and deletes of the notices table); a turn only ever creates notices. Left out of a turn's count.
+ * The notice scheduler (claims, deletes, give-up audit rows) and the bulk sweeper write on their own
+ * timers, outside any turn: left out of a turn's count.
  */
-export const isSchedulerWrite = (w: CountedWrite): boolean =>
-  (w.method === 'replace' || w.method === 'delete') &&
-  w.rows.length === 1 &&
-  w.rows[0]!.startsWith('notices/');
+export const isSchedulerWrite = (w: CountedWrite): boolean => w.background;
