@@ -56,17 +56,19 @@ export async function claimBulk(
     state: 'issuing',
     run: { by: clicker, startedAt: at, instance: deps.instanceId, heartbeatAt: at },
   };
-  // One commit before any create: the claim, every pass of the bulk counted against the hourly
-  // windows, the bulk listed as issuing (for recovery) and its trail. The claim leads the unit.
+  // One commit before any create: the bulk listed as issuing (for recovery), the claim, every pass of
+  // the bulk counted against the hourly windows, and its trail. On Azure Tables the index row goes
+  // first and alone: a listed bulk that is not issuing is only dropped by recovery, while an issuing
+  // bulk missing from the index would never be recovered.
   for (let attempt = 1; ; attempt += 1) {
     const unit = new UnitOfWork();
+    deps.bulk.markIssuingIn(unit, id);
     const slot = deps.bulk.updateIn(unit, row, claimed);
     const charge = await deps.limiter.chargeIssuanceIn(unit, clicker.oid, job.counts.ready, now, {
       approved: job.needsApproval,
     });
     if (!('slots' in charge))
       return { ok: false, problem: limitProblem(charge, { timeZone: job.timeZone, now }), job };
-    deps.bulk.markIssuingIn(unit, id);
     deps.audit.appendIn(unit, bulkEvent('bulk.started', claimed, clicker, `${job.counts.ready} passes`));
     try {
       const etags = await deps.bulk.commit(unit);
