@@ -13,7 +13,7 @@ const BENCHES = ['turns', 'store', 'notices', 'bulk'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 /**
- * `npm run bench` (full, several minutes) or `npm run bench -- --quick` (CI, about a minute).
+ * `npm run bench` (full, several minutes) or `npm run bench -- --quick` (CI, a minute or two).
  * Runs the turn benchmark, then the store benchmark (SQLite vs Azurite), the notice engine's and the
  * bulk issuance's; names select some, e.g. `npm run bench -- bulk` or `npm run bench -- store --quick`.
  * Prints numbers only; nothing here asserts on timings, because shared CI machines are too noisy.

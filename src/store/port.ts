@@ -100,7 +100,8 @@ export interface RowStore {
    *   partition's first write. The first group (put the claim, or the outcome, first) is committed
    *   before any other is sent and a conflict in it writes nothing; a conflict in a later group leaves
    *   the earlier groups written. Callers therefore put etag-checked writes in the first group, or
-   *   only creates of fresh keys and unconditional writes after it. The later groups go out together,
+   *   only creates of fresh keys and unconditional writes after it. Any other failure after the first
+   *   group landed is a PartialCommitError naming what was written. The later groups go out together,
    *   so a unit costs two round trips in sequence however many partitions it spans. An etag-checked
    *   delete is a group of its own there (the SDK sends deletes in a transaction unconditionally).
    * A unit writes each row at most once (Azure refuses a row twice in one transaction).

@@ -133,6 +133,8 @@ export class AzureTablesRowStore implements RowStore {
    */
   async commit(writes: readonly RowWrite[]): Promise<string[]> {
     assertUnit(writes);
+    // Refused values are refused before anything is sent, as SQLite's transaction would roll back.
+    for (const w of writes) if (w.op !== 'delete') toJson(w.value, describeRow(w.table, w.partition, w.key));
     const etags: string[] = writes.map(() => '');
     const [first, ...rest] = groupsOf(writes);
     if (!first) return etags;
