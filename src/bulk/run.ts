@@ -78,10 +78,14 @@ export async function claimBulk(
       // A counter moved meanwhile and nothing landed: read the counters again (the claim still holds).
       if (outcome !== 'retry') return outcome;
       const latest = await deps.bulk.get(id);
-      if (latest?.etag !== row.etag || attempt >= 5) return alreadyIssuing();
+      if (latest?.etag !== row.etag) return alreadyIssuing();
+      if (attempt >= MAX_CLAIM_ATTEMPTS) throw error;
     }
   }
 }
+
+/** A claim whose counters kept losing to other charges this often is given up as an error. */
+const MAX_CLAIM_ATTEMPTS = 20;
 
 const alreadyIssuing = () => ({
   ok: false as const,

@@ -16,7 +16,7 @@ export type ClaimResult =
   | { kind: 'limited'; hit: LimitHit; row: StoredRow<TapRequest> };
 
 /** A claim whose counters kept losing to other charges this often is given up as an error. */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 20;
 
 /**
  * The first of a click's two commits, before Graph is called: the request claimed (an etag-checked
