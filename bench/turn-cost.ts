@@ -49,7 +49,10 @@ export async function benchTurnCost(options: TurnCostBenchOptions): Promise<Turn
   const unpacked = unpack(beforeRef);
   if (typeof unpacked === 'string') return { options, beforeRef, after, beforeSkipped: unpacked };
   try {
-    return { options, beforeRef, before: await measureVersion(unpacked.root, options), after };
+    // The old code is measured as it is; if it cannot run here, the report says so instead of failing.
+    const before = await measureVersion(unpacked.root, options).catch((error: unknown) => String(error));
+    if (typeof before === 'string') return { options, beforeRef, after, beforeSkipped: before };
+    return { options, beforeRef, before, after };
   } finally {
     unpacked.dispose();
   }
