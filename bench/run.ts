@@ -6,12 +6,14 @@ import { formatJson, formatTable } from './report.js';
 import { benchStore } from './store.js';
 import { formatStoreJson, formatStoreTable } from './store-report.js';
 import { benchTurns } from './turns.js';
+import { benchTurnCost } from './turn-cost.js';
+import { formatTurnCostJson, formatTurnCostTable } from './turn-cost-report.js';
 
 const BENCHES = ['turns', 'store', 'notices', 'bulk'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 /**
- * `npm run bench` (full, several minutes) or `npm run bench -- --quick` (CI, about a minute).
+ * `npm run bench` (full, several minutes) or `npm run bench -- --quick` (CI, a minute or two).
  * Runs the turn benchmark, then the store benchmark (SQLite vs Azurite), the notice engine's and the
  * bulk issuance's; names select some, e.g. `npm run bench -- bulk` or `npm run bench -- store --quick`.
  * Prints numbers only; nothing here asserts on timings, because shared CI machines are too noisy.
@@ -40,6 +42,16 @@ async function turns(quick: boolean): Promise<void> {
   console.log(formatTable(report, quick));
   console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   console.log(formatJson(report, quick, performance.now() - started));
+  // What the store costs per turn, this code side by side with the code before units of work.
+  const costStarted = performance.now();
+  const cost = await benchTurnCost(
+    quick
+      ? { counted: 2, timed: 6, warmup: 1, latencyMs: 15 }
+      : { counted: 10, timed: 100, warmup: 5, latencyMs: 15 },
+  );
+  console.log(`\n${formatTurnCostTable(cost)}`);
+  console.log(`\n(turn cost total ${((performance.now() - costStarted) / 1000).toFixed(1)} s)`);
+  console.log(formatTurnCostJson(cost, quick, performance.now() - costStarted));
 }
 
 async function store(quick: boolean): Promise<void> {

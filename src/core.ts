@@ -50,7 +50,11 @@ export function createCore(config: TapDeskConfig, ports: CorePorts): Core {
       'background.failed',
     );
   const limiter = new IssueLimiter(store, config.limits);
+  const queue = new NoticeQueue(store);
+  const notices = new NoticePlanner(queue, clock, config.notices.expiringLeadMinutes, onBackgroundError);
   const core: CoreDeps = {
+    store,
+    notices,
     roleReader,
     openApprovals: new OpenApprovals(store, requests),
     requests,
@@ -72,7 +76,5 @@ export function createCore(config: TapDeskConfig, ports: CorePorts): Core {
     instanceId: randomUUID(),
     roleReader,
   });
-  const queue = new NoticeQueue(store);
-  const notices = new NoticePlanner(queue, clock, config.notices.expiringLeadMinutes, onBackgroundError);
   return { core, bulk, notices, queue, audit, onBackgroundError };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteRowStore } from '../src/store/sqlite.js';
 import { RowStoreStorage } from '../src/teams/turn-state-storage.js';
+import { countingStore } from './helpers/counting-store.js';
 
 const store = SqliteRowStore.open(join(mkdtempSync(join(tmpdir(), 'tapdesk-ts-')), 'state.db'));
 afterAll(async () => store.close());
@@ -31,5 +32,21 @@ describe('botbuilder Storage on the row store', () => {
   it('deletes', async () => {
     await storage.delete([key]);
     expect(await storage.read([key])).toEqual({});
+  });
+
+  it('writes several items in one commit, and an item written back unchanged not at all', async () => {
+    const counted = countingStore(store);
+    const quiet = new RowStoreStorage(counted.store);
+    const [a, b] = ['scope/a', 'scope/b'];
+    await quiet.write({ [a]: { n: 1 }, [b]: { n: 1 } });
+    expect(counted.writes.map((w) => [w.method, w.rows.length])).toEqual([['commit', 2]]);
+    const read = await quiet.read([a, b]);
+    await quiet.write({ [a]: read[a], [b]: { ...read[b], n: 2 } });
+    expect(counted.writes.at(-1)).toMatchObject({ method: 'commit', rows: ['turnstate/state'] });
+    expect(counted.writes).toHaveLength(2);
+    // A stale eTag still conflicts, whatever else the write holds.
+    await expect(quiet.write({ [b]: { ...read[b], n: 3 } })).rejects.toThrow(
+      /eTag conflict writing scope\/b/,
+    );
   });
 });

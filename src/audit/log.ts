@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TABLES, type RowStore } from '../store/port.js';
+import type { UnitOfWork } from '../store/unit.js';
 import type { AuditEvent } from './event.js';
 
 const ALL = 'all';
@@ -27,6 +28,19 @@ export class AuditLog {
     const key = newestFirstKey(full);
     await this.store.create(TABLES.audit, ALL, key, full);
     if (full.target) await this.store.create(TABLES.audit, byTarget(full.target.id), key, full);
+    return full;
+  }
+
+  /**
+   * Adds an event's rows to a unit of work committed with the action it records (same store), so
+   * the action and its trail land together.
+   */
+  appendIn(unit: UnitOfWork, event: NewAuditEvent): AuditEvent {
+    const full: AuditEvent = { ...event, id: randomUUID(), at: this.now().toISOString() };
+    const key = newestFirstKey(full);
+    unit.add({ op: 'create', table: TABLES.audit, partition: ALL, key, value: full });
+    if (full.target)
+      unit.add({ op: 'create', table: TABLES.audit, partition: byTarget(full.target.id), key, value: full });
     return full;
   }
 

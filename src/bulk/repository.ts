@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, TABLES, type RowStore, type StoredRow } from '../store/port.js';
+import type { UnitOfWork } from '../store/unit.js';
 import { ITEMS_PER_CHUNK, type BulkChunk, type BulkItem, type BulkJob } from './job.js';
 
 // One partition per bulk: its job row and its chunk rows. Bulks that are issuing are also listed in
@@ -33,6 +34,40 @@ export class BulkRepository {
   async update(current: StoredRow<BulkJob>, next: BulkJob): Promise<StoredRow<BulkJob>> {
     const etag = await this.store.replace(TABLES.bulk, next.id, JOB_KEY, next, current.etag);
     return { value: next, etag };
+  }
+
+  /** Adds a conditional write of the job to a unit of work; its etag is `etags[slot]` after the commit. */
+  updateIn(unit: UnitOfWork, current: StoredRow<BulkJob>, next: BulkJob): number {
+    return unit.add({
+      op: 'replace',
+      table: TABLES.bulk,
+      partition: next.id,
+      key: JOB_KEY,
+      value: next,
+      etag: current.etag,
+    });
+  }
+
+  /** Adds a conditional write of a chunk to a unit of work. */
+  updateChunkIn(unit: UnitOfWork, id: string, current: StoredRow<BulkChunk>, next: BulkChunk): number {
+    return unit.add({
+      op: 'replace',
+      table: TABLES.bulk,
+      partition: id,
+      key: chunkKey(next.index),
+      value: next,
+      etag: current.etag,
+    });
+  }
+
+  /** Adds the bulk to the issuing index (see markIssuing) to a unit of work. */
+  markIssuingIn(unit: UnitOfWork, id: string): void {
+    unit.add({ op: 'upsert', table: TABLES.bulk, partition: ACTIVE_PARTITION, key: id, value: { id } });
+  }
+
+  /** Commits a unit of work on the store the bulks live in (the audit trail and limits live there too). */
+  commit(unit: UnitOfWork): Promise<string[]> {
+    return unit.commit(this.store);
   }
 
   /** Applies `change` to the latest job row, re-reading on conflicts (for heartbeats and card ids). */

@@ -2,9 +2,11 @@ import { problem, type Problem } from '../errors/catalog.js';
 import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import { MAX_CREATES_PER_BATCH, type BatchCreateResult, type TapGraph } from '../graph/port.js';
-import type { StoredRow } from '../store/port.js';
+import { ConflictError, writtenBy, type StoredRow } from '../store/port.js';
+import { UnitOfWork } from '../store/unit.js';
+import type { Charge } from '../tap/limits.js';
+import type { NewAuditEvent } from '../audit/log.js';
 import { auditAfterTheFact } from '../tap/audit-events.js';
-import { ignoreConflict } from '../tap/clicks.js';
 import { createBody } from '../tap/confirm.js';
 import { limitProblem } from '../tap/limit-problem.js';
 import type { Person } from '../tap/request.js';
@@ -48,33 +50,87 @@ export async function claimBulk(
   if (!startable)
     return { ok: false, problem: problem('BULK_STATE_CHANGED', { decision: stateText(job) }), job };
   if (now.getTime() > Date.parse(job.expiresAt)) return expireBulk(deps, row, clicker);
-  let claimed: StoredRow<BulkJob>;
-  try {
-    const at = now.toISOString();
-    claimed = await deps.bulk.update(row, {
-      ...job,
-      state: 'issuing',
-      run: { by: clicker, startedAt: at, instance: deps.instanceId, heartbeatAt: at },
+  const at = now.toISOString();
+  const claimed: BulkJob = {
+    ...job,
+    state: 'issuing',
+    run: { by: clicker, startedAt: at, instance: deps.instanceId, heartbeatAt: at },
+  };
+  // One commit before any create: the bulk listed as issuing (for recovery), the claim, every pass of
+  // the bulk counted against the hourly windows, and its trail. On Azure Tables the index row goes
+  // first and alone: a listed bulk that is not issuing is only dropped by recovery, while an issuing
+  // bulk missing from the index would never be recovered.
+  for (let attempt = 1; ; attempt += 1) {
+    const unit = new UnitOfWork();
+    deps.bulk.markIssuingIn(unit, id);
+    const slot = deps.bulk.updateIn(unit, row, claimed);
+    const charge = await deps.limiter.chargeIssuanceIn(unit, clicker.oid, job.counts.ready, now, {
+      approved: job.needsApproval,
     });
-  } catch (error) {
-    ignoreConflict(error);
-    return { ok: false, problem: problem('BULK_STATE_CHANGED', { decision: 'already being issued' }) };
+    if (!('slots' in charge))
+      return { ok: false, problem: limitProblem(charge, { timeZone: job.timeZone, now }), job };
+    deps.audit.appendIn(unit, bulkEvent('bulk.started', claimed, clicker, `${job.counts.ready} passes`));
+    try {
+      const etags = await deps.bulk.commit(unit);
+      return { ok: true, row: { value: claimed, etag: etags[slot]! } };
+    } catch (error) {
+      const outcome = await claimNotCommitted(deps, { row, claimed, clicker, slot, charge, error });
+      // A counter moved meanwhile and nothing landed: read the counters again (the claim still holds).
+      if (outcome !== 'retry') return outcome;
+      const latest = await deps.bulk.get(id);
+      if (latest?.etag !== row.etag) return alreadyIssuing();
+      if (attempt >= MAX_CLAIM_ATTEMPTS) throw error;
+    }
   }
-  // Counted by the click that won the claim: every pass of the bulk against the hourly windows.
-  const hit = await deps.limiter.takeIssuance(clicker.oid, job.counts.ready, now, {
-    approved: job.needsApproval,
-  });
+}
+
+/** A claim whose counters kept losing to other charges this often is given up as an error. */
+const MAX_CLAIM_ATTEMPTS = 20;
+
+const alreadyIssuing = () => ({
+  ok: false as const,
+  problem: problem('BULK_STATE_CHANGED', { decision: 'already being issued' }),
+});
+
+/**
+ * The claim's unit failed. When the claim itself lost, someone else is issuing. On Azure Tables
+ * the claim may have landed while another part did not: a counter that lost to a racing charge is
+ * counted on its own (or the claim handed back when the window is now full), and the issuing index
+ * and the trail are written again. Anything else is thrown, with nothing claimed on SQLite.
+ */
+async function claimNotCommitted(
+  deps: BulkDeps,
+  c: {
+    row: StoredRow<BulkJob>;
+    claimed: BulkJob;
+    clicker: Person;
+    slot: number;
+    charge: Charge;
+    error: unknown;
+  },
+): Promise<{ ok: true; row: StoredRow<BulkJob> } | { ok: false; problem: Problem; job?: BulkJob } | 'retry'> {
+  const written = writtenBy(c.error);
+  if (!written.includes(c.slot)) {
+    if (!(c.error instanceof ConflictError)) throw c.error;
+    return c.error.index === c.slot ? alreadyIssuing() : 'retry';
+  }
+  const claimedRow = await deps.bulk.get(c.claimed.id);
+  if (!claimedRow) throw c.error;
+  const hit = await deps.limiter.settle(c.charge, written);
   if (hit) {
-    const back = await deps.bulk.update(claimed, { ...job });
-    const found = limitProblem(hit, { timeZone: job.timeZone, now });
-    return { ok: false, problem: found, job: back.value };
+    const back = await deps.bulk.update(claimedRow, { ...c.row.value });
+    return {
+      ok: false,
+      problem: limitProblem(hit, { timeZone: c.row.value.timeZone, now: deps.clock.now() }),
+      job: back.value,
+    };
   }
-  await deps.bulk.markIssuing(id);
+  await deps.bulk.markIssuing(c.claimed.id);
   await auditAfterTheFact(
     deps,
-    bulkEvent('bulk.started', claimed.value, clicker, `${job.counts.ready} passes`),
+    bulkEvent('bulk.started', c.claimed, c.clicker, `${c.claimed.counts.ready} passes`),
   );
-  return { ok: true, row: claimed };
+  return { ok: true, row: claimedRow };
 }
 
 /** The stored bulk, if the clicker is the one who asked for it: the card's id is never proof. */
@@ -192,7 +248,7 @@ interface BulkRun {
 }
 
 async function issueChunk(run: BulkRun, start: StoredRow<BulkChunk>): Promise<void> {
-  const { deps, graph, job, clicker, gate, window, passes, progress, onProgress } = run;
+  const { deps, graph, job, clicker, gate, window, progress, onProgress } = run;
   let row = await recheckChunk(deps, graph, job, start, gate);
   await report(
     deps,
@@ -229,10 +285,7 @@ async function issueChunk(run: BulkRun, start: StoredRow<BulkChunk>): Promise<vo
       const sent = row.value.items.filter((i) => i.state === 'posting');
       const results = await sendCreates(graph, sent);
       throttled = results.filter((r) => !r.ok && r.failure.status === 429).length;
-      row = await recordResults(deps, job.id, row, sent, results, gate, passes);
-      const sentIds = new Set(sent.map((i) => i.target.id));
-      const ended = row.value.items.filter((i) => sentIds.has(i.target.id) && i.state !== 'ready');
-      await report(deps, job, clicker, ended, progress);
+      row = await recordResults(run, row, sent, results);
     } finally {
       window.done(slot.count, throttled, slot.at);
     }
@@ -255,19 +308,18 @@ async function sendCreates(graph: TapGraph, sent: BulkItem[]): Promise<BatchCrea
 
 /**
  * Writes what Graph said about each sent row: issued (the pass goes to `passes` only), back to
- * 'ready' after a 429 (Graph did not run it), 'unknown' when Graph did not say, else 'failed'.
+ * 'ready' after a 429 (Graph did not run it), 'unknown' when Graph did not say, else 'failed'. The
+ * chunk and the audit events of the rows that ended are one commit.
  */
 async function recordResults(
-  deps: BulkDeps,
-  jobId: string,
+  run: BulkRun,
   row: StoredRow<BulkChunk>,
   sent: BulkItem[],
   results: BatchCreateResult[],
-  gate: ThrottleGate,
-  passes: PassRow[],
 ): Promise<StoredRow<BulkChunk>> {
+  const { deps, job, clicker, gate, passes, progress } = run;
   const byUser = new Map(results.map((r) => [r.userId, r]));
-  return setItems(deps, jobId, row, sent, (item) => {
+  const next = changedChunk(row, sent, (item) => {
     const r = byUser.get(item.target.id);
     if (!r) return { state: 'unknown', code: 'TAP_OUTCOME_UNKNOWN' };
     if (r.ok) {
@@ -289,6 +341,45 @@ async function recordResults(
     }).code;
     return { state: 'failed', code };
   });
+  const sentIds = new Set(sent.map((i) => i.target.id));
+  const ended = next.items.filter((i) => sentIds.has(i.target.id) && i.state !== 'ready');
+  const unit = new UnitOfWork();
+  const slot = deps.bulk.updateChunkIn(unit, job.id, row, next);
+  for (const event of endedEvents(job, clicker, ended)) deps.audit.appendIn(unit, event);
+  try {
+    const etags = await deps.bulk.commit(unit);
+    countEnded(progress, ended);
+    return { value: next, etag: etags[slot]! };
+  } catch (error) {
+    const written = writtenBy(error);
+    countEnded(progress, ended);
+    if (written.includes(slot)) {
+      // Azure Tables: the chunk landed, part of its trail did not: that part once more.
+      deps.onBackgroundError('bulk.results', error);
+      const rest = new UnitOfWork();
+      unit.writes.forEach((w, i) => (written.includes(i) ? undefined : rest.add(w)));
+      await deps.bulk.commit(rest).catch((again: unknown) => deps.onBackgroundError('bulk.results', again));
+      const chunk = await deps.bulk.getChunk(job.id, next.index);
+      if (!chunk) throw error;
+      return chunk;
+    }
+    // Nothing landed: the chunk on its own (a lost condition throws, as it always did), then the trail.
+    const chunk = await deps.bulk.updateChunk(job.id, row, next);
+    await auditAll(deps, endedEvents(job, clicker, ended));
+    return chunk;
+  }
+}
+
+/** Audit events whose action already happened, as one commit; each is reported when that fails. */
+async function auditAll(deps: BulkDeps, events: NewAuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const unit = new UnitOfWork();
+  for (const event of events) deps.audit.appendIn(unit, event);
+  try {
+    await deps.bulk.commit(unit);
+  } catch (error) {
+    for (const event of events) deps.onBackgroundError(`audit.${event.type}`, error);
+  }
 }
 
 /**
@@ -346,12 +437,20 @@ async function setItems(
   items: readonly BulkItem[],
   change: (item: BulkItem) => Partial<BulkItem>,
 ): Promise<StoredRow<BulkChunk>> {
+  return deps.bulk.updateChunk(jobId, row, changedChunk(row, items, change));
+}
+
+/** The chunk with `change` applied to some of its items. */
+function changedChunk(
+  row: StoredRow<BulkChunk>,
+  items: readonly BulkItem[],
+  change: (item: BulkItem) => Partial<BulkItem>,
+): BulkChunk {
   const ids = new Set(items.map((i) => i.target.id));
-  const next: BulkChunk = {
+  return {
     ...row.value,
     items: row.value.items.map((item) => (ids.has(item.target.id) ? { ...item, ...change(item) } : item)),
   };
-  return deps.bulk.updateChunk(jobId, row, next);
 }
 
 /** Counts ended items and audits each one, as a single pass would be. */
@@ -362,29 +461,42 @@ async function report(
   items: BulkItem[],
   progress: BulkProgress,
 ) {
+  countEnded(progress, items);
+  for (const event of endedEvents(job, clicker, items)) await auditAfterTheFact(deps, event);
+}
+
+function countEnded(progress: BulkProgress, items: readonly BulkItem[]): void {
   for (const item of items) {
     if (item.state === 'issued') progress.issued += 1;
     else if (item.state === 'unknown') progress.unknown += 1;
     else if (item.state === 'failed') progress.failed += 1;
-    else continue;
+  }
+}
+
+/** The audit event of each ended item, as a single pass's would be. */
+function endedEvents(job: BulkJob, clicker: Person, items: readonly BulkItem[]): NewAuditEvent[] {
+  return items.flatMap((item): NewAuditEvent[] => {
+    if (item.state !== 'issued' && item.state !== 'unknown' && item.state !== 'failed') return [];
     const type =
       item.state === 'issued'
         ? 'tap.issued'
         : item.state === 'unknown'
           ? 'tap.outcome_unknown'
           : 'tap.failed';
-    await auditAfterTheFact(deps, {
-      type,
-      requestId: job.id,
-      actor: { oid: clicker.oid, name: clicker.name },
-      target: item.target,
-      ...(item.plan.lifetimeMinutes !== undefined ? { lifetimeMinutes: item.plan.lifetimeMinutes } : {}),
-      ...(item.plan.isUsableOnce !== undefined ? { isUsableOnce: item.plan.isUsableOnce } : {}),
-      ...(item.startDateTime ? { startDateTime: item.startDateTime } : {}),
-      ...(item.expiresAt ? { expiresAt: item.expiresAt } : {}),
-      ...(item.methodId ? { methodId: item.methodId } : {}),
-      ...(item.code ? { code: item.code } : {}),
-      reason: 'bulk',
-    });
-  }
+    return [
+      {
+        type,
+        requestId: job.id,
+        actor: { oid: clicker.oid, name: clicker.name },
+        target: item.target,
+        ...(item.plan.lifetimeMinutes !== undefined ? { lifetimeMinutes: item.plan.lifetimeMinutes } : {}),
+        ...(item.plan.isUsableOnce !== undefined ? { isUsableOnce: item.plan.isUsableOnce } : {}),
+        ...(item.startDateTime ? { startDateTime: item.startDateTime } : {}),
+        ...(item.expiresAt ? { expiresAt: item.expiresAt } : {}),
+        ...(item.methodId ? { methodId: item.methodId } : {}),
+        ...(item.code ? { code: item.code } : {}),
+        reason: 'bulk',
+      },
+    ];
+  });
 }

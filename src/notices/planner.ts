@@ -12,6 +12,7 @@ import type { BulkJob, BulkTarget } from '../bulk/job.js';
 import type { ManagedReports } from '../bulk/managers.js';
 import type { Clock } from '../clock.js';
 import type { NewNotice, NoticeQueue } from './queue.js';
+import type { UnitOfWork } from '../store/unit.js';
 import { formatWhen } from '../tap/format.js';
 import { issuerOf, type Person, type TapRequest } from '../tap/request.js';
 
@@ -27,8 +28,11 @@ export class NoticePlanner {
     private readonly onError: (what: string, error: unknown) => void,
   ) {}
 
-  /** After a pass was issued: the issuer (now, before expiry, at expiry), the target and their manager (now). */
-  async issued(request: TapRequest): Promise<void> {
+  /**
+   * After a pass was issued: the issuer (now, before expiry, at expiry), the target and their manager
+   * (now). With a unit, the notices are added to it (committed with the outcome) instead of stored now.
+   */
+  async issued(request: TapRequest, unit?: UnitOfWork): Promise<void> {
     const now = this.clock.now();
     const target = request.target!;
     const outcome = request.outcome!;
@@ -105,7 +109,7 @@ export class NoticePlanner {
         statusText: "from TapDesk's record: it may have been used, revoked or replaced since",
       }),
     });
-    await this.scheduleAll(notices);
+    await this.scheduleAll(notices, unit);
   }
 
   /**
@@ -199,8 +203,13 @@ export class NoticePlanner {
     await this.scheduleAll([...toTargets, ...toManagers]);
   }
 
-  /** After a pass was revoked: whoever issued it (when TapDesk knows) and the target. */
-  async revoked(request: TapRequest, revoker: Person, issuer: Person | null): Promise<void> {
+  /** After a pass was revoked: whoever issued it (when TapDesk knows) and the target; with a unit, into it. */
+  async revoked(
+    request: TapRequest,
+    revoker: Person,
+    issuer: Person | null,
+    unit?: UnitOfWork,
+  ): Promise<void> {
     const now = this.clock.now();
     const target = request.target!;
     const atText = formatWhen(now, request.timeZone, now);
@@ -232,11 +241,15 @@ export class NoticePlanner {
         }),
       });
     }
-    await this.scheduleAll(notices);
+    await this.scheduleAll(notices, unit);
   }
 
   // Notices must never cost the admin the answer to their click: a failure here is logged, not thrown.
-  private async scheduleAll(notices: NewNotice[]): Promise<void> {
+  private async scheduleAll(notices: NewNotice[], unit?: UnitOfWork): Promise<void> {
+    if (unit) {
+      for (const n of notices) this.queue.scheduleIn(unit, n);
+      return;
+    }
     await Promise.all(
       notices.map((n) =>
         this.queue.schedule(n).catch((error: unknown) => this.onError(`notice.schedule.${n.kind}`, error)),

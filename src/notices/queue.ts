@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, TABLES, type ListedRow, type RowStore } from '../store/port.js';
+import type { UnitOfWork } from '../store/unit.js';
 import type { Notice } from './notice.js';
 
 /** Why a notice was given up on; the audit trail records it (see NoticeAuditEventType). */
@@ -49,13 +50,21 @@ export class NoticeQueue {
 
   /** Stores a notice to be sent at `dueAt`; returns it with its id. */
   async schedule(input: NewNotice): Promise<Notice> {
-    const id = input.id ?? randomUUID();
-    if (!SAFE_ID.test(id)) throw new Error(`Notice id ${JSON.stringify(id)} must match ${SAFE_ID}`);
-    const time = Date.parse(input.dueAt);
-    if (Number.isNaN(time)) throw new Error(`Notice dueAt ${JSON.stringify(input.dueAt)} is not a date`);
-    // Normalised, or "2026-11-22T10:00Z" and "...10:00:00.000Z" would sort apart.
-    const notice: Notice = { ...input, id, dueAt: new Date(time).toISOString(), attempts: 0 };
-    await this.store.create<NoticeRow>(TABLE, DUE_PARTITION, noticeKey(notice.dueAt, id), notice);
+    const notice = toNewRow(input);
+    await this.store.create<NoticeRow>(TABLE, DUE_PARTITION, noticeKey(notice.dueAt, notice.id), notice);
+    return notice;
+  }
+
+  /** Adds a notice's create to a unit of work (all notices share one partition: one transaction on Azure). */
+  scheduleIn(unit: UnitOfWork, input: NewNotice): Notice {
+    const notice = toNewRow(input);
+    unit.add({
+      op: 'create',
+      table: TABLE,
+      partition: DUE_PARTITION,
+      key: noticeKey(notice.dueAt, notice.id),
+      value: notice,
+    });
     return notice;
   }
 
@@ -181,6 +190,16 @@ export class NoticeQueue {
       throw error;
     }
   }
+}
+
+/** A new notice's row: its id checked (or made), its due time normalised. */
+function toNewRow(input: NewNotice): Notice {
+  const id = input.id ?? randomUUID();
+  if (!SAFE_ID.test(id)) throw new Error(`Notice id ${JSON.stringify(id)} must match ${SAFE_ID}`);
+  const time = Date.parse(input.dueAt);
+  if (Number.isNaN(time)) throw new Error(`Notice dueAt ${JSON.stringify(input.dueAt)} is not a date`);
+  // Normalised, or "2026-11-22T10:00Z" and "...10:00:00.000Z" would sort apart.
+  return { ...input, id, dueAt: new Date(time).toISOString(), attempts: 0 };
 }
 
 /** The notice without lease and move bookkeeping, as a fresh row starts. */

@@ -28,13 +28,50 @@ export interface Page<T> {
   continuation?: string;
 }
 
-/** A conditional write lost (stale etag), or a create found the key taken. */
+/**
+ * A conditional write lost (stale etag), or a create found the key taken. From `commit`: `index` is
+ * the position of the write that lost (on Azure Tables, of a write in the entity group that lost),
+ * and `written` the positions that were committed all the same (only ever non-empty on Azure Tables,
+ * for a unit spanning several partitions).
+ */
 export class ConflictError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly index?: number,
+    readonly written: readonly number[] = [],
+  ) {
     super(message);
     this.name = 'ConflictError';
   }
 }
+
+/**
+ * A unit of work failed for another reason than a conflict (a network error, a throttled request)
+ * after part of it was committed: only on Azure Tables, once the first group landed. `written` names
+ * the positions that were committed; `cause` is the failure.
+ */
+export class PartialCommitError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly written: readonly number[],
+  ) {
+    super(`a unit of work was committed only in part: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'PartialCommitError';
+  }
+}
+
+/** Positions of a failed unit that were committed all the same ([] for a unit that wrote nothing). */
+export function writtenBy(error: unknown): readonly number[] {
+  if (error instanceof ConflictError || error instanceof PartialCommitError) return error.written;
+  return [];
+}
+
+/** One row write of a unit of work; the same rules as the single-row methods of the same name. */
+export type RowWrite =
+  | { op: 'create'; table: string; partition: string; key: string; value: unknown }
+  | { op: 'replace'; table: string; partition: string; key: string; value: unknown; etag: string }
+  | { op: 'upsert'; table: string; partition: string; key: string; value: unknown }
+  | { op: 'delete'; table: string; partition: string; key: string; etag?: string };
 
 export interface RowStore {
   get<T>(table: string, partition: string, key: string): Promise<StoredRow<T> | undefined>;
@@ -53,6 +90,23 @@ export interface RowStore {
    * range in order (e.g. due notices) reads it all and sorts.
    */
   list<T>(range: KeyRange, options?: { limit?: number; continuation?: string }): Promise<Page<T>>;
+  /**
+   * A unit of work: the writes land together, in one durable commit where the store can make one.
+   * Returns each write's new etag in order ('' for a delete). A conflict (stale etag, taken key) throws
+   * ConflictError; what was written then depends on the store:
+   * - SQLite (and the in-memory fake): one transaction, so nothing of the unit is written.
+   * - Azure Tables: writes sharing a table and partition go in one entity-group transaction, which is
+   *   all or nothing; a unit spanning several partitions is several of them, sent in the order of each
+   *   partition's first write. The first group (put the claim, or the outcome, first) is committed
+   *   before any other is sent and a conflict in it writes nothing; a conflict in a later group leaves
+   *   the earlier groups written. Callers therefore put etag-checked writes in the first group, or
+   *   only creates of fresh keys and unconditional writes after it. Any other failure after the first
+   *   group landed is a PartialCommitError naming what was written. The later groups go out together,
+   *   so a unit costs two round trips in sequence however many partitions it spans. An etag-checked
+   *   delete is a group of its own there (the SDK sends deletes in a transaction unconditionally).
+   * A unit writes each row at most once (Azure refuses a row twice in one transaction).
+   */
+  commit(writes: readonly RowWrite[]): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -2,9 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { ConflictError, type KeyRange, type Page, type RowStore, type StoredRow } from './port.js';
+import {
+  ConflictError,
+  type KeyRange,
+  type Page,
+  type RowStore,
+  type RowWrite,
+  type StoredRow,
+} from './port.js';
 import { applyMigrations } from './sqlite-migrations.js';
-import { assertKnownTable, describeRow, pageLimit, tableOfRange, toJson } from './tables-common.js';
+import {
+  assertKnownTable,
+  assertUnit,
+  describeRow,
+  pageLimit,
+  tableOfRange,
+  toJson,
+} from './tables-common.js';
 
 export interface SqliteOptions {
   /**
@@ -130,6 +144,40 @@ export class SqliteRowStore implements RowStore {
       return this.statements.exists.get(table, partition, key) !== undefined;
     })();
     if (stale) throw new ConflictError(`${describeRow(table, partition, key)} changed since it was read`);
+  }
+
+  /**
+   * One transaction, so one WAL commit (one fsync under FULL) for the whole unit. A conflict throws
+   * inside it, which rolls every write of the unit back.
+   */
+  async commit(writes: readonly RowWrite[]): Promise<string[]> {
+    assertUnit(writes);
+    return this.db.transaction(() => writes.map((w, index) => this.applyOne(w, index)))();
+  }
+
+  private applyOne(w: RowWrite, index: number): string {
+    const where = describeRow(w.table, w.partition, w.key);
+    const conflict = (why: string) => new ConflictError(`${where} ${why}`, index);
+    if (w.op === 'delete') {
+      if (w.etag === undefined) this.statements.deleteAny.run(w.table, w.partition, w.key);
+      else if (this.statements.deleteIfMatch.run(w.table, w.partition, w.key, w.etag).changes === 0) {
+        if (this.statements.exists.get(w.table, w.partition, w.key) !== undefined)
+          throw conflict('changed since it was read');
+      }
+      return '';
+    }
+    const etag = newEtag();
+    const json = toJson(w.value, where);
+    if (w.op === 'create') {
+      if (this.statements.create.run(w.table, w.partition, w.key, etag, json, now()).changes === 0)
+        throw conflict('already exists');
+    } else if (w.op === 'replace') {
+      const done = this.statements.replace.run(etag, json, now(), w.table, w.partition, w.key, w.etag);
+      if (done.changes === 0) throw conflict('changed or vanished since it was read');
+    } else {
+      this.statements.upsert.run(w.table, w.partition, w.key, etag, json, now());
+    }
+    return etag;
   }
 
   async list<T>(range: KeyRange, options: { limit?: number; continuation?: string } = {}): Promise<Page<T>> {

@@ -1,4 +1,4 @@
-import { TABLES, type KeyRange } from './port.js';
+import { TABLES, type KeyRange, type RowWrite } from './port.js';
 
 /**
  * Rules both RowStore implementations apply to the port's tables, so the SQLite file and Azure Tables
@@ -53,3 +53,15 @@ export function toJson(value: unknown, where: string): string {
 /** "requests row "p"/"k"", for error messages. */
 export const describeRow = (table: string, partition: string, key: string): string =>
   `${table} row ${JSON.stringify(partition)}/${JSON.stringify(key)}`;
+
+/** Checks a unit of work: known tables only, and each row written at most once. */
+export function assertUnit(writes: readonly RowWrite[]): void {
+  const seen = new Set<string>();
+  for (const w of writes) {
+    assertKnownTable(w.table);
+    const id = JSON.stringify([w.table, w.partition, w.key]);
+    if (seen.has(id))
+      throw new Error(`${describeRow(w.table, w.partition, w.key)} is written twice in one unit`);
+    seen.add(id);
+  }
+}

@@ -1,13 +1,30 @@
 import {
   odata,
   TableClient,
+  type TransactionAction,
   type TableEntityResult,
   type TableEntityResultPage,
   type TableServiceClientOptions,
 } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
-import { ConflictError, TABLES, type KeyRange, type Page, type RowStore, type StoredRow } from './port.js';
-import { assertKnownTable, describeRow, pageLimit, tableOfRange, toJson } from './tables-common.js';
+import {
+  ConflictError,
+  PartialCommitError,
+  TABLES,
+  type KeyRange,
+  type Page,
+  type RowStore,
+  type RowWrite,
+  type StoredRow,
+} from './port.js';
+import {
+  assertKnownTable,
+  assertUnit,
+  describeRow,
+  pageLimit,
+  tableOfRange,
+  toJson,
+} from './tables-common.js';
 import { escapeKey, joinJson, splitJson, unescapeKey } from './tables-encoding.js';
 
 export interface AzureTablesOptions {
@@ -108,6 +125,100 @@ export class AzureTablesRowStore implements RowStore {
     }
   }
 
+  /**
+   * Entity-group transactions, one per table and partition the unit writes (Azure allows no more in
+   * one), at most 100 rows each; an etag-checked delete is a request of its own. The group of the first write is sent alone and first; the others
+   * then go out together, so the unit costs two round trips in sequence. A conflict in the first
+   * group writes nothing; one in a later group leaves the rest written (ConflictError.written).
+   */
+  async commit(writes: readonly RowWrite[]): Promise<string[]> {
+    assertUnit(writes);
+    // Refused values are refused before anything is sent, as SQLite's transaction would roll back.
+    for (const w of writes) if (w.op !== 'delete') toJson(w.value, describeRow(w.table, w.partition, w.key));
+    const etags: string[] = writes.map(() => '');
+    const [first, ...rest] = groupsOf(writes);
+    if (!first) return etags;
+    await this.commitGroup(first, writes, etags, []);
+    const written = [...first];
+    const results = await Promise.allSettled(
+      rest.map(async (group) => {
+        await this.commitGroup(group, writes, etags, written);
+        written.push(...group);
+      }),
+    );
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    // Anything but a lost condition is unexpected and says more than the conflict: it wins.
+    const unexpected = failures.find((f) => !(f instanceof ConflictError));
+    if (unexpected !== undefined)
+      throw new PartialCommitError(
+        unexpected,
+        [...written].sort((a, b) => a - b),
+      );
+    const conflict = failures[0] as ConflictError | undefined;
+    if (conflict)
+      throw new ConflictError(
+        conflict.message,
+        conflict.index,
+        [...written].sort((a, b) => a - b),
+      );
+    return etags;
+  }
+
+  /** One entity-group transaction (or a plain call for a single row); fills in the etags it made. */
+  private async commitGroup(
+    group: number[],
+    writes: readonly RowWrite[],
+    etags: string[],
+    written: readonly number[],
+  ): Promise<void> {
+    if (group.length === 1) {
+      const index = group[0]!;
+      try {
+        etags[index] = await this.writeOne(writes[index]!);
+      } catch (error) {
+        if (error instanceof ConflictError) throw new ConflictError(error.message, index, written);
+        throw error;
+      }
+      return;
+    }
+    const table = writes[group[0]!]!.table;
+    const actions = group.map((index) => actionFor(writes[index]!));
+    let response;
+    try {
+      response = await this.client(table).submitTransaction(actions);
+    } catch (error) {
+      const status = statusOf(error);
+      if (status !== 409 && status !== 412 && status !== 404) throw error;
+      // The service names the failed operation by its position in the batch ("2:The update ...").
+      const at = /^(\d+):/.exec((error as Error).message ?? '');
+      const index = group[at ? Number(at[1]) : 0] ?? group[0]!;
+      const w = writes[index]!;
+      throw new ConflictError(
+        `${describeRow(w.table, w.partition, w.key)} lost in a unit of work`,
+        index,
+        written,
+      );
+    }
+    response.subResponses.forEach((sub, i) => {
+      const index = group[i];
+      if (index !== undefined && writes[index]!.op !== 'delete') etags[index] = (sub.etag ?? '').trim();
+    });
+  }
+
+  private async writeOne(w: RowWrite): Promise<string> {
+    switch (w.op) {
+      case 'create':
+        return this.create(w.table, w.partition, w.key, w.value);
+      case 'replace':
+        return this.replace(w.table, w.partition, w.key, w.value, w.etag);
+      case 'upsert':
+        return this.upsert(w.table, w.partition, w.key, w.value);
+      case 'delete':
+        await this.delete(w.table, w.partition, w.key, w.etag);
+        return '';
+    }
+  }
+
   async list<T>(range: KeyRange, options: { limit?: number; continuation?: string } = {}): Promise<Page<T>> {
     const table = tableOfRange(range);
     const pages = this.client(table)
@@ -134,6 +245,42 @@ export class AzureTablesRowStore implements RowStore {
   private client(table: string): TableClient {
     assertKnownTable(table);
     return this.clients.get(table)!;
+  }
+}
+
+/** Positions of the writes, grouped by table and partition, groups in order of their first write. */
+function groupsOf(writes: readonly RowWrite[]): number[][] {
+  const groups = new Map<string, number[][]>();
+  writes.forEach((w, index) => {
+    // The SDK sends a delete inside a transaction unconditionally, so an etag-checked delete is a
+    // request of its own (a group of one), and keeps its condition.
+    const alone = w.op === 'delete' && w.etag !== undefined;
+    const id = JSON.stringify(alone ? [index] : [w.table, w.partition]);
+    const chunks = groups.get(id) ?? [];
+    const last = chunks.at(-1);
+    // Azure takes at most 100 operations per transaction; a larger group becomes several in a row.
+    if (last && last.length < MAX_BATCH) last.push(index);
+    else chunks.push([index]);
+    groups.set(id, chunks);
+  });
+  const all = [...groups.values()].flat();
+  return all.sort((a, b) => a[0]! - b[0]!);
+}
+
+const MAX_BATCH = 100;
+
+function actionFor(w: RowWrite): TransactionAction {
+  const where = describeRow(w.table, w.partition, w.key);
+  switch (w.op) {
+    case 'create':
+      return ['create', toEntity(w.partition, w.key, w.value, where)];
+    case 'replace':
+      return ['update', toEntity(w.partition, w.key, w.value, where), 'Replace', { etag: w.etag }];
+    case 'upsert':
+      return ['upsert', toEntity(w.partition, w.key, w.value, where), 'Replace'];
+    case 'delete':
+      // Only unconditional deletes come here: groupsOf sends an etag-checked one on its own.
+      return ['delete', { partitionKey: escapeKey(w.partition), rowKey: escapeKey(w.key) }];
   }
 }
 

@@ -2,7 +2,7 @@ import { problem, type Problem } from '../errors/catalog.js';
 import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import type { CreatedTap, TapGraph } from '../graph/port.js';
-import { ConflictError, type StoredRow } from '../store/port.js';
+import type { StoredRow } from '../store/port.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { ignoreConflict, isStaleClaim, markOutcomeUnknown, recordExpiry, type Clicker } from './clicks.js';
 import {
@@ -20,7 +20,7 @@ import { issuerStrength } from './roles.js';
 import { refreshApproval } from './approval-refresh.js';
 import type { DecisionOutcome } from './approval-outcome.js';
 import { recheckFacts } from './recheck.js';
-import { recordReplaced } from './replaced.js';
+import { claimAndCharge } from './claim.js';
 import { ruleFor } from './click-rules.js';
 import { VERBS } from '../cards/actions.js';
 
@@ -150,46 +150,50 @@ export async function approveRequest(
     who: guarded.row.value.target!.userPrincipalName,
   };
 
-  const now = deps.clock.now().toISOString();
-  let row: StoredRow<TapRequest>;
-  try {
-    const request = guarded.row.value;
-    row = await deps.requests.update(guarded.row, {
-      ...request,
-      state: 'issuing',
-      usedAt: now,
-      approval: { ...request.approval!, decidedBy: click.clicker, decidedAt: now },
-    });
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
+  // What the approvers' card showed must still hold, read with the approver's token before the claim.
+  const recheck = await recheckFacts(deps, graph, guarded.row.value);
+  if (recheck.kind === 'problem' || recheck.kind === 'changed') {
+    // Another approver may have claimed it meanwhile, and their new pass be the "change" seen here.
     const latest = await deps.requests.get(click.requestId);
-    return { kind: 'refused', problem: latest ? decidedProblem(latest.value) : problem('REQUEST_NOT_FOUND') };
+    if (latest?.etag !== guarded.row.etag)
+      return {
+        kind: 'refused',
+        problem: latest ? decidedProblem(latest.value) : problem('REQUEST_NOT_FOUND'),
+      };
   }
-  // What the approvers' card showed must still hold, read with the approver's token.
-  const recheck = await recheckFacts(deps, graph, row.value);
-  if (recheck.kind === 'problem') return reopen(deps, row, click.clicker, recheck.problem);
+  if (recheck.kind === 'problem') return reopen(deps, guarded.row, click.clicker, recheck.problem);
   if (recheck.kind === 'changed')
-    return refreshApproval(deps, row, recheck.changes, recheck.live, click.clicker);
+    return refreshApproval(deps, guarded.row, recheck.changes, recheck.live, click.clicker);
+
+  const now = deps.clock.now().toISOString();
+  const request = guarded.row.value;
+  const claimed: TapRequest = {
+    ...request,
+    state: 'issuing',
+    usedAt: now,
+    approval: { ...request.approval!, decidedBy: click.clicker, decidedAt: now },
+  };
+  // Claim, audit and the approver's allowance in one commit, before Graph is called.
+  const result = await claimAndCharge(deps, guarded.row, {
+    value: claimed,
+    issuerOid: click.clicker.oid,
+    event: requestEvent('approval.approved', claimed, click.clicker, {
+      ...(request.approval?.reason ? { reason: request.approval.reason } : {}),
+    }),
+    // No pass without its audit trail: the request goes back to awaiting, nothing is issued.
+    giveUp: request,
+  });
+  if (result.kind === 'lost')
+    return {
+      kind: 'refused',
+      problem: result.latest ? decidedProblem(result.latest.value) : problem('REQUEST_NOT_FOUND'),
+    };
+  if (result.kind === 'limited') {
+    const found = limitProblem(result.hit, { ...ctx, timeZone: request.timeZone, now: deps.clock.now() });
+    return reopen(deps, result.row, click.clicker, found);
+  }
+  const { row, takenAt } = result;
   const target = row.value.target!;
-  const takenAt = deps.clock.now();
-  const hit = await deps.limiter.take(click.clicker.oid, target.id, takenAt);
-  const giveBack = () => giveBackAllowance(deps, click.clicker, target.id, takenAt);
-  if (hit) {
-    const found = limitProblem(hit, { ...ctx, timeZone: row.value.timeZone, now: deps.clock.now() });
-    return reopen(deps, row, click.clicker, found);
-  }
-  try {
-    await deps.audit.append(
-      requestEvent('approval.approved', row.value, click.clicker, {
-        ...(row.value.approval?.reason ? { reason: row.value.approval.reason } : {}),
-      }),
-    );
-  } catch (error) {
-    // No pass without its audit trail: hand the request back, issue nothing, give back the allowance.
-    await giveBack();
-    await deps.requests.update(row, { ...guarded.row.value }).catch(ignoreConflict);
-    throw error;
-  }
   let pass: CreatedTap;
   try {
     pass = await graph.createTap(
@@ -200,12 +204,10 @@ export async function approveRequest(
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;
     // A create that certainly failed made no pass: it must not use up anyone's allowance.
-    if (!error.outcomeUnknown) await giveBack();
+    if (!error.outcomeUnknown) await giveBackAllowance(deps, click.clicker, target.id, takenAt);
     return recordCreateFailure(deps, row, error, click.clicker);
   }
-  const issued = await recordIssued(deps, row, pass, click.clicker);
-  if (recheck.live?.pass) await recordReplaced(deps, issued.request, recheck.live.pass, click.clicker);
-  return issued;
+  return recordIssued(deps, row, pass, click.clicker, recheck.live?.pass ?? undefined);
 }
 
 /**

@@ -1,17 +1,21 @@
 import { alreadyHandled } from './already-handled.js';
-import type { Problem } from '../errors/catalog.js';
+import { problem, type Problem } from '../errors/catalog.js';
 import { problemForGraphFailure, type FailureContext } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
-import type { CreateTapBody, CreatedTap, TapGraph } from '../graph/port.js';
-import type { StoredRow } from '../store/port.js';
+import type { NewAuditEvent } from '../audit/log.js';
+import type { CreateTapBody, CreatedTap, TapGraph, TapMethod } from '../graph/port.js';
+import { ConflictError, type StoredRow } from '../store/port.js';
+import { UnitOfWork } from '../store/unit.js';
+import { claimAndCharge } from './claim.js';
+import { commitOutcome } from './outcome-unit.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
-import { guardClick, ignoreConflict, type Clicker } from './clicks.js';
+import { guardClick, type Clicker } from './clicks.js';
 import { limitProblem } from './limit-problem.js';
 import { VERBS } from '../cards/actions.js';
 import type { PrepareOutcome } from './prepare.js';
 import type { CoreDeps } from './core-deps.js';
 import { recheckFacts } from './recheck.js';
-import { recordReplaced } from './replaced.js';
+import { replacedWrites } from './replaced.js';
 import { supersede } from './supersede.js';
 import type { IssuePlan, TapRequest } from './request.js';
 
@@ -48,7 +52,8 @@ export async function giveBackAllowance(
 
 /**
  * Confirm: guard the click, get the clicker's own Graph access (may throw LoginRequiredError, which
- * changes nothing), claim the request with a conditional write, then create the pass exactly once.
+ * changes nothing), re-read what the card showed, then claim the request, audit and count it in one
+ * commit before Graph is called, so the pass is created exactly once; the outcome is the second commit.
  */
 export async function confirmIssue(
   deps: CoreDeps,
@@ -59,66 +64,52 @@ export async function confirmIssue(
   if (!guarded.ok) return { kind: 'problem', problem: guarded.problem, request: guarded.request };
   const graph = await acquireGraph();
 
-  let row: StoredRow<TapRequest>;
-  try {
-    row = await deps.requests.update(guarded.row, {
-      ...guarded.row.value,
-      state: 'issuing',
-      usedAt: deps.clock.now().toISOString(),
-      verification: click.verification,
-      ...(click.ticket ? { ticket: click.ticket } : {}),
-    });
-  } catch (error) {
-    ignoreConflict(error);
-    const latest = await deps.requests.get(click.requestId);
-    return { kind: 'problem', problem: alreadyHandled(latest?.value) };
-  }
-
-  // Only the click that won the claim reads again whether what the card showed still holds; a
-  // double click costs no Graph reads. Nothing is created unless it does.
-  const recheck = await recheckFacts(deps, graph, row.value);
-  if (recheck.kind === 'problem') {
-    // A read failed: hand the request back untouched, so Confirm can be tried again.
-    await deps.requests.update(row, guarded.row.value).catch(ignoreConflict);
-    return { kind: 'problem', problem: recheck.problem };
-  }
+  // Whether what the card showed still holds is read before the claim: a read that fails leaves
+  // the request untouched (Confirm can be tried again), and nothing is created on old facts.
+  const recheck = await recheckFacts(deps, graph, guarded.row.value);
+  if (recheck.kind === 'problem') return { kind: 'problem', problem: recheck.problem };
   if (recheck.kind === 'changed')
-    return supersede(deps, graph, row, recheck.changes, recheck.live, click.clicker);
+    return supersede(deps, graph, guarded.row, recheck.changes, recheck.live, click.clicker);
 
-  // Counted only by the click that won the claim, so double clicks never use up allowance.
-  const takenAt = deps.clock.now();
-  const hit = await deps.limiter.take(click.clicker.oid, row.value.target!.id, takenAt);
-  if (hit) {
-    const found = limitProblem(hit, {
-      targetName: row.value.target!.displayName,
-      who: row.value.target!.userPrincipalName,
-      timeZone: row.value.timeZone,
+  const claimed: TapRequest = {
+    ...guarded.row.value,
+    state: 'issuing',
+    usedAt: deps.clock.now().toISOString(),
+    verification: click.verification,
+    ...(click.ticket ? { ticket: click.ticket } : {}),
+  };
+  const failedAs = (code: string): TapRequest => ({
+    ...claimed,
+    state: 'failed',
+    outcome: { problemCode: code, at: deps.clock.now().toISOString() },
+  });
+  // Counted only by the click that wins the claim, in the same commit: double clicks use up nothing.
+  const result = await claimAndCharge(deps, guarded.row, {
+    value: claimed,
+    issuerOid: click.clicker.oid,
+    event: requestEvent('request.confirmed', claimed, click.clicker),
+    giveUp: failedAs('UNEXPECTED'),
+  });
+  if (result.kind === 'lost') return { kind: 'problem', problem: alreadyHandled(result.latest?.value) };
+  if (result.kind === 'limited') {
+    const found = limitProblem(result.hit, {
+      targetName: claimed.target!.displayName,
+      who: claimed.target!.userPrincipalName,
+      timeZone: claimed.timeZone,
       now: deps.clock.now(),
     });
-    const failed = await deps.requests.update(row, {
-      ...row.value,
-      state: 'failed',
-      outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
-    });
-    await auditAfterTheFact(
+    const failed = failedAs(found.code);
+    const ended = await endRequest(
       deps,
-      requestEvent('tap.failed', failed.value, click.clicker, { code: found.code }),
+      result.row,
+      failed,
+      requestEvent('tap.failed', failed, click.clicker, { code: found.code }),
     );
-    return { kind: 'problem', problem: found, request: failed.value };
+    if (!ended)
+      return { kind: 'problem', problem: problem('REQUEST_ALREADY_USED', { usedAt: claimed.usedAt }) };
+    return { kind: 'problem', problem: found, request: failed };
   }
-  try {
-    await deps.audit.append(requestEvent('request.confirmed', row.value, click.clicker));
-  } catch (error) {
-    // No pass without its audit trail: give the claim up as failed, issue nothing, and give back
-    // the allowance this click took.
-    await giveBackAllowance(deps, click.clicker, row.value.target!.id, takenAt);
-    await deps.requests.update(row, {
-      ...row.value,
-      state: 'failed',
-      outcome: { problemCode: 'UNEXPECTED', at: deps.clock.now().toISOString() },
-    });
-    throw error;
-  }
+  const { row, takenAt } = result;
 
   const request = row.value;
   const target = request.target!;
@@ -128,25 +119,47 @@ export async function confirmIssue(
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;
     // A create that certainly failed made no pass: it must not use up the allowance.
-    if (!error.outcomeUnknown) await giveBackAllowance(deps, click.clicker, row.value.target!.id, takenAt);
+    if (!error.outcomeUnknown) await giveBackAllowance(deps, click.clicker, target.id, takenAt);
     return recordFailure(deps, row, error, click.clicker);
   }
-  const issued = await recordIssued(deps, row, pass, click.clicker);
   // The card said it would replace this pass, and it did: the trail says so too.
-  if (recheck.live?.pass) await recordReplaced(deps, issued.request, recheck.live.pass, click.clicker);
-  return issued;
+  return recordIssued(deps, row, pass, click.clicker, recheck.live?.pass ?? undefined);
 }
 
 /**
- * After Graph created the pass: audit it and mark the request issued. The pass exists now, so the
- * clicker must see it even if this bookkeeping fails; the request then stays "issuing", which
- * nothing will ever retry.
+ * Ends a request in one commit with the audit event that says why; false when a click, approver or
+ * instance changed it first (nothing written then).
+ */
+export async function endRequest(
+  deps: CoreDeps,
+  row: StoredRow<TapRequest>,
+  next: TapRequest,
+  event: NewAuditEvent,
+): Promise<boolean> {
+  const unit = new UnitOfWork();
+  deps.requests.updateIn(unit, row, next);
+  deps.audit.appendIn(unit, event);
+  try {
+    await unit.commit(deps.store);
+    return true;
+  } catch (error) {
+    if (!(error instanceof ConflictError) || error.index !== 0) throw error;
+    return false;
+  }
+}
+
+/**
+ * After Graph created the pass, the second commit: the request issued, its audit event, the notices
+ * it owes (the issuer, the person, their manager, the reminders) and, when it replaced a pass, that
+ * too. The pass exists now, so the clicker must see it even if this bookkeeping fails; the request
+ * then stays "issuing", which nothing will ever retry.
  */
 export async function recordIssued(
   deps: CoreDeps,
   row: StoredRow<TapRequest>,
   pass: CreatedTap,
   clicker: Clicker,
+  replacedPass?: TapMethod,
 ): Promise<Extract<ConfirmOutcome, { kind: 'issued' }>> {
   const expiresAt = new Date(Date.parse(pass.startDateTime) + pass.lifetimeInMinutes * 60_000).toISOString();
   const issued: TapRequest = {
@@ -160,24 +173,45 @@ export async function recordIssued(
       at: deps.clock.now().toISOString(),
     },
   };
-  await auditAfterTheFact(
-    deps,
-    requestEvent('tap.issued', issued, clicker, {
-      methodId: pass.id,
-      lifetimeMinutes: pass.lifetimeInMinutes,
-      isUsableOnce: pass.isUsableOnce,
-      startDateTime: pass.startDateTime,
-      expiresAt,
-    }),
-  );
-  try {
-    const recorded = (await deps.requests.update(row, issued)).value;
-    // Only for `list TAPs`: a pass missing from that list must not cost the clicker their pass.
-    await deps.outstanding.add(recorded).catch((e) => deps.onBackgroundError('outstanding.add', e));
-    return { kind: 'issued', request: recorded, pass };
-  } catch (error) {
-    return { kind: 'issued', request: issued, pass, recordError: error };
-  }
+  const event = requestEvent('tap.issued', issued, clicker, {
+    methodId: pass.id,
+    lifetimeMinutes: pass.lifetimeInMinutes,
+    isUsableOnce: pass.isUsableOnce,
+    startDateTime: pass.startDateTime,
+    expiresAt,
+  });
+  const replaced = replacedPass ? await replacedWrites(deps, issued, replacedPass, clicker) : undefined;
+  const events = [event, ...(replaced ? [replaced.event] : [])];
+  const { error } = await commitOutcome(deps, {
+    row,
+    next: issued,
+    events,
+    alongside: async (unit) => {
+      await deps.notices.issued(issued, unit);
+      deps.outstanding.addIn(unit, issued);
+    },
+    other: replaced?.earlier,
+  });
+  if (error === undefined) return { kind: 'issued', request: issued, pass };
+  return recordIssuedPiecemeal(deps, issued, events, pass, error);
+}
+
+/**
+ * The outcome's unit wrote nothing: the request stays "issuing" (never retried, and the clicker still
+ * gets the pass), but the trail and the notices are written on their own, so they are not lost with it.
+ */
+async function recordIssuedPiecemeal(
+  deps: CoreDeps,
+  issued: TapRequest,
+  events: NewAuditEvent[],
+  pass: CreatedTap,
+  recordError: unknown,
+): Promise<Extract<ConfirmOutcome, { kind: 'issued' }>> {
+  for (const event of events) await auditAfterTheFact(deps, event);
+  await deps.notices.issued(issued);
+  // Only for `list TAPs`: a pass missing from that list must not cost the clicker their pass.
+  await deps.outstanding.add(issued).catch((e) => deps.onBackgroundError('outstanding.add', e));
+  return { kind: 'issued', request: issued, pass, recordError };
 }
 
 async function recordFailure(
@@ -222,14 +256,21 @@ export async function endAfterCreateFailure(
   found: Problem,
   clicker: Clicker,
 ): Promise<TapRequest> {
-  const ended = await deps.requests.update(row, {
+  const ended: TapRequest = {
     ...row.value,
     state: error.outcomeUnknown ? 'unknown' : 'failed',
     outcome: { problemCode: found.code, at: deps.clock.now().toISOString() },
-  });
+  };
   const type = error.outcomeUnknown ? 'tap.outcome_unknown' : 'tap.failed';
-  await auditAfterTheFact(deps, requestEvent(type, ended.value, clicker, { code: found.code }));
-  return ended.value;
+  const event = requestEvent(type, ended, clicker, { code: found.code });
+  // One commit for the end and its trail; when that fails, the end alone (it throws if it cannot).
+  try {
+    if (await endRequest(deps, row, ended, event)) return ended;
+  } catch (unitError) {
+    deps.onBackgroundError(`audit.${type}`, unitError);
+  }
+  await deps.requests.update(row, ended);
+  return ended;
 }
 
 function forbiddenReason(request: TapRequest): 'role' | 'privileged-target' | undefined {

@@ -1,4 +1,6 @@
 import type { Clock } from '../clock.js';
+import type { NoticePlanner } from '../notices/planner.js';
+import type { RowStore } from '../store/port.js';
 import type { RoleReader } from '../graph/role-port.js';
 import type { AuditDeps } from './audit-events.js';
 import type { IssueLimiter } from './limits.js';
@@ -8,9 +10,13 @@ import type { RequestRepository } from './request-repository.js';
 
 /** What the single-pass core needs from the outside world: storage, audit, time and its settings. */
 export interface CoreDeps extends AuditDeps {
+  /** The one store every repository here writes to: units of work that span them commit on it. */
+  store: RowStore;
   requests: RequestRepository;
   /** The passes TapDesk issued that may still be live, for `list TAPs`. */
   outstanding: OutstandingPasses;
+  /** Notices an issued or revoked pass owes; they commit with the outcome. */
+  notices: NoticePlanner;
   clock: Clock;
   requestTtlMinutes: number;
   limiter: IssueLimiter;

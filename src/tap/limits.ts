@@ -1,4 +1,5 @@
 import { ConflictError, TABLES, type RowStore } from '../store/port.js';
+import type { UnitOfWork } from '../store/unit.js';
 
 /** TapDesk's own brakes on issuance, on top of Entra's rules. Zero switches a limit off. */
 export interface IssueLimits {
@@ -17,6 +18,14 @@ export interface LimitHit {
   max: number;
   /** When the window that is full ends. */
   resetsAt: Date;
+}
+
+/** What `chargeIn` added to a unit: each window one pass counts in, and the slot of its counter write. */
+export interface Charge {
+  windows: readonly Window[];
+  slots: readonly number[];
+  /** How many passes it counts in each window. */
+  count: number;
 }
 
 interface Window {
@@ -107,6 +116,51 @@ export class IssueLimiter {
   }
 
   /**
+   * `take` as part of a unit of work: reads every window one pass counts in and adds its counter
+   * write (etag-checked, or a create) to `unit`, so the charge commits with the claim; a racing
+   * charge makes that commit conflict on the counter. Returns the window that is full instead,
+   * adding nothing, if one is.
+   */
+  async chargeIn(
+    unit: UnitOfWork,
+    issuerOid: string,
+    targetId: string,
+    now: Date,
+  ): Promise<Charge | LimitHit> {
+    return this.chargeWindowsIn(unit, this.passWindows(issuerOid, targetId, now), 1);
+  }
+
+  /** `takeIssuance` as part of a unit of work (see chargeIn): `count` passes of a bulk, all or nothing. */
+  async chargeIssuanceIn(
+    unit: UnitOfWork,
+    issuerOid: string,
+    count: number,
+    now: Date,
+    options: { approved?: boolean } = {},
+  ): Promise<Charge | LimitHit> {
+    const windows = [...this.issuanceWindows(issuerOid, now, options), recentWindow(issuerOid, now)];
+    return this.chargeWindowsIn(unit, windows, count);
+  }
+
+  /**
+   * Finishes a charge whose unit landed only in part (Azure Tables: a counter lost to a racing charge
+   * while the claim was written): counts the windows whose write is not in `written` one by one. On a
+   * full window it gives back what this charge counted and returns that window.
+   */
+  async settle(charge: Charge, written: readonly number[]): Promise<LimitHit | null> {
+    const counted = charge.windows.filter((_, i) => written.includes(charge.slots[i]!));
+    for (const [i, w] of charge.windows.entries()) {
+      if (written.includes(charge.slots[i]!)) continue;
+      if (!(await this.increment(w, charge.count))) {
+        for (const back of counted) await this.increment(back, -charge.count);
+        return { limit: w.limit, max: w.max, resetsAt: w.end };
+      }
+      counted.push(w);
+    }
+    return null;
+  }
+
+  /**
    * Gives back what `take` counted at `takenAt` when no pass came of it (the audit write failed, or
    * Entra refused this approver and the request waits for another). Best effort: a failed give-back
    * leaves the allowance lower than it should be, never higher.
@@ -179,6 +233,25 @@ export class IssueLimiter {
     return windowsFor(this.limits, issuerOid, '', now).filter(
       (w) => w.limit !== 'target-day' && !(options.approved && w.limit === 'issuer-hour'),
     );
+  }
+
+  private async chargeWindowsIn(
+    unit: UnitOfWork,
+    windows: Window[],
+    count: number,
+  ): Promise<Charge | LimitHit> {
+    const rows = await Promise.all(
+      windows.map((w) => this.store.get<{ count: number }>(TABLES.limits, w.partition, w.key)),
+    );
+    const full = windows.find((w, i) => (rows[i]?.value.count ?? 0) + count > w.max);
+    if (full) return { limit: full.limit, max: full.max, resetsAt: full.end };
+    const slots = windows.map((w, i) => {
+      const row = rows[i];
+      const value = { count: (row?.value.count ?? 0) + count, windowEnd: w.end.toISOString() };
+      const where = { table: TABLES.limits, partition: w.partition, key: w.key, value };
+      return unit.add(row ? { op: 'replace', ...where, etag: row.etag } : { op: 'create', ...where });
+    });
+    return { windows, slots, count };
   }
 
   private async takeAll(windows: Window[], count: number): Promise<LimitHit | null> {

@@ -1,4 +1,5 @@
 import { TABLES, type RowStore } from '../store/port.js';
+import type { UnitOfWork } from '../store/unit.js';
 import type { TapRequest } from './request.js';
 
 // One partition of the requests table: every pass TapDesk issued that may still be outstanding.
@@ -13,6 +14,12 @@ export interface OutstandingEntry {
   expiresAt: string;
 }
 
+function entryOf(request: TapRequest): OutstandingEntry | undefined {
+  const { outcome } = request;
+  if (!outcome?.expiresAt) return undefined;
+  return { requestId: request.id, issuedAt: outcome.at, expiresAt: outcome.expiresAt };
+}
+
 /**
  * The index behind `list TAPs`: requests live one per partition, so "every pass outstanding" needs a
  * row per issued pass. A row is written when a request becomes issued and deleted once the pass has
@@ -23,14 +30,15 @@ export class OutstandingPasses {
   constructor(private readonly store: RowStore) {}
 
   async add(request: TapRequest): Promise<void> {
-    const { outcome } = request;
-    if (!outcome?.expiresAt) return;
-    const entry: OutstandingEntry = {
-      requestId: request.id,
-      issuedAt: outcome.at,
-      expiresAt: outcome.expiresAt,
-    };
-    await this.store.upsert(TABLES.requests, PARTITION, request.id, entry);
+    const entry = entryOf(request);
+    if (entry) await this.store.upsert(TABLES.requests, PARTITION, request.id, entry);
+  }
+
+  /** The same row, written with the request's outcome in one unit (the click's second commit). */
+  addIn(unit: UnitOfWork, request: TapRequest): void {
+    const entry = entryOf(request);
+    if (entry)
+      unit.add({ op: 'upsert', table: TABLES.requests, partition: PARTITION, key: request.id, value: entry });
   }
 
   /** Entries whose pass has not expired, newest first; expired ones are deleted on the way (best effort). */

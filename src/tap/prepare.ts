@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from '../chat/grammar.js';
 import { problem, type Problem, type ProblemCode } from '../errors/catalog.js';
 import { problemForGraphFailure } from '../graph/errors.js';
 import { GraphFailure } from '../graph/failure.js';
 import type { DirectoryRole, DirectoryUser, TapGraph, TapMethod, TapPolicy } from '../graph/port.js';
 import { requestEvent } from './audit-events.js';
+import { UnitOfWork } from '../store/unit.js';
 import { limitProblem } from './limit-problem.js';
 import { planIssue, policyTerms } from './plan.js';
 import type { RequestRepository } from './request-repository.js';
@@ -23,6 +25,12 @@ export interface PrepareInput {
   utcOffsetMinutes: number;
   conversationId: string;
   command: IssueCommand;
+  /**
+   * The caller posts the card first and then stores the pending request with the card's message id
+   * and its audit event in one commit (`ConfirmView.store`). No card can act before that commit:
+   * a click on it finds no request.
+   */
+  storeWithCard?: boolean;
 }
 
 /** Everything the confirmation card shows; read live from Graph, never stored. */
@@ -33,6 +41,11 @@ export interface ConfirmView {
   existingPass: TapMethod | null;
   notes: string[];
   warnings: string[];
+  /**
+   * Only when `storeWithCard` was asked: stores the request (with the id of the message showing its
+   * card) and its audit event in one commit. Until then `request` exists nowhere but here.
+   */
+  store?: (cardActivityId: string | undefined) => Promise<TapRequest>;
 }
 
 export type PrepareOutcome =
@@ -93,6 +106,7 @@ export async function prepareIssue(
       policy,
       signal,
       undefined,
+      { storeWithCard: input.storeWithCard },
     );
   } catch (error) {
     if (error instanceof GraphFailure)
@@ -127,6 +141,7 @@ export async function checkAndPlan(
   policy: TapPolicy | null,
   signal: AbortSignal,
   existing: Parameters<RequestRepository['update']>[0] | undefined,
+  options: { storeWithCard?: boolean } = {},
 ): Promise<PrepareOutcome> {
   const ctx = { targetName: user.displayName, who: user.userPrincipalName };
   // Who may never get one is known before the roles are read; privilege is judged after.
@@ -166,11 +181,19 @@ export async function checkAndPlan(
     checks: { issuerStrength: strength, targetPrivileged },
     shown: snapshot(factsOf(user, passes[0] ?? null, targetPrivileged, policy)),
   };
-  const stored = existing
-    ? await deps.requests.update(existing, { ...request, id: existing.value.id })
-    : await deps.requests.add(request);
-  // Audited before the card is shown: no confirmation card exists without its trail.
-  await deps.audit.append(requestEvent('request.created', stored.value, draft.requester));
+  // Stored with its audit event in one commit, before the card can act: no confirmation card works
+  // without its trail.
+  const id = existing?.value.id ?? randomUUID();
+  const storeRequest = async (cardActivityId?: string): Promise<TapRequest> => {
+    const unit = new UnitOfWork();
+    const value: TapRequest = { ...request, id, ...(cardActivityId ? { cardActivityId } : {}) };
+    if (existing) deps.requests.updateIn(unit, existing, value);
+    else deps.requests.addIn(unit, value);
+    deps.audit.appendIn(unit, requestEvent('request.created', value, draft.requester));
+    await unit.commit(deps.store);
+    return value;
+  };
+  const stored = { value: options.storeWithCard ? { ...request, id } : await storeRequest() };
 
   const warnings: string[] = [];
   if (user.accountEnabled === false) {
@@ -189,6 +212,7 @@ export async function checkAndPlan(
       existingPass,
       notes: planned.notes,
       warnings,
+      ...(options.storeWithCard ? { store: storeRequest } : {}),
     },
   };
 }

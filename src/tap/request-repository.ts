@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, TABLES, type RowStore, type StoredRow } from '../store/port.js';
+import type { UnitOfWork } from '../store/unit.js';
 import type { ApprovalInfo, TapRequest } from './request.js';
 
 // One partition per request: clicks on different requests never contend, on any store.
@@ -13,6 +14,23 @@ export class RequestRepository {
     const value: TapRequest = { ...request, id: randomUUID() };
     const etag = await this.store.create(TABLES.requests, value.id, KEY, value);
     return { value, etag };
+  }
+
+  /** Adds the create of a new request (its id chosen by the caller) to `unit`; returns the write's slot. */
+  addIn(unit: UnitOfWork, value: TapRequest): number {
+    return unit.add({ op: 'create', table: TABLES.requests, partition: value.id, key: KEY, value });
+  }
+
+  /** Adds a conditional write of `next` over `current` to `unit` (the commit conflicts if it changed). */
+  updateIn(unit: UnitOfWork, current: StoredRow<TapRequest>, next: TapRequest): number {
+    return unit.add({
+      op: 'replace',
+      table: TABLES.requests,
+      partition: next.id,
+      key: KEY,
+      value: next,
+      etag: current.etag,
+    });
   }
 
   async get(id: string): Promise<StoredRow<TapRequest> | undefined> {

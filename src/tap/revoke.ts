@@ -7,6 +7,7 @@ import { auditAfterTheFact, requestEvent } from './audit-events.js';
 import { guardClick, type Clicker } from './clicks.js';
 import { VERBS } from '../cards/actions.js';
 import { issuingEvent } from './replaced.js';
+import { commitOutcome } from './outcome-unit.js';
 import { replacedSince, type Replacement } from './revoke-replaced.js';
 import { storeRevokeRequest } from './revoke-request.js';
 import type { CoreDeps } from './core-deps.js';
@@ -136,16 +137,29 @@ export async function revokePass(
   try {
     const deleted = await graph.deleteTap(target.id, methodId, AbortSignal.timeout(8_000));
     const at = deps.clock.now().toISOString();
-    const revoked = await deps.requests.update(claimed, {
+    const revoked: TapRequest = {
       ...claimed.value,
       state: 'revoked',
       outcome: { ...(claimed.value.outcome ?? {}), methodId, revokedBy: click.clicker, revokedAt: at, at },
-    });
-    await auditAfterTheFact(deps, requestEvent('tap.revoked', revoked.value, click.clicker, { methodId }));
+    };
     const issued = isIssue ? undefined : await issuingEvent(deps, target.id, methodId);
-    if (issued) await markIssueRevoked(deps, issued.requestId, methodId, click.clicker, at);
     const issuer = isIssue ? issuerOf(before) : (issued?.actor ?? null);
-    return { kind: 'revoked', request: revoked.value, deleted, issuer };
+    const event = requestEvent('tap.revoked', revoked, click.clicker, { methodId });
+    // The second commit: the outcome, its trail, the notices, and the issue request of the pass.
+    const { error } = await commitOutcome(deps, {
+      row: claimed,
+      next: revoked,
+      events: [event],
+      alongside: (unit) => deps.notices.revoked(revoked, click.clicker, issuer, unit),
+      other: issued ? await issueRevoked(deps, issued.requestId, methodId, click.clicker, at) : undefined,
+    });
+    if (error !== undefined) {
+      // Nothing of it landed: the outcome on its own (throws if it cannot), then the rest best effort.
+      await deps.requests.update(claimed, revoked);
+      await auditAfterTheFact(deps, event);
+      await deps.notices.revoked(revoked, click.clicker, issuer);
+    }
+    return { kind: 'revoked', request: revoked, deleted, issuer };
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;
     const found = problemForGraphFailure(error, {
@@ -167,21 +181,19 @@ export async function revokePass(
 /**
  * The issue request of a pass revoked through `revoke TAP for …` learns it too, so its expiry
  * reminders (which only go out while the request says "issued") are not sent for a pass that is gone.
+ * Read here, written with the revoke's outcome.
  */
-async function markIssueRevoked(
+async function issueRevoked(
   deps: CoreDeps,
   requestId: string,
   methodId: string,
   by: Person,
   at: string,
-): Promise<void> {
+): Promise<{ row: StoredRow<TapRequest>; next: TapRequest } | undefined> {
   const row = await deps.requests.get(requestId);
-  if (row?.value.state !== 'issued' || row.value.outcome?.methodId !== methodId) return;
-  await deps.requests
-    .update(row, {
-      ...row.value,
-      state: 'revoked',
-      outcome: { ...row.value.outcome, revokedBy: by, revokedAt: at },
-    })
-    .catch((error: unknown) => deps.onBackgroundError('request.mark_revoked', error));
+  if (row?.value.state !== 'issued' || row.value.outcome?.methodId !== methodId) return undefined;
+  return {
+    row,
+    next: { ...row.value, state: 'revoked', outcome: { ...row.value.outcome, revokedBy: by, revokedAt: at } },
+  };
 }

@@ -159,7 +159,7 @@ async function answerDecision(turn: Turn, outcome: DecisionOutcome): Promise<voi
   }
   if (outcome.recordError !== undefined)
     deps.core.onBackgroundError('tap.record_failed', outcome.recordError);
-  await deps.notices.issued(request);
+  // The notices it owes were queued with the outcome (one commit).
   const now = deps.core.clock.now();
   if (request.approval!.deliverTo === 'approver') {
     await tellRequester(

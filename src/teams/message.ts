@@ -87,6 +87,8 @@ async function runIssue(turn: Turn, command: IssueCommand): Promise<void> {
     utcOffsetMinutes: actor.utcOffsetMinutes,
     conversationId: turn.conversationId,
     command,
+    // One commit per issue message: the request is stored with its card's message id, after posting.
+    storeWithCard: true,
   });
   turn.log.info(
     {
@@ -104,7 +106,8 @@ async function runIssue(turn: Turn, command: IssueCommand): Promise<void> {
       ? choiceCard(outcome.request, outcome.more)
       : confirmCard(outcome.view, turn.now());
   const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-  if (sent?.id) await attachCard(deps.core.requests, request.id, sent.id);
+  if (outcome.kind === 'confirm' && outcome.view.store) await outcome.view.store(sent?.id);
+  else if (sent?.id) await attachCard(deps.core.requests, request.id, sent.id);
 }
 
 /**

@@ -45,7 +45,7 @@ export async function onConfirm(turn: Turn, action: ActionOf<'tap.confirm'>): Pr
       },
       'tap.issued',
     );
-    await deps.notices.issued(request);
+    // The notices it owes were queued with the outcome (one commit).
     return updateCardThenAnswer(
       turn,
       request,

@@ -46,7 +46,7 @@ export async function onRevoke(turn: Turn, action: ActionOf<'tap.revoke'>): Prom
     targetUpn: request.target!.userPrincipalName,
     atText: `${formatWhen(now, request.timeZone, now)}${outcome.deleted ? '' : ' (it was already gone)'}`,
   });
-  await deps.notices.revoked(request, clicker, outcome.issuer);
+  // The notices it owes were queued with the outcome (one commit).
   await updateCardThenAnswer(turn, request, card, card, clickedCard(context, request));
 }
 

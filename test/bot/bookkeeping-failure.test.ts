@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { sandboxState } from '../helpers/sandbox-admin.js';
+import type { RowWrite } from '../../src/store/port.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
 
 /** A store whose write of the final "issued" state fails, as a storage outage right after Graph answered. */
@@ -15,6 +16,13 @@ class FailsOnIssued extends SqliteRowStore {
   ): Promise<string> {
     if ((value as { state?: string }).state === 'issued') throw new Error('storage unavailable');
     return super.replace(table, partition, key, value, etag);
+  }
+
+  /** The outcome is written in a unit of work with its trail and notices: that unit fails the same way. */
+  override async commit(writes: readonly RowWrite[]): Promise<string[]> {
+    if (writes.some((w) => w.op === 'replace' && (w.value as { state?: string }).state === 'issued'))
+      throw new Error('storage unavailable');
+    return super.commit(writes);
   }
 }
 

@@ -244,18 +244,20 @@ describe('recoverInterrupted', () => {
     expect(w.tenant.createsSent()).toBe(0);
   });
 
-  // BUG: claimBulk writes the job as 'issuing' (and takes the hourly allowance) before it adds the
-  // bulk to the '_issuing' index that recovery reads. An instance that dies between those writes
-  // (here: the index write fails) leaves a bulk 'issuing' for ever that no instance will recover,
-  // whose card only ever answers "already being issued".
-  it.fails('a bulk claimed just before its instance died is still found by recovery', async () => {
+  // claimBulk writes the claim and the '_issuing' index that recovery reads in one unit of work: an
+  // instance that fails (or dies) writing them leaves the bulk as it was, startable again, never
+  // 'issuing' for ever unrecovered.
+  it('a bulk whose claim could not be written whole is not claimed: it can be started again', async () => {
     const w = world();
     const job = await validated(w, [upnOf(tom), upnOf(tess)]);
     w.data.failNextWrites(1, { table: TABLES.bulk, partition: '_issuing' });
     await expect(claimBulk(w.bulkDeps, job.id, alice)).rejects.toThrow(/injected/);
-    expect((await w.bulkDeps.bulk.get(job.id))?.value.state).toBe('issuing');
+    expect((await w.bulkDeps.bulk.get(job.id))?.value.state).toBe(job.state);
+    expect(await w.bulkDeps.bulk.issuingIds()).toEqual([]);
     w.clock.advanceMinutes(5);
-    const recovered = await recoverInterrupted(w.bulkDeps);
-    expect(recovered.map((j) => j.id)).toEqual([job.id]);
+    expect(await recoverInterrupted(w.bulkDeps)).toEqual([]);
+    const claimed = await claimBulk(w.bulkDeps, job.id, alice);
+    expect(claimed.ok).toBe(true);
+    expect(await w.bulkDeps.bulk.issuingIds()).toEqual([job.id]);
   });
 });

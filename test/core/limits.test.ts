@@ -106,3 +106,32 @@ describe('IssueLimiter', () => {
     expect(await l.issuedRecently(alice.oid, now)).toBe(8);
   });
 });
+
+describe('the limit charge rides with the claim', () => {
+  it('eight confirms of different cards at once by one admin: the hourly limit lets exactly its count through', async () => {
+    const w = coreWorld({ limits: { perIssuerPerHour: 3, perTargetPerDay: 0, tenantPerHour: 0 } });
+    const people = Array.from({ length: 8 }, (_, i) => {
+      const person = { oid: `oid-new${i}`, name: `New ${i}` };
+      w.tenant.addUser({
+        id: person.oid,
+        displayName: person.name,
+        userPrincipalName: `new${i}@contoso.com`,
+      });
+      return person;
+    });
+    const cards = [];
+    for (const person of people) cards.push(await pending(w, alice, person));
+    const outcomes = await Promise.all(cards.map((card) => confirm(w, card.id, alice)));
+    const codes = outcomes.map(codeOf);
+    expect(codes.filter((c) => c === 'issued')).toHaveLength(3);
+    expect(codes.filter((c) => c === 'LIMIT_ISSUER_HOUR')).toHaveLength(5);
+    expect(w.tenant.createsSent()).toBe(3);
+    // The counter says what was issued: the refused clicks counted nothing.
+    const counter = await w.store.get<{ count: number }>(
+      TABLES.limits,
+      `issuer|${alice.oid}`,
+      '2026-05-04T10',
+    );
+    expect(counter?.value.count).toBe(3);
+  });
+});

@@ -5,6 +5,8 @@ import { AuditLog } from '../../src/audit/log.js';
 import type { AuditEvent, AuditEventType } from '../../src/audit/event.js';
 import type { BulkDeps } from '../../src/bulk/deps.js';
 import { BulkRepository } from '../../src/bulk/repository.js';
+import { NoticePlanner } from '../../src/notices/planner.js';
+import { NoticeQueue } from '../../src/notices/queue.js';
 import type { Clock } from '../../src/clock.js';
 import type { TapGraph } from '../../src/graph/port.js';
 import type { RowStore } from '../../src/store/port.js';
@@ -65,8 +67,10 @@ export function coreDepsOver(
   const requests = overrides.requests ?? new RequestRepository(parts.store);
   const { approvals, ...rest } = overrides;
   return {
+    store: parts.store,
     requests,
     outstanding: new OutstandingPasses(parts.store),
+    notices: new NoticePlanner(new NoticeQueue(parts.store), parts.clock, 15, parts.onBackgroundError),
     audit: new AuditLog(parts.auditStore ?? parts.store, () => parts.clock.now()),
     onBackgroundError: parts.onBackgroundError,
     clock: parts.clock,

@@ -5,10 +5,12 @@ import {
   type KeyRange,
   type Page,
   type RowStore,
+  type RowWrite,
   type StoredRow,
 } from '../../src/store/port.js';
 import {
   assertKnownTable,
+  assertUnit,
   describeRow,
   pageLimit,
   tableOfRange,
@@ -62,6 +64,8 @@ export class MemoryData {
   readonly commits: WriteRecord[] = [];
   /** Every write refused by an injected failure, in order. */
   readonly refused: WriteRecord[] = [];
+  /** How many durable commits there were: one per single-row write, one per unit of work. */
+  units = 0;
 
   /**
    * The next `count` writes matching `filter` throw (before anything is stored), e.g.
@@ -144,7 +148,7 @@ export class MemoryRowStore implements RowStore {
     await tick();
     const rows = this.data.partition(table, partition, true)!;
     if (rows.has(key)) throw new ConflictError(`${describeRow(table, partition, key)} already exists`);
-    return this.commit('create', table, partition, key, json);
+    return this.store('create', table, partition, key, json);
   }
 
   async replace<T>(table: string, partition: string, key: string, value: T, etag: string): Promise<string> {
@@ -153,13 +157,13 @@ export class MemoryRowStore implements RowStore {
     const row = this.data.partition(table, partition, false)?.get(key);
     if (!row || row.etag !== etag)
       throw new ConflictError(`${describeRow(table, partition, key)} changed or vanished since it was read`);
-    return this.commit('replace', table, partition, key, json);
+    return this.store('replace', table, partition, key, json);
   }
 
   async upsert<T>(table: string, partition: string, key: string, value: T): Promise<string> {
     const json = this.prepare('upsert', table, partition, key, value);
     await tick();
-    return this.commit('upsert', table, partition, key, json);
+    return this.store('upsert', table, partition, key, json);
   }
 
   async delete(table: string, partition: string, key: string, etag?: string): Promise<void> {
@@ -173,6 +177,35 @@ export class MemoryRowStore implements RowStore {
       throw new ConflictError(`${describeRow(table, partition, key)} changed since it was read`);
     rows!.delete(key);
     this.data.commits.push({ op: 'delete', table, partition, key });
+    this.data.units += 1;
+  }
+
+  /** All or nothing, like SQLite's transaction: every check passes before any row changes. */
+  async commit(writes: readonly RowWrite[]): Promise<string[]> {
+    assertUnit(writes);
+    const prepared = writes.map((w) => ({
+      w,
+      json: w.op === 'delete' ? '' : this.prepare(w.op, w.table, w.partition, w.key, w.value),
+    }));
+    for (const w of writes) if (w.op === 'delete') this.data.checkWrite(w);
+    await tick();
+    writes.forEach((w, index) => {
+      const row = this.data.partition(w.table, w.partition, false)?.get(w.key);
+      const where = describeRow(w.table, w.partition, w.key);
+      if (w.op === 'create' && row) throw new ConflictError(`${where} already exists`, index);
+      if (w.op === 'replace' && row?.etag !== w.etag)
+        throw new ConflictError(`${where} changed or vanished since it was read`, index);
+      if (w.op === 'delete' && row && w.etag !== undefined && row.etag !== w.etag)
+        throw new ConflictError(`${where} changed since it was read`, index);
+    });
+    const etags = prepared.map(({ w, json }) => {
+      if (w.op !== 'delete') return this.store(w.op, w.table, w.partition, w.key, json);
+      this.data.partition(w.table, w.partition, false)?.delete(w.key);
+      this.data.commits.push({ op: 'delete', table: w.table, partition: w.partition, key: w.key });
+      return '';
+    });
+    this.data.units += 1 - writes.length;
+    return etags;
   }
 
   async list<T>(range: KeyRange, options: { limit?: number; continuation?: string } = {}): Promise<Page<T>> {
@@ -220,10 +253,11 @@ export class MemoryRowStore implements RowStore {
     return json;
   }
 
-  private commit(op: WriteRecord['op'], table: string, partition: string, key: string, json: string) {
+  private store(op: WriteRecord['op'], table: string, partition: string, key: string, json: string) {
     const etag = newEtag();
     this.data.partition(table, partition, true)!.set(key, { etag, json });
     this.data.commits.push({ op, table, partition, key });
+    this.data.units += 1;
     return etag;
   }
 }

@@ -6,6 +6,7 @@ import { startBot, type RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import type { GraphCallRecord } from '../../src/graph/client.js';
 import { createLogger } from '../../src/log.js';
+import type { RowStore } from '../../src/store/port.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { sandboxBotEnv } from '../../sandbox/bot-env.js';
@@ -40,6 +41,8 @@ export async function startHarness(
   overrides: Record<string, string> = {},
   options: {
     store?: (path: string) => SqliteRowStore;
+    /** A store the bot runs on instead of the SQLite file (e.g. Azure Tables); `store` stays for the scans. */
+    botStore?: RowStore;
     newHires?: number;
     /** Changes the tenant before the sandbox starts (extra users, hostile names). */
     fixture?: (fixture: TenantFixture) => void;
@@ -75,7 +78,7 @@ export async function startHarness(
   const start = () =>
     startBot(config, {
       log: createLogger('debug', sink),
-      store,
+      store: options.botStore ?? store,
       onGraphCall: (c) => graphCalls.push(c),
       ...sandboxBotSources(config),
     });

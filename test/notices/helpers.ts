@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NoticeQueue, type NewNotice } from '../../src/notices/queue.js';
 import { RateLimiter } from '../../src/notices/rate-limiter.js';
 import { NoticeScheduler, type NoticeSchedulerOptions } from '../../src/notices/scheduler.js';
-import type { KeyRange, RowStore } from '../../src/store/port.js';
+import type { KeyRange, RowStore, RowWrite } from '../../src/store/port.js';
 import { SqliteRowStore } from '../../src/store/sqlite.js';
 import { RecordingSender } from '../fakes/connector.js';
 
@@ -69,6 +69,10 @@ export class CountingStore implements RowStore {
     const page = await this.inner.list<V>(range, options);
     this.rowsListed += page.rows.length;
     return page;
+  }
+  commit(writes: readonly RowWrite[]) {
+    this.count('commit');
+    return this.inner.commit(writes);
   }
   close() {
     return this.inner.close();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, TABLES, type KeyRange, type ListedRow, type RowStore } from '../../src/store/port.js';
+import { unitOfWorkCases } from './unit-conformance.js';
 
 /** One empty backing store (a file, a table prefix); open() may be called twice for two connections. */
 export interface Backing {
@@ -293,6 +294,14 @@ export function describeRowStoreConformance(name: string, newBacking: () => Prom
         expect(Math.max(...limited.pageSizes)).toBeLessThanOrEqual(100);
         expect(limited.rows.map((r) => r.key)).toEqual(keys.slice(100, 350));
       });
+    });
+
+    describe('unit of work (commit)', () => {
+      let last: Backing | undefined;
+      unitOfWorkCases(
+        async () => fresh((last = await backing())),
+        async () => fresh(last),
+      );
     });
 
     describe('20 concurrent claimers of one row', () => {

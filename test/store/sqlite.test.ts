@@ -15,6 +15,8 @@ import {
   type Migration,
 } from '../../src/store/sqlite-migrations.js';
 import { describeRowStoreConformance } from './conformance.js';
+import { claimUnit } from './claim-unit.js';
+import { conflictOf } from './unit-conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapdesk-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -189,6 +191,41 @@ describe('SqliteRowStore across processes', () => {
       );
     } finally {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      await store.close();
+    }
+  });
+
+  it('SIGKILL between the two commits: the claim unit is on disk whole, and a replay of it loses', async () => {
+    const path = newPath();
+    const store = SqliteRowStore.open(path);
+    const pending = await store.create(TABLES.requests, 'k1', 'request', { state: 'pending' });
+    const script = fileURLToPath(new URL('./unit-child.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, path, 'k1', pending], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const line = (await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next())
+        .value as string;
+      expect(line).toMatch(/^committed /);
+      child.kill('SIGKILL');
+      await new Promise((r) => (child.exitCode !== null || child.signalCode ? r(0) : child.once('exit', r)));
+      const after = SqliteRowStore.open(path);
+      try {
+        const claimed = await after.get(TABLES.requests, 'k1', 'request');
+        expect(claimed).toEqual({
+          value: { state: 'issuing', by: 'dana' },
+          etag: line.slice('committed '.length),
+        });
+        expect(await after.get(TABLES.audit, 'target|k1', 'confirmed|dana')).toBeDefined();
+        expect((await after.get(TABLES.limits, 'tenant', 'k1'))?.value).toEqual({ count: 1 });
+        const replay = await conflictOf(after.commit(claimUnit('k1', pending, { count: 2 }, 'replay')));
+        expect(replay.index).toBe(0);
+        expect(await after.get(TABLES.audit, 'all', 'confirmed|k1|replay')).toBeUndefined();
+      } finally {
+        await after.close();
+      }
+    } finally {
+      if (child.exitCode === null && !child.signalCode) child.kill('SIGKILL');
       await store.close();
     }
   });
