@@ -5,7 +5,8 @@ import { GraphFailure } from '../graph/failure.js';
 import type { TapGraph, TapMethod } from '../graph/port.js';
 import type { CoreDeps } from './core-deps.js';
 import { issuerOf, type Person, type TapRequest } from './request.js';
-import { storeRevokeRequest } from './revoke-request.js';
+import { revokeRequestFor } from './revoke-request.js';
+import { UnitOfWork } from '../store/unit.js';
 import { issuerStrength } from './roles.js';
 
 /** How many passes one `list TAPs` card shows; the rest are counted ("and 7 more"). */
@@ -55,6 +56,7 @@ export async function listOutstandingPasses(
     const rows = await Promise.all(
       shown.map((request) => checkInGraph(deps, graph, input, request, strength === 'privileged', signal)),
     );
+    await storeRevokeRequests(deps, rows);
     return { kind: 'list', rows, more: outstanding.length - shown.length, scope: input.scope };
   } catch (error) {
     if (error instanceof GraphFailure)
@@ -84,6 +86,16 @@ async function outstandingRequests(
   );
 }
 
+/** The revoke requests behind the card's buttons, stored in one commit before the card is sent. */
+async function storeRevokeRequests(deps: CoreDeps, rows: ListedPass[]): Promise<void> {
+  const unit = new UnitOfWork();
+  for (const row of rows) {
+    if (row.graph.kind === 'live' && row.graph.revokeRequest)
+      deps.requests.addIn(unit, row.graph.revokeRequest);
+  }
+  if (unit.writes.length > 0) await unit.commit(deps.store);
+}
+
 async function checkInGraph(
   deps: CoreDeps,
   graph: TapGraph,
@@ -108,7 +120,7 @@ async function checkInGraph(
     request.checks?.targetPrivileged === true || request.approval?.needs === 'privileged';
   const mayRevoke = target.id !== input.requester.oid && (privilegedCaller || !privilegedTarget);
   const revokeRequest = mayRevoke
-    ? await storeRevokeRequest(deps, { ...input, query: target.userPrincipalName }, target, pass)
+    ? revokeRequestFor(deps, { ...input, query: target.userPrincipalName }, target, pass)
     : null;
   return { request, graph: { kind: 'live', pass, revokeRequest } };
 }
