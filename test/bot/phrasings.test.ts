@@ -71,21 +71,18 @@ describe('new phrasings reach the confirmation card', () => {
 describe('small talk reaches the help command', () => {
   const rejected = () => h.logLines.filter((line) => line.includes('"event":"command.rejected"')).length;
 
-  it.each(['hi', 'Hello!', 'what can you do?', 'how does this work'])(
-    '%s',
-    async (text) => {
-      const [rejectedBefore, graphBefore] = [rejected(), h.graphCalls.length];
-      const replies = await say(h.user('dana@contoso.com'), text);
-      expect(replies).toHaveLength(1);
-      const reply = JSON.stringify(replies[0]);
-      expect(reply).not.toContain("don't know the command");
-      expect(reply).not.toContain('Did you mean');
-      expect(rejected()).toBe(rejectedBefore);
-      // Help reads the caller's roles to say what they may do: the help command ran, as the sender.
-      const read = h.graphCalls.slice(graphBefore).map((call) => call.url);
-      expect(read.some((url) => url.includes('/me/'))).toBe(true);
-    },
-  );
+  it.each(['hi', 'Hello!', 'what can you do?', 'how does this work'])('%s', async (text) => {
+    const [rejectedBefore, graphBefore] = [rejected(), h.graphCalls.length];
+    const replies = await say(h.user('dana@contoso.com'), text);
+    expect(replies).toHaveLength(1);
+    const reply = JSON.stringify(replies[0]);
+    expect(reply).not.toContain("don't know the command");
+    expect(reply).not.toContain('Did you mean');
+    expect(rejected()).toBe(rejectedBefore);
+    // Help reads the caller's roles to say what they may do: the help command ran, as the sender.
+    const read = h.graphCalls.slice(graphBefore).map((call) => call.url);
+    expect(read.some((url) => url.includes('/me/'))).toBe(true);
+  });
 
   it.each(['thanks', 'thank you'])('%s gets one line and reads nothing in Graph', async (text) => {
     const [rejectedBefore, graphBefore] = [rejected(), h.graphCalls.length];
