@@ -87,6 +87,8 @@ export function renderPassListCard(d: PassListCardData): AdaptiveCardJson {
 export interface PassesCardData {
   /** Only the caller's own issues ('list TAPs mine'), or everyone's. */
   mine: boolean;
+  /** Checked passes left out because the caller's role may not read them. */
+  hidden: number;
   rows: {
     targetName: string;
     targetUpn: string;
@@ -125,6 +127,8 @@ export function renderPassesCard(d: PassesCardData): AdaptiveCardJson {
       canRevoke: Boolean(row.revokeRequestId),
       revokeRequestId: row.revokeRequestId ?? '',
     })),
+    hasHidden: d.hidden > 0,
+    hiddenText: `${d.hidden} more ${d.hidden === 1 ? 'is' : 'are'} left out: your role cannot read ${d.hidden === 1 ? 'that person’s pass' : 'those people’s passes'} in Entra.`,
     hasMore: d.more > 0,
     moreText: `…and ${d.more} more not shown. To see one person's pass, type 'list TAP for' and their name${d.mine ? '' : "; 'list TAPs mine' shows only yours"}.`,
     footer:

@@ -17,17 +17,21 @@ export interface ListedPass {
   request: TapRequest;
   /**
    * 'live': Graph still has it (with a Revoke request when the caller may revoke it); 'gone': Graph no
-   * longer has it (revoked or replaced outside TapDesk); 'unread': the caller may not read it now.
+   * longer has it (revoked or replaced outside TapDesk).
    */
-  graph:
-    | { kind: 'live'; pass: TapMethod; revokeRequest: TapRequest | null }
-    | { kind: 'gone' }
-    | { kind: 'unread' };
+  graph: { kind: 'live'; pass: TapMethod; revokeRequest: TapRequest | null } | { kind: 'gone' };
 }
 
 export type PassListOutcome =
   | { kind: 'problem'; problem: Problem }
-  | { kind: 'list'; rows: ListedPass[]; more: number; scope: PassListScope };
+  | {
+      kind: 'list';
+      rows: ListedPass[];
+      more: number;
+      /** Passes among those checked whose person the caller may not read in Entra: left out, only counted. */
+      hidden: number;
+      scope: PassListScope;
+    };
 
 /**
  * `list TAPs [mine]`: the passes TapDesk issued that are still outstanding by its own records
@@ -53,11 +57,18 @@ export async function listOutstandingPasses(
       input.scope === 'mine' ? input.requester.oid : null,
     );
     const shown = outstanding.slice(0, MAX_PASSES_LISTED);
-    const rows = await Promise.all(
+    const checked = await Promise.all(
       shown.map((request) => checkInGraph(deps, graph, input, request, strength === 'privileged', signal)),
     );
+    const rows = checked.filter((row): row is ListedPass => row !== null);
     await storeRevokeRequests(deps, rows);
-    return { kind: 'list', rows, more: outstanding.length - shown.length, scope: input.scope };
+    return {
+      kind: 'list',
+      rows,
+      more: outstanding.length - shown.length,
+      hidden: checked.length - rows.length,
+      scope: input.scope,
+    };
   } catch (error) {
     if (error instanceof GraphFailure)
       return {
@@ -103,14 +114,15 @@ async function checkInGraph(
   request: TapRequest,
   privilegedCaller: boolean,
   signal: AbortSignal,
-): Promise<ListedPass> {
+): Promise<ListedPass | null> {
   const target = request.target!;
   let passes: TapMethod[];
   try {
     passes = await graph.listTaps(target.id, signal);
   } catch (error) {
-    // One person's pass the caller may not read must not hide the others.
-    if (error instanceof GraphFailure) return { request, graph: { kind: 'unread' } };
+    // A pass the caller's own role may not read is not shown to them (Entra decides, as everywhere);
+    // it must not hide the others either.
+    if (error instanceof GraphFailure) return null;
     throw error;
   }
   const pass = passes.find((p) => p.id === request.outcome?.methodId);

@@ -112,6 +112,7 @@ async function runPassList(turn: Turn, scope: PassListScope): Promise<void> {
     renderPassesCard({
       mine: scope === 'mine',
       more: listed.more,
+      hidden: listed.hidden,
       rows: listed.rows.map((row) => ({
         targetName: row.request.target!.displayName,
         targetUpn: row.request.target!.userPrincipalName,
@@ -128,7 +129,6 @@ async function runPassList(turn: Turn, scope: PassListScope): Promise<void> {
 
 function graphStatus(graph: ListedPass['graph']): string {
   if (graph.kind === 'gone') return 'Gone from Entra (revoked, replaced or cleaned up): nothing to revoke';
-  if (graph.kind === 'unread') return 'Not checked: your role cannot read this person’s pass';
   return passStatusText(graph.pass.isUsable, graph.pass.methodUsabilityReason);
 }
 

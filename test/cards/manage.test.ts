@@ -195,7 +195,12 @@ describe('renderPassesCard', () => {
   });
 
   it('shows every row with who issued it and its expiry, and a Revoke carrying only its own request id', () => {
-    const card = renderPassesCard({ mine: false, more: 0, rows: [row(1, REQUEST_ID), row(2, null)] });
+    const card = renderPassesCard({
+      mine: false,
+      more: 0,
+      hidden: 0,
+      rows: [row(1, REQUEST_ID), row(2, null)],
+    });
     expectWellFormedCard(card);
     const texts = textOf(card);
     for (const expected of [
@@ -213,18 +218,26 @@ describe('renderPassesCard', () => {
   });
 
   it('says how many more there are, and words an empty list of your own', () => {
-    expect(textOf(renderPassesCard({ mine: false, more: 7, rows: [row(1, REQUEST_ID)] }))).toContain(
-      '…and 7 more not shown',
-    );
-    const empty = textOf(renderPassesCard({ mine: true, more: 0, rows: [] }));
+    expect(
+      textOf(renderPassesCard({ mine: false, more: 7, hidden: 0, rows: [row(1, REQUEST_ID)] })),
+    ).toContain('…and 7 more not shown');
+    const empty = textOf(renderPassesCard({ mine: true, more: 0, hidden: 0, rows: [] }));
     expect(empty).toContain('No pass you issued is outstanding.');
     expect(empty).not.toMatch(/[<>]/);
+  });
+
+  it('counts the passes left out because the caller may not read them, naming no one', () => {
+    const none = textOf(renderPassesCard({ mine: false, more: 0, hidden: 0, rows: [row(1, REQUEST_ID)] }));
+    expect(none).not.toContain('left out');
+    const two = textOf(renderPassesCard({ mine: false, more: 0, hidden: 2, rows: [row(1, REQUEST_ID)] }));
+    expect(two).toContain('2 more are left out: your role cannot read those people’s passes in Entra.');
   });
 
   it('neutralises names that came from the directory', () => {
     const card = renderPassesCard({
       mine: false,
       more: 0,
+      hidden: 0,
       rows: [{ ...row(1, REQUEST_ID), targetName: '[click](https://evil.example) ${requestId}' }],
     });
     expect(textOf(card)).not.toMatch(/\]\(|:\/\//);
