@@ -25,12 +25,6 @@ export interface PrepareInput {
   utcOffsetMinutes: number;
   conversationId: string;
   command: IssueCommand;
-  /**
-   * The caller posts the card first and then stores the pending request with the card's message id
-   * and its audit event in one commit (`ConfirmView.store`). No card can act before that commit:
-   * a click on it finds no request.
-   */
-  storeWithCard?: boolean;
 }
 
 /** Everything the confirmation card shows; read live from Graph, never stored. */
@@ -41,11 +35,6 @@ export interface ConfirmView {
   existingPass: TapMethod | null;
   notes: string[];
   warnings: string[];
-  /**
-   * Only when `storeWithCard` was asked: stores the request (with the id of the message showing its
-   * card) and its audit event in one commit. Until then `request` exists nowhere but here.
-   */
-  store?: (cardActivityId: string | undefined) => Promise<TapRequest>;
 }
 
 export type PrepareOutcome =
@@ -106,7 +95,6 @@ export async function prepareIssue(
       policy,
       signal,
       undefined,
-      { storeWithCard: input.storeWithCard },
     );
   } catch (error) {
     if (error instanceof GraphFailure)
@@ -141,7 +129,6 @@ export async function checkAndPlan(
   policy: TapPolicy | null,
   signal: AbortSignal,
   existing: Parameters<RequestRepository['update']>[0] | undefined,
-  options: { storeWithCard?: boolean } = {},
 ): Promise<PrepareOutcome> {
   const ctx = { targetName: user.displayName, who: user.userPrincipalName };
   // Who may never get one is known before the roles are read; privilege is judged after.
@@ -183,17 +170,12 @@ export async function checkAndPlan(
   };
   // Stored with its audit event in one commit, before the card can act: no confirmation card works
   // without its trail.
-  const id = existing?.value.id ?? randomUUID();
-  const storeRequest = async (cardActivityId?: string): Promise<TapRequest> => {
-    const unit = new UnitOfWork();
-    const value: TapRequest = { ...request, id, ...(cardActivityId ? { cardActivityId } : {}) };
-    if (existing) deps.requests.updateIn(unit, existing, value);
-    else deps.requests.addIn(unit, value);
-    deps.audit.appendIn(unit, requestEvent('request.created', value, draft.requester));
-    await unit.commit(deps.store);
-    return value;
-  };
-  const stored = { value: options.storeWithCard ? { ...request, id } : await storeRequest() };
+  const stored: TapRequest = { ...request, id: existing?.value.id ?? randomUUID() };
+  const unit = new UnitOfWork();
+  if (existing) deps.requests.updateIn(unit, existing, stored);
+  else deps.requests.addIn(unit, stored);
+  deps.audit.appendIn(unit, requestEvent('request.created', stored, draft.requester));
+  await unit.commit(deps.store);
 
   const warnings: string[] = [];
   if (user.accountEnabled === false) {
@@ -206,13 +188,12 @@ export async function checkAndPlan(
   return {
     kind: 'confirm',
     view: {
-      request: stored.value,
+      request: stored,
       target: user,
       managerName: manager?.displayName ?? null,
       existingPass,
       notes: planned.notes,
       warnings,
-      ...(options.storeWithCard ? { store: storeRequest } : {}),
     },
   };
 }

@@ -87,8 +87,6 @@ async function runIssue(turn: Turn, command: IssueCommand): Promise<void> {
     utcOffsetMinutes: actor.utcOffsetMinutes,
     conversationId: turn.conversationId,
     command,
-    // One commit per issue message: the request is stored with its card's message id, after posting.
-    storeWithCard: true,
   });
   turn.log.info(
     {
@@ -106,8 +104,11 @@ async function runIssue(turn: Turn, command: IssueCommand): Promise<void> {
       ? choiceCard(outcome.request, outcome.more)
       : confirmCard(outcome.view, turn.now());
   const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-  if (outcome.kind === 'confirm' && outcome.view.store) await outcome.view.store(sent?.id);
-  else if (sent?.id) await attachCard(deps.core.requests, request.id, sent.id);
+  // The request was stored (one commit) before the card was posted, so a quick click always finds
+  // it. In a 1:1 chat a click names its own card (replyToId), so no message id is recorded; in a
+  // shared chat, whose replyToId is not trusted, it is, in a second commit.
+  if (sent?.id && context.activity.conversation.conversationType !== 'personal')
+    await attachCard(deps.core.requests, request.id, sent.id);
 }
 
 /**

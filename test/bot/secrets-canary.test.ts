@@ -18,10 +18,18 @@ describe('the pass and tokens never leak', () => {
     await sandboxAdmin(h, 'POST', '/next-pass', { value: CANARY });
     const dana = h.user('dana@contoso.com');
     await post(h, message(h, dana, 'issue TAP for alice@contoso.com for 4 hours'));
-    const { requestId } = actionData(cardOf(h.connector.sent()[0]!.activity), 'tap.confirm');
+    const sent = h.connector.sent()[0]!;
+    const { requestId } = actionData(cardOf(sent.activity), 'tap.confirm');
+    // As in Teams, the click names the message it was made on.
     const response = await post(
       h,
-      click(h, dana, 'tap.confirm', { requestId, verification: 'video-photo-id' }),
+      click(
+        h,
+        dana,
+        'tap.confirm',
+        { requestId, verification: 'video-photo-id' },
+        { replyToId: sent.assignedId },
+      ),
     );
 
     expect(JSON.stringify(response.body)).toContain(CANARY);
