@@ -15,8 +15,12 @@ import {
 let sb: SandboxHandle;
 beforeAll(async () => {
   // Only ReadWrite.All is consented for TapDesk; Read.All is added to this copy to test the read-only scope.
+  // The script app gets the Intune application permission here, to test app-only callers.
   sb = await startSandbox({
-    fixture: (f) => void f.apps[0].consentedDelegatedScopes.push('DeviceManagementServiceConfig.Read.All'),
+    fixture: (f) => {
+      f.apps[0].consentedDelegatedScopes.push('DeviceManagementServiceConfig.Read.All');
+      f.apps[2]!.consentedApplicationPermissions = ['DeviceManagementServiceConfig.ReadWrite.All'];
+    },
   });
 });
 afterAll(() => sb.close());
@@ -38,6 +42,27 @@ const stateOf = async (serial: string) =>
   ((await state()).devices as Json[]).find((d) => d.serialNumber === serial);
 const post = (user: string, id: string, action: string, body?: unknown, scopes?: string[]) =>
   graphAs(sb, user, 'POST', `${base}/${id}/${action}`, body, scopes);
+
+/** An app-only Graph token (client credentials). */
+async function appToken(clientId: string, clientSecret: string): Promise<string> {
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    scope: 'https://graph.microsoft.com/.default',
+    client_id: clientId,
+    client_secret: clientSecret,
+  });
+  const result = await httpsJson(
+    sb,
+    'POST',
+    `${sb.authorityHost}/${sb.tenantId}/oauth2/v2.0/token`,
+    form.toString(),
+    {
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+  );
+  expect(result.status, result.text).toBe(200);
+  return result.body.access_token as string;
+}
 
 /** The FEF envelope: Graph's error whose message is a CRLF-indented JSON document (§3.5). */
 function fef(result: { status: number; headers: Json; body: Json }) {
@@ -401,25 +426,37 @@ describe('who may call', () => {
     expect(await stateOf('PF4KX1A3')).toMatchObject({ groupTag: '', updatedBy: null });
   });
 
-  it("TapDesk's app-only token (no Intune application permission) is refused", async () => {
-    const form = new URLSearchParams({
-      grant_type: 'client_credentials',
-      scope: 'https://graph.microsoft.com/.default',
-      client_id: sb.app.appId,
-      client_secret: sb.app.clientSecret,
-    });
-    const token = await httpsJson(
+  it('app-only tokens: refused without the application permission, allowed with it and no role', async () => {
+    const [tapDesk, serviceNow, script] = fixture.apps;
+    const tapDeskResult = await graphWithToken(
       sb,
-      'POST',
-      `${sb.authorityHost}/${sb.tenantId}/oauth2/v2.0/token`,
-      form.toString(),
-      {
-        'Content-Type': 'application/x-www-form-urlencoded',
-      },
+      await appToken(tapDesk.appId, tapDesk.clientSecret),
+      'GET',
+      base,
     );
-    const result = await graphWithToken(sb, token.body.access_token as string, 'GET', base);
-    expect(result.status).toBe(403);
-    expect(fef(result).text).toContain('Application must have one of the following scopes');
+    expect(tapDeskResult.status).toBe(403);
+    expect(fef(tapDeskResult).text).toBe(
+      'Application is not authorized to perform this operation. Application must have one of the following scopes: DeviceManagementServiceConfig.Read.All, DeviceManagementServiceConfig.ReadWrite.All',
+    );
+    // ServiceNow holds no Graph application permission at all.
+    const none = await graphWithToken(
+      sb,
+      await appToken(serviceNow!.appId, serviceNow!.clientSecret),
+      'GET',
+      base,
+    );
+    expect(none.status).toBe(403);
+    expect(fef(none).text).toBe(
+      'Application is not authorized to perform this operation as called in app only context but does not have application permissions configured.',
+    );
+    // This sandbox's copy grants the script DeviceManagementServiceConfig.ReadWrite.All (see beforeAll).
+    const token = await appToken(script!.appId, script!.clientSecret);
+    const write = await graphWithToken(sb, token, 'POST', `${base}/${unassigned.id}/updateDeviceProperties`, {
+      groupTag: 'Kiosk',
+    });
+    expect(write.status, write.text).toBe(204);
+    const oid = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).oid as string;
+    expect(await stateOf('PF4KX1A3')).toMatchObject({ groupTag: 'Kiosk', updatedBy: oid });
   });
 });
 
