@@ -2,12 +2,9 @@ import { stableGuid } from './directory.js';
 import type { FixtureAutopilotDevice } from './fixture.js';
 
 /** `lastContactedDateTime` of a device that never contacted Intune (non-nullable in the v1.0 schema). */
-export const neverContacted = '0001-01-01T00:00:00Z';
+const neverContacted = '0001-01-01T00:00:00Z';
 /** Intune's empty GUID for a device not (yet) joined or managed. */
 const emptyGuid = '00000000-0000-0000-0000-000000000000';
-
-/** The v1.0 `enrollmentState` values (next-wave §3.2); beta's `blocked` is left out on purpose. */
-export const enrollmentStates = ['unknown', 'enrolled', 'pendingReset', 'failed', 'notContacted'] as const;
 
 /** A Windows Autopilot device identity as the sandbox stores it; `updatedBy` is sandbox-only. */
 export interface StoredDevice {
