@@ -16,6 +16,7 @@
 // only guessed at is refused with a suggested command to run on a click (suggest.ts).
 // Pure functions only; the Teams layer feeds in message text and acts on the result.
 import { auditPrefixLength, parseAuditOptions } from './audit.js';
+import { parseDevicesCommand } from './devices.js';
 import { manageKindOf, parseManageCommand } from './manage.js';
 import {
   errors,
@@ -62,6 +63,7 @@ export type { StartSpec } from './start.js';
 export type { Command, HelpCommand, ParseResult } from './command.js';
 export type { AuditCommand } from './audit.js';
 export type { ManageCommand } from './manage.js';
+export type { DevicesCommand } from './devices.js';
 export type { ParseError, ParseErrorCode } from './messages.js';
 export { resolveStart } from './start.js';
 export { formatDuration, MAX_LIFETIME_MINUTES } from './duration.js';
@@ -389,6 +391,9 @@ function parseHead(
 ): ParseResult {
   const auditStart = auditPrefixLength(head);
   if (auditStart !== null) return parseAuditOptions(head, auditStart);
+  // Before the manage grammar: "show devices for alice" is a device search, not a pass to list.
+  const devices = parseDevicesCommand(head, rest);
+  if (devices !== null) return devices;
   // "revoke bob's TAP" is "revoke TAP for bob"; the manage grammar itself reads only the latter.
   const owned = manageKindOf(lowerAt(head, 0) ?? '') === null ? null : withoutPossessive(head, 1);
   const managed = parseManageCommand(owned ?? head);
