@@ -1,3 +1,4 @@
+import { deviceStateView } from './autopilot-devices.js';
 import type { SandboxContext } from './context.js';
 import { parseFaultUpdate } from './faults.js';
 import { handleFileAdmin } from './files-admin.js';
@@ -36,6 +37,15 @@ function setAccountEnabled(ctx: SandboxContext, who: string, body: Record<string
   return jsonResponse(200, { id: user.id, accountEnabled: user.accountEnabled });
 }
 
+/** `POST devices/{serial}/enroll`: the person finished Windows setup, so Intune sees the device enrolled. */
+function enrollDevice(ctx: SandboxContext, serial: string): SandboxResponse {
+  const device = ctx.state.devices.find((d) => d.serialNumber.toLowerCase() === serial.toLowerCase());
+  if (!device) return adminError(404, 'notFound', `No Autopilot device with serial number ${serial}.`);
+  device.enrollmentState = 'enrolled';
+  device.lastContactedDateTime = ctx.clock.now().toISOString();
+  return jsonResponse(200, deviceStateView(device));
+}
+
 async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string): Promise<SandboxResponse> {
   const body = req.method === 'POST' ? objectBody(req) : {};
   if (body === undefined) return adminError(400, 'badRequest', 'Body must be a JSON object.');
@@ -43,6 +53,8 @@ async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string
     return handleFileAdmin(ctx, req.method, action.slice('files/'.length), body);
   const account = /^users\/([^/]+)\/account$/.exec(action);
   if (account && req.method === 'POST') return setAccountEnabled(ctx, decodeURIComponent(account[1]!), body);
+  const enroll = /^devices\/([^/]+)\/enroll$/.exec(action);
+  if (enroll && req.method === 'POST') return enrollDevice(ctx, decodeURIComponent(enroll[1]!));
   const route = `${req.method} ${action}`;
   switch (route) {
     case 'POST sso-token': {

@@ -22,6 +22,7 @@ export const RoleTemplate = {
   usageSummaryReportsReader: '75934031-6c7e-415a-99d7-48dbd49e875e',
   securityOperator: '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f',
   privilegedRoleAdministrator: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
+  intuneAdministrator: '3a2c62db-5318-420d-8d74-23affee5d9d5',
 } as const;
 
 /** An active role assignment, as `roleManagement/directory/roleAssignments` lists it. */

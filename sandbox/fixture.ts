@@ -88,6 +88,11 @@ export interface FixtureAutopilotDevice {
   groupTag: string;
   userPrincipalName: string;
   enrollmentState: string;
+  /** Optional; empty when absent. */
+  displayName?: string;
+  addressableUserName?: string;
+  /** Optional; when absent, enrolled devices were last seen when the sandbox (re)started, others never. */
+  lastContactedDateTime?: string;
 }
 
 /** One include/exclude target of the TAP policy. */

@@ -9,6 +9,8 @@ export interface DelegatedCaller {
   kind: 'delegated';
   user: FixtureUser;
   scopes: Set<string>;
+  /** The client the token was issued to (`azp`): Intune throttles per app, delegated calls included. */
+  appId: string;
 }
 
 /** An app-only call: the app, its service principal and the application permissions (`roles`). */
@@ -82,6 +84,9 @@ export const Scopes = {
     'RoleManagement.Read.Directory',
     'RoleManagement.ReadWrite.Directory',
   ],
+  // Windows Autopilot device identities (next-wave §3.1): reads take either, the three actions ReadWrite.
+  readAutopilot: ['DeviceManagementServiceConfig.Read.All', 'DeviceManagementServiceConfig.ReadWrite.All'],
+  writeAutopilot: ['DeviceManagementServiceConfig.ReadWrite.All'],
 } as const;
 
 /**
@@ -102,6 +107,9 @@ export const AppPermissions = {
   readPolicy: Scopes.readPolicy,
   readRoleAssignments: Scopes.readRoleAssignments,
   readRoleEligibilities: Scopes.readRoleEligibilities,
+  // The same names exist as application permissions (next-wave §3.1).
+  readAutopilot: Scopes.readAutopilot,
+  writeAutopilot: Scopes.writeAutopilot,
 } as const;
 
 /**
@@ -170,7 +178,7 @@ export async function authenticateGraphCall(
       .filter(Boolean)
       .map((s) => s.toLowerCase()),
   );
-  return { kind: 'delegated', user, scopes };
+  return { kind: 'delegated', user, scopes, appId: String(azp ?? '').toLowerCase() };
 }
 
 /** True when `authenticateGraphCall` produced an error response rather than a caller. */

@@ -1,4 +1,5 @@
 import type { SandboxContext } from './context.js';
+import { autopilotRoutes } from './graph-autopilot.js';
 import { authenticateGraphCall, callerObjectId, isResponse } from './graph-auth.js';
 import { handleBatch } from './graph-batch.js';
 import { callError, matchTemplate, type GraphCall, type GraphRoute } from './graph-call.js';
@@ -9,7 +10,13 @@ import { tapRoutes } from './graph-tap.js';
 import { userRoutes } from './graph-users.js';
 import type { SandboxRequest, SandboxResponse } from './http.js';
 
-const routes: GraphRoute[] = [...userRoutes, ...tapRoutes, ...policyRoutes, ...roleManagementRoutes];
+const routes: GraphRoute[] = [
+  ...userRoutes,
+  ...tapRoutes,
+  ...policyRoutes,
+  ...roleManagementRoutes,
+  ...autopilotRoutes,
+];
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The path used in the Graph log: `/v1.0/...` plus the query string, if any. */

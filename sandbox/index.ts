@@ -87,7 +87,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     origin,
     graphBaseUrl: `${origin}/v1.0`,
     signer: await TokenSigner.create(`${origin}/${tenantId}/v2.0`, await signingKeys),
-    state: new SandboxState(options.seed ?? 'contoso', clock, fixture.tapPolicy),
+    state: new SandboxState(
+      options.seed ?? 'contoso',
+      clock,
+      fixture.tapPolicy,
+      fixture.autopilot?.devices ?? [],
+    ),
     clock,
   };
   ready.context = ctx;

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { devicesFromFixture, deviceStateView, type StoredDevice } from './autopilot-devices.js';
 import { FaultInjector } from './faults.js';
 import { FileStore } from './files.js';
 import { SeededRandom } from './random.js';
 import type { SandboxClock } from './clock.js';
-import type { TapPolicy } from './fixture.js';
+import type { FixtureAutopilotDevice, TapPolicy } from './fixture.js';
+import { IntuneThrottle } from './intune-throttle.js';
 
 /** A pass as the sandbox stores it; the code never leaves except in the create response. */
 export interface StoredPass {
@@ -44,18 +46,23 @@ export class SandboxState {
   policy!: TapPolicy;
   /** Files users sent and files the bot uploaded (in memory only). */
   readonly files = new FileStore();
+  /** Windows Autopilot device identities, in fixture order: the fixture's, as changed through Graph. */
+  devices: StoredDevice[] = [];
+  /** Intune's per-app and per-tenant request windows for the Autopilot routes. */
+  intuneThrottle!: IntuneThrottle;
 
   constructor(
     private readonly seed: string,
     readonly clock: SandboxClock,
     private readonly fixturePolicy: TapPolicy,
+    private readonly fixtureDevices: readonly FixtureAutopilotDevice[] = [],
   ) {
     this.reset();
   }
 
   /**
-   * Clears passes, log, faults, queued codes, policy changes, files (with upload faults) and the clock
-   * offset; reseeds the random streams.
+   * Clears passes, log, faults, queued codes, policy changes, files (with upload faults), the clock
+   * offset, device changes and Intune's throttling windows; reseeds the random streams.
    */
   reset(): void {
     this.passes.clear();
@@ -66,6 +73,8 @@ export class SandboxState {
     this.faults = new FaultInjector(new SeededRandom(`faults:${this.seed}`));
     this.clock.reset();
     this.policy = structuredClone(this.fixturePolicy);
+    this.devices = devicesFromFixture(this.fixtureDevices, this.clock.now());
+    this.intuneThrottle = new IntuneThrottle();
   }
 
   /** Appends to the Graph call log. */
@@ -73,9 +82,10 @@ export class SandboxState {
     this.graphLog.push({ at: new Date().toISOString(), method, path, callerOid, status });
   }
 
-  /** The `/_sandbox/state` view: pass metadata with a SHA-256 of each code, never the code. */
+  /** The `/_sandbox/state` view: pass metadata with a SHA-256 of each code, never the code; devices. */
   snapshot(): {
     passes: Array<Record<string, unknown>>;
+    devices: Array<Record<string, unknown>>;
     graphLog: GraphLogEntry[];
     graphInFlight: number;
   } {
@@ -90,6 +100,11 @@ export class SandboxState {
       createdBy: p.createdBy,
       passSha256: createHash('sha256').update(p.code).digest('hex'),
     }));
-    return { passes, graphLog: [...this.graphLog], graphInFlight: this.graphInFlight };
+    return {
+      passes,
+      devices: this.devices.map(deviceStateView),
+      graphLog: [...this.graphLog],
+      graphInFlight: this.graphInFlight,
+    };
   }
 }

@@ -24,9 +24,11 @@ function fieldText(user: FixtureUser, field: string): string | null {
   return value === null || value === undefined ? null : String(value);
 }
 
-type Token = { kind: 'word' | 'string' | 'punct'; text: string };
+/** One lexical token of an OData `$filter`. */
+export type Token = { kind: 'word' | 'string' | 'punct'; text: string };
 
-function tokenize(input: string): Token[] | string {
+/** Splits an OData `$filter` into words, string literals ('' escapes a quote) and `(`, `)`, `,`. */
+export function tokenize(input: string): Token[] | string {
   const tokens: Token[] = [];
   let i = 0;
   while (i < input.length) {

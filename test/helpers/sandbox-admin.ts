@@ -14,6 +14,18 @@ export interface SandboxState {
     createdBy: string;
     passSha256: string;
   }[];
+  /** Windows Autopilot devices; `updatedBy` = oid of the token behind the last Graph change. */
+  devices: {
+    id: string;
+    serialNumber: string;
+    model: string;
+    groupTag: string;
+    userPrincipalName: string;
+    addressableUserName: string;
+    displayName: string;
+    enrollmentState: string;
+    updatedBy: string | null;
+  }[];
   graphLog: { at: string; method: string; path: string; callerOid: string; status: number }[];
   /** Graph requests the sandbox holds right now (received, not yet answered). */
   graphInFlight: number;
@@ -46,6 +58,18 @@ export async function sandboxAdmin(
 
 export async function sandboxState(h: HasSandbox): Promise<SandboxState> {
   return (await sandboxAdmin(h, 'GET', '/state')) as SandboxState;
+}
+
+/** The person finished Windows setup on this device: Intune now reports it enrolled. */
+export async function enrollDevice(
+  h: HasSandbox,
+  serialNumber: string,
+): Promise<SandboxState['devices'][number]> {
+  return (await sandboxAdmin(
+    h,
+    'POST',
+    `/devices/${encodeURIComponent(serialNumber)}/enroll`,
+  )) as SandboxState['devices'][number];
 }
 
 /** The Teams `file.download.info` attachment the sandbox builds for a user's file. */

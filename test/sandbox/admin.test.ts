@@ -123,7 +123,14 @@ describe('admin API', () => {
     await graphAs(sb, 'dana@contoso.com', 'POST', tapUrl, {});
     await admin(sb, 'POST', '/reset');
     const state = await admin(sb, 'GET', '/state');
-    expect(state.body).toEqual({ passes: [], graphLog: [], graphInFlight: 0 });
+    // Devices come back as the fixture has them (checked field by field in autopilot.test.ts).
+    expect(state.body).toEqual({ passes: [], devices: expect.any(Array), graphLog: [], graphInFlight: 0 });
+    expect(state.body.devices.map((d: { updatedBy: unknown }) => d.updatedBy)).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect((await admin(sb, 'GET', '/clock')).body.offsetMinutes).toBe(0);
     expect((await admin(sb, 'GET', '/faults')).body).toEqual({});
   });
