@@ -104,6 +104,11 @@ describe('finding Autopilot devices', () => {
     expect((await deviceReads()).length).toBe(before);
   });
 
+  it('help lists the device commands for owen (Intune Administrator), not for dana', async () => {
+    expect(await ask('owen@contoso.com', 'help')).toContain('Find devices');
+    expect(await ask('dana@contoso.com', 'help')).not.toContain('Find devices');
+  });
+
   it('changes no device', async () => {
     const state = await sandboxState(h);
     expect(state.devices.every((d) => !d.updatedBy)).toBe(true);
