@@ -17,4 +17,3 @@ export function problemForDeviceFailure(failure: GraphFailure): Problem {
   if (failure.outcomeUnknown) return problem('DEVICES_UNAVAILABLE');
   return problem('UNEXPECTED');
 }
-
