@@ -37,6 +37,11 @@ const refusals = {
       'unexpected_text',
       `I can't tell whether ${echo(typed)} is a person or a serial number. Type ${EXAMPLES}.`,
     ),
+  unclosedQuote: () =>
+    fail(
+      'missing_target',
+      `The name has an opening quote but no closing one. Try 'devices for "Alice Wong"' or 'find device 5CG33'.`,
+    ),
   tooLong: () => fail('too_long', `That name is too long. Type ${EXAMPLES}.`),
   extra: (word: string) =>
     fail(
@@ -44,6 +49,9 @@ const refusals = {
       `I didn't understand ${echo(word)}. A device search takes one serial number, e.g. 'find device 5CG33'.`,
     ),
 };
+
+/** The refusal for a device search whose quote never closes. */
+export const devicesUnclosedQuote = (): { ok: false; error: ParseError } => refusals.unclosedQuote();
 
 /** The index after "[autopilot] device|devices|laptop…" at `index`, or null. */
 function objectEnd(tokens: readonly Token[], index: number): number | null {

@@ -16,7 +16,7 @@
 // only guessed at is refused with a suggested command to run on a click (suggest.ts).
 // Pure functions only; the Teams layer feeds in message text and acts on the result.
 import { auditPrefixLength, parseAuditOptions } from './audit.js';
-import { parseDevicesCommand } from './devices.js';
+import { devicesUnclosedQuote, parseDevicesCommand } from './devices.js';
 import { manageKindOf, parseManageCommand } from './manage.js';
 import {
   errors,
@@ -187,6 +187,7 @@ function unclosedQuote(clean: string): ParseResult {
   const verb = headPassVerb(clean);
   if (verb !== null) return errors.unclosedQuote(verb);
   if (first === 'audit' || (first === 'show' && second === 'audit')) return errors.auditUnclosedQuote();
+  if (parseDevicesCommand(headTokens(clean)) !== null) return devicesUnclosedQuote();
   const kind = manageKindOf(first);
   const typed = clean.split(' ', 2)[clean.startsWith('@') ? 1 : 0] ?? '';
   return kind === null ? errors.unknownCommand(typed) : errors.manageUnclosedQuote(kind);

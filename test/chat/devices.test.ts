@@ -20,6 +20,12 @@ describe('device searches', () => {
     expect(parseCommand('device "PF4\' or 1"').ok).toBe(false);
   });
 
+  it('answers an unclosed quote with a device example', () => {
+    const result = parseCommand('find device "PF4KX');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.message).toContain('find device 5CG33');
+  });
+
   it('keeps "show TAP for alice" and "show policy" what they were', () => {
     expect(parseCommand('show TAP for alice')).toMatchObject({ ok: true, command: { kind: 'list' } });
     expect(parseCommand('show policy')).toMatchObject({ ok: true, command: { kind: 'policy' } });
