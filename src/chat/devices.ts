@@ -64,7 +64,9 @@ function byPerson(tokens: readonly Token[], start: number, end: number): Devices
   const first = tokens[start];
   if (first === undefined || start >= end) return refusals.missing();
   if (first.quoted && first.text.length === 0) return refusals.missing();
-  if (first.quoted && end > start + 1) return refusals.extra(tokens[start + 1]!.text);
+  // A quoted name or an address is one word; anything after it is not part of the person.
+  if ((first.quoted || first.text.includes('@')) && end > start + 1)
+    return refusals.extra(tokens[start + 1]!.text);
   const who = first.quoted ? first.text : textOf(tokens, start, end);
   if (who.length > MAX_TARGET_CHARS) return refusals.tooLong();
   return { ok: true, command: { kind: 'devices', who } };

@@ -4,7 +4,8 @@
 //   request TAP for <who> [for <duration>] [once|multi-use] [start <when>] [reason: <why>]
 // ('create' and 'new' also issue; 'request' asks an admin to approve a pass instead), plus
 // "[show] audit [log] [for <who>] [last <count>]" (read in audit.ts), "list TAP for <who>",
-// "revoke TAP for <who>" and "tap policy" (read in manage.ts) and "help".
+// "revoke TAP for <who>" and "tap policy" (read in manage.ts), "devices for <who>" and
+// "find device <serial>" (read in devices.ts) and "help".
 // Issue and request share the person and options; only a request takes a reason. 'reason',
 // 'reason:' or 'because' starts it and it runs to the end of the message, kept as typed, so it
 // also ends an unquoted name. On an issue it is refused rather than read as part of the name.
