@@ -32,6 +32,13 @@ export const GRAPH_SCOPES = [
 ];
 
 /**
+ * The Graph scope the device search asks for, in an OBO exchange of its own: reading Windows Autopilot
+ * devices in Intune, least privilege. Kept out of GRAPH_SCOPES so that a tenant which has not (yet)
+ * consented to it loses only the device commands, never the passes.
+ */
+export const DEVICE_READ_SCOPES = ['https://graph.microsoft.com/DeviceManagementServiceConfig.Read.All'];
+
+/**
  * The Microsoft Graph APPLICATION permissions TapDesk can use with its own identity (app-only tokens):
  * reading role assignments and eligibilities, reading the TAP policy, installing itself for a person it
  * must reach. None can write an authentication method; APP_PERMISSIONS accepts nothing else.

@@ -23,7 +23,8 @@ export class LoginRequiredError extends Error {
 
 /** Exchanges a user's Teams SSO assertion for a delegated Graph token (OAuth 2.0 On-Behalf-Of). */
 export interface DelegatedTokenSource {
-  graphToken(assertion: string, signal?: AbortSignal): Promise<string>;
+  /** A token for the configured scopes, or for `scopes` when given (a command that needs other rights). */
+  graphToken(assertion: string, signal?: AbortSignal, scopes?: string[]): Promise<string>;
 }
 
 const CACHE_LIMIT = 500;
@@ -40,9 +41,9 @@ export class OnBehalfOfTokens implements DelegatedTokenSource {
     this.agent = settings.caPem ? new Agent({ ca: settings.caPem, keepAlive: true }) : undefined;
   }
 
-  async graphToken(assertion: string, signal?: AbortSignal): Promise<string> {
+  async graphToken(assertion: string, signal?: AbortSignal, scopes?: string[]): Promise<string> {
     try {
-      const token = await this.credentialFor(assertion).getToken(this.settings.scopes, {
+      const token = await this.credentialFor(assertion).getToken(scopes ?? this.settings.scopes, {
         abortSignal: signal,
       });
       return token.token;

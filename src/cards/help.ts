@@ -40,6 +40,8 @@ export interface HelpCapabilities {
   canReadAudit: boolean;
   /** 'unknown' when the policy could not be checked, so the command is offered with a caveat. */
   canReadPolicy: boolean | 'unknown';
+  /** An active Entra role suggests Intune will show them Autopilot devices (Intune still decides). */
+  canFindDevices?: boolean;
 }
 
 const INTRO =
@@ -213,6 +215,14 @@ function readSections(caps: HelpCapabilities, settings: HelpSettings): string[] 
   return sections;
 }
 
+function devicesSection(): string {
+  const lines = [
+    `${code('devices for')} _person_: the Windows Autopilot devices assigned to them.`,
+    `${code('find device')} _serial_: the devices whose serial number contains it, e.g. ${code('find device 5CG33')}.`,
+  ];
+  return `**Find devices**\n\n${bullets(lines)}`;
+}
+
 /** Said whenever the app-only role read is not configured: the one gap in the privileged-target rule. */
 const ELIGIBLE_UNSEEN =
   '**Note:** this TapDesk cannot see roles people are only eligible for (PIM) or hold over an ' +
@@ -232,6 +242,7 @@ export function helpTextFor(caps: HelpCapabilities, settings: HelpSettings): str
   sections.push(requestSection(caps.canIssue, settings));
   if (caps.canIssue && settings.approvalsOn) sections.push(approveSection());
   sections.push(...readSections(caps, settings));
+  if (caps.canFindDevices) sections.push(devicesSection());
   sections.push(`${code('help')} shows this message again.`);
   if (caps.canIssue) sections.push(FOOTER);
   if (caps.canIssue && !settings.seesEligibleRoles) sections.push(ELIGIBLE_UNSEEN);

@@ -22,7 +22,8 @@ export type TemplateName =
   | 'notice'
   | 'approval'
   | 'bulk'
-  | 'suggestion';
+  | 'suggestion'
+  | 'devices';
 
 const templates = new Map<TemplateName, unknown>();
 

@@ -1,5 +1,6 @@
 // What the grammar makes of a message: a command, or a refusal that may carry a suggested command.
 import type { AuditCommand } from './audit.js';
+import type { DevicesCommand } from './devices.js';
 import type { ManageCommand } from './manage.js';
 import type { ParseError } from './messages.js';
 import type { StartSpec } from './start.js';
@@ -17,6 +18,7 @@ export type Command =
   | { kind: 'bulk'; targets: string[]; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
   | AuditCommand
   | ManageCommand
+  | DevicesCommand
   | HelpCommand;
 /**
  * `help`, or small talk answered like help: `said` is what the person opened with ('hello' for a

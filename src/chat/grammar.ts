@@ -4,7 +4,8 @@
 //   request TAP for <who> [for <duration>] [once|multi-use] [start <when>] [reason: <why>]
 // ('create' and 'new' also issue; 'request' asks an admin to approve a pass instead), plus
 // "[show] audit [log] [for <who>] [last <count>]" (read in audit.ts), "list TAP for <who>",
-// "revoke TAP for <who>" and "tap policy" (read in manage.ts) and "help".
+// "revoke TAP for <who>" and "tap policy" (read in manage.ts), "devices for <who>" and
+// "find device <serial>" (read in devices.ts) and "help".
 // Issue and request share the person and options; only a request takes a reason. 'reason',
 // 'reason:' or 'because' starts it and it runs to the end of the message, kept as typed, so it
 // also ends an unquoted name. On an issue it is refused rather than read as part of the name.
@@ -16,6 +17,7 @@
 // only guessed at is refused with a suggested command to run on a click (suggest.ts).
 // Pure functions only; the Teams layer feeds in message text and acts on the result.
 import { auditPrefixLength, parseAuditOptions } from './audit.js';
+import { devicesUnclosedQuote, parseDevicesCommand } from './devices.js';
 import { manageKindOf, parseManageCommand } from './manage.js';
 import {
   errors,
@@ -62,6 +64,7 @@ export type { StartSpec } from './start.js';
 export type { Command, HelpCommand, ParseResult } from './command.js';
 export type { AuditCommand } from './audit.js';
 export type { ManageCommand } from './manage.js';
+export type { DevicesCommand } from './devices.js';
 export type { ParseError, ParseErrorCode } from './messages.js';
 export { resolveStart } from './start.js';
 export { formatDuration, MAX_LIFETIME_MINUTES } from './duration.js';
@@ -185,6 +188,7 @@ function unclosedQuote(clean: string): ParseResult {
   const verb = headPassVerb(clean);
   if (verb !== null) return errors.unclosedQuote(verb);
   if (first === 'audit' || (first === 'show' && second === 'audit')) return errors.auditUnclosedQuote();
+  if (parseDevicesCommand(headTokens(clean)) !== null) return devicesUnclosedQuote();
   const kind = manageKindOf(first);
   const typed = clean.split(' ', 2)[clean.startsWith('@') ? 1 : 0] ?? '';
   return kind === null ? errors.unknownCommand(typed) : errors.manageUnclosedQuote(kind);
@@ -389,6 +393,9 @@ function parseHead(
 ): ParseResult {
   const auditStart = auditPrefixLength(head);
   if (auditStart !== null) return parseAuditOptions(head, auditStart);
+  // Before the manage grammar: "show devices for alice" is a device search, not a pass to list.
+  const devices = parseDevicesCommand(head, rest);
+  if (devices !== null) return devices;
   // "revoke bob's TAP" is "revoke TAP for bob"; the manage grammar itself reads only the latter.
   const owned = manageKindOf(lowerAt(head, 0) ?? '') === null ? null : withoutPossessive(head, 1);
   const managed = parseManageCommand(owned ?? head);

@@ -195,7 +195,8 @@ function repairs(tokens: readonly Token[]): Token[][] {
 
 /** Writes the command as text a suggestion may show, checking that it reads back as the same command. */
 function suggestionFor(command: Command, reparse: Reparse): string | undefined {
-  if (command.kind === 'bulk') return undefined;
+  // Device searches are never guessed at: a serial fragment is too easily a typo of something else.
+  if (command.kind === 'bulk' || command.kind === 'devices') return undefined;
   if ('who' in command && command.who !== undefined && !looksLikePerson(command.who)) return undefined;
   for (const quoted of [false, true]) {
     const text = commandText(command, quoted);

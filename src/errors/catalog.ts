@@ -203,6 +203,34 @@ const CATALOG = {
       'Only people holding Authentication Administrator, Privileged Authentication Administrator, Global Administrator or Global Reader (active) can read the TAP audit trail.',
     nextStep: () => 'If you hold one of these roles through PIM, activate it and ask again.',
   },
+  INTUNE_ROLE_MISSING: {
+    title: 'You need an Intune role',
+    message: () =>
+      'Intune only shows Windows Autopilot devices to Intune Administrators and Global Administrators (or to an Intune role that may read enrollment program devices), and your account has none of these active.',
+    nextStep: () =>
+      'If you are eligible for Intune Administrator in Privileged Identity Management, activate it and try again; otherwise ask a colleague who holds it.',
+  },
+  DEVICES_NOT_CONSENTED: {
+    title: 'TapDesk may not read Autopilot devices yet',
+    message: () =>
+      'Entra or Intune says TapDesk has not been granted the delegated Graph permission DeviceManagementServiceConfig.Read.All. Passes are not affected.',
+    nextStep: () =>
+      'An admin who may consent to delegated permissions (Global Administrator, Privileged Role Administrator, Cloud Application Administrator or Application Administrator) must grant admin consent to the TapDesk app in Entra again after it was updated (Enterprise applications > TapDesk > Permissions).',
+  },
+  DEVICES_UNAVAILABLE: {
+    title: 'Intune is not answering',
+    message: (c) =>
+      c.retryAfterSeconds
+        ? `Intune asked us to slow down for about ${Math.ceil(c.retryAfterSeconds)} seconds.`
+        : 'Intune did not answer in time, asked us to slow down, or reported an outage.',
+    nextStep: () => 'Wait a minute and ask again.',
+  },
+  DEVICES_USER_NOT_FOUND: {
+    title: 'No such user',
+    message: (c) => `I could not find anyone matching '${c.who ?? ''}' in the directory.`,
+    nextStep: () =>
+      'Check the spelling, or use the full sign-in address, for example `devices for alice@contoso.com`.',
+  },
   UNEXPECTED: {
     title: 'Something went wrong',
     message: () => 'An unexpected error stopped this request. Nothing was issued.',

@@ -91,7 +91,8 @@ function safeJson(text: string): unknown {
   }
 }
 
-const odataQuote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+/** An OData string literal: single quotes doubled, so the text cannot end the literal. */
+export const odataQuote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** Graph, on behalf of the admin whose access token this client carries. */
 export class GraphTapClient implements TapGraph {
@@ -241,12 +242,12 @@ export class GraphTapClient implements TapGraph {
     );
   }
 
-  private get(path: string, signal?: AbortSignal) {
+  protected get(path: string, signal?: AbortSignal) {
     const request = this.client.api(path);
     return signal ? request.option('signal', signal) : request;
   }
 
-  private isOwnUrl(url: string): boolean {
+  protected isOwnUrl(url: string): boolean {
     try {
       const parsed = new URL(url);
       return parsed.origin === this.base.origin && parsed.pathname.startsWith(this.base.pathname);
@@ -255,7 +256,7 @@ export class GraphTapClient implements TapGraph {
     }
   }
 
-  private async call<T>(run: () => Promise<T>): Promise<T> {
+  protected async call<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {

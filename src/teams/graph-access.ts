@@ -4,6 +4,10 @@ import type { DelegatedTokenSource } from '../auth/obo.js';
 import { LoginRequiredError } from '../auth/obo.js';
 import type { GraphClientOptions } from '../graph/client.js';
 import { GraphTapClient } from '../graph/client.js';
+import { GraphDeviceClient } from '../graph/device-client.js';
+import type { DeviceGraph } from '../graph/device-port.js';
+import { DEVICE_READ_SCOPES } from '../config.js';
+import { problem, ProblemError } from '../errors/catalog.js';
 import type { TapGraph } from '../graph/port.js';
 import { withTenantPolicy, type PolicySource } from '../graph/policy-graph.js';
 import type { Logger } from '../log.js';
@@ -23,13 +27,37 @@ export class GraphAccess {
 
   /** Throws LoginRequiredError when no usable assertion exists; nothing has been changed by then. */
   async forUser(context: TurnContext, userOid: string, signal?: AbortSignal): Promise<TapGraph> {
+    const accessToken = await this.tokenFor(context, userOid, signal);
+    const client = new GraphTapClient(accessToken, this.graphOptions);
+    return this.policy ? withTenantPolicy(client, this.policy) : client;
+  }
+
+  /**
+   * The user's Intune device reads, with a token of its own (DEVICE_READ_SCOPES): a tenant that has
+   * not consented to the device scope gets DEVICES_NOT_CONSENTED here, and its passes keep working.
+   */
+  async devicesForUser(context: TurnContext, userOid: string, signal?: AbortSignal): Promise<DeviceGraph> {
+    try {
+      const accessToken = await this.tokenFor(context, userOid, signal, DEVICE_READ_SCOPES);
+      return new GraphDeviceClient(accessToken, this.graphOptions);
+    } catch (error) {
+      if (error instanceof ProblemError && error.problem.code === 'CONSENT_REQUIRED')
+        throw new ProblemError(problem('DEVICES_NOT_CONSENTED'));
+      throw error;
+    }
+  }
+
+  private async tokenFor(
+    context: TurnContext,
+    userOid: string,
+    signal: AbortSignal | undefined,
+    scopes?: string[],
+  ): Promise<string> {
     const assertion = await this.assertions.assertionFor(context, userOid, signal);
     if (!assertion) throw new LoginRequiredError('no assertion');
     // Every assertion, whatever its source (click, token exchange, sandbox), must name the clicker.
     if (!this.belongsTo(context, userOid, assertion)) throw new LoginRequiredError('subject_mismatch');
-    const accessToken = await this.tokens.graphToken(assertion, signal);
-    const client = new GraphTapClient(accessToken, this.graphOptions);
-    return this.policy ? withTenantPolicy(client, this.policy) : client;
+    return this.tokens.graphToken(assertion, signal, scopes);
   }
 
   /** Keeps a token-exchange assertion for later turns; false (and nothing kept) if it names someone else. */

@@ -9,6 +9,7 @@ import {
   type WelcomeAudience,
   type WelcomeOccasion,
 } from '../cards/render.js';
+import { mayFindDevices } from '../devices/roles.js';
 import { issuerStrength, mayReadAudit } from '../tap/roles.js';
 import type { TeamsDeps } from './context.js';
 import type { Turn } from './turn.js';
@@ -48,6 +49,7 @@ export async function runHelp(turn: Turn, command: HelpCommand): Promise<void> {
         canIssue: issuerStrength(roles) !== 'none',
         canReadAudit: mayReadAudit(roles),
         canReadPolicy: policy !== null,
+        canFindDevices: mayFindDevices(roles),
       },
       helpSettingsOf(turn.deps),
     ),

@@ -10,6 +10,7 @@ import { fileOf, runBulkCommand, runBulkFile } from './bulk-command.js';
 import type { ActingCommand } from './acting-command.js';
 import { sendProblemCard } from './card-replies.js';
 import type { TeamsDeps } from './context.js';
+import { runDevices } from './devices-command.js';
 import { runHelp, runHelpWithoutSignIn } from './help-command.js';
 import { runManage, runPolicy } from './manage-command.js';
 import { runRequest } from './request-command.js';
@@ -29,6 +30,7 @@ const COMMANDS: { [K in ActingCommand['kind']]: CommandHandler<CommandOf<K>> } =
   revoke: runManage,
   policy: runPolicy,
   help: runHelp,
+  devices: runDevices,
 };
 
 /** Handles a chat message: a file is a bulk list; text is parsed into a command and run as the sender. */

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import type { DeviceGraph } from '../graph/device-port.js';
 import type { TapGraph } from '../graph/port.js';
 import type { Logger } from '../log.js';
 import type { Person } from '../tap/request.js';
@@ -24,6 +25,8 @@ export interface Turn {
    * LoginRequiredError before anything changed when Teams gave no usable token.
    */
   graph(): Promise<TapGraph>;
+  /** The actor's delegated Intune device reads (their own OBO token with the device scope). */
+  devices(): Promise<DeviceGraph>;
   now(): Date;
 }
 
@@ -44,6 +47,8 @@ export function startTurn(context: TurnContext, deps: TeamsDeps): Turn | null {
     conversationId: context.activity.conversation.id,
     graph: () =>
       (graph ??= deps.graph.forUser(context, actor.oid, AbortSignal.timeout(GRAPH_ACCESS_TIMEOUT_MS))),
+    devices: () =>
+      deps.graph.devicesForUser(context, actor.oid, AbortSignal.timeout(GRAPH_ACCESS_TIMEOUT_MS)),
     now: () => deps.core.clock.now(),
   };
 }

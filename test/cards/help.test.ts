@@ -196,3 +196,15 @@ describe('help adapts to what the caller may do', () => {
       ).toBe(true);
   });
 });
+
+describe('help for device searches', () => {
+  it('lists the device commands only for people whose roles suggest Intune shows them devices', () => {
+    const withDevices = helpTextFor({ ...NOTHING, canFindDevices: true }, SANDBOX);
+    expect(withDevices).toContain('**Find devices**');
+    expect(withDevices).toContain('`find device 5CG33`');
+    expect(helpTextFor(EVERYTHING, SANDBOX)).not.toContain('Find devices');
+    expect(helpText(SANDBOX)).not.toContain('Find devices');
+    for (const example of ['devices for alice@contoso.com', 'find device 5CG33'])
+      expect(parseCommand(example)).toMatchObject({ ok: true, command: { kind: 'devices' } });
+  });
+});

@@ -47,7 +47,19 @@ describe('the corpus of phrasings', () => {
     const results = corpus.map((line) => line.expected);
     const kinds = new Set(results.map((r) => (r.ok ? r.command.kind : r.suggestion ? 'suggest' : 'refused')));
     expect([...kinds].sort()).toStrictEqual(
-      ['audit', 'bulk', 'help', 'issue', 'list', 'policy', 'refused', 'request', 'revoke', 'suggest'].sort(),
+      [
+        'audit',
+        'bulk',
+        'devices',
+        'help',
+        'issue',
+        'list',
+        'policy',
+        'refused',
+        'request',
+        'revoke',
+        'suggest',
+      ].sort(),
     );
   });
 

@@ -287,6 +287,7 @@ describe('parseCommand fuzz', () => {
       revoke: 0,
       policy: 0,
       help: 0,
+      devices: 0,
       error: 0,
     };
     let suggestions = 0;

@@ -104,6 +104,14 @@ export const ParseResultShape = z.union([
           .strict(),
         z.object({ kind: z.enum(['list', 'revoke']), who: Who }).strict(),
         z.object({ kind: z.literal('policy') }).strict(),
+        z.object({ kind: z.literal('devices'), who: Who }).strict(),
+        // A serial fragment goes into an OData filter: nothing but letters, digits and dashes.
+        z
+          .object({
+            kind: z.literal('devices'),
+            serial: z.string().regex(/^[A-Z0-9-]{3,64}$/),
+          })
+          .strict(),
         z
           .object({
             kind: z.literal('audit'),

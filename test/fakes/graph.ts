@@ -23,6 +23,7 @@ import {
   type UserSearch,
 } from '../../src/graph/port.js';
 import type { HeldRole, RoleReader } from '../../src/graph/role-port.js';
+import type { DeviceGraph } from '../../src/graph/device-port.js';
 import type { Clock } from '../../src/clock.js';
 
 /** Role template ids (contract §2, and the roles the policy read needs, §4). */
@@ -162,8 +163,8 @@ export const failures = {
   }),
 };
 
-/** The TapGraph and RoleReader methods, by name. */
-export type GraphMethod = keyof TapGraph | 'privilegedRolesOf';
+/** The TapGraph, DeviceGraph and RoleReader methods, by name. */
+export type GraphMethod = keyof TapGraph | keyof DeviceGraph | 'privilegedRolesOf';
 type BatchMethod = 'lookupUsers' | 'createTaps' | 'lookupManagers';
 
 export interface GraphCall {
