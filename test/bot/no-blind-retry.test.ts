@@ -15,10 +15,15 @@ beforeEach(async () => {
   await sandboxAdmin(h, 'POST', '/reset');
 });
 
+/** The card's message id: as in Teams, a click names the message it was made on. */
+let cardId: string | undefined;
+
 async function prepareThenFault(faults: Record<string, unknown>): Promise<string> {
   const before = h.connector.sent().length;
   await post(h, message(h, h.user('dana@contoso.com'), 'issue TAP for alice@contoso.com'));
-  const { requestId } = actionData(cardOf(h.connector.sent()[before]!.activity), 'tap.confirm');
+  const sent = h.connector.sent()[before]!;
+  cardId = sent.assignedId;
+  const { requestId } = actionData(cardOf(sent.activity), 'tap.confirm');
   // The faults hit the create only: Confirm's re-read of the card's facts must still succeed.
   await sandboxAdmin(h, 'POST', '/faults', faults);
   return requestId as string;
@@ -33,7 +38,10 @@ describe('a create whose outcome is unknown is never retried', () => {
   it('Graph 503: one POST, "outcome unknown", and a later click does nothing', async () => {
     const requestId = await prepareThenFault({ failRate: 1, failStatus: 503, failWritesOnly: true });
     const dana = h.user('dana@contoso.com');
-    const response = await post(h, click(h, dana, 'tap.confirm', { requestId, verification: 'callback' }));
+    const response = await post(
+      h,
+      click(h, dana, 'tap.confirm', { requestId, verification: 'callback' }, { replyToId: cardId }),
+    );
     expect(JSON.stringify(response.body)).toContain('TAP_OUTCOME_UNKNOWN');
     expect(JSON.stringify(response.body)).toContain('list TAP for alice@contoso.com');
     expect(await creates()).toHaveLength(1);
@@ -41,7 +49,10 @@ describe('a create whose outcome is unknown is never retried', () => {
     expect(shared).toContain('Outcome unknown');
 
     await sandboxAdmin(h, 'POST', '/faults', { reset: true });
-    const again = await post(h, click(h, dana, 'tap.confirm', { requestId, verification: 'callback' }));
+    const again = await post(
+      h,
+      click(h, dana, 'tap.confirm', { requestId, verification: 'callback' }, { replyToId: cardId }),
+    );
     expect(JSON.stringify(again.body)).toContain('REQUEST_ALREADY_USED');
     expect(await creates()).toHaveLength(1);
   });

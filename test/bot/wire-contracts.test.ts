@@ -12,13 +12,17 @@ const invokeCards: Record<string, unknown>[] = [];
 beforeAll(async () => {
   h = await startHarness();
   const dana = h.user('dana@contoso.com');
+  // As in Teams, a click names the message it was made on.
+  let lastCardId: string | undefined;
   const say = async (text: string) => {
     const before = h.connector.sent().length;
     await post(h, message(h, dana, text));
-    return h.connector.sent()[before]!.activity;
+    const sent = h.connector.sent()[before]!;
+    lastCardId = sent.assignedId;
+    return sent.activity;
   };
   const clickCard = async (verb: string, data: Record<string, unknown>) => {
-    const response = await post(h, click(h, dana, verb, data));
+    const response = await post(h, click(h, dana, verb, data, { replyToId: lastCardId }));
     const body = response.body as { type: string; value: Record<string, unknown> };
     if (body.type === 'application/vnd.microsoft.card.adaptive') invokeCards.push(body.value);
   };
