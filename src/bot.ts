@@ -1,3 +1,4 @@
+import { securitySinkFor } from './audit/security-sink.js';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { OnBehalfOfTokens } from './auth/obo.js';
@@ -137,6 +138,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     clock,
     log,
     roleReader,
+    securityEvents: await securitySinkFor(config.applicationInsightsConnectionString, log),
   });
   const cards = new ProactiveCards(adapter, config.bot.appId, conversations);
   const bulkRuns = new BulkRuns({ bulk, cards, log, notices, conversations });
