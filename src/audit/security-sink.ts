@@ -57,11 +57,33 @@ function flatAttributes(event: SecurityEvent): Record<string, string | number | 
 /** How the OpenTelemetry path is set up; the default loads the Azure Monitor distro only when chosen. */
 export type OtelStarter = (connectionString: string) => Promise<OtelLogEmitter>;
 
-/** Starts the Azure Monitor OpenTelemetry distro and returns the security logger it exports. */
+const OFF = { enabled: false };
+
+/**
+ * Starts the Azure Monitor OpenTelemetry distro for the security events alone, and returns the logger
+ * it exports. Its automatic instrumentations stay off (HTTP telemetry would carry Graph URLs naming
+ * people), and so does trace-based log sampling: a SOC must get every event, not a sample.
+ */
 export const startAzureMonitor: OtelStarter = async (connectionString) => {
   const { useAzureMonitor } = await import('@azure/monitor-opentelemetry');
   const { logs } = await import('@opentelemetry/api-logs');
-  useAzureMonitor({ azureMonitorExporterOptions: { connectionString } });
+  useAzureMonitor({
+    azureMonitorExporterOptions: { connectionString },
+    enableTraceBasedSamplingForLogs: false,
+    enableStandardMetrics: false,
+    enableLiveMetrics: false,
+    instrumentationOptions: {
+      azureSdk: OFF,
+      http: OFF,
+      mongoDb: OFF,
+      mySql: OFF,
+      postgreSql: OFF,
+      redis: OFF,
+      redis4: OFF,
+      bunyan: OFF,
+      winston: OFF,
+    },
+  });
   return logs.getLogger('tapdesk.security');
 };
 
