@@ -5,6 +5,8 @@ import type { SecurityEvent } from './security-event.js';
 export interface SecurityEventSink {
   readonly kind: 'log' | 'opentelemetry';
   emit(event: SecurityEvent): void;
+  /** Sends what is still buffered; called when the bot stops, so a restart loses no event. */
+  flush(): Promise<void>;
 }
 
 /** JSON lines on a child of the app logger, marked `channel: "security"` so a collector can route them. */
@@ -13,6 +15,8 @@ export function logSink(log: Logger): SecurityEventSink {
   return {
     kind: 'log',
     emit: (event) => security.info({ securityEvent: event }, 'security.event'),
+    // pino's default destination writes synchronously: nothing is buffered.
+    flush: async () => undefined,
   };
 }
 
@@ -25,13 +29,20 @@ export interface OtelLogEmitter {
   }): void;
 }
 
+/** The started exporter: its logger, and how to send what it still buffers. */
+export interface OtelExport {
+  logger: OtelLogEmitter;
+  flush(): Promise<void>;
+}
+
 /**
  * One OpenTelemetry log record per event: the whole event as the JSON body (what a KQL rule parses)
  * and its flat fields as attributes (Application Insights shows them as customDimensions).
  */
-export function otelSink(logger: OtelLogEmitter): SecurityEventSink {
+export function otelSink({ logger, flush }: OtelExport): SecurityEventSink {
   return {
     kind: 'opentelemetry',
+    flush,
     emit: (event) =>
       logger.emit({
         body: JSON.stringify(event),
@@ -55,7 +66,7 @@ function flatAttributes(event: SecurityEvent): Record<string, string | number | 
 }
 
 /** How the OpenTelemetry path is set up; the default loads the Azure Monitor distro only when chosen. */
-export type OtelStarter = (connectionString: string) => Promise<OtelLogEmitter>;
+export type OtelStarter = (connectionString: string) => Promise<OtelExport>;
 
 const OFF = { enabled: false };
 
@@ -65,7 +76,7 @@ const OFF = { enabled: false };
  * people), and so does trace-based log sampling: a SOC must get every event, not a sample.
  */
 export const startAzureMonitor: OtelStarter = async (connectionString) => {
-  const { useAzureMonitor } = await import('@azure/monitor-opentelemetry');
+  const { useAzureMonitor, shutdownAzureMonitor } = await import('@azure/monitor-opentelemetry');
   const { logs } = await import('@opentelemetry/api-logs');
   useAzureMonitor({
     azureMonitorExporterOptions: { connectionString },
@@ -84,7 +95,7 @@ export const startAzureMonitor: OtelStarter = async (connectionString) => {
       winston: OFF,
     },
   });
-  return logs.getLogger('tapdesk.security');
+  return { logger: logs.getLogger('tapdesk.security'), flush: () => shutdownAzureMonitor() };
 };
 
 /** Application Insights when its connection string is set (as the Bicep does), else JSON lines. */

@@ -27,7 +27,7 @@ const auditEvent = (type: AuditEventType, extra: Partial<AuditEvent> = {}): Audi
 /** A sink that keeps what it was given. */
 function recordingSink(): SecurityEventSink & { events: SecurityEvent[] } {
   const events: SecurityEvent[] = [];
-  return { kind: 'log', events, emit: (e) => void events.push(e) };
+  return { kind: 'log', events, emit: (e) => void events.push(e), flush: async () => undefined };
 }
 
 describe('the security event of an audit event', () => {
@@ -141,6 +141,7 @@ describe('emission follows the committed audit write', () => {
       emit: () => {
         throw new Error('collector down');
       },
+      flush: async () => undefined,
     };
     const store = withSecurityEvents(new MemoryRowStore(), broken, onBackgroundError);
     const audit = new AuditLog(store, () => new Date());
@@ -168,7 +169,11 @@ describe('where events go', () => {
 
   it('with a connection string: OpenTelemetry log records through the started exporter', async () => {
     const records: { body: string; attributes: Record<string, unknown> }[] = [];
-    const start = vi.fn(async () => ({ emit: (r: (typeof records)[number]) => void records.push(r) }));
+    const flush = vi.fn(async () => undefined);
+    const start = vi.fn(async () => ({
+      logger: { emit: (r: (typeof records)[number]) => void records.push(r) },
+      flush,
+    }));
     const sink = await securitySinkFor('InstrumentationKey=00000000-0000-0000-0000-000000000000', log, start);
     expect(sink.kind).toBe('opentelemetry');
     expect(start).toHaveBeenCalledWith('InstrumentationKey=00000000-0000-0000-0000-000000000000');
@@ -179,5 +184,7 @@ describe('where events go', () => {
       'actor.id': 'dana-oid',
       'target.userPrincipalName': 'alice@contoso.com',
     });
+    await sink.flush();
+    expect(flush).toHaveBeenCalled();
   });
 });
