@@ -10,7 +10,7 @@ import {
 import { securitySinkFor, type SecurityEventSink } from '../../src/audit/security-sink.js';
 import { withSecurityEvents } from '../../src/audit/security-store.js';
 import { createLogger } from '../../src/log.js';
-import { TABLES } from '../../src/store/port.js';
+import { PartialCommitError, TABLES, type RowStore, type RowWrite } from '../../src/store/port.js';
 import { UnitOfWork } from '../../src/store/unit.js';
 import { MemoryData, MemoryRowStore } from '../fakes/memory-store.js';
 
@@ -132,6 +132,32 @@ describe('emission follows the committed audit write', () => {
     });
     await expect(unit.commit(store)).rejects.toThrow();
     expect(sink.events).toHaveLength(0);
+  });
+
+  it('a unit committed in part (Azure Tables): the events whose rows landed, and only those', async () => {
+    const sink = recordingSink();
+    const memory = new MemoryRowStore();
+    // The first transaction (writes 0 and 1) landed, the second did not.
+    const partly: RowStore = Object.assign(Object.create(memory) as RowStore, {
+      commit: async (writes: readonly RowWrite[]) => {
+        await memory.commit(writes.slice(0, 2));
+        throw new PartialCommitError(new Error('second transaction failed'), [0, 1]);
+      },
+    });
+    const store = withSecurityEvents(partly, sink, () => undefined);
+    const audit = new AuditLog(store, () => new Date());
+    const unit = new UnitOfWork();
+    const event = (requestId: string) => ({
+      type: 'tap.issued' as const,
+      requestId,
+      actor: { oid: 'a', name: 'A' },
+      target: null,
+    });
+    audit.appendIn(unit, event('landed'));
+    audit.appendIn(unit, event('landed-too'));
+    audit.appendIn(unit, event('lost'));
+    await expect(unit.commit(store)).rejects.toBeInstanceOf(PartialCommitError);
+    expect(sink.events.map((e) => e.requestId)).toEqual(['landed', 'landed-too']);
   });
 
   it('a sink that throws is reported in the background and never fails the write', async () => {
