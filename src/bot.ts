@@ -1,3 +1,4 @@
+import { securitySinkFor } from './audit/security-sink.js';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { OnBehalfOfTokens } from './auth/obo.js';
@@ -132,11 +133,13 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
   const adapter = createAdapter(config);
   const conversations = new ConversationReferences(store);
   const roleReader = roleReaderFor(config, { dispatcher, tokens: appTokens, log });
+  const securityEvents = await securitySinkFor(config.applicationInsightsConnectionString, log);
   const { core, bulk, notices, queue, audit, onBackgroundError } = createCore(config, {
     store,
     clock,
     log,
     roleReader,
+    securityEvents,
   });
   const cards = new ProactiveCards(adapter, config.bot.appId, conversations);
   const bulkRuns = new BulkRuns({ bulk, cards, log, notices, conversations });
@@ -208,6 +211,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // A store handed in by the caller is the caller's to close.
       if (!options.store) await store.close();
+      await securityEvents.flush().catch((error: unknown) => onBackgroundError('security.flush', error));
     },
   };
 }

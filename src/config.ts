@@ -89,6 +89,8 @@ export interface TapDeskConfig {
   approvals: ApprovalSettings;
   bulk: { approvalAbove: number; concurrency: number; leaseSeconds: number };
   logLevel: string;
+  /** Set (the Bicep does): security events go to Application Insights as OpenTelemetry logs. */
+  applicationInsightsConnectionString: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -282,6 +284,7 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
       leaseSeconds: read('BULK_LEASE_SECONDS'),
     },
     logLevel: env.LOG_LEVEL || 'info',
+    applicationInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
   };
 
   problems.push(...crossCheckProblems(config as TapDeskConfig, env));

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuditLog } from './audit/log.js';
+import { logSink, type SecurityEventSink } from './audit/security-sink.js';
+import { withSecurityEvents } from './audit/security-store.js';
 import { bulkDepsFrom } from './bulk/deps.js';
 import type { BulkDeps } from './bulk/deps.js';
 import type { Clock } from './clock.js';
@@ -22,6 +24,8 @@ export interface CorePorts {
   log: Logger;
   /** Undefined when RoleManagement.Read.Directory is not granted (eligible and scoped roles unseen). */
   roleReader?: RoleReader;
+  /** Where every committed audit event is also sent for the SOC; JSON lines on `log` when absent. */
+  securityEvents?: SecurityEventSink;
 }
 
 /** The framework-free core: single passes, bulks and the notices they owe. Nothing here knows Teams. */
@@ -36,9 +40,7 @@ export interface Core {
 
 /** The composition root of the core: every repository and policy object, built once from config. */
 export function createCore(config: TapDeskConfig, ports: CorePorts): Core {
-  const { store, clock, log, roleReader } = ports;
-  const requests = new RequestRepository(store);
-  const audit = new AuditLog(store, () => clock.now());
+  const { clock, log, roleReader } = ports;
   // Work that already happened (a pass was created) must not fail its turn over bookkeeping.
   const onBackgroundError = (what: string, error: unknown) =>
     log.error(
@@ -49,6 +51,10 @@ export function createCore(config: TapDeskConfig, ports: CorePorts): Core {
       },
       'background.failed',
     );
+  // Every audit row written through the core reaches the SOC once its write committed.
+  const store = withSecurityEvents(ports.store, ports.securityEvents ?? logSink(log), onBackgroundError);
+  const requests = new RequestRepository(store);
+  const audit = new AuditLog(store, () => clock.now());
   const limiter = new IssueLimiter(store, config.limits);
   const queue = new NoticeQueue(store);
   const notices = new NoticePlanner(queue, clock, config.notices.expiringLeadMinutes, onBackgroundError);

@@ -41,6 +41,12 @@ export interface AuditEvent {
   requestId: string;
   actor: { oid: string; name: string };
   target: { id: string; userPrincipalName: string; displayName: string } | null;
+  /** Whether the target held (or was eligible for) a directory role when the request was prepared. */
+  targetPrivileged?: boolean;
+  /** Those roles in words, when privileged. */
+  targetRoles?: string;
+  /** The approver of an approval request, once one decided. */
+  approvedBy?: { oid: string; name: string };
   verification?: string;
   ticket?: string;
   lifetimeMinutes?: number;

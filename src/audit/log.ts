@@ -3,7 +3,9 @@ import { TABLES, type RowStore } from '../store/port.js';
 import type { UnitOfWork } from '../store/unit.js';
 import type { AuditEvent } from './event.js';
 
-const ALL = 'all';
+/** The tenant-wide timeline's partition: every event has exactly one row there. */
+export const AUDIT_TIMELINE = 'all';
+const ALL = AUDIT_TIMELINE;
 const byTarget = (targetId: string) => `target|${targetId}`;
 // Keys sort ascending; inverting the time makes "newest first" a plain forward range read.
 const MAX_MS = 9_999_999_999_999;

@@ -13,7 +13,7 @@ import type { ApprovalInfo, Person, TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
 import { MAX_OPEN_APPROVALS_PER_REQUESTER } from './open-approvals.js';
 import { issuerStrength } from './roles.js';
-import { isPrivileged, rolesHeldBy } from './privilege.js';
+import { isPrivileged, privilegeText, rolesHeldBy } from './privilege.js';
 import { factsOf, snapshot } from './facts.js';
 
 export type RequestCommand = Extract<Command, { kind: 'request' }>;
@@ -118,7 +118,11 @@ export async function requestApproval(
       manager: manager ? { id: manager.id, displayName: manager.displayName } : null,
       plan: planned.plan,
       ...(policy ? { policy: policyTerms(policy) } : {}),
-      checks: { issuerStrength: issuerStrength(myRoles), targetPrivileged },
+      checks: {
+        issuerStrength: issuerStrength(myRoles),
+        targetPrivileged,
+        ...(targetPrivileged ? { targetRoles: privilegeText(targetRoles) } : {}),
+      },
       shown: snapshot(factsOf(user, pass, targetPrivileged, policy)),
       approval: approvalInfo(settings, basis, notes, targetPrivileged, input.command.reason),
     });

@@ -27,6 +27,11 @@ export function requestEvent(
     requestId: request.id,
     actor: { oid: actor.oid, name: actor.name },
     target,
+    ...(request.checks ? { targetPrivileged: request.checks.targetPrivileged } : {}),
+    ...(request.checks?.targetRoles ? { targetRoles: request.checks.targetRoles } : {}),
+    ...(request.approval?.decidedBy
+      ? { approvedBy: { oid: request.approval.decidedBy.oid, name: request.approval.decidedBy.name } }
+      : {}),
     ...(request.verification ? { verification: request.verification } : {}),
     ...(request.ticket ? { ticket: request.ticket } : {}),
     ...(request.plan?.lifetimeMinutes !== undefined ? { lifetimeMinutes: request.plan.lifetimeMinutes } : {}),

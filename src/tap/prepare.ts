@@ -165,7 +165,11 @@ export async function checkAndPlan(
     manager: manager ? { id: manager.id, displayName: manager.displayName } : null,
     plan: planned.plan,
     ...(policy ? { policy: policyTerms(policy) } : {}),
-    checks: { issuerStrength: strength, targetPrivileged },
+    checks: {
+      issuerStrength: strength,
+      targetPrivileged,
+      ...(targetPrivileged ? { targetRoles: privilegeText(targetRoles) } : {}),
+    },
     shown: snapshot(factsOf(user, passes[0] ?? null, targetPrivileged, policy)),
   };
   // Stored with its audit event in one commit, before the card can act: no confirmation card works

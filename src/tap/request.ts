@@ -118,7 +118,12 @@ export interface TapRequest {
   /** The policy's limits when the plan was made; absent when no one could read the policy. */
   policy?: PolicyTerms;
   /** Read at preparation, so a later 403 from Graph can be explained precisely. */
-  checks?: { issuerStrength: IssuerStrength; targetPrivileged: boolean };
+  checks?: {
+    issuerStrength: IssuerStrength;
+    targetPrivileged: boolean;
+    /** The target's roles in words when privileged ("eligible Global Administrator"), for the SOC. */
+    targetRoles?: string;
+  };
   /** What the card showed about the person; Confirm and Approve re-read it and refuse to act on old facts. */
   shown?: ShownFacts;
   usedAt?: string;

@@ -41,6 +41,10 @@ describe('the pass and tokens never leak', () => {
     // The scan can find things: the request row's target is in the file.
     expect(h.storageContains('alice@contoso.com')).toBe(true);
     expect(h.logLines.some((line) => line.includes('"event":"tap.issued"'))).toBe(true);
+    // The SOC's security events are log lines too: the event is there, and without the pass.
+    const security = h.logLines.filter((line) => line.includes('"channel":"security"'));
+    expect(security.some((line) => line.includes('"eventType":"tap.issued"'))).toBe(true);
+    expect(security.join('\n')).not.toContain(CANARY);
   });
 
   it('no log line carries a token, even when Teams puts one on the click', async () => {
