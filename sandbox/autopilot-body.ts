@@ -1,3 +1,4 @@
+import { parseJsonObject } from './json-body.js';
 /** The string parameters an Autopilot action body may carry, by action (next-wave §3.1, CSDL). */
 export const actionParameters = {
   updateDeviceProperties: ['userPrincipalName', 'addressableUserName', 'groupTag', 'displayName'],
@@ -18,16 +19,8 @@ export type ActionBody = Partial<Record<Parameter, string>>;
  */
 export function parseActionBody(action: AutopilotAction, raw: string | undefined): ActionBody | string {
   const allowed: readonly Parameter[] = actionParameters[action];
-  if (raw === undefined || raw.trim() === '')
-    return allowed.length === 0 ? {} : 'Empty Payload. JSON content expected.';
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return 'Invalid JSON payload.';
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return 'The request body must be a JSON object.';
+  const value = parseJsonObject(raw, allowed.length === 0 ? {} : undefined);
+  if (typeof value === 'string') return value;
   const body: ActionBody = {};
   for (const [key, field] of Object.entries(value)) {
     const name = allowed.find((p) => p === key);

@@ -1,3 +1,4 @@
+import { parseJsonObject } from './json-body.js';
 /** A validated TAP create body; every field optional, as in Graph. */
 export interface TapCreateBody {
   startDateTime?: Date;
@@ -10,15 +11,8 @@ const odataType = '#microsoft.graph.temporaryAccessPassAuthenticationMethod';
 
 /** Validates the create body: a JSON object with only known properties of the right types. */
 export function parseTapCreateBody(raw: string | undefined): TapCreateBody | string {
-  if (raw === undefined || raw.trim() === '') return 'Empty Payload. JSON content expected.';
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return 'Invalid JSON payload.';
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return 'The request body must be a JSON object.';
+  const value = parseJsonObject(raw);
+  if (typeof value === 'string') return value;
   const body: TapCreateBody = {};
   for (const [key, field] of Object.entries(value)) {
     if (field === null) continue; // nullable properties: null means "use the default"
