@@ -49,4 +49,12 @@ describe('botbuilder Storage on the row store', () => {
       /eTag conflict writing scope\/b/,
     );
   });
+
+  it('an item deleted after it was read is not taken as unchanged: writing the old value back conflicts', async () => {
+    const k = 'scope/deleted';
+    await storage.write({ [k]: { n: 1 } });
+    const read = await storage.read([k]);
+    await storage.delete([k]);
+    await expect(storage.write({ [k]: read[k] })).rejects.toThrow(/eTag conflict writing scope\/deleted/);
+  });
 });

@@ -61,6 +61,8 @@ export class RowStoreStorage implements Storage {
   }
 
   async delete(keys: string[]): Promise<void> {
+    // A deleted item is no longer what was read: a later write of the old value must reach the store.
+    for (const key of keys) this.lastRead.delete(key);
     await Promise.all(keys.map((key) => this.store.delete(TABLES.turnState, PARTITION, key)));
   }
 }
