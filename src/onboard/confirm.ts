@@ -79,7 +79,11 @@ export async function confirmOnboarding(
   // Both tokens before anything: a sign-in prompt must come before Intune changed anything.
   const graph = await acquire.graph();
   const devices = await acquire.devices();
-  const ctx = { targetName: target.displayName, who: target.userPrincipalName, detail: info.device.serialNumber };
+  const ctx = {
+    targetName: target.displayName,
+    who: target.userPrincipalName,
+    detail: info.device.serialNumber,
+  };
   const signal = AbortSignal.timeout(DEVICE_TIMEOUT_MS);
   let myRoles;
   let device;
@@ -130,7 +134,12 @@ export async function confirmOnboarding(
   if (claim.kind === 'limited') {
     const found = limitProblem(claim.hit, { ...ctx, timeZone: claimed.timeZone, now: deps.clock.now() });
     const failed = failedAs(found.code);
-    await endRequest(deps, claim.row, failed, requestEvent('tap.failed', failed, click.clicker, { code: found.code }));
+    await endRequest(
+      deps,
+      claim.row,
+      failed,
+      requestEvent('tap.failed', failed, click.clicker, { code: found.code }),
+    );
     return { kind: 'problem', problem: found, request: failed };
   }
 
@@ -166,7 +175,10 @@ export async function confirmOnboarding(
       deps,
       claim.row,
       failed,
-      requestEvent('onboarding.device_failed', failed, click.clicker, { code: found.code, device: deviceEvent }),
+      requestEvent('onboarding.device_failed', failed, click.clicker, {
+        code: found.code,
+        device: deviceEvent,
+      }),
     );
     return { kind: 'problem', problem: found, request: failed };
   }
@@ -180,7 +192,10 @@ export async function confirmOnboarding(
   // The device part is on the record before the pass is asked for, whatever happens next.
   const unit = new UnitOfWork();
   deps.requests.updateIn(unit, claim.row, updated);
-  deps.audit.appendIn(unit, requestEvent('onboarding.device_updated', updated, click.clicker, { device: deviceEvent }));
+  deps.audit.appendIn(
+    unit,
+    requestEvent('onboarding.device_updated', updated, click.clicker, { device: deviceEvent }),
+  );
   const [etag] = await unit.commit(deps.store);
   const row: StoredRow<TapRequest> = { value: updated, etag: etag! };
 
@@ -199,16 +214,25 @@ export async function confirmOnboarding(
   }
   const settings = onboardingSettingsOf(deps);
   const firstCheck = new Date(deps.clock.now().getTime() + settings.checkMinutes * 60_000);
-  const issued = await recordIssued(deps, row, pass, click.clicker, recheck.live?.pass ?? undefined, (u, request) =>
-    deps.enrollment?.addIn(u, request, firstCheck),
+  const issued = await recordIssued(
+    deps,
+    row,
+    pass,
+    click.clicker,
+    recheck.live?.pass ?? undefined,
+    (u, request) => deps.enrollment?.addIn(u, request, firstCheck),
   );
   return { kind: 'onboarded', request: issued.request, pass, recordError: issued.recordError };
 }
 
 /** Intune's answer to the device write, in the catalog: a role, a consent, its limit, or unknown. */
-function deviceWriteProblem(error: GraphFailure, ctx: { detail: string; who: string; targetName: string }): Problem {
+function deviceWriteProblem(
+  error: GraphFailure,
+  ctx: { detail: string; who: string; targetName: string },
+): Problem {
   if (error.outcomeUnknown) return problem('ONBOARD_DEVICE_UNKNOWN', ctx);
-  if (error.status === 429) return problem('ONBOARD_DEVICE_BUSY', { ...ctx, retryAfterSeconds: error.retryAfterSeconds });
+  if (error.status === 429)
+    return problem('ONBOARD_DEVICE_BUSY', { ...ctx, retryAfterSeconds: error.retryAfterSeconds });
   if (error.status === 404) return problem('ONBOARD_DEVICE_CHANGED', ctx);
   const read = problemForDeviceFailure(error);
   if (read.code === 'DEVICES_NOT_CONSENTED') return problem('ONBOARD_DEVICE_WRITE_NOT_CONSENTED', ctx);
@@ -224,7 +248,9 @@ async function endChanged(
   clicker: Clicker,
 ): Promise<OnboardConfirmOutcome> {
   const ended: TapRequest = { ...row.value, state: 'superseded' };
-  const event = requestEvent('request.superseded', ended, clicker, { reason: changes.join(' ').slice(0, 200) });
+  const event = requestEvent('request.superseded', ended, clicker, {
+    reason: changes.join(' ').slice(0, 200),
+  });
   if (!(await endRequest(deps, row, ended, event)))
     return { kind: 'problem', problem: alreadyHandled((await deps.requests.get(row.value.id))?.value) };
   const base = problem('REQUEST_SUPERSEDED');

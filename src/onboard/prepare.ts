@@ -28,7 +28,8 @@ export interface OnboardInput {
 }
 
 /** What the onboarding card shows beyond the issue card's facts. */
-export type OnboardPrepareOutcome = { kind: 'problem'; problem: Problem } | Extract<PrepareOutcome, { kind: 'confirm' }>;
+export type OnboardPrepareOutcome =
+  { kind: 'problem'; problem: Problem } | Extract<PrepareOutcome, { kind: 'confirm' }>;
 
 const READ_TIMEOUT_MS = 8_000;
 /** Serials that merely contain what was typed, named when none matches exactly. */
@@ -149,19 +150,32 @@ export async function prepareOnboarding(
       },
       onboarding,
     };
-    const outcome = await checkAndPlan(deps, graph, draft, user, myRoles, policy, signal, undefined, (asked, at) =>
-      planOnboardingPass(asked, policy, at, deps.maxLifetimeMinutes, settings.setupMinutes),
+    const outcome = await checkAndPlan(
+      deps,
+      graph,
+      draft,
+      user,
+      myRoles,
+      policy,
+      signal,
+      undefined,
+      (asked, at) => planOnboardingPass(asked, policy, at, deps.maxLifetimeMinutes, settings.setupMinutes),
     );
     if (outcome.kind === 'choose') return { kind: 'problem', problem: problem('UNEXPECTED') };
     return outcome;
   } catch (error) {
     if (!(error instanceof GraphFailure)) throw error;
     const found =
-      step === 'device' ? problemForDeviceFailure(error) : problemForGraphFailure(error, { operation: 'read', who });
+      step === 'device'
+        ? problemForDeviceFailure(error)
+        : problemForGraphFailure(error, { operation: 'read', who });
     return { kind: 'problem', problem: found };
   }
 }
 
-function refused(code: Parameters<typeof problem>[0], context: Parameters<typeof problem>[1]): OnboardPrepareOutcome {
+function refused(
+  code: Parameters<typeof problem>[0],
+  context: Parameters<typeof problem>[1],
+): OnboardPrepareOutcome {
   return { kind: 'problem', problem: problem(code, context) };
 }

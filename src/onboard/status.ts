@@ -56,7 +56,9 @@ export async function onboardingStatus(
   }
   // Only the asker's own onboardings: the trail is shared, the status is theirs.
   const ids = [
-    ...new Set(events.filter((e) => DEVICE_PART.has(e.type) && e.actor.oid === asker.oid).map((e) => e.requestId)),
+    ...new Set(
+      events.filter((e) => DEVICE_PART.has(e.type) && e.actor.oid === asker.oid).map((e) => e.requestId),
+    ),
   ].slice(0, MAX_ONBOARDINGS_SHOWN);
   const rows = await Promise.all(ids.map((id) => deps.requests.get(id)));
   const requests = rows.flatMap((row) => (row?.value.onboarding ? [row.value] : []));

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
-import { sandboxState } from '../helpers/sandbox-admin.js';
+import { enrollDevice, sandboxAdmin, sandboxState } from '../helpers/sandbox-admin.js';
 
 const DEVICES_PATH = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
 const ROLE_GROUP_MEMBER = 'alice.smith@contoso.com';
@@ -29,6 +29,17 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => h?.close());
+
+const chatOf = (upn: string) => `a:1:${h.user(upn).id}`;
+const noticesTo = (upn: string) => h.connector.proactive(chatOf(upn)).map((c) => JSON.stringify(c.activity));
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /** Sends a line as `upn` and returns the whole reply (one message) as text, and its card. */
 async function say(
@@ -197,5 +208,40 @@ describe('onboarding on a Windows Autopilot device', () => {
     expect(all.text).toContain('0F3X9K27');
     const notHers = await say('dana@contoso.com', 'onboarding status alice@contoso.com');
     expect(notHers.text).toContain('ONBOARDING_NOT_FOUND');
+  });
+
+  it("when alice's device enrolls, owen and alice's manager each get one notice; the trail and status say so", async () => {
+    // Carol (Alice's manager) has talked to TapDesk before, so it can reach her.
+    await post(h, message(h, h.user('carol@contoso.com'), 'hello'));
+    const enrolledBefore = (text: string) => text.includes('is set up') && text.includes('PF4KX1A3');
+    expect(noticesTo('owen@contoso.com').filter(enrolledBefore)).toHaveLength(0);
+    // Not enrolled yet: a look finds nothing to say.
+    await sandboxAdmin(h, 'POST', '/clock', { advanceMinutes: 6 });
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(noticesTo('owen@contoso.com').filter(enrolledBefore)).toHaveLength(0);
+    await enrollDevice(h, 'PF4KX1A3');
+    await sandboxAdmin(h, 'POST', '/clock', { advanceMinutes: 6 });
+    await until(
+      () =>
+        noticesTo('owen@contoso.com').some(enrolledBefore) &&
+        noticesTo('carol@contoso.com').some(enrolledBefore),
+      'the enrolled notices',
+    );
+    await sandboxAdmin(h, 'POST', '/clock', { advanceMinutes: 6 });
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // and no second notice
+    expect(noticesTo('owen@contoso.com').filter(enrolledBefore)).toHaveLength(1);
+    expect(noticesTo('carol@contoso.com').filter(enrolledBefore)).toHaveLength(1);
+    expect(noticesTo('owen@contoso.com').find(enrolledBefore)).toContain('tap.revoke');
+    expect(noticesTo('carol@contoso.com').find(enrolledBefore)).not.toContain('tap.revoke');
+    const status = await say('owen@contoso.com', 'onboarding status alice@contoso.com');
+    expect(status.text).toContain('Enrolled');
+    const audit = await say('owen@contoso.com', 'audit for alice@contoso.com');
+    expect(audit.text).toContain('Device enrolled');
+    // The follow-through read the device with TapDesk's own read-only token, never a person's.
+    const reads = (await sandboxState(h)).graphLog.filter(
+      (c) =>
+        c.method === 'GET' && c.path.includes(DEVICES_PATH) && c.callerOid !== h.user('owen@contoso.com').id,
+    );
+    expect(reads.length).toBeGreaterThan(0);
   });
 });
