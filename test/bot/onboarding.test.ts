@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { graphAs } from '../helpers/sandbox-http.js';
 import { enrollDevice, sandboxAdmin, sandboxState } from '../helpers/sandbox-admin.js';
 
 const DEVICES_PATH = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
@@ -104,6 +105,22 @@ describe('onboarding on a Windows Autopilot device', () => {
     expect(pass).toMatchObject({ createdBy: owen.id, isUsableOnce: false });
     expect(pass!.lifetimeInMinutes).toBeGreaterThanOrEqual(120);
     expect(body).toContain('Temporary Access Pass');
+    // The pass starts when asked: tomorrow 09:00 on the admin's calendar (the harness's clients are in Berlin).
+    const listed = await graphAs(
+      h.sandbox,
+      owen.id,
+      'GET',
+      `/users/${h.user('alice@contoso.com').id}/authentication/temporaryAccessPassMethods`,
+    );
+    const method = (listed.body as { value: { startDateTime: string }[] }).value[0]!;
+    const confirmedAt = Date.parse((await sandboxState(h)).graphLog.at(-1)!.at);
+    const berlin = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Berlin',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    expect(berlin.format(new Date(method.startDateTime))).toBe('09:00');
+    expect(Date.parse(method.startDateTime)).toBeGreaterThan(confirmedAt);
     // The shared card says how each part went, without the pass.
     const updated = h.connector.updates().at(-1)!.activity;
     expect(JSON.stringify(updated)).toContain('is set up on PF4KX1A3');
