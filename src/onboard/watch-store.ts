@@ -74,14 +74,10 @@ export class EnrollmentWatches {
   }
 
   async later(row: StoredRow<EnrollmentWatch>, nextCheckAt: Date): Promise<void> {
-    const { leaseUntil: _lease, ...rest } = row.value;
-    await this.store.replace(
-      TABLES.requests,
-      PARTITION,
-      row.value.requestId,
-      { ...rest, nextCheckAt: nextCheckAt.toISOString() },
-      row.etag,
-    );
+    // The lease ends with this look: the row is free for whichever instance looks next.
+    const next: EnrollmentWatch = { ...row.value, nextCheckAt: nextCheckAt.toISOString() };
+    delete next.leaseUntil;
+    await this.store.replace(TABLES.requests, PARTITION, row.value.requestId, next, row.etag);
   }
 
   async drop(requestId: string): Promise<void> {

@@ -94,7 +94,8 @@ export class FakeIntune {
         this.tenant.run(oid, 'updateDeviceProperties', [id, update], signal, () => {
           this.check(oid, true);
           const device = this.devices.find((d) => d.id === id);
-          if (!device) throw new GraphFailure(404, 'ResourceNotFound', 'No such device', undefined, undefined);
+          if (!device)
+            throw new GraphFailure(404, 'ResourceNotFound', 'No such device', undefined, undefined);
           // Contract §3.7 item 3: only the supplied fields change.
           Object.assign(device, update);
         }),
