@@ -104,9 +104,15 @@ describe('finding Autopilot devices', () => {
     expect((await deviceReads()).length).toBe(before);
   });
 
-  it('help lists the device commands for owen (Intune Administrator), not for dana', async () => {
-    expect(await ask('owen@contoso.com', 'help')).toContain('Find devices');
-    expect(await ask('dana@contoso.com', 'help')).not.toContain('Find devices');
+  it('help lists the device commands and onboarding for owen (Intune and Authentication Administrator), not for dana', async () => {
+    const owens = await ask('owen@contoso.com', 'help');
+    expect(owens).toContain('Devices and onboarding');
+    expect(owens).toContain('`onboard` _person_ `on` _serial_');
+    expect(await ask('dana@contoso.com', 'help')).not.toContain('devices for');
+    // Nina may find devices but not issue passes, so onboarding is not offered to her.
+    const ninas = await ask('nina@contoso.com', 'help');
+    expect(ninas).toContain('Find devices');
+    expect(ninas).not.toContain('onboard');
   });
 
   it('changes no device', async () => {

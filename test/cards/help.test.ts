@@ -202,6 +202,10 @@ describe('help for device searches', () => {
     const withDevices = helpTextFor({ ...NOTHING, canFindDevices: true }, SANDBOX);
     expect(withDevices).toContain('**Find devices**');
     expect(withDevices).toContain('`find device 5CG33`');
+    expect(withDevices).not.toContain('onboard');
+    const issuerWithDevices = helpTextFor({ ...EVERYTHING, canFindDevices: true }, SANDBOX);
+    expect(issuerWithDevices).toContain('**Devices and onboarding**');
+    expect(issuerWithDevices).toContain('`onboarding status`');
     expect(helpTextFor(EVERYTHING, SANDBOX)).not.toContain('Find devices');
     expect(helpText(SANDBOX)).not.toContain('Find devices');
     for (const example of ['devices for alice@contoso.com', 'find device 5CG33'])
