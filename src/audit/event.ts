@@ -31,7 +31,10 @@ export type AuditEventType =
   | 'bulk.finished'
   | 'bulk.interrupted'
   | 'bulk.delivered'
-  | 'bulk.not_delivered';
+  | 'bulk.not_delivered'
+  | 'pim.activated'
+  | 'pim.activation_pending'
+  | 'pim.activation_refused';
 
 export interface AuditEvent {
   id: string;

@@ -98,6 +98,9 @@ export const OUTCOME_OF: Record<AuditEventType, SecurityEventOutcome> = {
   'bulk.interrupted': 'failure',
   'bulk.delivered': 'success',
   'bulk.not_delivered': 'failure',
+  'pim.activated': 'success',
+  'pim.activation_pending': 'info',
+  'pim.activation_refused': 'failure',
 };
 
 // Names, tickets and reasons come from other people: one line, capped, invisible characters gone,

@@ -44,6 +44,9 @@ const WHAT: Readonly<Record<AuditEventType, string>> = {
   'bulk.interrupted': 'Bulk interrupted by a restart',
   'bulk.delivered': 'Bulk passes downloaded',
   'bulk.not_delivered': 'Bulk passes not delivered',
+  'pim.activated': 'Role activated (PIM)',
+  'pim.activation_pending': 'Role activation awaits approval (PIM)',
+  'pim.activation_refused': 'Role activation refused (PIM)',
 };
 
 // Graph method ids are GUIDs; the first block is enough to match a row against Entra's own log.

@@ -18,6 +18,7 @@ import { replyWithLoginRequest } from './invoke-response.js';
 import { onCancel, onChoose, onConfirm } from './request-actions.js';
 import { onReissue, onRevoke } from './revoke-actions.js';
 import { onRunSuggestion } from './suggestion-actions.js';
+import { onActivate } from './pim-actions.js';
 import { startTurn, type Turn } from './turn.js';
 
 /** A click handler gets the turn and the action its verb's schema produced, nothing from the card. */
@@ -44,6 +45,7 @@ const CLICKS: { [V in Verb]: ClickHandler<ActionOf<V>> } = {
   'bulk.reissue': onBulkReissue,
   'bulk.cancel': onBulkCancel,
   'chat.run': onRunSuggestion,
+  'pim.activate': onActivate,
 };
 
 interface ExecuteValue {

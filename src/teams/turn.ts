@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { DeviceGraph } from '../graph/device-port.js';
 import type { TapGraph } from '../graph/port.js';
+import type { PimGraph } from '../graph/pim-port.js';
 import type { Logger } from '../log.js';
 import type { Person } from '../tap/request.js';
 import { actorOf, type Actor } from './actor.js';
@@ -27,6 +28,8 @@ export interface Turn {
   graph(): Promise<TapGraph>;
   /** The actor's delegated Intune device reads (their own OBO token with the device scope). */
   devices(): Promise<DeviceGraph>;
+  /** The actor's own PIM access (their OBO token with the PIM scopes). */
+  pim(): Promise<PimGraph>;
   now(): Date;
 }
 
@@ -49,6 +52,7 @@ export function startTurn(context: TurnContext, deps: TeamsDeps): Turn | null {
       (graph ??= deps.graph.forUser(context, actor.oid, AbortSignal.timeout(GRAPH_ACCESS_TIMEOUT_MS))),
     devices: () =>
       deps.graph.devicesForUser(context, actor.oid, AbortSignal.timeout(GRAPH_ACCESS_TIMEOUT_MS)),
+    pim: () => deps.graph.pimForUser(context, actor.oid, AbortSignal.timeout(GRAPH_ACCESS_TIMEOUT_MS)),
     now: () => deps.core.clock.now(),
   };
 }
