@@ -8,7 +8,7 @@ import type { AuditEvent, AuditEventType } from './event.js';
  * so a Sentinel rule written against 1.x keeps working across every 1.x.
  */
 export const SECURITY_EVENT_SCHEMA = 'tapdesk.security';
-export const SECURITY_EVENT_VERSION = '1.0';
+export const SECURITY_EVENT_VERSION = '1.1';
 
 /** Where the action started; only chat exists today, the others are reserved for the API and automation. */
 export const SECURITY_EVENT_SOURCES = ['chat', 'api', 'access-package', 'lifecycle-task'] as const;
