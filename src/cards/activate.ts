@@ -59,6 +59,7 @@ export function renderActivateCard(d: ActivateCardData): AdaptiveCardJson {
         id: 'duration',
         label: 'Activate for',
         isRequired: true,
+        errorMessage: 'Choose how long the role stays active.',
         value: DEFAULT_ACTIVATION_MINUTES,
         spacing: 'Medium',
         choices: ACTIVATION_MINUTES.map((m) => ({ title: formatDuration(Number(m)), value: m })),

@@ -2,7 +2,7 @@ import { CardFactory, MessageFactory } from 'botbuilder';
 import type { ActionOf } from '../cards/actions.js';
 import { renderActivateCard } from '../cards/activate.js';
 import { choiceCard, confirmCard, problemCard } from '../cards/request-views.js';
-import type { Problem } from '../errors/catalog.js';
+import { ProblemError, type Problem } from '../errors/catalog.js';
 import { activateRole } from '../pim/activate.js';
 import { offerActivation } from '../pim/offer.js';
 import { formatWhen } from '../tap/format.js';
@@ -45,7 +45,11 @@ export async function sendActivationOffer(turn: Turn, input: PrepareInput): Prom
   try {
     offer = await offerActivation(deps.core, await turn.graph(), await turn.pim(), input);
   } catch (error) {
-    turn.log.warn({ event: 'pim.offer_unavailable', err: (error as Error).name }, 'pim.offer_unavailable');
+    const code = error instanceof ProblemError ? error.problem.code : undefined;
+    turn.log.warn(
+      { event: 'pim.offer_unavailable', err: (error as Error).name, ...(code ? { code } : {}) },
+      'pim.offer_unavailable',
+    );
     return false;
   }
   if (!offer) return false;

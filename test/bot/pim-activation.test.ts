@@ -218,3 +218,35 @@ describe("paul's Global Administrator needs approval", () => {
     expect((await sandboxState(h)).passes).toEqual([]);
   });
 });
+
+describe('a tenant that has not consented to the PIM scopes', () => {
+  it('olga gets the plain refusal, without an Activate button, and nothing else breaks', async () => {
+    const bare = await startHarness(
+      {},
+      {
+        fixture: (f) => {
+          f.apps[0].consentedDelegatedScopes = f.apps[0].consentedDelegatedScopes.filter(
+            (s) => s !== 'RoleAssignmentSchedule.ReadWrite.Directory',
+          );
+        },
+      },
+    );
+    try {
+      const turn = await post(
+        bare,
+        message(bare, bare.user('olga@contoso.com'), 'issue TAP for alice@contoso.com'),
+      );
+      expect(turn.status).toBe(200);
+      const replies = bare.connector.sent();
+      expect(replies).toHaveLength(1);
+      const reply = text(cardOf(replies[0]!.activity));
+      expect(reply).toContain('TAP_ROLE_MISSING');
+      expect(reply).not.toContain('pim.activate');
+      expect(
+        bare.logLines.some((l) => l.includes('pim.offer_unavailable') && l.includes('PIM_NOT_CONSENTED')),
+      ).toBe(true);
+    } finally {
+      await bare.close();
+    }
+  });
+});
