@@ -43,6 +43,17 @@ export class PimActivations {
     );
   }
 
+  /** An approver agreed: a waiting request becomes Granted from `now`, for the length it asked. */
+  approve(requestId: string, now: Date): boolean {
+    const found = this.items.find((a) => a.requestId === requestId && a.status === 'PendingApproval');
+    if (!found) return false;
+    const lengthMs = found.endDateTime.getTime() - found.startDateTime.getTime();
+    found.status = 'Granted';
+    found.startDateTime = now;
+    found.endDateTime = new Date(now.getTime() + lengthMs);
+    return true;
+  }
+
   /** The roles a user holds through activations in force at `now`, as the directory counts roles. */
   activeRolesOf(userId: string, now: Date): FixtureRole[] {
     return this.active(now)

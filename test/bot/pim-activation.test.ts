@@ -216,6 +216,23 @@ describe("paul's Global Administrator needs approval", () => {
     const again = await activate('paul@contoso.com', pending, { duration: '60', justification: 'INC-11' });
     expect(text(again)).toContain('PIM_ACTIVATION_PENDING');
     expect((await sandboxState(h)).passes).toEqual([]);
+
+    // An approver agrees (the sandbox plays them); Activate again finds the role active and goes on.
+    const [waiting] = await activations();
+    await sandboxAdmin(h, 'POST', '/pim/approve', { requestId: waiting!.requestId });
+    const next = await activate('paul@contoso.com', again, { duration: '60', justification: 'INC-11' });
+    const { requestId } = actionData(next, 'tap.confirm');
+    const confirmed = await post(
+      h,
+      click(h, h.user('paul@contoso.com'), 'tap.confirm', { requestId, verification: 'in-person' }),
+    );
+    expect(confirmed.status).toBe(200);
+    expect((await sandboxState(h)).passes).toEqual([
+      expect.objectContaining({
+        userId: h.user('bob@contoso.com').id,
+        createdBy: h.user('paul@contoso.com').id,
+      }),
+    ]);
   });
 });
 

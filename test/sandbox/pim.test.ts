@@ -167,20 +167,26 @@ describe('selfActivate', () => {
     });
   });
 
-  it("paul's Global Administrator needs approval: PendingApproval, nothing active, a second request refused", async () => {
-    const pending = await activate('paul@contoso.com', {
+  it("paul's Global Administrator needs approval: PendingApproval, nothing active, a second request refused, then approved", async () => {
+    const ga = {
       roleDefinitionId: GA,
       scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT2H' } },
-    });
+    };
+    const pending = await activate('paul@contoso.com', ga);
     expect(pending.status).toBe(201);
     expect(pending.body.status).toBe('PendingApproval');
     expect(pending.body.approvalId).toEqual(expect.any(String));
     expect((await graphAs(sb, 'paul@contoso.com', 'GET', mineActive)).body.value).toEqual([]);
-    const again = await activate('paul@contoso.com', {
-      roleDefinitionId: GA,
-      scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT2H' } },
-    });
+    const again = await activate('paul@contoso.com', ga);
     expect(again.body.error.code).toBe('PendingRoleAssignmentRequest');
+
+    const approved = await admin(sb, 'POST', '/pim/approve', { requestId: pending.body.id });
+    expect(approved.status).toBe(200);
+    expect((await graphAs(sb, 'paul@contoso.com', 'GET', mineActive)).body.value).toEqual([
+      expect.objectContaining({ roleDefinitionId: GA, assignmentType: 'Activated' }),
+    ]);
+    expect((await admin(sb, 'POST', '/pim/approve', { requestId: pending.body.id })).status).toBe(404);
+    expect((await activate('paul@contoso.com', ga)).body.error.code).toBe('RoleAssignmentExists');
   });
 
   it('someone else as principal is refused; validation only creates nothing', async () => {
