@@ -2,7 +2,7 @@
 // approval, and an activated role counting for the TAP rules and role reads for as long as it lasts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
-import { admin, graphAs } from '../helpers/sandbox-http.js';
+import { admin, graphAs, graphWithToken, httpsJson } from '../helpers/sandbox-http.js';
 
 const AUTH_ADMIN = 'c4e39bd9-1100-46d3-8c65-fb160da0071f';
 const GA = '62e90394-69f5-4237-9190-012177145e10';
@@ -65,6 +65,21 @@ function activation(upn: string, extra: Record<string, unknown> = {}) {
 const activate = (upn: string, extra: Record<string, unknown> = {}) =>
   graphAs(sb, upn, 'POST', requests, activation(upn, extra));
 
+/** TapDesk's own app-only token: how it reads role assignments to judge whether a target is privileged. */
+async function appToken(): Promise<string> {
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    scope: 'https://graph.microsoft.com/.default',
+    client_id: sb.app.appId,
+    client_secret: sb.app.clientSecret,
+  });
+  const url = `${sb.authorityHost}/${sb.tenantId}/oauth2/v2.0/token`;
+  const result = await httpsJson(sb, 'POST', url, form.toString(), {
+    'Content-Type': 'application/x-www-form-urlencoded',
+  });
+  return result.body.access_token as string;
+}
+
 const createTap = (upn: string, target: string) =>
   graphAs(sb, upn, 'POST', `/users/${target}/authentication/temporaryAccessPassMethods`, {
     lifetimeInMinutes: 60,
@@ -112,6 +127,16 @@ describe('selfActivate', () => {
       expect.objectContaining({ roleDefinitionId: AUTH_ADMIN, assignmentType: 'Activated' }),
     ]);
     expect((await createTap('olga@contoso.com', 'alice@contoso.com')).status).toBe(201);
+    // TapDesk's app-only read of role assignments sees the activation as an active role too.
+    const assigned = await graphWithToken(
+      sb,
+      await appToken(),
+      'GET',
+      `/roleManagement/directory/roleAssignments?$filter=principalId eq '${idOf('olga@contoso.com')}'`,
+    );
+    expect(assigned.body.value.map((r: { roleDefinitionId: string }) => r.roleDefinitionId)).toEqual([
+      AUTH_ADMIN,
+    ]);
     const state = (await admin(sb, 'GET', '/state')).body;
     expect(state.activations).toEqual([
       expect.objectContaining({ principalId: idOf('olga@contoso.com'), status: 'Granted', active: true }),
