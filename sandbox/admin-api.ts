@@ -4,6 +4,7 @@ import { parseFaultUpdate } from './faults.js';
 import { handleFileAdmin } from './files-admin.js';
 import { jsonResponse, parseJsonBody, type SandboxRequest, type SandboxResponse } from './http.js';
 import { parsePolicyUpdate } from './policy-update.js';
+import { approveActivation } from './pim-admin.js';
 import { issueSsoAssertion, parseSsoRequest } from './sso.js';
 
 /** True for loopback peers only; the admin API must never answer anyone else. */
@@ -100,6 +101,8 @@ async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string
       ctx.state.policy = updated;
       return jsonResponse(200, updated);
     }
+    case 'POST pim/approve':
+      return approveActivation(ctx, body);
     case 'POST reset':
       ctx.state.reset();
       return jsonResponse(200, { reset: true });

@@ -46,9 +46,15 @@ function scopeOf(role: FixtureRole): string {
   return role.directoryScopeId ?? tenantScope;
 }
 
-/** Read-only queries over the fixture's users, groups and roles. */
+/** The roles a user holds right now through PIM activations (none unless the sandbox wires its PIM in). */
+export type ActivatedRoles = (userId: string) => FixtureRole[];
+
+/** Read-only queries over the fixture's users, groups and roles, plus the PIM activations in force. */
 export class Directory {
-  constructor(readonly fixture: TenantFixture) {}
+  constructor(
+    readonly fixture: TenantFixture,
+    private readonly activated: ActivatedRoles = () => [],
+  ) {}
 
   get users(): FixtureUser[] {
     return this.fixture.users;
@@ -107,7 +113,8 @@ export class Directory {
    * TAP rules count (see README, "Roles").
    */
   rolesOf(user: FixtureUser): FixtureRole[] {
-    const all = [...user.roles];
+    // An activated role counts like an assigned one, for as long as the activation lasts.
+    const all = [...user.roles, ...this.activated(user.id)];
     for (const group of this.groupsOf(user.id)) all.push(...(group.roles ?? []));
     const seen = new Set<string>();
     return all.filter(
@@ -117,7 +124,8 @@ export class Directory {
 
   /**
    * Every active assignment in the tenant, in fixture order: users' own roles (the user is the
-   * principal) then roles assigned to groups (the group is the principal), with their scope.
+   * principal), their PIM activations in force, then roles assigned to groups (the group is the
+   * principal), with their scope.
    */
   roleAssignments(): RoleAssignment[] {
     const assignment = (principalId: string, role: FixtureRole): RoleAssignment => ({
@@ -128,6 +136,7 @@ export class Directory {
     });
     return [
       ...this.fixture.users.flatMap((u) => u.roles.map((r) => assignment(u.id, r))),
+      ...this.fixture.users.flatMap((u) => this.activated(u.id).map((r) => assignment(u.id, r))),
       ...this.fixture.groups.flatMap((g) => (g.roles ?? []).map((r) => assignment(g.id, r))),
     ];
   }

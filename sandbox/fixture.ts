@@ -15,6 +15,10 @@ export interface FixtureEligibleRole extends FixtureRole {
   requiresJustification?: boolean;
   requiresTicket?: boolean;
   requiresApproval?: boolean;
+  /** Activation needs MFA in the caller's token (`amr` contains `mfa`). */
+  requiresMfa?: boolean;
+  /** A Conditional Access authentication context id (e.g. `c1`) the token's `acrs` must carry. */
+  authenticationContext?: string;
 }
 
 /** A fixture user: Graph fields plus sandbox-only wiring (roles, manager, Teams id). */
@@ -32,6 +36,8 @@ export interface FixtureUser {
   teamsUserId: string;
   external?: boolean;
   mobilePhone?: string;
+  /** How the person signed in (`amr` of their tokens); absent means password and MFA. */
+  amr?: string[];
   /** PIM eligibilities (not active roles); absent means none. */
   eligibleRoles?: FixtureEligibleRole[];
 }

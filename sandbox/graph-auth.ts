@@ -11,6 +11,9 @@ export interface DelegatedCaller {
   scopes: Set<string>;
   /** The client the token was issued to (`azp`): Intune throttles per app, delegated calls included. */
   appId: string;
+  /** How the user signed in (`amr`) and the authentication contexts satisfied (`acrs`): PIM's rules read them. */
+  amr?: string[];
+  acrs?: string[];
 }
 
 /** An app-only call: the app, its service principal and the application permissions (`roles`). */
@@ -84,6 +87,21 @@ export const Scopes = {
     'RoleManagement.Read.Directory',
     'RoleManagement.ReadWrite.Directory',
   ],
+  // roleAssignmentScheduleInstances (next-wave §2.2).
+  readRoleAssignmentSchedules: [
+    'RoleAssignmentSchedule.Read.Directory',
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+    'RoleAssignmentSchedule.ReadWrite.Directory',
+    'RoleManagement.ReadWrite.Directory',
+  ],
+  // POST roleAssignmentScheduleRequests (next-wave §2.3): least RoleAssignmentSchedule.ReadWrite.Directory.
+  writeRoleAssignmentSchedules: [
+    'RoleAssignmentSchedule.ReadWrite.Directory',
+    'RoleAssignmentSchedule.Remove.Directory',
+    'RoleEligibilitySchedule.Remove.Directory',
+    'RoleManagement.ReadWrite.Directory',
+  ],
   // Windows Autopilot device identities (next-wave §3.1): reads take either, the three actions ReadWrite.
   readAutopilot: ['DeviceManagementServiceConfig.Read.All', 'DeviceManagementServiceConfig.ReadWrite.All'],
   writeAutopilot: ['DeviceManagementServiceConfig.ReadWrite.All'],
@@ -107,6 +125,8 @@ export const AppPermissions = {
   readPolicy: Scopes.readPolicy,
   readRoleAssignments: Scopes.readRoleAssignments,
   readRoleEligibilities: Scopes.readRoleEligibilities,
+  readRoleAssignmentSchedules: Scopes.readRoleAssignmentSchedules,
+  writeRoleAssignmentSchedules: Scopes.writeRoleAssignmentSchedules,
   // The same names exist as application permissions (next-wave §3.1).
   readAutopilot: Scopes.readAutopilot,
   writeAutopilot: Scopes.writeAutopilot,
@@ -178,7 +198,15 @@ export async function authenticateGraphCall(
       .filter(Boolean)
       .map((s) => s.toLowerCase()),
   );
-  return { kind: 'delegated', user, scopes, appId: String(azp ?? '').toLowerCase() };
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+  return {
+    kind: 'delegated',
+    user,
+    scopes,
+    appId: String(azp ?? '').toLowerCase(),
+    amr: list(verified.claims.amr),
+    acrs: list(verified.claims.acrs),
+  };
 }
 
 /** True when `authenticateGraphCall` produced an error response rather than a caller. */

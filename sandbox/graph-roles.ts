@@ -6,7 +6,7 @@ import type { SandboxResponse } from './http.js';
 import { pageWindow, pagedResponse } from './paging.js';
 
 /** Delegated callers of the PIM lists need one of these roles (contract next-wave §2.1). */
-const eligibilityReaderRoles = [
+export const eligibilityReaderRoles = [
   RoleTemplate.globalReader,
   RoleTemplate.securityOperator,
   RoleTemplate.securityReader,
@@ -20,7 +20,7 @@ const eligibilityReaderRoles = [
 const assignmentReaderRoles = [...eligibilityReaderRoles, RoleTemplate.directoryReaders];
 
 /** When the fixture's eligibilities began: fixed, so answers are stable (a sandbox [choice]). */
-const eligibilityStart = '2025-01-01T00:00:00Z';
+export const eligibilityStart = '2025-01-01T00:00:00Z';
 
 const insufficient = (call: GraphCall) =>
   callError(call, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
@@ -53,7 +53,7 @@ const setOf: Record<Kind, string> = {
 };
 
 /** `$filter` over principalId, roleDefinitionId and directoryScopeId with `eq`, joined by `and`. */
-function compileFilter(filter: string | null): ((r: RoleAssignment) => boolean) | string {
+export function compileFilter(filter: string | null): ((r: RoleAssignment) => boolean) | string {
   if (filter === null || filter.trim() === '') return () => true;
   const clauses = filter.split(/\s+and\s+/i);
   const tests: Array<(r: RoleAssignment) => boolean> = [];
@@ -73,7 +73,7 @@ function compileFilter(filter: string | null): ((r: RoleAssignment) => boolean) 
 }
 
 /** The `unifiedRoleDefinition` a `$expand=roleDefinition` embeds; built-in ids are their template ids. */
-function roleDefinitionView(ctx: SandboxContext, r: RoleAssignment): Record<string, unknown> {
+export function roleDefinitionView(ctx: SandboxContext, r: RoleAssignment): Record<string, unknown> {
   const builtIn = Object.values(ctx.fixture.roleTemplates).some(
     (id) => id.toLowerCase() === r.roleTemplateId.toLowerCase(),
   );

@@ -6,6 +6,7 @@ import { callError, matchTemplate, type GraphCall, type GraphRoute } from './gra
 import { graphError } from './graph-errors.js';
 import { policyRoutes } from './graph-policy.js';
 import { roleManagementRoutes } from './graph-roles.js';
+import { pimRoutes } from './graph-pim.js';
 import { tapRoutes } from './graph-tap.js';
 import { userRoutes } from './graph-users.js';
 import type { SandboxRequest, SandboxResponse } from './http.js';
@@ -15,6 +16,7 @@ const routes: GraphRoute[] = [
   ...tapRoutes,
   ...policyRoutes,
   ...roleManagementRoutes,
+  ...pimRoutes,
   ...autopilotRoutes,
 ];
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -79,20 +79,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     options.logger,
   );
   const origin = `https://127.0.0.1:${port}`;
+  const state = new SandboxState(
+    options.seed ?? 'contoso',
+    clock,
+    fixture.tapPolicy,
+    fixture.autopilot?.devices ?? [],
+  );
   const ctx: SandboxContext = {
     fixture,
-    directory: new Directory(fixture),
+    // PIM activations in force count as roles everywhere: TAP rules, role reads, `wids`.
+    directory: new Directory(fixture, (userId) => state.pim.activeRolesOf(userId, clock.now())),
     app: appFixture,
     tenantId,
     origin,
     graphBaseUrl: `${origin}/v1.0`,
     signer: await TokenSigner.create(`${origin}/${tenantId}/v2.0`, await signingKeys),
-    state: new SandboxState(
-      options.seed ?? 'contoso',
-      clock,
-      fixture.tapPolicy,
-      fixture.autopilot?.devices ?? [],
-    ),
+    state,
     clock,
   };
   ready.context = ctx;

@@ -170,6 +170,8 @@ export async function grantOnBehalfOf(
       azpacr: '1',
       idtyp: 'user',
       wids: ctx.directory.rolesOf(user).map((r) => r.roleTemplateId),
+      // The sign-in's methods pass through OBO; no `acrs`, since TapDesk never answers a claims challenge.
+      amr: Array.isArray(checked.claims.amr) ? checked.claims.amr : [],
     },
     graphResource,
     3600,

@@ -32,6 +32,8 @@ export async function issueSsoAssertion(
     scp: ctx.app.ssoScope,
     azp: teamsClientId,
     azpacr: '0',
+    // How they signed in: OBO carries it into the Graph token, where PIM's MFA rule reads it.
+    amr: user.amr ?? ['pwd', 'mfa'],
   };
   return ctx.signer.sign(
     claims,

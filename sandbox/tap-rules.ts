@@ -27,7 +27,8 @@ const lowPrivilegeRoles: readonly string[] = [
  * Whether the caller may manage (create/delete) passes for the target, judged by roles only.
  * Privileged Authentication and Global Administrators: anyone but themselves. Authentication
  * Administrators: targets with no role or only low-privilege roles, outside role-assignable groups.
- * Only ACTIVE TENANT-WIDE roles count, on both sides ({@link Directory.rolesOf}): a target who is only
+ * Only ACTIVE TENANT-WIDE roles count, on both sides ({@link Directory.rolesOf}; a PIM activation in force
+ * is active, so a caller who activated Authentication Administrator may issue): a target who is only
  * PIM-eligible for a privileged role, or holds one scoped to an administrative unit, is not protected
  * here. Entra's rule for such targets is undocumented; the sandbox lets Entra allow them and leaves
  * the protection to TapDesk's own rule (a [choice], see README "Roles").

@@ -48,6 +48,16 @@ export const DEVICE_WRITE_SCOPES = [
 ];
 
 /**
+ * The Graph scopes of just-in-time role activation, in an OBO exchange of their own: reading the
+ * clicker's own PIM eligibilities and self-activating one. Least privilege for each (next-wave §2.1,
+ * §2.3); kept out of GRAPH_SCOPES so a tenant without consent to them loses only the Activate button.
+ */
+export const PIM_SCOPES = [
+  'https://graph.microsoft.com/RoleEligibilitySchedule.Read.Directory',
+  'https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory',
+];
+
+/**
  * The Microsoft Graph APPLICATION permissions TapDesk can use with its own identity (app-only tokens):
  * reading role assignments and eligibilities, reading the TAP policy, reading Windows Autopilot devices
  * (the onboarding follow-through), installing itself for a person it must reach. None can write an authentication method; APP_PERMISSIONS accepts nothing else.

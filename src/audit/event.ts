@@ -35,7 +35,10 @@ export type AuditEventType =
   | 'onboarding.device_updated'
   | 'onboarding.device_failed'
   | 'onboarding.enrolled'
-  | 'onboarding.not_enrolled';
+  | 'onboarding.not_enrolled'
+  | 'pim.activated'
+  | 'pim.activation_pending'
+  | 'pim.activation_refused';
 
 export interface AuditEvent {
   id: string;

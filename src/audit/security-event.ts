@@ -111,6 +111,9 @@ export const OUTCOME_OF: Record<AuditEventType, SecurityEventOutcome> = {
   'onboarding.device_failed': 'failure',
   'onboarding.enrolled': 'info',
   'onboarding.not_enrolled': 'info',
+  'pim.activated': 'success',
+  'pim.activation_pending': 'info',
+  'pim.activation_refused': 'failure',
 };
 
 // Names, tickets and reasons come from other people: one line, capped, invisible characters gone,

@@ -22,6 +22,7 @@ export const VERBS = {
   bulkCancel: 'bulk.cancel',
   runSuggestion: 'chat.run',
   onboardConfirm: 'onboard.confirm',
+  activate: 'pim.activate',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -115,6 +116,22 @@ const BulkRejectAction = z
 // no fact: the handler parses it again and runs it as the clicker, exactly as if they had typed it.
 export const RunSuggestionAction = z.object({ command: z.string().trim().min(1).max(500) }).strict();
 
+/** Activation lengths the activation card offers, in minutes: never above PIM's 8 hours. */
+export const ACTIVATION_MINUTES = ['30', '60', '120', '240', '480'] as const;
+/** PIM takes up to 500 characters of justification. */
+export const JUSTIFICATION_MAX_CHARS = 500;
+
+// The activation card's inputs: a duration from its list, a justification and a ticket number (both
+// may be empty: the role's settings, checked by Entra, decide whether they are required).
+export const ActivateAction = z
+  .object({
+    requestId: z.string().uuid(),
+    duration: z.enum(ACTIVATION_MINUTES),
+    justification: z.string().trim().max(JUSTIFICATION_MAX_CHARS).optional(),
+    ticket: z.string().trim().max(TICKET_MAX_CHARS).regex(TICKET_PATTERN).optional(),
+  })
+  .strict();
+
 type BulkVerb =
   | typeof VERBS.bulkConfirm
   | typeof VERBS.bulkAsk
@@ -148,7 +165,14 @@ export type CardAction =
   | { verb: typeof VERBS.approve; requestId: string }
   | { verb: typeof VERBS.reject; requestId: string; reason: string }
   | { verb: typeof VERBS.reveal; requestId: string }
-  | { verb: typeof VERBS.runSuggestion; command: string };
+  | { verb: typeof VERBS.runSuggestion; command: string }
+  | {
+      verb: typeof VERBS.activate;
+      requestId: string;
+      minutes: number;
+      justification: string | null;
+      ticket: string | null;
+    };
 
 /** The action a verb's schema produces: what that verb's handler receives. */
 export type ActionOf<V extends Verb> = Extract<CardAction, { verb: V }>;
@@ -250,6 +274,21 @@ export function parseAction(verb: string, data: unknown): ParseActionResult {
     const parsed = RejectAction.safeParse(data);
     if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
     return { ok: true, action: { verb, requestId: parsed.data.requestId, reason: parsed.data.rejectReason } };
+  }
+  if (verb === VERBS.activate) {
+    const parsed = ActivateAction.safeParse(data);
+    if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
+    const { requestId, duration, justification, ticket } = parsed.data;
+    return {
+      ok: true,
+      action: {
+        verb,
+        requestId,
+        minutes: Number(duration),
+        justification: justification ? justification : null,
+        ticket: ticket ? ticket : null,
+      },
+    };
   }
   if (verb === VERBS.runSuggestion) {
     const parsed = RunSuggestionAction.safeParse(data);

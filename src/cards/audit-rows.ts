@@ -48,6 +48,9 @@ const WHAT: Readonly<Record<AuditEventType, string>> = {
   'onboarding.device_failed': 'Device not assigned',
   'onboarding.enrolled': 'Device enrolled',
   'onboarding.not_enrolled': 'Device not enrolled before the pass expired',
+  'pim.activated': 'Role activated (PIM)',
+  'pim.activation_pending': 'Role activation awaits approval (PIM)',
+  'pim.activation_refused': 'Role activation refused (PIM)',
 };
 
 // Graph method ids are GUIDs; the first block is enough to match a row against Entra's own log.

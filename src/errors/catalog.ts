@@ -9,10 +9,12 @@ import { commandFor, them, type CatalogEntry, type ProblemContext } from './cata
 export type { ProblemContext };
 import { APPROVAL_AND_BULK_ENTRIES } from './catalog-approvals.js';
 import { ONBOARDING_ENTRIES } from './catalog-onboarding.js';
+import { PIM_ENTRIES } from './catalog-pim.js';
 
 const CATALOG = {
   ...APPROVAL_AND_BULK_ENTRIES,
   ...ONBOARDING_ENTRIES,
+  ...PIM_ENTRIES,
   TAP_ROLE_MISSING: {
     title: 'You need an authentication admin role',
     message: () =>

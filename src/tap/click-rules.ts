@@ -13,7 +13,8 @@ export type RequestVerb =
   | typeof VERBS.reissue
   | typeof VERBS.approve
   | typeof VERBS.reject
-  | typeof VERBS.reveal;
+  | typeof VERBS.reveal
+  | typeof VERBS.activate;
 
 /** Who may click: the person who asked, the person whose token created the pass, or a second admin. */
 export type ClickerRole = 'requester' | 'issuer' | 'approver';
@@ -54,6 +55,8 @@ export const CLICK_RULES: { [V in RequestVerb]: Partial<Record<RequestKind, Rule
   [VERBS.approve]: { approval: { states: ['awaiting'], who: 'approver' } },
   [VERBS.reject]: { approval: { states: ['awaiting'], who: 'approver' } },
   [VERBS.reveal]: { approval: { states: ['issued'], who: 'requester' } },
+  // The refusal card's "Activate <role>": only its requester, while the request waits for the role.
+  [VERBS.activate]: { issue: { states: ['choosing'], who: 'requester' } },
 };
 
 export const kindOf = (request: TapRequest): RequestKind => request.kind ?? 'issue';

@@ -128,6 +128,8 @@ export async function chooseTarget(
   const guarded = await guardClick(deps, VERBS.choose, click.requestId, click.clicker);
   if (!guarded.ok) return { kind: 'problem', problem: guarded.problem };
   const { row } = guarded;
+  // A request waiting for its requester's role activation is planned only once the role is active.
+  if (row.value.activation) return { kind: 'problem', problem: problem('CLICK_NOT_ALLOWED') };
   // Only people we offered can be chosen: the card's userId is a pointer into our own list.
   if (!row.value.candidates?.some((c) => c.id === click.userId)) {
     return { kind: 'problem', problem: problem('BAD_CARD_PAYLOAD') };

@@ -106,7 +106,7 @@ export async function prepareIssue(
   }
 }
 
-function newRequest(deps: CoreDeps, input: PrepareInput, now: Date): Omit<TapRequest, 'id' | 'state'> {
+export function newRequest(deps: CoreDeps, input: PrepareInput, now: Date): Omit<TapRequest, 'id' | 'state'> {
   const { lifetimeMinutes, usableOnce, start } = input.command;
   return {
     createdAt: now.toISOString(),

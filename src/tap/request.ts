@@ -110,6 +110,11 @@ export interface TapRequest {
   query: string;
   asked: { lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec; utcOffsetMinutes: number };
   candidates?: Candidate[];
+  /**
+   * Set while the requester must first activate this PIM-eligible role (just-in-time): the request
+   * cannot be planned until an Activate click clears it.
+   */
+  activation?: { roleDefinitionId: string; displayName: string; directoryScopeId: string };
   target?: Candidate;
   /** The target's manager when the request was prepared (for the "a pass was issued" notice). */
   manager?: { id: string; displayName: string } | null;

@@ -19,6 +19,7 @@ import { onCancel, onChoose, onConfirm } from './request-actions.js';
 import { onOnboardConfirm } from './onboard-actions.js';
 import { onReissue, onRevoke } from './revoke-actions.js';
 import { onRunSuggestion } from './suggestion-actions.js';
+import { onActivate } from './pim-actions.js';
 import { startTurn, type Turn } from './turn.js';
 
 /** A click handler gets the turn and the action its verb's schema produced, nothing from the card. */
@@ -46,6 +47,7 @@ const CLICKS: { [V in Verb]: ClickHandler<ActionOf<V>> } = {
   'bulk.cancel': onBulkCancel,
   'chat.run': onRunSuggestion,
   'onboard.confirm': onOnboardConfirm,
+  'pim.activate': onActivate,
 };
 
 interface ExecuteValue {

@@ -6,7 +6,9 @@ import type { GraphClientOptions } from '../graph/client.js';
 import { GraphTapClient } from '../graph/client.js';
 import { GraphDeviceClient } from '../graph/device-client.js';
 import type { DeviceGraph, DeviceWriteGraph } from '../graph/device-port.js';
-import { DEVICE_READ_SCOPES, DEVICE_WRITE_SCOPES } from '../config.js';
+import { DEVICE_READ_SCOPES, DEVICE_WRITE_SCOPES, PIM_SCOPES } from '../config.js';
+import { GraphPimClient } from '../graph/pim-client.js';
+import type { PimGraph } from '../graph/pim-port.js';
 import { problem, ProblemError } from '../errors/catalog.js';
 import type { TapGraph } from '../graph/port.js';
 import { withTenantPolicy, type PolicySource } from '../graph/policy-graph.js';
@@ -68,6 +70,21 @@ export class GraphAccess {
     } catch (error) {
       if (error instanceof ProblemError && error.problem.code === 'CONSENT_REQUIRED')
         throw new ProblemError(problem(notConsented));
+      throw error;
+    }
+  }
+
+  /**
+   * The user's own PIM access (their eligibilities, their self-activation), with a token of its own
+   * (PIM_SCOPES): a tenant that has not consented loses only just-in-time activation.
+   */
+  async pimForUser(context: TurnContext, userOid: string, signal?: AbortSignal): Promise<PimGraph> {
+    try {
+      const accessToken = await this.tokenFor(context, userOid, signal, PIM_SCOPES);
+      return new GraphPimClient(accessToken, this.graphOptions);
+    } catch (error) {
+      if (error instanceof ProblemError && error.problem.code === 'CONSENT_REQUIRED')
+        throw new ProblemError(problem('PIM_NOT_CONSENTED'));
       throw error;
     }
   }

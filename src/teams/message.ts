@@ -17,6 +17,7 @@ import { runOnboard } from './onboard-command.js';
 import { runOnboardingStatus } from './onboarding-status-command.js';
 import { runRequest } from './request-command.js';
 import { startTurn, type Turn } from './turn.js';
+import { sendActivationOffer } from './pim-actions.js';
 
 type CommandHandler<C> = (turn: Turn, command: C) => Promise<void>;
 type CommandOf<K extends ActingCommand['kind']> = Extract<ActingCommand, { kind: K }>;
@@ -87,13 +88,14 @@ async function runIssue(turn: Turn, command: IssueCommand): Promise<void> {
   const { context, deps, actor } = turn;
   const graph = await turn.graph();
   const started = performance.now();
-  const outcome = await prepareIssue(deps.core, graph, {
+  const input = {
     requester: turn.person,
     timeZone: actor.timeZone,
     utcOffsetMinutes: actor.utcOffsetMinutes,
     conversationId: turn.conversationId,
     command,
-  });
+  };
+  const outcome = await prepareIssue(deps.core, graph, input);
   turn.log.info(
     {
       event: 'issue.prepared',
@@ -103,6 +105,13 @@ async function runIssue(turn: Turn, command: IssueCommand): Promise<void> {
     },
     'issue.prepared',
   );
+  // No role that can create passes: if one can be activated just in time, the refusal offers it.
+  if (
+    outcome.kind === 'problem' &&
+    outcome.problem.code === 'TAP_ROLE_MISSING' &&
+    (await sendActivationOffer(turn, input))
+  )
+    return;
   if (outcome.kind === 'problem') return sendProblemCard(context, outcome.problem);
   const request = outcome.kind === 'choose' ? outcome.request : outcome.view.request;
   const card =

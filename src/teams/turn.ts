@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { DeviceGraph, DeviceWriteGraph } from '../graph/device-port.js';
 import type { TapGraph } from '../graph/port.js';
+import type { PimGraph } from '../graph/pim-port.js';
 import type { Logger } from '../log.js';
 import type { Person } from '../tap/request.js';
 import { actorOf, type Actor } from './actor.js';
@@ -29,6 +30,8 @@ export interface Turn {
   devices(): Promise<DeviceGraph>;
   /** The actor's delegated Intune device writes (onboarding's Confirm only). */
   deviceWrites(): Promise<DeviceWriteGraph>;
+  /** The actor's own PIM access (their OBO token with the PIM scopes). */
+  pim(): Promise<PimGraph>;
   now(): Date;
 }
 
@@ -53,6 +56,7 @@ export function startTurn(context: TurnContext, deps: TeamsDeps): Turn | null {
       deps.graph.devicesForUser(context, actor.oid, AbortSignal.timeout(GRAPH_ACCESS_TIMEOUT_MS)),
     deviceWrites: () =>
       deps.graph.deviceWritesForUser(context, actor.oid, AbortSignal.timeout(GRAPH_ACCESS_TIMEOUT_MS)),
+    pim: () => deps.graph.pimForUser(context, actor.oid, AbortSignal.timeout(GRAPH_ACCESS_TIMEOUT_MS)),
     now: () => deps.core.clock.now(),
   };
 }

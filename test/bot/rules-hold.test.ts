@@ -41,6 +41,7 @@ const EXTRA: Partial<Record<RequestVerb, Record<string, string>>> = {
   [VERBS.onboardConfirm]: { verification: 'callback' },
   [VERBS.choose]: { userId: '00000000-0000-4000-8000-000000000000' },
   [VERBS.reject]: { rejectReason: 'not today' },
+  [VERBS.activate]: { duration: '60' },
 };
 
 describe('the click table', () => {

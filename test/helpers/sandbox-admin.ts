@@ -29,6 +29,8 @@ export interface SandboxState {
   graphLog: { at: string; method: string; path: string; callerOid: string; status: number }[];
   /** Graph requests the sandbox holds right now (received, not yet answered). */
   graphInFlight: number;
+  /** PIM self-activations, granted or awaiting approval; `active` while one is in force. */
+  activations: Array<Record<string, unknown>>;
 }
 
 const agents = new WeakMap<SandboxHandle, Agent>();

@@ -1,6 +1,6 @@
 // aad.manifest.json, the TapDesk Entra app; its checker must also reject mutated copies.
 import { describe, expect, it } from 'vitest';
-import { DEVICE_READ_SCOPES, GRAPH_SCOPES } from '../../src/config.js';
+import { DEVICE_READ_SCOPES, GRAPH_SCOPES, PIM_SCOPES } from '../../src/config.js';
 import { aadManifestProblems } from './checks/aad-manifest.js';
 import { bicepAppSettings } from './checks/bicep.js';
 import {
@@ -21,7 +21,7 @@ describe('aad.manifest.json (the TapDesk Entra app)', () => {
     const granted = new Set(
       aadManifest.requiredResourceAccess?.flatMap((r) => r.resourceAccess?.map((p) => p.id)),
     );
-    for (const scope of [...GRAPH_SCOPES, ...DEVICE_READ_SCOPES]) {
+    for (const scope of [...GRAPH_SCOPES, ...DEVICE_READ_SCOPES, ...PIM_SCOPES]) {
       const name = scope.replace('https://graph.microsoft.com/', '');
       expect(GRAPH_DELEGATED[name], name).toBeDefined();
       expect(granted.has(GRAPH_DELEGATED[name]), name).toBe(true);

@@ -121,10 +121,32 @@ describe('admin API', () => {
     expect(Date.parse(moved.body.now) - Date.now()).toBeGreaterThan(89 * 60_000);
     await admin(sb, 'POST', '/faults', { latencyMs: 5 });
     await graphAs(sb, 'dana@contoso.com', 'POST', tapUrl, {});
+    const olga = sb.tenant.users.find((u) => u.userPrincipalName === 'olga@contoso.com')!;
+    const activation = await graphAs(
+      sb,
+      'olga@contoso.com',
+      'POST',
+      '/roleManagement/directory/roleAssignmentScheduleRequests',
+      {
+        action: 'selfActivate',
+        principalId: olga.id,
+        roleDefinitionId: olga.eligibleRoles![0]!.roleTemplateId,
+        directoryScopeId: '/',
+        justification: 'reset test',
+        scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } },
+      },
+    );
+    expect(activation.status).toBe(201);
     await admin(sb, 'POST', '/reset');
     const state = await admin(sb, 'GET', '/state');
     // Devices come back as the fixture has them (checked field by field in autopilot.test.ts).
-    expect(state.body).toEqual({ passes: [], devices: expect.any(Array), graphLog: [], graphInFlight: 0 });
+    expect(state.body).toEqual({
+      passes: [],
+      devices: expect.any(Array),
+      graphLog: [],
+      graphInFlight: 0,
+      activations: [],
+    });
     expect(state.body.devices.map((d: { updatedBy: unknown }) => d.updatedBy)).toEqual([
       null,
       null,

@@ -8,7 +8,7 @@ const request = (kind: TapRequest['kind'], state: TapRequest['state']) => ({ kin
 describe('the click table', () => {
   it('has a row for every request verb and no creating verb outside issue and approval requests', () => {
     const requestVerbs = Object.values(VERBS).filter(
-      (v) => v.startsWith('tap.') || v === VERBS.onboardConfirm,
+      (v) => v.startsWith('tap.') || v === VERBS.onboardConfirm || v === VERBS.activate,
     );
     expect(Object.keys(CLICK_RULES).sort()).toEqual([...requestVerbs].sort());
     // The verbs that can create a pass: confirm (issue, pending), onboarding's confirm (onboard,

@@ -6,7 +6,7 @@ export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 /** The Agents Toolkit also takes Microsoft Graph by name in aad.manifest.json, and then permission names. */
 export const GRAPH_APP_NAME = 'Microsoft Graph';
 /**
- * Microsoft Graph DELEGATED permissions TapDesk needs: sign-in plus GRAPH_SCOPES and DEVICE_READ_SCOPES of
+ * Microsoft Graph DELEGATED permissions TapDesk needs: sign-in plus GRAPH_SCOPES, DEVICE_READ_SCOPES and PIM_SCOPES of
  * src/config.ts, by id
  * where a verified id is known, else by name (the Toolkit resolves names when provisioning). The delegated
  * ids of UserAuthMethod-TAP.ReadWrite.All and Policy.Read.AuthenticationMethod were not found in any
@@ -21,6 +21,10 @@ export const GRAPH_DELEGATED: Record<string, string> = {
   'DeviceManagementServiceConfig.Read.All': '8696daa5-bce5-4b2e-83f9-51b6defc4e1e',
   // DEVICE_WRITE_SCOPES: setting an Autopilot device's user and group tag, at an onboarding's Confirm only.
   'DeviceManagementServiceConfig.ReadWrite.All': '662ed50a-ac44-4eef-ad86-62eed9be2a29',
+  // PIM_SCOPES of src/config.ts: the clicker's own eligibilities and self-activation, in an exchange of
+  // their own; by name, as their delegated ids were not checked against a source we trust.
+  'RoleEligibilitySchedule.Read.Directory': 'RoleEligibilitySchedule.Read.Directory',
+  'RoleAssignmentSchedule.ReadWrite.Directory': 'RoleAssignmentSchedule.ReadWrite.Directory',
 };
 /** Delegated permissions TapDesk used to ask for and no longer may: broader than it needs. */
 /**
