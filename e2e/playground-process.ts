@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { loadTenantFixture } from '../sandbox/fixture.js';
 import { playgroundArgs } from '../sandbox/playground-cli.js';
 
 /**
@@ -31,17 +32,40 @@ interface PlaygroundConfig {
   [field: string]: unknown;
 }
 
-/** `.m365agentsplayground.yml` with `name` as the current user (Dana moves into `users`). */
+/** A person of the sandbox tenant as the Playground knows people: their Teams id and Entra object id. */
+function tenantPerson(name: string): PlaygroundUser | undefined {
+  const user = loadTenantFixture().users.find((u) => u.displayName === name);
+  if (!user) return undefined;
+  const [givenName, ...surname] = name.split(' ');
+  return {
+    id: user.teamsUserId,
+    name,
+    userPrincipleName: user.userPrincipalName,
+    aadObjectId: user.id,
+    givenName,
+    surname: surname.join(' '),
+    email: user.mail ?? user.userPrincipalName,
+  };
+}
+
+/**
+ * `.m365agentsplayground.yml` with `name` as the current user (Dana moves into `users`). Someone of
+ * the sandbox tenant the file does not list (Owen, who onboards) stands in for its last user: the
+ * Playground takes exactly five `users`.
+ */
 export function configAs(name: string, source = '.m365agentsplayground.yml'): PlaygroundConfig {
   const config = parse(readFileSync(source, 'utf8')) as PlaygroundConfig;
   const people = [config.currentUser, ...config.users];
-  const me = people.find((p) => p.name === name);
-  if (!me) throw new Error(`${name} is not one of the Playground's users in ${source}`);
+  const me = people.find((p) => p.name === name) ?? tenantPerson(name);
+  if (!me)
+    throw new Error(
+      `${name} is neither one of the Playground's users in ${source} nor in the sandbox tenant`,
+    );
   const slug = name.split(' ')[0].toLowerCase();
   return {
     ...config,
     currentUser: me,
-    users: people.filter((p) => p !== me),
+    users: people.filter((p) => p !== me).slice(0, config.users.length),
     // Each Playground server is a separate "Teams" with its own connector. TapDesk keeps where a
     // conversation lives by its id, so chats of their own keep Dana's pointing at Dana's server
     // (in Teams, ids of 1:1 and group chats differ anyway).

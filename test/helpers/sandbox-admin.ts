@@ -1,7 +1,7 @@
 import type { SandboxHandle } from '../../sandbox/index.js';
 
-/** Anything that knows the sandbox: a Harness, or a test's own world. */
-type HasSandbox = { sandbox: SandboxHandle };
+/** Anything that knows the sandbox's admin URL and CA: a Harness, a test's own world, or an e2e's. */
+type HasSandbox = { sandbox: Pick<SandboxHandle, 'sandboxUrl' | 'caPem'> };
 import { Agent } from 'undici';
 
 export interface SandboxState {
@@ -33,7 +33,7 @@ export interface SandboxState {
   activations: Array<Record<string, unknown>>;
 }
 
-const agents = new WeakMap<SandboxHandle, Agent>();
+const agents = new WeakMap<HasSandbox['sandbox'], Agent>();
 function agentFor(h: HasSandbox): Agent {
   let agent = agents.get(h.sandbox);
   if (!agent) agents.set(h.sandbox, (agent = new Agent({ connect: { ca: h.sandbox.caPem } })));
