@@ -10,7 +10,7 @@ import type { AuditEvent, AuditEventType } from './event.js';
 export const SECURITY_EVENT_SCHEMA = 'tapdesk.security';
 export const SECURITY_EVENT_VERSION = '1.0';
 
-/** Where the action started; only chat exists today, the others are reserved for the API and automation. */
+/** Where the action started: chat, or another system through the request API; the others are reserved for automation. */
 export const SECURITY_EVENT_SOURCES = ['chat', 'api', 'access-package', 'lifecycle-task'] as const;
 export const SECURITY_EVENT_OUTCOMES = ['success', 'failure', 'unknown', 'info'] as const;
 
@@ -78,6 +78,7 @@ export const OUTCOME_OF: Record<AuditEventType, SecurityEventOutcome> = {
   'approval.approved': 'success',
   'approval.refused': 'failure',
   'approval.handed_off': 'info',
+  'approval.checked': 'info',
   'approval.rejected': 'failure',
   'pass.revealed': 'success',
   'tap.issued': 'success',
@@ -115,7 +116,7 @@ export function securityEventOf(event: AuditEvent): SecurityEvent {
     eventId: event.id,
     time: event.at,
     requestId: event.requestId,
-    source: 'chat',
+    source: event.source ?? 'chat',
     outcome: OUTCOME_OF[event.type],
     code: plainOrNull(event.code),
     actor: { id: event.actor.oid, userPrincipalName: null, displayName: plain(event.actor.name) },
