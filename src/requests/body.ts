@@ -45,14 +45,23 @@ export const apiRequestBodySchema = z
     reason: z.string().trim().min(1, 'must say why the pass is needed').max(200, 'at most 200 characters'),
     ticket: z
       .object({
-        system: z.string().trim().regex(TICKET_SYSTEM, "must name the system, e.g. 'ServiceNow' (≤ 40 characters)"),
-        number: z.string().trim().regex(TICKET_NUMBER, "must be the ticket's number, e.g. 'INC0012345' (≤ 64 characters)"),
+        system: z
+          .string()
+          .trim()
+          .regex(TICKET_SYSTEM, "must name the system, e.g. 'ServiceNow' (≤ 40 characters)"),
+        number: z
+          .string()
+          .trim()
+          .regex(TICKET_NUMBER, "must be the ticket's number, e.g. 'INC0012345' (≤ 64 characters)"),
       })
       .strict(),
     lifetimeMinutes: z.number().int('must be whole minutes').min(10).max(43_200).optional(),
     startDateTime: z
       .string()
-      .datetime({ offset: true, message: 'must be an ISO 8601 date and time with an offset, e.g. 2026-12-01T09:00:00Z' })
+      .datetime({
+        offset: true,
+        message: 'must be an ISO 8601 date and time with an offset, e.g. 2026-12-01T09:00:00Z',
+      })
       .optional(),
     isUsableOnce: z.boolean().optional(),
     deliverTo,

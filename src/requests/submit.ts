@@ -54,7 +54,8 @@ export async function submitApiRequest(deps: CoreDeps, input: SubmitInput): Prom
   const earlier = await replayOf(deps, keys, caller, idempotencyKey, fingerprint);
   if (earlier) return earlier;
   if (!settings.approversConversationId) return { kind: 'problem', problem: problem('APPROVALS_OFF') };
-  if (!(await input.approversReachable())) return { kind: 'problem', problem: problem('APPROVERS_UNREACHABLE') };
+  if (!(await input.approversReachable()))
+    return { kind: 'problem', problem: problem('APPROVERS_UNREACHABLE') };
 
   const now = deps.clock.now();
   const requester = requesterOf(caller);
