@@ -124,7 +124,9 @@ function apiNotes(request: TapRequest, now: Date): string[] {
       `${request.requester.name} asked for this pass for ticket ${request.source!.ticket.system} ${request.source!.ticket.number}; nobody has looked ${request.query} up yet. Approve first reads them with your own sign-in and shows here who they are, their manager, pass and roles; nothing is created until you approve again.`,
     ];
   return a.checkedBy
-    ? [`Checked in Entra by ${a.checkedBy.name} at ${when(request, a.checkedAt, now)}, with their own sign-in.`]
+    ? [
+        `Checked in Entra by ${a.checkedBy.name} at ${when(request, a.checkedAt, now)}, with their own sign-in.`,
+      ]
     : [];
 }
 
