@@ -22,7 +22,8 @@ export class KeysUnavailableError extends Error {
  */
 export class TenantKeys {
   private keys: { set: JWTVerifyGetKey; kids: Set<string>; at: number } | undefined;
-  private lastFetch = 0;
+  /** When a token's unknown kid last made us fetch: the cooldown counts from there. */
+  private lastUnknownKidFetch = -Infinity;
   private inflight: Promise<void> | undefined;
 
   constructor(
@@ -35,7 +36,12 @@ export class TenantKeys {
   async resolverFor(kid: string | undefined): Promise<JWTVerifyGetKey> {
     const stale = !this.keys || this.now() - this.keys.at > MAX_AGE_MS;
     const unknownKid = !!this.keys && kid !== undefined && !this.keys.kids.has(kid);
-    if (stale || (unknownKid && this.now() - this.lastFetch > REFETCH_COOLDOWN_MS)) await this.refresh();
+    if (unknownKid && !stale && this.now() - this.lastUnknownKidFetch > REFETCH_COOLDOWN_MS) {
+      this.lastUnknownKidFetch = this.now();
+      await this.refresh();
+    } else if (stale) {
+      await this.refresh();
+    }
     if (!this.keys) throw new KeysUnavailableError('no signing keys');
     return this.keys.set;
   }
@@ -47,7 +53,6 @@ export class TenantKeys {
   }
 
   private async fetchKeys(): Promise<void> {
-    this.lastFetch = this.now();
     let body: JSONWebKeySet;
     try {
       const response = await fetch(this.url, {
