@@ -8,7 +8,9 @@ import type { AuditEvent, AuditEventType } from './event.js';
  * so a Sentinel rule written against 1.x keeps working across every 1.x.
  */
 export const SECURITY_EVENT_SCHEMA = 'tapdesk.security';
-export const SECURITY_EVENT_VERSION = '1.0';
+export const SECURITY_EVENT_VERSION = '1.1';
+/** Versions this schema still describes: 1.1 added `source: api` and the `approval.checked` type. */
+const DESCRIBED_VERSIONS = ['1.0', SECURITY_EVENT_VERSION] as const;
 
 /** Where the action started: chat, or another system through the request API; the others are reserved for automation. */
 export const SECURITY_EVENT_SOURCES = ['chat', 'api', 'access-package', 'lifecycle-task'] as const;
@@ -26,7 +28,7 @@ const person = z
 export const securityEventSchema = z
   .object({
     schema: z.literal(SECURITY_EVENT_SCHEMA),
-    schemaVersion: z.literal(SECURITY_EVENT_VERSION),
+    schemaVersion: z.enum(DESCRIBED_VERSIONS),
     /** The audit event's type, e.g. tap.issued. */
     eventType: z.string(),
     /** The audit event's id: the same action in the audit export and the SOC. */
