@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../../src/audit/log.js';
 import { loadTenantFixture } from '../../sandbox/fixture.js';
 import {
@@ -13,7 +13,7 @@ import {
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { findCode } from '../helpers/passes.js';
 import { appToken, appTokenLasting, callApi, fixtureApp, requestBody } from '../helpers/request-api.js';
-import { sandboxState } from '../helpers/sandbox-admin.js';
+import { sandboxAdmin, sandboxState } from '../helpers/sandbox-admin.js';
 
 // The request API through real HTTP: tokens from the sandbox token service (client credentials),
 // the approval card in the fixture's "TAP approvals" channel, approvers clicking over /api/messages.
@@ -347,5 +347,36 @@ describe('a request becomes an approval', () => {
     });
     expect(status.body).toMatchObject({ status: 'failed', problemCode: 'TAP_USER_NOT_FOUND' });
     expect(fixtureApp(h, 'ServiceNow').appId).toBe(servicenowId);
+  });
+
+  it('a reason written as a link reaches the card as inert text', async () => {
+    const { card } = await ask('bob@contoso.com', {
+      reason: 'Re-verify here: [Sign in again](https://evil.example/login) <at>Dana</at>',
+    });
+    const shown = text(card);
+    expect(shown).toContain('Re-verify here');
+    expect(shown).not.toContain('](https://evil.example');
+    expect(shown).not.toContain('<at>');
+  });
+
+  it('nobody decides in time: TapDesk closes the card at its expiry, posts nothing more, and GET says expired', async () => {
+    const { answer, card } = await ask('leo@contoso.com');
+    const channelBefore = channelPosts().length;
+    await sandboxAdmin(h, 'POST', '/clock', { advanceMinutes: 61 });
+    await vi.waitFor(() => expect(latestChannelCard()).toContain('without a decision'), {
+      timeout: 15_000,
+      interval: 200,
+    });
+    expect(channelPosts().length).toBe(channelBefore);
+    const status = await callApi(h, 'GET', `/api/requests/${answer.body.id}`, {
+      token: await appToken(h, 'ServiceNow'),
+    });
+    expect(status.body).toMatchObject({ status: 'expired', decidedBy: null, pass: null });
+    const late = await decide('dana@contoso.com', 'tap.approve', actionData(card, 'tap.approve'));
+    expect(text(late.body)).toContain('This request has expired');
+    const unreachable = (await new AuditLog(h.store, () => new Date()).recent(200)).filter(
+      (e) => e.requestId === answer.body.id && e.type.startsWith('notice.'),
+    );
+    expect(unreachable).toEqual([]);
   });
 });
