@@ -40,12 +40,23 @@ export async function checkRequestedPerson(
   try {
     const user = await graph.getUser(who, signal);
     const barrier = barrierFor(user, request.requester.oid, false, 'approval');
-    if (barrier || !user) return end(deps, row, clicker, problem(barrier ?? 'TAP_USER_NOT_FOUND', { who }));
+    if (barrier || !user)
+      return end(
+        deps,
+        row,
+        clicker,
+        problem(barrier ?? 'TAP_USER_NOT_FOUND', { who, targetName: user?.displayName }),
+      );
     const ctx = { targetName: user.displayName, who: user.userPrincipalName };
-    const [manager, roles, passes, policy] = await Promise.all([
+    const [manager, roles, pass, policy] = await Promise.all([
       graph.getManager(user.id, signal),
       rolesHeldBy(graph, deps.roleReader, user.id, signal),
-      graph.listTaps(user.id, signal),
+      // An Authentication Administrator may not read an admin's passes: unread, not a failure (the
+      // roles read below is what sends such a request to a privileged approver).
+      graph.listTaps(user.id, signal).then(
+        (found) => found[0] ?? null,
+        () => undefined,
+      ),
       graph.getTapPolicy(signal),
     ]);
     const now = deps.clock.now();
@@ -65,7 +76,7 @@ export async function checkRequestedPerson(
         targetPrivileged: privileged,
         ...(privileged ? { targetRoles: privilegeText(roles) } : {}),
       },
-      shown: snapshot(factsOf(user, passes[0] ?? null, privileged, policy)),
+      shown: snapshot(factsOf(user, pass, privileged, policy)),
       approval: {
         ...approval,
         needs: privileged ? 'privileged' : 'authentication',

@@ -25,18 +25,25 @@ export function apiApprovalPoster(deps: {
       return !!id && !!(await conversations.find('conversation', id));
     },
     async post(request: TapRequest) {
-      let posted = request;
+      let activityId: string | undefined;
       try {
-        const activityId = await cards.post(
+        activityId = await cards.post(
           { conversationId: request.approval!.approversConversationId },
           approversCard(request, core.clock.now()),
         );
-        if (activityId)
-          posted = await core.requests.patchApproval(request.id, { approvalActivityId: activityId });
       } catch (error) {
         core.onBackgroundError('approval.post', error);
         return giveUp(core, request);
       }
+      // The card is there and can be clicked: losing its id only costs later updates of it.
+      const posted = activityId
+        ? await core.requests
+            .patchApproval(request.id, { approvalActivityId: activityId })
+            .catch((error: unknown) => {
+              core.onBackgroundError('approval.card_id', error);
+              return request;
+            })
+        : request;
       await notices.approvalPosted(posted);
       return posted;
     },

@@ -349,6 +349,21 @@ describe('a request becomes an approval', () => {
     expect(fixtureApp(h, 'ServiceNow').appId).toBe(servicenowId);
   });
 
+  it('a card Teams refuses to post ends the request: 202 failed, the same on a retry, nothing to approve', async () => {
+    // More 429s than the connector client retries.
+    h.connector.throttleProactive(20, 0);
+    const { answer, key, body, posted } = await ask('tess@contoso.com');
+    h.connector.throttleProactive(0, 1);
+    expect(posted).toHaveLength(0);
+    expect(answer.status).toBe(202);
+    expect(answer.body.status).toBe('failed');
+    const token = await appToken(h, 'ServiceNow');
+    const retry = await callApi(h, 'POST', '/api/requests', { token, key, body });
+    expect(retry.body).toEqual({ id: answer.body.id, status: 'failed' });
+    const status = await callApi(h, 'GET', `/api/requests/${answer.body.id}`, { token });
+    expect(status.body).toMatchObject({ status: 'failed', problemCode: 'APPROVERS_UNREACHABLE' });
+  });
+
   it('a reason written as a link reaches the card as inert text', async () => {
     const { card } = await ask('bob@contoso.com', {
       reason: 'Re-verify here: [Sign in again](https://evil.example/login) <at>Dana</at>',
