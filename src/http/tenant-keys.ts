@@ -6,6 +6,8 @@ const MAX_AGE_MS = 24 * 60 * 60_000;
 /** A token naming a kid nobody published must not make every request fetch the keys again. */
 const REFETCH_COOLDOWN_MS = 5 * 60_000;
 const FETCH_TIMEOUT_MS = 5_000;
+/** Without any keys, a failed fetch is not tried again for every incoming token, only after this. */
+const FAILURE_BACKOFF_MS = 10_000;
 
 /** Thrown when the keys could not be fetched: TapDesk's problem (503), not the caller's token (401). */
 export class KeysUnavailableError extends Error {
@@ -25,6 +27,7 @@ export class TenantKeys {
   /** When a token's unknown kid last made us fetch: the cooldown counts from there. */
   private lastUnknownKidFetch = -Infinity;
   private inflight: Promise<void> | undefined;
+  private lastFailure = -Infinity;
 
   constructor(
     readonly url: string,
@@ -40,6 +43,9 @@ export class TenantKeys {
       this.lastUnknownKidFetch = this.now();
       await this.refresh();
     } else if (stale) {
+      // Anyone can send a token: while the keys cannot be fetched, callers are not each a fetch.
+      if (!this.keys && this.now() - this.lastFailure < FAILURE_BACKOFF_MS)
+        throw new KeysUnavailableError('signing keys unavailable (backing off)');
       await this.refresh();
     }
     if (!this.keys) throw new KeysUnavailableError('no signing keys');
@@ -65,6 +71,7 @@ export class TenantKeys {
       if (!Array.isArray(body?.keys)) throw new Error('no keys array');
     } catch (error) {
       // A copy we still hold keeps working; without one the caller answers 503.
+      this.lastFailure = this.now();
       if (this.keys) return;
       throw new KeysUnavailableError(`signing keys unavailable: ${(error as Error).message}`);
     }

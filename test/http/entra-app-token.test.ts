@@ -23,6 +23,7 @@ let server: Server;
 let url: string;
 let published: Key[] = [];
 let fetches = 0;
+let failing = false;
 let signing: Key;
 let rolled: Key;
 
@@ -32,6 +33,11 @@ beforeAll(async () => {
   published = [signing];
   server = createServer((_req, res) => {
     fetches += 1;
+    if (failing) {
+      res.statusCode = 503;
+      res.end();
+      return;
+    }
     void Promise.all(
       published.map(async (k, i) => ({ ...(await exportJWK(k.publicKey)), kid: `k${i}`, alg: 'RS256' })),
     ).then((keys) => res.end(JSON.stringify({ keys })));
@@ -119,5 +125,22 @@ describe('checkAppToken', () => {
     expect(await check(await sign(), new TenantKeys('http://127.0.0.1:1/keys'))).toMatchObject({
       status: 503,
     });
+  });
+
+  it('while the keys cannot be fetched, tokens are answered 503 without a fetch each, and a retry comes after ten seconds', async () => {
+    let clock = 0;
+    const keys = new TenantKeys(url, undefined, () => clock);
+    failing = true;
+    fetches = 0;
+    try {
+      for (let i = 0; i < 5; i++) expect(await check(await sign(), keys)).toMatchObject({ status: 503 });
+      expect(fetches).toBe(1);
+      clock = 11_000;
+      failing = false;
+      expect(await check(await sign(), keys)).toMatchObject({ ok: true });
+      expect(fetches).toBe(2);
+    } finally {
+      failing = false;
+    }
   });
 });
