@@ -137,7 +137,8 @@ export function approversCard(request: TapRequest, now: Date): AdaptiveCardJson 
   const notes = open ? [...a.notes, deliveryNote(request)] : [];
   if (open && a.needs === 'privileged')
     notes.unshift(
-      `${nameOf(request)} holds a directory role: only a Privileged Authentication Administrator or Global Administrator can approve, and not ${request.requester.name}.`,
+      // A system is never an approver; naming it here would suggest it could be.
+      `${nameOf(request)} holds a directory role: only a Privileged Authentication Administrator or Global Administrator can approve${request.source ? '' : `, and not ${request.requester.name}`}.`,
     );
   if (open && request.source) notes.unshift(...apiNotes(request, now));
   const refusals = open
