@@ -114,6 +114,15 @@ param bulkConcurrency string = '4'
 @description('Seconds without a heartbeat after which another instance reports a running bulk as interrupted (BULK_LEASE_SECONDS).')
 param bulkLeaseSeconds string = '60'
 
+@description('Autopilot group tags onboarding may set, comma-separated (AUTOPILOT_GROUP_TAGS); empty: the tags already on the tenant\'s devices.')
+param autopilotGroupTags string = ''
+
+@description('Minutes Windows setup takes; the day-one pass lasts at least this long (ONBOARDING_SETUP_MINUTES, 10-1440).')
+param onboardingSetupMinutes string = '120'
+
+@description('Minutes between looks at an onboarded device that has not enrolled yet (ONBOARDING_CHECK_MINUTES, 1-60).')
+param onboardingCheckMinutes string = '5'
+
 var instances = int(instanceCount)
 var suffix = uniqueString(resourceGroup().id, resourceBaseName)
 var webAppName = '${resourceBaseName}-${suffix}'
@@ -125,6 +134,7 @@ var unsetPlaceholderPrefix = '\${{'
 var requesterGroup = startsWith(requesterGroupId, unsetPlaceholderPrefix) ? '' : requesterGroupId
 var approvers = startsWith(approversConversation, unsetPlaceholderPrefix) ? '' : approversConversation
 var appPermissionList = startsWith(appPermissions, unsetPlaceholderPrefix) ? '' : appPermissions
+var groupTagList = startsWith(autopilotGroupTags, unsetPlaceholderPrefix) ? '' : autopilotGroupTags
 var requestApiClientList = startsWith(requestApiClients, unsetPlaceholderPrefix) ? '' : requestApiClients
 
 // The six tables of src/store/port.ts TABLES, with the prefix src/store/tables.ts puts before each name.
@@ -319,6 +329,9 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     BULK_APPROVAL_ABOVE: bulkApprovalAbove
     BULK_CONCURRENCY: bulkConcurrency
     BULK_LEASE_SECONDS: bulkLeaseSeconds
+    AUTOPILOT_GROUP_TAGS: groupTagList
+    ONBOARDING_SETUP_MINUTES: onboardingSetupMinutes
+    ONBOARDING_CHECK_MINUTES: onboardingCheckMinutes
     LOG_LEVEL: logLevel
     // Platform: App Insights agent, and Oryx builds the uploaded source on Linux (npm install, npm run build).
     APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString

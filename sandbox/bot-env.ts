@@ -21,6 +21,8 @@ export function sandboxBotEnv(sandbox: SandboxHandle, caFile: string): Record<st
     // approvers decide in the IT team's "TAP approvals" channel.
     REQUESTER_GROUP_ID: sandbox.tenant.groups.find((g) => g.displayName === 'Service Desk')?.id ?? '',
     APPROVERS_CONVERSATION: approversChannelOf(sandbox.tenant.teams),
+    // The tenant's Autopilot group tags, as its Intune admins would list them for onboarding.
+    AUTOPILOT_GROUP_TAGS: (sandbox.tenant.autopilot?.groupTags ?? []).join(','),
   };
 }
 

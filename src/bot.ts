@@ -5,6 +5,9 @@ import { OnBehalfOfTokens } from './auth/obo.js';
 import { ClientSecretAppTokens, type AppTokenSource } from './auth/app-tokens.js';
 import { AppRoleReader, ROLE_READER_PERMISSION } from './graph/role-reader.js';
 import { AppPolicyReader, POLICY_READER_PERMISSION, TenantPolicy } from './graph/policy-reader.js';
+import { AppDeviceReader, DEVICE_READER_PERMISSION } from './graph/app-device-reader.js';
+import { EnrollmentFollowThrough } from './onboard/follow-through.js';
+import type { CoreDeps } from './tap/core-deps.js';
 import { systemClock, type Clock } from './clock.js';
 import { GRAPH_SCOPES, type TapDeskConfig } from './config.js';
 import type { GraphCallRecord } from './graph/client.js';
@@ -94,6 +97,33 @@ function tenantPolicyFor(
     tokens: io.tokens,
   });
   return new TenantPolicy(reader, io.clock, io.log);
+}
+
+/** The real time between looks at the follow-through's to-do list (due times are on the bot's clock). */
+const FOLLOW_THROUGH_SWEEP_MS = 2_000;
+
+/**
+ * The onboarding follow-through, when TapDesk may read Autopilot devices with its own read-only
+ * application permission; else undefined, said once at startup: `onboarding status` still works.
+ */
+function followThroughFor(
+  config: TapDeskConfig,
+  core: CoreDeps,
+  io: { dispatcher: ReturnType<typeof dispatcherTrusting>; tokens: AppTokenSource; log: Logger },
+): EnrollmentFollowThrough | undefined {
+  if (!config.appPermissions.includes(DEVICE_READER_PERMISSION)) {
+    io.log.warn(
+      { event: 'onboarding.follow_through_off' },
+      `APP_PERMISSIONS lacks ${DEVICE_READER_PERMISSION}: TapDesk cannot see when an onboarded device finishes enrolling, so no one is told; 'onboarding status' still reads it with the asker's own account. Grant the application permission and list it in APP_PERMISSIONS.`,
+    );
+    return undefined;
+  }
+  const reader = new AppDeviceReader({
+    baseUrl: config.graphBaseUrl,
+    dispatcher: io.dispatcher,
+    tokens: io.tokens,
+  });
+  return new EnrollmentFollowThrough(core, reader);
 }
 
 /** Wires config → adapters → core (createCore) → Teams → HTTP server, and starts listening. */
@@ -202,6 +232,8 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     );
   }
   scheduler.start();
+  const followThrough = followThroughFor(config, core, { dispatcher, tokens: appTokens, log });
+  followThrough?.start(FOLLOW_THROUGH_SWEEP_MS);
   const stopSweeping = bulkRuns.startSweeping();
   // The scheduler compares due times with the bot's clock; in the sandbox that clock is the tenant's
   // and only moves when synced, which turns do, so keep it synced between turns too.
@@ -216,6 +248,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
       stopSweeping();
       await bulkRuns.idle();
       await scheduler.stop();
+      await followThrough?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // A store handed in by the caller is the caller's to close.
       if (!options.store) await store.close();

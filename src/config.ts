@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { readStoreSettings, type StoreSettings } from './store/settings.js';
 import type { IssueLimits } from './tap/limits.js';
 import type { ApprovalSettings } from './tap/core-deps.js';
+import type { OnboardingSettings } from './onboard/settings.js';
 import { parseRequestApiClients, type RequestApiClient } from './requests/clients-config.js';
 
 /** Thrown when the environment cannot produce a valid config; the message names each variable and its fix. */
@@ -40,12 +41,21 @@ export const GRAPH_SCOPES = [
 export const DEVICE_READ_SCOPES = ['https://graph.microsoft.com/DeviceManagementServiceConfig.Read.All'];
 
 /**
+ * The Graph scope onboarding asks for at Confirm, in an OBO exchange of its own: setting an Autopilot
+ * device's user and group tag. Asked for only when an admin confirms an onboarding, never for reads.
+ */
+export const DEVICE_WRITE_SCOPES = [
+  'https://graph.microsoft.com/DeviceManagementServiceConfig.ReadWrite.All',
+];
+
+/**
  * The Microsoft Graph APPLICATION permissions TapDesk can use with its own identity (app-only tokens):
- * reading role assignments and eligibilities, reading the TAP policy, installing itself for a person it
- * must reach. None can write an authentication method; APP_PERMISSIONS accepts nothing else.
+ * reading role assignments and eligibilities, reading the TAP policy, reading Windows Autopilot devices
+ * (the onboarding follow-through), installing itself for a person it must reach. None can write an authentication method; APP_PERMISSIONS accepts nothing else.
  */
 export const KNOWN_APP_PERMISSIONS = [
   'RoleManagement.Read.Directory',
+  'DeviceManagementServiceConfig.Read.All',
   'Policy.Read.AuthenticationMethod',
   'TeamsAppInstallation.ReadWriteSelfForUser.All',
 ] as const;
@@ -89,6 +99,8 @@ export interface TapDeskConfig {
   notices: { expiringLeadMinutes: number; tenantRatePerSecond: number };
   approvals: ApprovalSettings;
   bulk: { approvalAbove: number; concurrency: number; leaseSeconds: number };
+  /** Autopilot onboarding: the group tags offered, Windows setup's length, the follow-through's pace. */
+  onboarding: OnboardingSettings;
   logLevel: string;
   /** Set (the Bicep does): security events go to Application Insights as OpenTelemetry logs. */
   applicationInsightsConnectionString: string | undefined;
@@ -144,6 +156,15 @@ const rules = {
   BULK_APPROVAL_ABOVE: z.coerce.number().int().min(0).max(5_000),
   BULK_CONCURRENCY: z.coerce.number().int().min(1).max(16),
   BULK_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600),
+  // Group tags are one profile's key each: letters, digits, spaces, dots, dashes, underscores.
+  AUTOPILOT_GROUP_TAGS: z
+    .string()
+    .regex(
+      /^(?:[A-Za-z0-9 _.-]{1,64})?(?:,[A-Za-z0-9 _.-]{1,64})*$/,
+      "must be a comma list of Autopilot group tags (letters, digits, spaces, '.', '-', '_'; up to 64 each)",
+    ),
+  ONBOARDING_SETUP_MINUTES: z.coerce.number().int().min(10).max(1_440),
+  ONBOARDING_CHECK_MINUTES: z.coerce.number().int().min(1).max(60),
   DELIVER_TO: z.enum(['approver', 'requester'], {
     errorMap: () => ({
       message: "must be 'approver' (shown to whoever approves) or 'requester' (a one-time Reveal card)",
@@ -176,6 +197,9 @@ export const CONFIG_DEFAULTS: Readonly<Env> = {
   BULK_APPROVAL_ABOVE: '10',
   BULK_CONCURRENCY: '4',
   BULK_LEASE_SECONDS: '60',
+  AUTOPILOT_GROUP_TAGS: '',
+  ONBOARDING_SETUP_MINUTES: '120',
+  ONBOARDING_CHECK_MINUTES: '5',
 };
 
 const hints: Record<string, string> = {
@@ -285,6 +309,14 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
       approvalAbove: read('BULK_APPROVAL_ABOVE'),
       concurrency: read('BULK_CONCURRENCY'),
       leaseSeconds: read('BULK_LEASE_SECONDS'),
+    },
+    onboarding: {
+      groupTags: (read('AUTOPILOT_GROUP_TAGS') ?? '')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+      setupMinutes: read('ONBOARDING_SETUP_MINUTES'),
+      checkMinutes: read('ONBOARDING_CHECK_MINUTES'),
     },
     logLevel: env.LOG_LEVEL || 'info',
     applicationInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,

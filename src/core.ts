@@ -16,6 +16,7 @@ import { IssueLimiter } from './tap/limits.js';
 import { OpenApprovals } from './tap/open-approvals.js';
 import { OutstandingPasses } from './tap/outstanding-passes.js';
 import { RequestRepository } from './tap/request-repository.js';
+import { EnrollmentWatches } from './onboard/watch-store.js';
 
 /** The outside world the core is built over: storage, time, logging, and the app-only role read. */
 export interface CorePorts {
@@ -72,6 +73,8 @@ export function createCore(config: TapDeskConfig, ports: CorePorts): Core {
     limiter,
     maxLifetimeMinutes: config.maxLifetimeMinutes,
     approvals: config.approvals,
+    onboarding: config.onboarding,
+    enrollment: new EnrollmentWatches(store),
   };
   const bulk = bulkDepsFrom(config, {
     store,

@@ -32,7 +32,11 @@ export type AuditEventType =
   | 'bulk.finished'
   | 'bulk.interrupted'
   | 'bulk.delivered'
-  | 'bulk.not_delivered';
+  | 'bulk.not_delivered'
+  | 'onboarding.device_updated'
+  | 'onboarding.device_failed'
+  | 'onboarding.enrolled'
+  | 'onboarding.not_enrolled';
 
 export interface AuditEvent {
   id: string;
@@ -65,4 +69,6 @@ export interface AuditEvent {
    * bulk events, the bulk's counts ("60 rows: 55 ready, 5 notFound").
    */
   reason?: string;
+  /** Onboarding: the Autopilot device, the group tag set on it, and whom it was taken from. */
+  device?: { serialNumber: string; groupTag: string | null; previousUser: string | null };
 }

@@ -8,9 +8,9 @@ import type { AuditEvent, AuditEventType } from './event.js';
  * so a Sentinel rule written against 1.x keeps working across every 1.x.
  */
 export const SECURITY_EVENT_SCHEMA = 'tapdesk.security';
-export const SECURITY_EVENT_VERSION = '1.1';
-/** Versions this schema still describes: 1.1 added `source: api` and the `approval.checked` type. */
-const DESCRIBED_VERSIONS = ['1.0', SECURITY_EVENT_VERSION] as const;
+export const SECURITY_EVENT_VERSION = '1.2';
+/** Versions this schema describes: 1.2 added `source: api` and `approval.checked`; 1.1 events still validate. */
+const DESCRIBED_VERSIONS = ['1.1', SECURITY_EVENT_VERSION] as const;
 
 /** Where the action started: chat, or another system through the request API; the others are reserved for automation. */
 export const SECURITY_EVENT_SOURCES = ['chat', 'api', 'access-package', 'lifecycle-task'] as const;
@@ -60,6 +60,15 @@ export const securityEventSchema = z
     methodId: z.string().nullable(),
     /** The reason typed with an approval request or rejection, or a bulk's counts. */
     reason: z.string().nullable(),
+    /** Since 1.1. Onboarding: the Autopilot device, the group tag set and whom it was taken from. */
+    device: z
+      .object({
+        serialNumber: z.string(),
+        groupTag: z.string().nullable(),
+        previousUser: z.string().nullable(),
+      })
+      .strict()
+      .nullable(),
   })
   .strict();
 
@@ -101,6 +110,10 @@ export const OUTCOME_OF: Record<AuditEventType, SecurityEventOutcome> = {
   'bulk.interrupted': 'failure',
   'bulk.delivered': 'success',
   'bulk.not_delivered': 'failure',
+  'onboarding.device_updated': 'success',
+  'onboarding.device_failed': 'failure',
+  'onboarding.enrolled': 'info',
+  'onboarding.not_enrolled': 'info',
 };
 
 // Names, tickets and reasons come from other people: one line, capped, invisible characters gone,
@@ -143,5 +156,12 @@ export function securityEventOf(event: AuditEvent): SecurityEvent {
       : [],
     methodId: event.methodId ?? null,
     reason: plainOrNull(event.reason),
+    device: event.device
+      ? {
+          serialNumber: plain(event.device.serialNumber),
+          groupTag: event.device.groupTag === null ? null : plain(event.device.groupTag),
+          previousUser: event.device.previousUser === null ? null : plain(event.device.previousUser),
+        }
+      : null,
   };
 }

@@ -21,6 +21,7 @@ export const VERBS = {
   bulkReissue: 'bulk.reissue',
   bulkCancel: 'bulk.cancel',
   runSuggestion: 'chat.run',
+  onboardConfirm: 'onboard.confirm',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -53,6 +54,20 @@ export const ConfirmAction = z
   })
   .strict();
 
+/** Group tags as the onboarding card offers them; the server accepts only one it stored for the request. */
+export const GROUP_TAG_PATTERN = /^[A-Za-z0-9 _.-]{1,64}$/;
+
+// The onboarding card has the confirm card's inputs plus the group tag choice (absent when the card
+// offered none, i.e. the device keeps its tag).
+export const OnboardConfirmAction = z
+  .object({
+    requestId: z.string().uuid(),
+    verification: z.enum(verificationValues),
+    ticket: z.string().trim().max(TICKET_MAX_CHARS).regex(TICKET_PATTERN).optional(),
+    groupTag: z.union([z.literal(''), z.string().regex(GROUP_TAG_PATTERN)]).optional(),
+  })
+  .strict();
+
 // Cancel uses associatedInputs "none", but older clients may still send the confirm card's
 // inputs; they are tolerated (as short strings) and then dropped, never read.
 export const CancelAction = z
@@ -60,6 +75,7 @@ export const CancelAction = z
     requestId: z.string().uuid(),
     verification: z.string().max(256).optional(),
     ticket: z.string().max(256).optional(),
+    groupTag: z.string().max(256).optional(),
   })
   .strict();
 
@@ -117,6 +133,14 @@ export type CardAction =
   | { [V in BulkVerb]: { verb: V; bulkId: string } }[BulkVerb]
   | { verb: typeof VERBS.bulkReject; bulkId: string; reason: string }
   | { verb: typeof VERBS.confirm; requestId: string; verification: VerificationMethod; ticket: string | null }
+  | {
+      verb: typeof VERBS.onboardConfirm;
+      requestId: string;
+      verification: VerificationMethod;
+      ticket: string | null;
+      /** null: keep the device's tag (the card offered no choice, or none was picked). */
+      groupTag: string | null;
+    }
   | { verb: typeof VERBS.cancel; requestId: string }
   | { verb: typeof VERBS.choose; requestId: string; userId: string }
   | { verb: typeof VERBS.revoke; requestId: string }
@@ -186,6 +210,21 @@ export function parseAction(verb: string, data: unknown): ParseActionResult {
     const { requestId, verification, ticket } = parsed.data;
     // The ticket box is optional, so an empty string means "no ticket".
     return { ok: true, action: { verb, requestId, verification, ticket: ticket ? ticket : null } };
+  }
+  if (verb === VERBS.onboardConfirm) {
+    const parsed = OnboardConfirmAction.safeParse(data);
+    if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
+    const { requestId, verification, ticket, groupTag } = parsed.data;
+    return {
+      ok: true,
+      action: {
+        verb,
+        requestId,
+        verification,
+        ticket: ticket ? ticket : null,
+        groupTag: groupTag ? groupTag : null,
+      },
+    };
   }
   if (verb === VERBS.cancel) {
     const parsed = CancelAction.safeParse(data);

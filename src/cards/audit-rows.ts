@@ -45,6 +45,10 @@ const WHAT: Readonly<Record<AuditEventType, string>> = {
   'bulk.interrupted': 'Bulk interrupted by a restart',
   'bulk.delivered': 'Bulk passes downloaded',
   'bulk.not_delivered': 'Bulk passes not delivered',
+  'onboarding.device_updated': 'Device assigned',
+  'onboarding.device_failed': 'Device not assigned',
+  'onboarding.enrolled': 'Device enrolled',
+  'onboarding.not_enrolled': 'Device not enrolled before the pass expired',
 };
 
 // Graph method ids are GUIDs; the first block is enough to match a row against Entra's own log.
@@ -59,7 +63,8 @@ function whenText(at: string, timeZone: string, now: Date): string {
 function whatText(e: AuditEvent): string {
   // Rows come from storage, so a type written by a newer version may be unknown here.
   const what = Object.hasOwn(WHAT, e.type) ? WHAT[e.type] : String(e.type);
-  return e.type === 'tap.failed' && e.code ? `${what} (${e.code})` : what;
+  const failed = e.type === 'tap.failed' || e.type === 'onboarding.device_failed';
+  return failed && e.code ? `${what} (${e.code})` : what;
 }
 
 function targetText(target: AuditEvent['target']): string {
@@ -85,8 +90,14 @@ function detailsText(e: AuditEvent): string {
   if (e.ticket) parts.push(`ticket ${e.ticket}`);
   if (e.methodId) parts.push(`method ${shortId(e.methodId)}`);
   // A failure already shows its code in `what`; other events (e.g. outcome unknown) show it here.
-  if (e.code && e.type !== 'tap.failed') parts.push(`code ${e.code}`);
+  if (e.code && e.type !== 'tap.failed' && e.type !== 'onboarding.device_failed')
+    parts.push(`code ${e.code}`);
   if (e.reason) parts.push(`reason: ${e.reason}`);
+  if (e.device) {
+    parts.push(`device ${e.device.serialNumber}`);
+    if (e.device.groupTag) parts.push(`tag ${e.device.groupTag}`);
+    if (e.device.previousUser) parts.push(`taken from ${e.device.previousUser}`);
+  }
   return parts.join(', ');
 }
 

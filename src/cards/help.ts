@@ -215,12 +215,17 @@ function readSections(caps: HelpCapabilities, settings: HelpSettings): string[] 
   return sections;
 }
 
-function devicesSection(): string {
+function devicesSection(canIssue: boolean): string {
   const lines = [
     `${code('devices for')} _person_: the Windows Autopilot devices assigned to them.`,
     `${code('find device')} _serial_: the devices whose serial number contains it, e.g. ${code('find device 5CG33')}.`,
   ];
-  return `**Find devices**\n\n${bullets(lines)}`;
+  // Onboarding ends with a pass, so only people who may issue one are offered it.
+  if (canIssue)
+    lines.push(
+      `${code('onboard')} _person_ ${code('on')} _serial_ ${code('[tag Finance] [start monday 8:00]')}: the device's user and group tag, then a multi-use day-one pass, on one card; ${code('onboarding status')} _person_ shows how it went.`,
+    );
+  return `**${canIssue ? 'Devices and onboarding' : 'Find devices'}**\n\n${bullets(lines)}`;
 }
 
 /** Said whenever the app-only role read is not configured: the one gap in the privileged-target rule. */
@@ -242,7 +247,7 @@ export function helpTextFor(caps: HelpCapabilities, settings: HelpSettings): str
   sections.push(requestSection(caps.canIssue, settings));
   if (caps.canIssue && settings.approvalsOn) sections.push(approveSection());
   sections.push(...readSections(caps, settings));
-  if (caps.canFindDevices) sections.push(devicesSection());
+  if (caps.canFindDevices) sections.push(devicesSection(caps.canIssue));
   sections.push(`${code('help')} shows this message again.`);
   if (caps.canIssue) sections.push(FOOTER);
   if (caps.canIssue && !settings.seesEligibleRoles) sections.push(ELIGIBLE_UNSEEN);

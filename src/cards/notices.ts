@@ -161,3 +161,28 @@ export function renderRevokedNoticeCard(d: {
       : `The Temporary Access Pass for ${neutraliseOrDash(d.targetName)} was revoked ${by}.`,
   });
 }
+
+/** Renders the notice that an onboarded person's device finished Windows setup (issuer and manager). */
+export function renderEnrolledNoticeCard(d: {
+  requestId: string;
+  forIssuer: boolean;
+  targetName: string;
+  serialNumber: string;
+  atText: string;
+  passExpiresText: string;
+}): AdaptiveCardJson {
+  const name = neutraliseOrDash(d.targetName);
+  return renderNotice({
+    title: `${name} is set up`,
+    color: 'Good',
+    message:
+      `The Windows Autopilot device ${neutraliseOrDash(d.serialNumber)} reported enrolled for ${name} at ` +
+      `${neutraliseOrDash(d.atText)}.`,
+    facts: [{ title: 'Day-one pass valid until', value: neutraliseOrDash(d.passExpiresText) }],
+    note: d.forIssuer
+      ? 'If the pass is no longer needed, revoke it now rather than wait for it to expire.'
+      : 'Nothing to do: this is for your information.',
+    // Only the issuer may revoke (the click rules check it again on the stored request).
+    ...(d.forIssuer ? { buttons: { requestId: d.requestId, revoke: true, reissue: false } } : {}),
+  });
+}

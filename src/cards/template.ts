@@ -23,7 +23,10 @@ export type TemplateName =
   | 'approval'
   | 'bulk'
   | 'suggestion'
-  | 'devices';
+  | 'devices'
+  | 'onboard'
+  | 'onboarded'
+  | 'onboarding-status';
 
 const templates = new Map<TemplateName, unknown>();
 

@@ -2,6 +2,7 @@
 import type { AuditCommand } from './audit.js';
 import type { DevicesCommand } from './devices.js';
 import type { ManageCommand } from './manage.js';
+import type { OnboardCommand, OnboardingStatusCommand } from './onboard.js';
 import type { ParseError } from './messages.js';
 import type { StartSpec } from './start.js';
 
@@ -19,6 +20,8 @@ export type Command =
   | AuditCommand
   | ManageCommand
   | DevicesCommand
+  | OnboardCommand
+  | OnboardingStatusCommand
   | HelpCommand;
 /**
  * `help`, or small talk answered like help: `said` is what the person opened with ('hello' for a

@@ -19,6 +19,7 @@
 import { auditPrefixLength, parseAuditOptions } from './audit.js';
 import { devicesUnclosedQuote, parseDevicesCommand } from './devices.js';
 import { manageKindOf, parseManageCommand } from './manage.js';
+import { parseOnboardCommand } from './onboard.js';
 import {
   errors,
   MAX_BULK_TARGETS,
@@ -65,6 +66,7 @@ export type { Command, HelpCommand, ParseResult } from './command.js';
 export type { AuditCommand } from './audit.js';
 export type { ManageCommand } from './manage.js';
 export type { DevicesCommand } from './devices.js';
+export type { OnboardCommand, OnboardingStatusCommand } from './onboard.js';
 export type { ParseError, ParseErrorCode } from './messages.js';
 export { resolveStart } from './start.js';
 export { formatDuration, MAX_LIFETIME_MINUTES } from './duration.js';
@@ -396,6 +398,8 @@ function parseHead(
   // Before the manage grammar: "show devices for alice" is a device search, not a pass to list.
   const devices = parseDevicesCommand(head, rest);
   if (devices !== null) return devices;
+  const onboard = parseOnboardCommand(head, rest);
+  if (onboard !== null) return onboard;
   // "revoke bob's TAP" is "revoke TAP for bob"; the manage grammar itself reads only the latter.
   const owned = manageKindOf(lowerAt(head, 0) ?? '') === null ? null : withoutPossessive(head, 1);
   const managed = parseManageCommand(owned ?? head);

@@ -196,7 +196,13 @@ function repairs(tokens: readonly Token[]): Token[][] {
 /** Writes the command as text a suggestion may show, checking that it reads back as the same command. */
 function suggestionFor(command: Command, reparse: Reparse): string | undefined {
   // Device searches are never guessed at: a serial fragment is too easily a typo of something else.
-  if (command.kind === 'bulk' || command.kind === 'devices') return undefined;
+  if (
+    command.kind === 'bulk' ||
+    command.kind === 'devices' ||
+    command.kind === 'onboard' ||
+    command.kind === 'onboarding-status'
+  )
+    return undefined;
   if ('who' in command && command.who !== undefined && !looksLikePerson(command.who)) return undefined;
   for (const quoted of [false, true]) {
     const text = commandText(command, quoted);

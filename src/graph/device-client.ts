@@ -1,11 +1,14 @@
+import { RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { GraphTapClient, odataQuote } from './client.js';
 import {
   MAX_DEVICE_PAGES,
   type AutopilotDevice,
   type DeviceFilter,
-  type DeviceGraph,
   type DeviceListing,
+  type DeviceUpdate,
+  type DeviceWriteGraph,
 } from './device-port.js';
+import { GraphFailure } from './failure.js';
 import { nextLinkOf } from './next-link.js';
 
 export const AUTOPILOT_DEVICES_PATH = '/deviceManagement/windowsAutopilotDeviceIdentities';
@@ -35,7 +38,7 @@ function deviceOf(raw: Record<string, unknown>): AutopilotDevice {
 }
 
 /** Graph's Intune device endpoints, on behalf of the admin whose (device-scoped) token this carries. */
-export class GraphDeviceClient extends GraphTapClient implements DeviceGraph {
+export class GraphDeviceClient extends GraphTapClient implements DeviceWriteGraph {
   async listAutopilotDevices(filter: DeviceFilter, signal?: AbortSignal): Promise<DeviceListing> {
     const filterText = deviceFilterText(filter);
     let request = this.get(AUTOPILOT_DEVICES_PATH, signal);
@@ -55,5 +58,23 @@ export class GraphDeviceClient extends GraphTapClient implements DeviceGraph {
       if (next === undefined) return { devices, complete: true };
       request = this.get(next, signal);
     }
+  }
+
+  async getAutopilotDevice(id: string, signal?: AbortSignal): Promise<AutopilotDevice | null> {
+    const request = this.get(`${AUTOPILOT_DEVICES_PATH}/${encodeURIComponent(id)}`, signal);
+    try {
+      return deviceOf((await this.call(() => request.get())) as Record<string, unknown>);
+    } catch (error) {
+      if (error instanceof GraphFailure && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async updateDeviceProperties(id: string, update: DeviceUpdate, signal?: AbortSignal): Promise<void> {
+    const path = `${AUTOPILOT_DEVICES_PATH}/${encodeURIComponent(id)}/updateDeviceProperties`;
+    // Not retried here: Intune's write limit answers 429 for seconds, longer than a click may wait;
+    // the admin is told when to try again instead.
+    const request = this.get(path, signal).middlewareOptions([new RetryHandlerOptions(0, 0, () => false)]);
+    await this.call(() => request.post(update));
   }
 }

@@ -35,3 +35,21 @@ export interface DeviceGraph {
    */
   listAutopilotDevices(filter: DeviceFilter, signal?: AbortSignal): Promise<DeviceListing>;
 }
+
+/** What onboarding sets on a device: its user (both names, as Intune shows them) and its group tag. */
+export interface DeviceUpdate {
+  userPrincipalName?: string;
+  addressableUserName?: string;
+  groupTag?: string;
+}
+
+/** Onboarding's device writes, with a token that carries DeviceManagementServiceConfig.ReadWrite.All. */
+export interface DeviceWriteGraph extends DeviceGraph {
+  /** GET …/{id}; null when Intune no longer has the device (404). */
+  getAutopilotDevice(id: string, signal?: AbortSignal): Promise<AutopilotDevice | null>;
+  /**
+   * POST …/{id}/updateDeviceProperties (204): one call sets the user and the group tag together, so
+   * the device is never left with one and not the other. Throws GraphFailure.
+   */
+  updateDeviceProperties(id: string, update: DeviceUpdate, signal?: AbortSignal): Promise<void>;
+}

@@ -12,7 +12,9 @@ export type NoticeKind =
   | 'revoked.issuer'
   | 'revoked.target'
   | 'approval.expired'
-  | 'bulk.expired';
+  | 'bulk.expired'
+  | 'enrolled.issuer'
+  | 'enrolled.manager';
 
 /** Where it goes: a user's 1:1 chat (looked up when sent), or a known conversation. */
 export type NoticeRecipient =

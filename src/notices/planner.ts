@@ -8,6 +8,7 @@ import {
   renderReportsNoticeCard,
   renderClosedCard,
 } from '../cards/render.js';
+import { renderEnrolledNoticeCard } from '../cards/notices.js';
 import type { BulkJob, BulkTarget } from '../bulk/job.js';
 import type { ManagedReports } from '../bulk/managers.js';
 import type { Clock } from '../clock.js';
@@ -248,6 +249,40 @@ export class NoticePlanner {
       });
     }
     await this.scheduleAll(notices, unit);
+  }
+
+  /** An onboarded device enrolled: its issuer (with Revoke, the pass is no longer needed) and the manager. */
+  enrolled(request: TapRequest, enrolledAt: Date, unit: UnitOfWork): void {
+    const now = this.clock.now();
+    const target = request.target!;
+    const issuedBy = issuerOf(request);
+    const common = {
+      requestId: request.id,
+      targetName: target.displayName,
+      serialNumber: request.onboarding?.device.serialNumber ?? '',
+      atText: formatWhen(enrolledAt, request.timeZone, now),
+      passExpiresText: request.outcome?.expiresAt
+        ? formatWhen(new Date(request.outcome.expiresAt), request.timeZone, now)
+        : 'unknown',
+    };
+    const notices: NewNotice[] = [
+      {
+        kind: 'enrolled.issuer',
+        dueAt: now.toISOString(),
+        recipient: { kind: 'personal', userOid: issuedBy.oid, name: issuedBy.name },
+        requestId: request.id,
+        card: renderEnrolledNoticeCard({ ...common, forIssuer: true }),
+      },
+    ];
+    if (request.manager)
+      notices.push({
+        kind: 'enrolled.manager',
+        dueAt: now.toISOString(),
+        recipient: { kind: 'personal', userOid: request.manager.id, name: request.manager.displayName },
+        requestId: request.id,
+        card: renderEnrolledNoticeCard({ ...common, forIssuer: false }),
+      });
+    for (const n of notices) this.queue.scheduleIn(unit, n);
   }
 
   // Notices must never cost the admin the answer to their click: a failure here is logged, not thrown.

@@ -7,6 +7,7 @@ export type RequestKind = NonNullable<TapRequest['kind']>;
 export type RequestVerb =
   | typeof VERBS.choose
   | typeof VERBS.confirm
+  | typeof VERBS.onboardConfirm
   | typeof VERBS.cancel
   | typeof VERBS.revoke
   | typeof VERBS.reissue
@@ -31,8 +32,11 @@ interface Rule {
 export const CLICK_RULES: { [V in RequestVerb]: Partial<Record<RequestKind, Rule>> } = {
   [VERBS.choose]: { issue: { states: ['choosing'], who: 'requester' } },
   [VERBS.confirm]: { issue: { states: ['pending'], who: 'requester' } },
+  // An onboarding sets the device before the pass, so only its own Confirm may act on it.
+  [VERBS.onboardConfirm]: { onboard: { states: ['pending'], who: 'requester' } },
   [VERBS.cancel]: {
     issue: { states: ['choosing', 'pending'], who: 'requester' },
+    onboard: { states: ['pending'], who: 'requester' },
     approval: { states: ['awaiting'], who: 'requester' },
   },
   [VERBS.revoke]: {
@@ -41,6 +45,7 @@ export const CLICK_RULES: { [V in RequestVerb]: Partial<Record<RequestKind, Rule
     revoke: { states: ['pending'], who: 'requester' },
     issue: { states: ['issued', 'replaced'], who: 'issuer' },
     approval: { states: ['issued', 'replaced'], who: 'issuer' },
+    onboard: { states: ['issued', 'replaced'], who: 'issuer' },
   },
   [VERBS.reissue]: {
     issue: { states: ['issued', 'revoked', 'replaced'], who: 'issuer' },

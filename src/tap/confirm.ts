@@ -160,6 +160,8 @@ export async function recordIssued(
   pass: CreatedTap,
   clicker: Clicker,
   replacedPass?: TapMethod,
+  /** More rows that belong with the outcome (onboarding's follow-through); added to the same unit. */
+  extra?: (unit: UnitOfWork, issued: TapRequest) => void,
 ): Promise<Extract<ConfirmOutcome, { kind: 'issued' }>> {
   const expiresAt = new Date(Date.parse(pass.startDateTime) + pass.lifetimeInMinutes * 60_000).toISOString();
   const issued: TapRequest = {
@@ -189,6 +191,7 @@ export async function recordIssued(
     alongside: async (unit) => {
       await deps.notices.issued(issued, unit);
       deps.outstanding.addIn(unit, issued);
+      extra?.(unit, issued);
     },
     other: replaced?.earlier,
   });

@@ -7,6 +7,8 @@ import type { IssueLimiter } from './limits.js';
 import type { OpenApprovals } from './open-approvals.js';
 import type { OutstandingPasses } from './outstanding-passes.js';
 import type { RequestRepository } from './request-repository.js';
+import type { OnboardingSettings } from '../onboard/settings.js';
+import type { EnrollmentWatches } from '../onboard/watch-store.js';
 
 /** What the single-pass core needs from the outside world: storage, audit, time and its settings. */
 export interface CoreDeps extends AuditDeps {
@@ -27,6 +29,10 @@ export interface CoreDeps extends AuditDeps {
   /** Each requester's approval requests still waiting, to bound them. */
   openApprovals: OpenApprovals;
   approvals: ApprovalSettings;
+  /** Onboarding's group tags and setup time; the defaults when absent. */
+  onboarding?: OnboardingSettings;
+  /** Onboardings whose device has not enrolled yet, for the follow-through. */
+  enrollment?: EnrollmentWatches;
 }
 
 /** Who may ask for a pass without holding a role, where approvers decide, and who sees the pass. */

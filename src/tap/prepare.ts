@@ -7,7 +7,7 @@ import type { DirectoryRole, DirectoryUser, TapGraph, TapMethod, TapPolicy } fro
 import { requestEvent } from './audit-events.js';
 import { UnitOfWork } from '../store/unit.js';
 import { limitProblem } from './limit-problem.js';
-import { planIssue, policyTerms } from './plan.js';
+import { planIssue, policyTerms, type PlanResult } from './plan.js';
 import type { RequestRepository } from './request-repository.js';
 import type { Candidate, Person, TapRequest } from './request.js';
 import { resolveTarget } from './resolve.js';
@@ -36,6 +36,9 @@ export interface ConfirmView {
   notes: string[];
   warnings: string[];
 }
+
+/** Plans a pass from what was asked; `warnings` go on the card beside the notes. */
+export type PassPlanner = (asked: TapRequest['asked'], now: Date) => PlanResult & { warnings?: string[] };
 
 export type PrepareOutcome =
   | { kind: 'problem'; problem: Problem }
@@ -129,6 +132,8 @@ export async function checkAndPlan(
   policy: TapPolicy | null,
   signal: AbortSignal,
   existing: Parameters<RequestRepository['update']>[0] | undefined,
+  /** Onboarding plans its pass its own way (multi-use, setup-long); everything else is planIssue. */
+  planner: PassPlanner = (asked, now) => planIssue(asked, policy, now, deps.maxLifetimeMinutes),
 ): Promise<PrepareOutcome> {
   const ctx = { targetName: user.displayName, who: user.userPrincipalName };
   // Who may never get one is known before the roles are read; privilege is judged after.
@@ -155,7 +160,7 @@ export async function checkAndPlan(
       kind: 'problem',
       problem: limitProblem(hit, { ...ctx, timeZone: draft.timeZone, now: deps.clock.now() }),
     };
-  const planned = planIssue(draft.asked, policy, deps.clock.now(), deps.maxLifetimeMinutes);
+  const planned = planner(draft.asked, deps.clock.now());
   if (!planned.ok) return { kind: 'problem', problem: problem(planRefusalCode(planned.reason), ctx) };
 
   const request: Omit<TapRequest, 'id'> = {
@@ -181,7 +186,7 @@ export async function checkAndPlan(
   deps.audit.appendIn(unit, requestEvent('request.created', stored, draft.requester));
   await unit.commit(deps.store);
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...(planned.warnings ?? [])];
   if (user.accountEnabled === false) {
     warnings.push(
       `${user.displayName}'s account is disabled: the pass will not work until the account is enabled.`,

@@ -1,6 +1,7 @@
 import type { StartSpec } from '../chat/grammar.js';
 import type { IssuerStrength } from './roles.js';
 import type { ShownFacts } from './facts.js';
+import type { OnboardingInfo } from '../onboard/info.js';
 
 /**
  * A request's life: choosing (several users matched) → pending (confirmation card shown) →
@@ -115,7 +116,7 @@ export interface RequestSource {
 export interface TapRequest {
   id: string;
   /** Absent on requests stored before revoke existed, which are all issue requests. */
-  kind?: 'issue' | 'revoke' | 'approval';
+  kind?: 'issue' | 'revoke' | 'approval' | 'onboard';
   state: RequestState;
   createdAt: string;
   expiresAt: string;
@@ -146,6 +147,8 @@ export interface TapRequest {
   shown?: ShownFacts;
   usedAt?: string;
   approval?: ApprovalInfo;
+  /** Only on onboarding requests: the device, its group tag and how its part went. */
+  onboarding?: OnboardingInfo;
   verification?: string;
   ticket?: string;
   /** Absent for requests typed in chat. */

@@ -17,6 +17,9 @@ const KEEP_CARD: ReadonlySet<ProblemCode> = new Set([
   'APPROVAL_WRONG_PLACE',
   'REJECT_REASON_MISSING',
   'BULK_NOT_YOURS',
+  // Nothing was claimed: pick another tag, or activate the role, and click Confirm again.
+  'ONBOARD_TAG_NOT_OFFERED',
+  'ONBOARD_TAP_ROLE_MISSING',
 ]);
 
 /**

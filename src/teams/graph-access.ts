@@ -5,8 +5,8 @@ import { LoginRequiredError } from '../auth/obo.js';
 import type { GraphClientOptions } from '../graph/client.js';
 import { GraphTapClient } from '../graph/client.js';
 import { GraphDeviceClient } from '../graph/device-client.js';
-import type { DeviceGraph } from '../graph/device-port.js';
-import { DEVICE_READ_SCOPES } from '../config.js';
+import type { DeviceGraph, DeviceWriteGraph } from '../graph/device-port.js';
+import { DEVICE_READ_SCOPES, DEVICE_WRITE_SCOPES } from '../config.js';
 import { problem, ProblemError } from '../errors/catalog.js';
 import type { TapGraph } from '../graph/port.js';
 import { withTenantPolicy, type PolicySource } from '../graph/policy-graph.js';
@@ -37,12 +37,37 @@ export class GraphAccess {
    * not consented to the device scope gets DEVICES_NOT_CONSENTED here, and its passes keep working.
    */
   async devicesForUser(context: TurnContext, userOid: string, signal?: AbortSignal): Promise<DeviceGraph> {
+    return this.deviceClient(context, userOid, signal, DEVICE_READ_SCOPES, 'DEVICES_NOT_CONSENTED');
+  }
+
+  /** Onboarding's device writes (DEVICE_WRITE_SCOPES), asked for only at an onboarding's Confirm. */
+  async deviceWritesForUser(
+    context: TurnContext,
+    userOid: string,
+    signal?: AbortSignal,
+  ): Promise<DeviceWriteGraph> {
+    return this.deviceClient(
+      context,
+      userOid,
+      signal,
+      DEVICE_WRITE_SCOPES,
+      'ONBOARD_DEVICE_WRITE_NOT_CONSENTED',
+    );
+  }
+
+  private async deviceClient(
+    context: TurnContext,
+    userOid: string,
+    signal: AbortSignal | undefined,
+    scopes: string[],
+    notConsented: 'DEVICES_NOT_CONSENTED' | 'ONBOARD_DEVICE_WRITE_NOT_CONSENTED',
+  ): Promise<GraphDeviceClient> {
     try {
-      const accessToken = await this.tokenFor(context, userOid, signal, DEVICE_READ_SCOPES);
+      const accessToken = await this.tokenFor(context, userOid, signal, scopes);
       return new GraphDeviceClient(accessToken, this.graphOptions);
     } catch (error) {
       if (error instanceof ProblemError && error.problem.code === 'CONSENT_REQUIRED')
-        throw new ProblemError(problem('DEVICES_NOT_CONSENTED'));
+        throw new ProblemError(problem(notConsented));
       throw error;
     }
   }

@@ -13,6 +13,8 @@ import type { TeamsDeps } from './context.js';
 import { runDevices } from './devices-command.js';
 import { runHelp, runHelpWithoutSignIn } from './help-command.js';
 import { runManage, runPolicy } from './manage-command.js';
+import { runOnboard } from './onboard-command.js';
+import { runOnboardingStatus } from './onboarding-status-command.js';
 import { runRequest } from './request-command.js';
 import { startTurn, type Turn } from './turn.js';
 
@@ -31,6 +33,8 @@ const COMMANDS: { [K in ActingCommand['kind']]: CommandHandler<CommandOf<K>> } =
   policy: runPolicy,
   help: runHelp,
   devices: runDevices,
+  onboard: runOnboard,
+  'onboarding-status': runOnboardingStatus,
 };
 
 /** Handles a chat message: a file is a bulk list; text is parsed into a command and run as the sender. */

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { DeviceGraph } from '../graph/device-port.js';
+import type { DeviceGraph, DeviceWriteGraph } from '../graph/device-port.js';
 import type { TapGraph } from '../graph/port.js';
 import type { Logger } from '../log.js';
 import type { Person } from '../tap/request.js';
@@ -27,6 +27,8 @@ export interface Turn {
   graph(): Promise<TapGraph>;
   /** The actor's delegated Intune device reads (their own OBO token with the device scope). */
   devices(): Promise<DeviceGraph>;
+  /** The actor's delegated Intune device writes (onboarding's Confirm only). */
+  deviceWrites(): Promise<DeviceWriteGraph>;
   now(): Date;
 }
 
@@ -49,6 +51,8 @@ export function startTurn(context: TurnContext, deps: TeamsDeps): Turn | null {
       (graph ??= deps.graph.forUser(context, actor.oid, AbortSignal.timeout(GRAPH_ACCESS_TIMEOUT_MS))),
     devices: () =>
       deps.graph.devicesForUser(context, actor.oid, AbortSignal.timeout(GRAPH_ACCESS_TIMEOUT_MS)),
+    deviceWrites: () =>
+      deps.graph.deviceWritesForUser(context, actor.oid, AbortSignal.timeout(GRAPH_ACCESS_TIMEOUT_MS)),
     now: () => deps.core.clock.now(),
   };
 }

@@ -38,6 +38,7 @@ async function say(upn: string, line: string): Promise<Record<string, unknown>> 
 /** The payload fields each verb's schema demands, so a refusal comes from the table, not from parsing. */
 const EXTRA: Partial<Record<RequestVerb, Record<string, string>>> = {
   [VERBS.confirm]: { verification: 'callback' },
+  [VERBS.onboardConfirm]: { verification: 'callback' },
   [VERBS.choose]: { userId: '00000000-0000-4000-8000-000000000000' },
   [VERBS.reject]: { rejectReason: 'not today' },
 };
@@ -63,7 +64,13 @@ describe('the click table', () => {
       await say('dana@contoso.com', 'issue TAP for mallory@contoso.com'),
       'tap.confirm',
     );
+    // Owen holds the Intune role onboarding needs; a wrong verb is refused before the clicker is.
+    const onboarding = actionData(
+      await say('owen@contoso.com', 'onboard carol@contoso.com on 5CG3301ABC'),
+      'onboard.confirm',
+    );
     const ids: Record<RequestKind, string> = {
+      onboard: onboarding.requestId as string,
       issue: pending.requestId as string,
       revoke: revoke.requestId as string,
       approval: approval.requestId as string,

@@ -11,7 +11,7 @@ import {
 } from '../helpers/activities.js';
 import { appToken, callApi, fixtureApp, requestBody } from '../helpers/request-api.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
-import { sandboxAdmin } from '../helpers/sandbox-admin.js';
+import { enrollDevice, sandboxAdmin } from '../helpers/sandbox-admin.js';
 
 // A distinctive pass the sandbox hands out next, so any leak is findable by plain text search.
 const CANARY = 'Qz7!kP2w';
@@ -58,6 +58,38 @@ describe('the pass and tokens never leak', () => {
     const security = h.logLines.filter((line) => line.includes('"channel":"security"'));
     expect(security.some((line) => line.includes('"eventType":"tap.issued"'))).toBe(true);
     expect(security.join('\n')).not.toContain(CANARY);
+  });
+
+  it("an onboarding: the canary only in the clicker's answer, the SOC sees the device part, and the enrolled notice carries no pass", async () => {
+    const ONBOARD_CANARY = 'Wm4#tR8x';
+    await sandboxAdmin(h, 'POST', '/next-pass', { value: ONBOARD_CANARY });
+    const owen = h.user('owen@contoso.com');
+    const before = h.connector.sent().length;
+    await post(h, message(h, owen, 'onboard carol@contoso.com on PF4KX1A3 tag IT'));
+    const sent = h.connector.sent()[before]!;
+    const data = actionData(cardOf(sent.activity), 'onboard.confirm');
+    const response = await post(
+      h,
+      click(
+        h,
+        owen,
+        'onboard.confirm',
+        { ...data, verification: 'in-person' },
+        { replyToId: sent.assignedId },
+      ),
+    );
+    expect(JSON.stringify(response.body)).toContain(ONBOARD_CANARY);
+    await enrollDevice(h, 'PF4KX1A3');
+    await sandboxAdmin(h, 'POST', '/clock', { advanceMinutes: 6 });
+    const end = Date.now() + 10_000;
+    while (!h.logLines.some((l) => l.includes('"eventType":"onboarding.enrolled"')) && Date.now() < end)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const security = h.logLines.filter((line) => line.includes('"channel":"security"'));
+    expect(security.some((line) => line.includes('"eventType":"onboarding.device_updated"'))).toBe(true);
+    expect(security.some((line) => line.includes('"eventType":"onboarding.enrolled"'))).toBe(true);
+    expect(h.connector.allText()).not.toContain(ONBOARD_CANARY);
+    expect(h.logLines.join('\n')).not.toContain(ONBOARD_CANARY);
+    expect(h.storageContains(ONBOARD_CANARY)).toBe(false);
   });
 
   it('no log line carries a token, even when Teams puts one on the click', async () => {

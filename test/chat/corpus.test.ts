@@ -54,6 +54,8 @@ describe('the corpus of phrasings', () => {
         'help',
         'issue',
         'list',
+        'onboard',
+        'onboarding-status',
         'policy',
         'refused',
         'request',

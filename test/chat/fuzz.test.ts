@@ -288,6 +288,8 @@ describe('parseCommand fuzz', () => {
       policy: 0,
       help: 0,
       devices: 0,
+      onboard: 0,
+      'onboarding-status': 0,
       error: 0,
     };
     let suggestions = 0;

@@ -112,6 +112,23 @@ export const ParseResultShape = z.union([
             serial: z.string().regex(/^[A-Z0-9-]{3,64}$/),
           })
           .strict(),
+        // Onboarding: a full serial (it goes into an OData filter) and a tag of safe characters.
+        z
+          .object({
+            kind: z.literal('onboard'),
+            who: Who,
+            serial: z.string().regex(/^[A-Z0-9-]{4,64}$/),
+            groupTag: z
+              .string()
+              .regex(/^[A-Za-z0-9 _.-]{1,64}$/)
+              .optional(),
+            reassign: z.literal(true).optional(),
+            lifetimeMinutes: z.number().int().min(1).max(MAX_LIFETIME_MINUTES).optional(),
+            usableOnce: z.boolean().optional(),
+            start: StartSpecShape.optional(),
+          })
+          .strict(),
+        z.object({ kind: z.literal('onboarding-status'), who: Who.optional() }).strict(),
         z
           .object({
             kind: z.literal('audit'),

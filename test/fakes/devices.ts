@@ -8,8 +8,9 @@ import {
   MAX_DEVICE_PAGES,
   type AutopilotDevice,
   type DeviceFilter,
-  type DeviceGraph,
   type DeviceListing,
+  type DeviceUpdate,
+  type DeviceWriteGraph,
 } from '../../src/graph/device-port.js';
 import { ROLES, type FakeTenant } from './graph.js';
 
@@ -56,6 +57,8 @@ export class FakeIntune {
   pageSize = 100;
   /** Whether the token carries a device-management scope (admin consent for TapDesk). */
   scopeGranted = true;
+  /** Whether it carries DeviceManagementServiceConfig.ReadWrite.All (onboarding's writes). */
+  writeScopeGranted = true;
 
   constructor(readonly tenant: FakeTenant) {}
 
@@ -76,18 +79,38 @@ export class FakeIntune {
   }
 
   /** The signed-in admin `oid`'s view of the device endpoints. */
-  asUser(oid: string): DeviceGraph {
+  asUser(oid: string): DeviceWriteGraph {
     this.tenant.user(oid);
     return {
       listAutopilotDevices: (filter: DeviceFilter, signal?: AbortSignal): Promise<DeviceListing> =>
         this.tenant.run(oid, 'listAutopilotDevices', [filter], signal, () => this.list(oid, filter)),
+      getAutopilotDevice: (id: string, signal?: AbortSignal): Promise<AutopilotDevice | null> =>
+        this.tenant.run(oid, 'getAutopilotDevice', [id], signal, () => {
+          this.check(oid, false);
+          const device = this.devices.find((d) => d.id === id);
+          return device ? structuredClone(device) : null;
+        }),
+      updateDeviceProperties: (id: string, update: DeviceUpdate, signal?: AbortSignal): Promise<void> =>
+        this.tenant.run(oid, 'updateDeviceProperties', [id, update], signal, () => {
+          this.check(oid, true);
+          const device = this.devices.find((d) => d.id === id);
+          if (!device)
+            throw new GraphFailure(404, 'ResourceNotFound', 'No such device', undefined, undefined);
+          // Contract §3.7 item 3: only the supplied fields change.
+          Object.assign(device, update);
+        }),
     };
+  }
+
+  /** The scope gate, then Intune's role check (contract §3.7 items 1 and 2). */
+  private check(oid: string, write: boolean): void {
+    if (!this.scopeGranted || (write && !this.writeScopeGranted)) throw FEF.scopeMissing();
+    if (!this.tenant.hasRole(this.tenant.user(oid), INTUNE_READERS)) throw FEF.userNotAuthorized();
   }
 
   /** Pages as Graph would, and reads them as src/graph/device-client.ts does (capped). */
   private list(oid: string, filter: DeviceFilter): DeviceListing {
-    if (!this.scopeGranted) throw FEF.scopeMissing();
-    if (!this.tenant.hasRole(this.tenant.user(oid), INTUNE_READERS)) throw FEF.userNotAuthorized();
+    this.check(oid, false);
     const fragment = filter?.serialContains.toLowerCase();
     const matches = this.devices.filter(
       (d) => fragment === undefined || d.serialNumber.toLowerCase().includes(fragment),

@@ -23,7 +23,7 @@ import {
   type UserSearch,
 } from '../../src/graph/port.js';
 import type { HeldRole, RoleReader } from '../../src/graph/role-port.js';
-import type { DeviceGraph } from '../../src/graph/device-port.js';
+import type { DeviceWriteGraph } from '../../src/graph/device-port.js';
 import type { Clock } from '../../src/clock.js';
 
 /** Role template ids (contract §2, and the roles the policy read needs, §4). */
@@ -163,8 +163,8 @@ export const failures = {
   }),
 };
 
-/** The TapGraph, DeviceGraph and RoleReader methods, by name. */
-export type GraphMethod = keyof TapGraph | keyof DeviceGraph | 'privilegedRolesOf';
+/** The TapGraph, DeviceWriteGraph and RoleReader methods, by name. */
+export type GraphMethod = keyof TapGraph | keyof DeviceWriteGraph | 'privilegedRolesOf';
 type BatchMethod = 'lookupUsers' | 'createTaps' | 'lookupManagers';
 
 export interface GraphCall {

@@ -7,11 +7,16 @@ const request = (kind: TapRequest['kind'], state: TapRequest['state']) => ({ kin
 
 describe('the click table', () => {
   it('has a row for every request verb and no creating verb outside issue and approval requests', () => {
-    const requestVerbs = Object.values(VERBS).filter((v) => v.startsWith('tap.'));
+    const requestVerbs = Object.values(VERBS).filter(
+      (v) => v.startsWith('tap.') || v === VERBS.onboardConfirm,
+    );
     expect(Object.keys(CLICK_RULES).sort()).toEqual([...requestVerbs].sort());
-    // The verbs that can create a pass: confirm (issue, pending) and approve (approval, awaiting).
-    expect(allowedTransitions().filter((t) => t.verb === VERBS.confirm || t.verb === VERBS.approve)).toEqual([
+    // The verbs that can create a pass: confirm (issue, pending), onboarding's confirm (onboard,
+    // pending) and approve (approval, awaiting).
+    const creating = new Set<string>([VERBS.confirm, VERBS.onboardConfirm, VERBS.approve]);
+    expect(allowedTransitions().filter((t) => creating.has(t.verb))).toEqual([
       { verb: VERBS.confirm, kind: 'issue', state: 'pending' },
+      { verb: VERBS.onboardConfirm, kind: 'onboard', state: 'pending' },
       { verb: VERBS.approve, kind: 'approval', state: 'awaiting' },
     ]);
   });
@@ -21,5 +26,9 @@ describe('the click table', () => {
     expect(ruleFor(VERBS.confirm, request(undefined, 'pending'))?.who).toBe('requester');
     expect(ruleFor(VERBS.reveal, request('issue', 'issued'))).toBeUndefined();
     expect(ruleFor(VERBS.revoke, request('issue', 'issued'))?.who).toBe('issuer');
+    // An onboarding sets the device before the pass: the issue Confirm never acts on one.
+    expect(ruleFor(VERBS.confirm, request('onboard', 'pending'))).toBeUndefined();
+    expect(ruleFor(VERBS.onboardConfirm, request('issue', 'pending'))).toBeUndefined();
+    expect(ruleFor(VERBS.reissue, request('onboard', 'issued'))).toBeUndefined();
   });
 });

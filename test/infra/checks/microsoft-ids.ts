@@ -19,17 +19,21 @@ export const GRAPH_DELEGATED: Record<string, string> = {
   'Policy.Read.AuthenticationMethod': 'Policy.Read.AuthenticationMethod',
   // DEVICE_READ_SCOPES of src/config.ts: reading Windows Autopilot devices, asked for in its own exchange.
   'DeviceManagementServiceConfig.Read.All': '8696daa5-bce5-4b2e-83f9-51b6defc4e1e',
+  // DEVICE_WRITE_SCOPES: setting an Autopilot device's user and group tag, at an onboarding's Confirm only.
+  'DeviceManagementServiceConfig.ReadWrite.All': '662ed50a-ac44-4eef-ad86-62eed9be2a29',
 };
 /** Delegated permissions TapDesk used to ask for and no longer may: broader than it needs. */
 /**
- * The only application permissions the manifest asks for, both read-only: roles, to recognise people
- * eligible for a role (PIM) or holding one over an administrative unit, and the authentication method
- * policy, to show the TAP policy on every card. Ids of Microsoft Graph's app roles, as published (check
+ * The only application permissions the manifest asks for, all read-only: roles, to recognise people
+ * eligible for a role (PIM) or holding one over an administrative unit, the authentication method
+ * policy, to show the TAP policy on every card, and Autopilot devices, to see an onboarding through. Ids of Microsoft Graph's app roles, as published (check
  * with `az ad sp show --id 00000003-0000-0000-c000-000000000000 --query "appRoles[?value=='…'].id"`).
  */
 export const GRAPH_APP_READ_ONLY: Record<string, string> = {
   'RoleManagement.Read.Directory': '483bed4a-2ad3-4361-a73b-c83ccdbdc53c',
   'Policy.Read.AuthenticationMethod': '8e3bc81b-d2f3-4b7b-838c-32c88218d2f0',
+  // The onboarding follow-through: whether an onboarded device finished enrolling (read-only).
+  'DeviceManagementServiceConfig.Read.All': '06a5fe6d-c49d-46a7-b082-56b1b14103c7',
 };
 
 export const GRAPH_DELEGATED_RETIRED: Record<string, string> = {
@@ -44,6 +48,8 @@ export const GRAPH_APP_ROLES_FORBIDDEN: Record<string, string> = {
   'Policy.Read.All': '246dd0d5-5bd0-4def-940b-0421030a5b68',
   // From the contract (next-wave §1.1, [observed]): the application twin of the TAP scope.
   'UserAuthMethod-TAP.ReadWrite.All': '627169a8-8c15-451c-861a-5b80e383de5c',
+  // Changing devices app-only: onboarding changes a device only with the admin's own token.
+  'DeviceManagementServiceConfig.ReadWrite.All': '5ac13192-7ace-4fcf-b828-1a26f28068ee',
 };
 export const TEAMS_CLIENTS = {
   desktopAndMobile: '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
