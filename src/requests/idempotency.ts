@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TABLES, type RowStore } from '../store/port.js';
+import { TABLES, type RowStore, type StoredRow } from '../store/port.js';
 import type { UnitOfWork } from '../store/unit.js';
 
 /** What an Idempotency-Key stands for: the request it created and the body that created it. */
@@ -39,9 +39,16 @@ function canonicalJson(value: unknown): string {
 export class IdempotencyKeys {
   constructor(private readonly store: RowStore) {}
 
-  async get(clientId: string, key: string): Promise<IdempotencyRecord | undefined> {
-    return (await this.store.get<IdempotencyRecord>(TABLES.limits, partitionOf(clientId), rowKeyOf(key)))
-      ?.value;
+  async get(clientId: string, key: string): Promise<StoredRow<IdempotencyRecord> | undefined> {
+    return this.store.get<IdempotencyRecord>(TABLES.limits, partitionOf(clientId), rowKeyOf(key));
+  }
+
+  /**
+   * Forgets a key whose request never landed (on Azure Tables the key's group commits first, alone,
+   * so a failure after it can leave the key without its request); only if nobody rewrote it since.
+   */
+  async forgetOrphan(clientId: string, key: string, etag: string): Promise<void> {
+    await this.store.delete(TABLES.limits, partitionOf(clientId), rowKeyOf(key), etag);
   }
 
   /** Adds the key's create to `unit`; the commit conflicts when the key is already taken. */

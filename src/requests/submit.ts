@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { problem, type Problem } from '../errors/catalog.js';
 import { ConflictError } from '../store/port.js';
+import { ignoreConflict } from '../tap/clicks.js';
 import { UnitOfWork } from '../store/unit.js';
 import { requestEvent } from '../tap/audit-events.js';
 import type { CoreDeps } from '../tap/core-deps.js';
@@ -137,8 +138,10 @@ async function replayOf(
 ): Promise<SubmitOutcome | undefined> {
   const record = await keys.get(caller.clientId, key);
   if (!record) return undefined;
-  if (record.fingerprint !== fingerprint) return { kind: 'key-reused' };
-  const row = await deps.requests.get(record.requestId);
-  if (!row) throw new Error(`request ${record.requestId} of an idempotency key is missing`);
-  return { kind: 'replayed', request: row.value };
+  if (record.value.fingerprint !== fingerprint) return { kind: 'key-reused' };
+  const row = await deps.requests.get(record.value.requestId);
+  if (row) return { kind: 'replayed', request: row.value };
+  // The key landed but its request did not: nothing was asked, so this call may ask afresh.
+  await keys.forgetOrphan(caller.clientId, key, record.etag).catch(ignoreConflict);
+  return undefined;
 }

@@ -5,6 +5,8 @@ import { approveRequest, rejectRequest } from '../../src/tap/approval-decide.js'
 import { checkApiRequestBody, type ApiRequestBody } from '../../src/requests/body.js';
 import { apiViewOf } from '../../src/requests/status.js';
 import { submitApiRequest, type SubmitOutcome } from '../../src/requests/submit.js';
+import { fingerprintOf, IdempotencyKeys } from '../../src/requests/idempotency.js';
+import { UnitOfWork } from '../../src/store/unit.js';
 import type { Person, TapRequest } from '../../src/tap/request.js';
 import { coreWorld, PEOPLE, upnOf, type CoreWorld } from '../fakes/core.js';
 import { codeOf, inChannel, stored } from './steps.js';
@@ -84,6 +86,22 @@ describe('submitApiRequest', () => {
       approversReachable: async () => true,
     });
     expect(other.kind).toBe('created');
+  });
+
+  it('a key whose request never landed (a partial commit) is forgotten, and the retry asks afresh', async () => {
+    const w = coreWorld();
+    const keys = new IdempotencyKeys(w.deps.store);
+    const unit = new UnitOfWork();
+    keys.createIn(unit, SERVICENOW.clientId, 'orphan', {
+      requestId: 'never-stored',
+      fingerprint: fingerprintOf(body('tom@contoso.com')),
+      createdAt: w.clock.now().toISOString(),
+    });
+    await unit.commit(w.deps.store);
+    const retried = await submit(w, body('tom@contoso.com'), 'orphan');
+    expect(retried.kind).toBe('created');
+    const again = await submit(w, body('tom@contoso.com'), 'orphan');
+    expect(again).toEqual({ kind: 'replayed', request: (retried as { request: TapRequest }).request });
   });
 
   it('two calls racing with one key make one request', async () => {
