@@ -73,6 +73,9 @@ param approversConversation string = ''
 @description('Read-only application permissions an admin granted the TapDesk Entra app, comma-separated (APP_PERMISSIONS); empty: no app-only Graph call. Granting them is an admin consent step, not part of this template.')
 param appPermissions string = ''
 
+@description('Systems allowed to call the request API (REQUEST_API_CLIENTS): comma list of <client id>=<name>; empty turns it off. Needs approversConversation.')
+param requestApiClients string = ''
+
 @allowed(['approver', 'requester'])
 @description('Who sees an approved pass (DELIVER_TO). Keep approver with more than one instance.')
 param deliverTo string = 'approver'
@@ -132,6 +135,7 @@ var requesterGroup = startsWith(requesterGroupId, unsetPlaceholderPrefix) ? '' :
 var approvers = startsWith(approversConversation, unsetPlaceholderPrefix) ? '' : approversConversation
 var appPermissionList = startsWith(appPermissions, unsetPlaceholderPrefix) ? '' : appPermissions
 var groupTagList = startsWith(autopilotGroupTags, unsetPlaceholderPrefix) ? '' : autopilotGroupTags
+var requestApiClientList = startsWith(requestApiClients, unsetPlaceholderPrefix) ? '' : requestApiClients
 
 // The six tables of src/store/port.ts TABLES, with the prefix src/store/tables.ts puts before each name.
 var tableNames = ['requests', 'audit', 'conversations', 'turnstate', 'notices', 'limits', 'bulk']
@@ -321,6 +325,7 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     APPROVERS_CONVERSATION: approvers
     APP_PERMISSIONS: appPermissionList
     DELIVER_TO: deliverTo
+    REQUEST_API_CLIENTS: requestApiClientList
     BULK_APPROVAL_ABOVE: bulkApprovalAbove
     BULK_CONCURRENCY: bulkConcurrency
     BULK_LEASE_SECONDS: bulkLeaseSeconds

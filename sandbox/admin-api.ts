@@ -1,3 +1,4 @@
+import { grantClientCredentials } from './client-credentials.js';
 import { deviceStateView } from './autopilot-devices.js';
 import type { SandboxContext } from './context.js';
 import { parseFaultUpdate } from './faults.js';
@@ -47,6 +48,31 @@ function enrollDevice(ctx: SandboxContext, serial: string): SandboxResponse {
   return jsonResponse(200, deviceStateView(device));
 }
 
+/**
+ * `POST app-token {client, scope, lifetimeSeconds}`: the client-credentials token the fixture app
+ * `client` would get for `scope`, with another lifetime (negative: already expired), for tests of
+ * APIs that must refuse expired tokens. No secret needed: the admin API answers loopback only.
+ */
+async function appTokenForTests(
+  ctx: SandboxContext,
+  body: Record<string, unknown>,
+): Promise<SandboxResponse> {
+  const { client, scope, lifetimeSeconds } = body;
+  const app = ctx.fixture.apps.find((a) => a.appId === client);
+  if (
+    !app ||
+    typeof scope !== 'string' ||
+    typeof lifetimeSeconds !== 'number' ||
+    !Number.isFinite(lifetimeSeconds)
+  )
+    return adminError(
+      400,
+      'badRequest',
+      'Expected {"client":"<fixture app id>","scope":"<resource>/.default","lifetimeSeconds":N}.',
+    );
+  return grantClientCredentials(ctx, app, new URLSearchParams({ scope }), undefined, lifetimeSeconds);
+}
+
 async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string): Promise<SandboxResponse> {
   const body = req.method === 'POST' ? objectBody(req) : {};
   if (body === undefined) return adminError(400, 'badRequest', 'Body must be a JSON object.');
@@ -66,6 +92,8 @@ async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string
       if (!user) return adminError(404, 'userNotFound', `No sandbox user '${parsed.user}'.`);
       return jsonResponse(200, { token: await issueSsoAssertion(ctx, user, parsed.overrides) });
     }
+    case 'POST app-token':
+      return appTokenForTests(ctx, body);
     case 'GET state':
       return jsonResponse(200, ctx.state.snapshot());
     case 'GET clock':

@@ -32,3 +32,15 @@ function approversChannelOf(teams: unknown): string {
   const id = channels?.[0]?.id;
   return typeof id === 'string' ? id : '';
 }
+
+/**
+ * REQUEST_API_CLIENTS for `npm run sandbox`: the fixture's client apps that hold TapDesk's
+ * TapDesk.Request app role (ServiceNow), so the request API can be tried against the local tenant.
+ */
+export function sandboxRequestApiClients(tenant: SandboxHandle['tenant']): string {
+  return tenant.apps
+    .slice(1)
+    .filter((a) => (a.assignedAppRoles ?? []).includes('TapDesk.Request'))
+    .map((a) => `${a.appId}=${a.displayName.replace(/[^\p{L}\p{N} ()._-]/gu, '').slice(0, 60)}`)
+    .join(',');
+}

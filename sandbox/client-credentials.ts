@@ -17,6 +17,17 @@ function resourceOf(ctx: SandboxContext, resource: string): 'graph' | 'tapdesk' 
 }
 
 /**
+ * The TapDesk app roles assigned to a client that TapDesk's app defines for applications: an
+ * assignment of a role the API no longer defines (or defines for users only) gives nothing, as in Entra.
+ */
+function assignedAppRolesOf(ctx: SandboxContext, app: FixtureClientApp): string[] {
+  const defined = new Set(
+    (ctx.app.appRoles ?? []).filter((r) => r.allowedMemberTypes.includes('Application')).map((r) => r.value),
+  );
+  return (app.assignedAppRoles ?? []).filter((role) => defined.has(role));
+}
+
+/**
  * The `client_credentials` grant (already past the client id and secret checks): an app-only v2
  * access token for `{resource}/.default`. For Graph its `roles` are the application permissions
  * consented for the app; for TapDesk's API (apps[0].ssoResource) the TapDesk app roles assigned to
@@ -28,6 +39,8 @@ export async function grantClientCredentials(
   app: FixtureClientApp,
   form: URLSearchParams,
   correlationId?: string,
+  /** Only the sandbox admin API's `app-token` passes another lifetime (negative: already expired). */
+  lifetimeSeconds = 3600,
 ): Promise<SandboxResponse> {
   const scope = (form.get('scope') ?? '').trim();
   if (scope === '') {
@@ -61,7 +74,7 @@ export async function grantClientCredentials(
       correlationId,
     );
   }
-  const roles = kind === 'graph' ? (app.consentedApplicationPermissions ?? []) : (app.assignedAppRoles ?? []);
+  const roles = kind === 'graph' ? (app.consentedApplicationPermissions ?? []) : assignedAppRolesOf(ctx, app);
   const servicePrincipalId = ctx.directory.servicePrincipalId(app.appId);
   // v2 tokens for an API carry its client id as audience; Graph's tokens carry its resource URI.
   const audience = kind === 'graph' ? graphAudience : ctx.app.appId;
@@ -78,11 +91,12 @@ export async function grantClientCredentials(
       ...(roles.length > 0 ? { roles: [...roles] } : {}),
     },
     audience,
-    3600,
+    lifetimeSeconds,
   );
+  const expiresIn = Math.max(0, lifetimeSeconds - 1);
   return jsonResponse(
     200,
-    { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken },
+    { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, access_token: accessToken },
     { 'Cache-Control': 'no-store' },
   );
 }

@@ -31,6 +31,7 @@ import { closeExpiredBulk } from './teams/bulk-actions.js';
 import { createServer } from './server.js';
 import { BulkRuns } from './teams/bulk-runs.js';
 import { FileTransfer, fileHostPolicy } from './bulk/file-transfer.js';
+import { requestApiRoutes } from './http/request-api-setup.js';
 
 export interface BotOptions {
   log: Logger;
@@ -213,7 +214,14 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     mode: config.mode,
     sso: { resource: ssoResource, connectionName: config.oauthConnectionName, signInUrl },
   });
-  const server = createServer(adapter, app, log, config.mode, inboundChecks(config));
+  const server = createServer(
+    adapter,
+    app,
+    log,
+    config.mode,
+    inboundChecks(config),
+    requestApiRoutes(config, { core, cards, conversations, notices, log, dispatcher }),
+  );
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

@@ -3,6 +3,7 @@ import { readStoreSettings, type StoreSettings } from './store/settings.js';
 import type { IssueLimits } from './tap/limits.js';
 import type { ApprovalSettings } from './tap/core-deps.js';
 import type { OnboardingSettings } from './onboard/settings.js';
+import { parseRequestApiClients, type RequestApiClient } from './requests/clients-config.js';
 
 /** Thrown when the environment cannot produce a valid config; the message names each variable and its fix. */
 export class ConfigError extends Error {
@@ -113,6 +114,8 @@ export interface TapDeskConfig {
   logLevel: string;
   /** Set (the Bicep does): security events go to Application Insights as OpenTelemetry logs. */
   applicationInsightsConnectionString: string | undefined;
+  /** REQUEST_API_CLIENTS: the systems that may call POST /api/requests; empty turns the API off. */
+  requestApiClients: RequestApiClient[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -327,6 +330,7 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
     },
     logLevel: env.LOG_LEVEL || 'info',
     applicationInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
+    requestApiClients: parseRequestApiClients(env.REQUEST_API_CLIENTS, problems),
   };
 
   problems.push(...crossCheckProblems(config as TapDeskConfig, env));
@@ -384,6 +388,12 @@ function crossCheckProblems(config: TapDeskConfig, env: Env): string[] {
   if (config.bot.appId && config.bot.appType !== 'UserAssignedMSI' && !config.bot.appPassword) {
     problems.push(
       'BOT_PASSWORD is missing: a BOT_ID of type MultiTenant/SingleTenant needs its client secret',
+    );
+  }
+  // Every request from another system becomes an approval card: without approvers it could go nowhere.
+  if (config.requestApiClients.length > 0 && !config.approvals.approversConversationId) {
+    problems.push(
+      'REQUEST_API_CLIENTS is set but APPROVERS_CONVERSATION is empty: requests from other systems are decided by approvers; set APPROVERS_CONVERSATION or empty REQUEST_API_CLIENTS',
     );
   }
   if (config.bot.appId && config.bot.appType !== 'MultiTenant' && !config.bot.tenantId) {

@@ -63,6 +63,8 @@ export function createServer(
   log: Logger,
   mode: string,
   inbound: InboundChecks,
+  /** More routes (the request API when configured), added before any request is served. */
+  addRoutes?: (server: restify.Server) => void,
 ): restify.Server {
   const server = restify.createServer({ name: 'tapdesk', handleUncaughtExceptions: false });
   // No bodyParser anywhere: it inflates gzip, spools multipart to disk and expands forms before any
@@ -93,6 +95,7 @@ export function createServer(
   // The Teams app manifest links here; what it says must stay true to what the code does.
   server.get('/privacy', async (_req, res) => sendText(res, PRIVACY));
   server.get('/terms', async (_req, res) => sendText(res, TERMS));
+  addRoutes?.(server);
   server.on('restifyError', (req, _res, err, callback) => {
     log.warn(
       { event: 'http.error', path: req.path(), status: err.statusCode, message: err.message },

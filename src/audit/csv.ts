@@ -26,6 +26,8 @@ export const AUDIT_CSV_COLUMNS = [
   'methodId',
   'code',
   'reason',
+  // Added last, so a reader of the earlier columns by position is not disturbed.
+  'source',
 ] as const;
 
 export type AuditCsvColumn = (typeof AUDIT_CSV_COLUMNS)[number];
@@ -55,6 +57,8 @@ const CELLS: { readonly [C in AuditCsvColumn]: (e: AuditEvent) => Cell } = {
   methodId: (e) => e.methodId,
   code: (e) => e.code,
   reason: (e) => e.reason,
+  // Empty for chat; `api` for a request another system made through the request API.
+  source: (e) => e.source,
 };
 
 // Excel, LibreOffice and Google Sheets treat a cell starting with any of these as a formula

@@ -12,6 +12,7 @@ export type AuditEventType =
   | 'approval.approved'
   | 'approval.refused'
   | 'approval.handed_off'
+  | 'approval.checked'
   | 'approval.rejected'
   | 'pass.revealed'
   | 'tap.issued'
@@ -56,6 +57,8 @@ export interface AuditEvent {
   approvedBy?: { oid: string; name: string };
   verification?: string;
   ticket?: string;
+  /** Where the request started, when not in chat: `api` (another system, through the request API). */
+  source?: 'api';
   lifetimeMinutes?: number;
   isUsableOnce?: boolean;
   startDateTime?: string;

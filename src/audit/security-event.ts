@@ -8,9 +8,11 @@ import type { AuditEvent, AuditEventType } from './event.js';
  * so a Sentinel rule written against 1.x keeps working across every 1.x.
  */
 export const SECURITY_EVENT_SCHEMA = 'tapdesk.security';
-export const SECURITY_EVENT_VERSION = '1.1';
+export const SECURITY_EVENT_VERSION = '1.2';
+/** Versions this schema describes: 1.2 added `source: api` and `approval.checked`; 1.1 events still validate. */
+const DESCRIBED_VERSIONS = ['1.1', SECURITY_EVENT_VERSION] as const;
 
-/** Where the action started; only chat exists today, the others are reserved for the API and automation. */
+/** Where the action started: chat, or another system through the request API; the others are reserved for automation. */
 export const SECURITY_EVENT_SOURCES = ['chat', 'api', 'access-package', 'lifecycle-task'] as const;
 export const SECURITY_EVENT_OUTCOMES = ['success', 'failure', 'unknown', 'info'] as const;
 
@@ -26,7 +28,7 @@ const person = z
 export const securityEventSchema = z
   .object({
     schema: z.literal(SECURITY_EVENT_SCHEMA),
-    schemaVersion: z.literal(SECURITY_EVENT_VERSION),
+    schemaVersion: z.enum(DESCRIBED_VERSIONS),
     /** The audit event's type, e.g. tap.issued. */
     eventType: z.string(),
     /** The audit event's id: the same action in the audit export and the SOC. */
@@ -87,6 +89,7 @@ export const OUTCOME_OF: Record<AuditEventType, SecurityEventOutcome> = {
   'approval.approved': 'success',
   'approval.refused': 'failure',
   'approval.handed_off': 'info',
+  'approval.checked': 'info',
   'approval.rejected': 'failure',
   'pass.revealed': 'success',
   'tap.issued': 'success',
@@ -131,7 +134,7 @@ export function securityEventOf(event: AuditEvent): SecurityEvent {
     eventId: event.id,
     time: event.at,
     requestId: event.requestId,
-    source: 'chat',
+    source: event.source ?? 'chat',
     outcome: OUTCOME_OF[event.type],
     code: plainOrNull(event.code),
     actor: { id: event.actor.oid, userPrincipalName: null, displayName: plain(event.actor.name) },

@@ -13,7 +13,11 @@ const BASIS_TEXT: Readonly<Record<ApprovalInfo['basis'], string>> = {
   manager: 'their manager',
   'requester-group': 'service desk',
   admin: 'admin',
+  api: 'another system, through the request API',
 };
+
+/** The person's name, or what another system named them by until an approver has read them. */
+const nameOf = (request: TapRequest): string => request.target?.displayName ?? request.query;
 
 function when(request: TapRequest, iso: string | undefined, now: Date): string {
   return iso ? formatWhen(new Date(iso), request.timeZone, now) : 'unknown time';
@@ -24,7 +28,7 @@ function statusOf(request: TapRequest, now: Date): { status: string; tone: Close
   const a = request.approval!;
   const decider = a.decidedBy?.name ?? 'an approver';
   const decided = `${decider} at ${when(request, a.decidedAt, now)}`;
-  const target = request.target!.displayName;
+  const target = nameOf(request);
   const title = (code: string | undefined) =>
     code ? `${problem(code as ProblemCode).title} (${code})` : 'an error';
   switch (request.state) {
@@ -70,12 +74,20 @@ function statusOf(request: TapRequest, now: Date): { status: string; tone: Close
 function factsOf(request: TapRequest, now: Date) {
   const a = request.approval!;
   const plan = request.plan ?? {};
-  const target = request.target!;
+  const target = request.target;
   const expires = plannedExpiry(plan, now);
+  const source = request.source;
   return [
-    { title: 'For', value: `${target.displayName} (${target.userPrincipalName})` },
-    { title: 'Department', value: target.department },
+    {
+      title: 'For',
+      value: target
+        ? `${target.displayName} (${target.userPrincipalName})`
+        : `${request.query} (not yet checked in Entra)`,
+    },
+    { title: 'Department', value: target?.department ?? null },
+    ...(source && target ? [{ title: 'Manager', value: request.manager?.displayName ?? 'none' }] : []),
     { title: 'Requested by', value: `${request.requester.name} (${BASIS_TEXT[a.basis]})` },
+    ...(source ? [{ title: 'Ticket', value: `${source.ticket.system} ${source.ticket.number}` }] : []),
     { title: 'Reason', value: a.reason ?? 'none given' },
     {
       title: 'Lifetime',
@@ -104,6 +116,20 @@ function deliveryNote(request: TapRequest): string {
     : 'Approving creates the pass with your own Entra role and shows it only to you, once; it is never posted here.';
 }
 
+/** What approvers must know about a request another system made: whether anyone has read the person yet. */
+function apiNotes(request: TapRequest, now: Date): string[] {
+  const a = request.approval!;
+  if (!request.target)
+    return [
+      `${request.requester.name} asked for this pass for ticket ${request.source!.ticket.system} ${request.source!.ticket.number}; nobody has looked ${request.query} up yet. Approve first reads them with your own sign-in and shows here who they are, their manager, pass and roles; nothing is created until you approve again.`,
+    ];
+  return a.checkedBy
+    ? [
+        `Checked in Entra by ${a.checkedBy.name} at ${when(request, a.checkedAt, now)}, with their own sign-in.`,
+      ]
+    : [];
+}
+
 /** The card in the approvers' channel or group chat: Approve / Reject while awaiting, the outcome after. */
 export function approversCard(request: TapRequest, now: Date): AdaptiveCardJson {
   const a = request.approval!;
@@ -111,8 +137,10 @@ export function approversCard(request: TapRequest, now: Date): AdaptiveCardJson 
   const notes = open ? [...a.notes, deliveryNote(request)] : [];
   if (open && a.needs === 'privileged')
     notes.unshift(
-      `${request.target!.displayName} holds a directory role: only a Privileged Authentication Administrator or Global Administrator can approve, and not ${request.requester.name}.`,
+      // A system is never an approver; naming it here would suggest it could be.
+      `${nameOf(request)} holds a directory role: only a Privileged Authentication Administrator or Global Administrator can approve${request.source ? '' : `, and not ${request.requester.name}`}.`,
     );
+  if (open && request.source) notes.unshift(...apiNotes(request, now));
   const refusals = open
     ? (a.refusals ?? []).map(
         (r) =>
@@ -121,7 +149,7 @@ export function approversCard(request: TapRequest, now: Date): AdaptiveCardJson 
     : [];
   return renderApprovalCard({
     requestId: request.id,
-    heading: `Temporary Access Pass requested for ${request.target!.displayName}`,
+    heading: `Temporary Access Pass requested for ${nameOf(request)}`,
     ...statusOf(request, now),
     facts: factsOf(request, now),
     notes,
@@ -189,7 +217,7 @@ export function revealCard(
 export function handOffCard(request: TapRequest, now: Date): AdaptiveCardJson {
   return renderApprovalCard({
     requestId: request.id,
-    heading: `Approve the pass for ${request.target!.displayName}?`,
+    heading: `Approve the pass for ${nameOf(request)}?`,
     ...statusOf(request, now),
     facts: factsOf(request, now),
     notes: [

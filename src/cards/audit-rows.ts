@@ -24,6 +24,7 @@ const WHAT: Readonly<Record<AuditEventType, string>> = {
   'approval.approved': 'Approved',
   'approval.refused': 'Could not approve',
   'approval.handed_off': 'Approval moved to a 1:1 chat',
+  'approval.checked': 'Person checked in Entra by an approver',
   'approval.rejected': 'Rejected',
   'pass.revealed': 'Pass revealed',
   'tap.issued': 'Issued',

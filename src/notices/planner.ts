@@ -119,8 +119,14 @@ export class NoticePlanner {
    */
   async approvalPosted(request: TapRequest): Promise<void> {
     const until = formatWhen(new Date(request.expiresAt), request.timeZone, this.clock.now());
-    await this.deadline('approval.expired', request, {
-      title: `Your request for ${request.target!.displayName} expired`,
+    // Another system has no chat: the deadline rides on the approvers' conversation, where the closer
+    // updates the card and, for such a request, sends nothing (teams/approval-actions.ts).
+    const about = request.source
+      ? { ...request, conversationId: request.approval!.approversConversationId }
+      : request;
+    await this.deadline('approval.expired', about, {
+      // An API request is posted before anyone has read its person: it names them as asked.
+      title: `Your request for ${request.target?.displayName ?? request.query} expired`,
       message: `No approver decided before ${until}, so nothing was issued. Ask again if the pass is still needed.`,
     });
   }

@@ -23,6 +23,7 @@ import { recheckFacts } from './recheck.js';
 import { claimAndCharge } from './claim.js';
 import { ruleFor } from './click-rules.js';
 import { VERBS } from '../cards/actions.js';
+import { checkRequestedPerson, needsPersonCheck } from '../requests/check-person.js';
 
 /** Where a decision click came from: the approvers' conversation, or a hand-off 1:1 chat. */
 export interface DecisionClick {
@@ -145,6 +146,9 @@ export async function approveRequest(
   const standing = await approverStanding(graph, guarded.row.value);
   if (standing.kind === 'unreadable') return { kind: 'refused', problem: standing.problem };
   if (standing.kind === 'not-approver') return reopen(deps, guarded.row, click.clicker, standing.problem);
+  // Another system asked and nobody has read the person yet: this click reads them, nothing more.
+  if (needsPersonCheck(guarded.row.value))
+    return checkRequestedPerson(deps, graph, guarded.row, click.clicker);
   const ctx = {
     targetName: guarded.row.value.target!.displayName,
     who: guarded.row.value.target!.userPrincipalName,
@@ -243,7 +247,11 @@ async function approverStanding(
   graph: TapGraph,
   request: TapRequest,
 ): Promise<{ kind: 'approver' } | { kind: 'not-approver' | 'unreadable'; problem: Problem }> {
-  const ctx = { targetName: request.target!.displayName, who: request.target!.userPrincipalName };
+  // An API request names its person before an approver has read them (requests/check-person.ts).
+  const ctx = {
+    targetName: request.target?.displayName,
+    who: request.target?.userPrincipalName ?? request.query,
+  };
   let strength;
   try {
     strength = issuerStrength(await graph.getRoles('me', AbortSignal.timeout(5_000)));

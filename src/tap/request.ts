@@ -73,8 +73,11 @@ export interface PassRef {
 /** Who must approve, where, and what happened so far; only on approval requests. */
 export interface ApprovalInfo {
   reason?: string;
-  /** Why the requester may ask: they manage the target, are in the requester group, or are an admin. */
-  basis: 'manager' | 'requester-group' | 'admin';
+  /**
+   * Why the requester may ask: they manage the target, are in the requester group, or are an admin;
+   * `api`: another system asked through the request API (REQUEST_API_CLIENTS lists it).
+   */
+  basis: 'manager' | 'requester-group' | 'admin' | 'api';
   /** What the plan changed from what was asked (tenant policy, TapDesk's cap), for the cards. */
   notes: string[];
   /** The one-time Reveal card in the requester's chat (DELIVER_TO=requester). */
@@ -85,6 +88,9 @@ export interface ApprovalInfo {
   approversConversationId: string;
   approvalActivityId?: string;
   deliverTo: 'approver' | 'requester';
+  /** API requests: the approver who first read the person in Entra with their own sign-in, and when. */
+  checkedBy?: Person;
+  checkedAt?: string;
   /** Set by the approver whose click claimed the request (kept when it ends). */
   decidedBy?: Person;
   decidedAt?: string;
@@ -93,6 +99,18 @@ export interface ApprovalInfo {
   refusals?: { by: Person; code: string; at: string }[];
   /** Approvers whose click was handed off to their 1:1 chat; only they may approve from there. */
   handedOffTo?: string[];
+}
+
+/**
+ * Where a request came from when it did not come from chat: another system, through the Entra-protected
+ * request API. Its requester is that system (client id and configured name), never a person.
+ */
+export interface RequestSource {
+  kind: 'api';
+  /** The calling app's client id (its token's `azp`), as REQUEST_API_CLIENTS lists it. */
+  clientId: string;
+  /** The ticket in the caller's system that asked, as it sent it. */
+  ticket: { system: string; number: string };
 }
 
 export interface TapRequest {
@@ -138,6 +156,8 @@ export interface TapRequest {
   onboarding?: OnboardingInfo;
   verification?: string;
   ticket?: string;
+  /** Absent for requests typed in chat. */
+  source?: RequestSource;
   outcome?: {
     methodId?: string;
     startDateTime?: string;

@@ -77,10 +77,12 @@ export async function closeExpiredApproval(
   const expired = await expireIfDue(deps.core, requestId);
   if (expired) {
     await syncApprovalCards(deps, expired);
-    return true;
+    // Another system has no chat to be told in: it reads the expiry from GET /api/requests/{id}.
+    return !expired.source;
   }
   // A late click may have recorded the expiry first; the requester still has not been told.
-  return (await deps.core.requests.get(requestId))?.value.state === 'expired';
+  const latest = (await deps.core.requests.get(requestId))?.value;
+  return latest?.state === 'expired' && !latest.source;
 }
 
 /** A short message to the requester, so a decision also notifies them (a card update does not). */
@@ -91,6 +93,8 @@ async function tellRequester(
   message: string,
   tone: 'good' | 'error' | 'neutral',
 ) {
+  // Another system asked: it has no chat, and reads the outcome from GET /api/requests/{id}.
+  if (request.source) return;
   await deps.cards
     .post({ conversationId: request.conversationId }, renderClosedCard({ title, message, tone }))
     .catch((error: unknown) => deps.core.onBackgroundError('approval.tell_requester', error));
@@ -135,7 +139,7 @@ async function answerDecision(turn: Turn, outcome: DecisionOutcome): Promise<voi
   if (outcome.kind === 'refused') return replyProblem(context, outcome.problem);
   const { request } = outcome;
   await syncApprovalCards(deps, request);
-  const target = request.target!.displayName;
+  const target = request.target?.displayName ?? request.query;
   if (outcome.kind === 'reopened' || outcome.kind === 'ended') {
     if (outcome.kind === 'ended' && request.state !== 'expired')
       await tellRequester(

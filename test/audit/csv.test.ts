@@ -58,6 +58,7 @@ const full: AuditEvent = {
   expiresAt: '2026-11-22T15:05:00.000Z',
   methodId: '8f3c2b1a-0d4e-4f5a-9b6c-7d8e9f0a1b2c',
   code: 'OK',
+  source: 'api',
 };
 const minimal: AuditEvent = {
   id: 'evt-2',
@@ -89,6 +90,7 @@ function values(e: AuditEvent): string[] {
     e.methodId ?? '',
     e.code ?? '',
     e.reason ?? '',
+    e.source ?? '',
   ];
 }
 
@@ -101,14 +103,14 @@ describe('audit CSV', () => {
   it('has a header with the documented columns', () => {
     expect(auditCsvHeader()).toBe(
       'id,at,type,requestId,actorOid,actorName,targetId,targetUpn,targetName,verification,ticket,' +
-        'lifetimeMinutes,isUsableOnce,startDateTime,expiresAt,methodId,code,reason',
+        'lifetimeMinutes,isUsableOnce,startDateTime,expiresAt,methodId,code,reason,source',
     );
-    expect(AUDIT_CSV_COLUMNS).toHaveLength(18);
+    expect(AUDIT_CSV_COLUMNS).toHaveLength(19);
   });
 
   it('writes a plain row unquoted, and missing optional fields as empty cells', () => {
     const row = auditCsvRow({ ...minimal, actor: { oid: 'oid-eve', name: 'Eve' } });
-    expect(row).toBe('evt-2,2026-11-22T13:06:00.000Z,request.created,req-2,oid-eve,Eve' + ','.repeat(12));
+    expect(row).toBe('evt-2,2026-11-22T13:06:00.000Z,request.created,req-2,oid-eve,Eve' + ','.repeat(13));
   });
 
   it('quotes commas, quotes and newlines, doubling inner quotes', () => {

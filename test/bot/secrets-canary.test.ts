@@ -1,15 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionData, cardOf, click, message, post } from '../helpers/activities.js';
+import {
+  actionData,
+  APPROVALS_CHANNEL,
+  botAdded,
+  cardOf,
+  click,
+  inConversation,
+  message,
+  post,
+} from '../helpers/activities.js';
+import { appToken, callApi, fixtureApp, requestBody } from '../helpers/request-api.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { enrollDevice, sandboxAdmin } from '../helpers/sandbox-admin.js';
 
 // A distinctive pass the sandbox hands out next, so any leak is findable by plain text search.
 const CANARY = 'Qz7!kP2w';
+// The same for a pass approved from the request API.
+const API_CANARY = 'Rk4#vN9s';
 const JWT = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  // ServiceNow may call the request API (its canary below); loadConfig reads the fixture's id.
+  h = await startHarness({ REQUEST_API_CLIENTS: '3658e7e7-d7a6-56a7-9fd4-c7c75344a5c2=ServiceNow' });
 });
 afterAll(async () => h?.close());
 
@@ -91,5 +104,50 @@ describe('the pass and tokens never leak', () => {
     expect(logs).not.toMatch(JWT);
     expect(h.storageContains(token)).toBe(false);
     expect(h.storageContains('eyJ')).toBe(false);
+  });
+
+  it('a pass approved from the request API: only in the approver’s invoke response, never in an API answer, a log, the store or a token', async () => {
+    expect(fixtureApp(h, 'ServiceNow').appId).toBe('3658e7e7-d7a6-56a7-9fd4-c7c75344a5c2');
+    const dana = h.user('dana@contoso.com');
+    await post(h, botAdded(h, dana, APPROVALS_CHANNEL));
+    await sandboxAdmin(h, 'POST', '/next-pass', { value: API_CANARY });
+    const token = await appToken(h, 'ServiceNow');
+    const api: string[] = [];
+    const submitted = await callApi(h, 'POST', '/api/requests', {
+      token,
+      key: 'canary-1',
+      body: requestBody('bob@contoso.com'),
+    });
+    api.push(submitted.text);
+    const card = cardOf(h.connector.proactive(APPROVALS_CHANNEL).at(-1)!.activity);
+    const { requestId } = actionData(card, 'tap.approve');
+    const inChannel = (activity: ReturnType<typeof click>) =>
+      inConversation(activity, `${APPROVALS_CHANNEL};messageid=1763776000000`);
+    // The first Approve checks Bob in Entra; the second creates the pass.
+    await post(h, inChannel(click(h, dana, 'tap.approve', { requestId })));
+    const approved = await post(h, inChannel(click(h, dana, 'tap.approve', { requestId })));
+    expect(JSON.stringify(approved.body)).toContain(API_CANARY);
+
+    const status = await callApi(h, 'GET', `/api/requests/${String(requestId)}`, { token });
+    expect(status.body.status).toBe('issued');
+    api.push(status.text);
+    // A replay of the request answers from the store too.
+    api.push(
+      (
+        await callApi(h, 'POST', '/api/requests', {
+          token,
+          key: 'canary-1',
+          body: requestBody('bob@contoso.com'),
+        })
+      ).text,
+    );
+    expect(api.join('\n')).not.toContain(API_CANARY);
+    expect(h.connector.allText()).not.toContain(API_CANARY);
+    expect(h.logLines.join('\n')).not.toContain(API_CANARY);
+    expect(h.storageContains(API_CANARY)).toBe(false);
+    // The caller's token is neither logged nor stored.
+    expect(h.logLines.join('\n')).not.toContain(token);
+    expect(h.storageContains(token.split('.')[2]!)).toBe(false);
+    expect(h.logLines.some((line) => line.includes('"event":"requests.submitted"'))).toBe(true);
   });
 });

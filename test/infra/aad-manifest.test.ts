@@ -1,6 +1,7 @@
 // aad.manifest.json, the TapDesk Entra app; its checker must also reject mutated copies.
 import { describe, expect, it } from 'vitest';
-import { DEVICE_READ_SCOPES, GRAPH_SCOPES, PIM_SCOPES } from '../../src/config.js';
+import { DEVICE_READ_SCOPES, DEVICE_WRITE_SCOPES, GRAPH_SCOPES, PIM_SCOPES } from '../../src/config.js';
+import { REQUEST_APP_ROLE } from '../../src/http/entra-app-token.js';
 import { aadManifestProblems } from './checks/aad-manifest.js';
 import { bicepAppSettings } from './checks/bicep.js';
 import {
@@ -21,7 +22,7 @@ describe('aad.manifest.json (the TapDesk Entra app)', () => {
     const granted = new Set(
       aadManifest.requiredResourceAccess?.flatMap((r) => r.resourceAccess?.map((p) => p.id)),
     );
-    for (const scope of [...GRAPH_SCOPES, ...DEVICE_READ_SCOPES, ...PIM_SCOPES]) {
+    for (const scope of [...GRAPH_SCOPES, ...DEVICE_READ_SCOPES, ...DEVICE_WRITE_SCOPES, ...PIM_SCOPES]) {
       const name = scope.replace('https://graph.microsoft.com/', '');
       expect(GRAPH_DELEGATED[name], name).toBeDefined();
       expect(granted.has(GRAPH_DELEGATED[name]), name).toBe(true);
@@ -104,5 +105,13 @@ describe('aad.manifest.json (the TapDesk Entra app)', () => {
         .webApplicationInfo;
       expect(info).toEqual({ id: '${{AAD_APP_CLIENT_ID}}', resource: aadManifest.identifierUris![0] });
     }
+  });
+
+  it('declares the app role the request API requires, for applications only (never people)', () => {
+    const roles = (
+      aadManifest as { appRoles?: { value: string; allowedMemberTypes: string[]; isEnabled: boolean }[] }
+    ).appRoles;
+    expect(roles?.map((r) => r.value)).toEqual([REQUEST_APP_ROLE]);
+    expect(roles?.[0]).toMatchObject({ allowedMemberTypes: ['Application'], isEnabled: true });
   });
 });

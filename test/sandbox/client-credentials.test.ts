@@ -114,6 +114,44 @@ describe('client_credentials grant', () => {
     expect(script.roles).toBeUndefined();
   });
 
+  it('gives only app roles TapDesk defines for applications, and mints other lifetimes through the admin API', async () => {
+    const scoped = await startSandbox({
+      fixture: (f) => {
+        // A role TapDesk no longer defines, and one it defines for people only: neither reaches a token.
+        f.apps[1]!.assignedAppRoles = ['TapDesk.Request', 'TapDesk.Retired', 'TapDesk.Reader'];
+        f.apps[0].appRoles!.push({ value: 'TapDesk.Reader', id: 'r', allowedMemberTypes: ['User'] });
+      },
+    });
+    try {
+      const form = (index: number) => {
+        const a = scoped.tenant.apps[index]!;
+        return new URLSearchParams({
+          grant_type: 'client_credentials',
+          scope: `${scoped.app.ssoResource}/.default`,
+          client_id: a.appId,
+          client_secret: a.clientSecret,
+        }).toString();
+      };
+      const url = `${scoped.authorityHost}/${scoped.tenantId}/oauth2/v2.0/token`;
+      const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+      const servicenow = await httpsJson(scoped, 'POST', url, form(1), headers);
+      expect(decodeJwt(servicenow.body.access_token).roles).toEqual(['TapDesk.Request']);
+      const expired = await httpsJson(scoped, 'POST', `${scoped.sandboxUrl}/app-token`, {
+        client: scoped.tenant.apps[1]!.appId,
+        scope: `${scoped.app.ssoResource}/.default`,
+        lifetimeSeconds: -600,
+      });
+      expect(expired.status, expired.text).toBe(200);
+      const claims = decodeJwt(expired.body.access_token);
+      expect(claims.exp! * 1000).toBeLessThan(Date.now());
+      expect(claims).toMatchObject({ aud: scoped.app.appId, roles: ['TapDesk.Request'], idtyp: 'app' });
+      const bad = await httpsJson(scoped, 'POST', `${scoped.sandboxUrl}/app-token`, { client: 'nobody' });
+      expect(bad.status).toBe(400);
+    } finally {
+      await scoped.close();
+    }
+  });
+
   it('refuses an unknown client, a wrong or missing secret, a non-.default scope and an unknown resource', async () => {
     const unknown = await clientCredentials({
       client_id: '11111111-1111-1111-1111-111111111111',

@@ -31,6 +31,7 @@ export function sampleWebAppEnv(settings: Map<string, string>): Record<string, s
     approvers: '',
     appPermissionList: '',
     groupTagList: '',
+    requestApiClientList: '',
     'string(50 / instances)': '50',
     'insights.properties.ConnectionString': 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
   };
