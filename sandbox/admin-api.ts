@@ -5,6 +5,7 @@ import { handleFileAdmin } from './files-admin.js';
 import { jsonResponse, parseJsonBody, type SandboxRequest, type SandboxResponse } from './http.js';
 import { parsePolicyUpdate } from './policy-update.js';
 import { issueSsoAssertion, parseSsoRequest } from './sso.js';
+import { presentToVerifiedId } from './verified-id-present.js';
 
 /** True for loopback peers only; the admin API must never answer anyone else. */
 export function isLoopbackAddress(address: string | undefined): boolean {
@@ -100,6 +101,8 @@ async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string
       ctx.state.policy = updated;
       return jsonResponse(200, updated);
     }
+    case 'POST verified-id/present':
+      return presentToVerifiedId(ctx, body);
     case 'POST reset':
       ctx.state.reset();
       return jsonResponse(200, { reset: true });

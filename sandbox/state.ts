@@ -6,6 +6,7 @@ import { SeededRandom } from './random.js';
 import type { SandboxClock } from './clock.js';
 import type { FixtureAutopilotDevice, TapPolicy } from './fixture.js';
 import { IntuneThrottle } from './intune-throttle.js';
+import { presentationView, type StoredPresentation } from './verified-id-state.js';
 
 /** A pass as the sandbox stores it; the code never leaves except in the create response. */
 export interface StoredPass {
@@ -50,6 +51,8 @@ export class SandboxState {
   devices: StoredDevice[] = [];
   /** Intune's per-app and per-tenant request windows for the Autopilot routes. */
   intuneThrottle!: IntuneThrottle;
+  /** Verified ID presentation requests, by request id. */
+  readonly presentations = new Map<string, StoredPresentation>();
 
   constructor(
     private readonly seed: string,
@@ -75,6 +78,7 @@ export class SandboxState {
     this.policy = structuredClone(this.fixturePolicy);
     this.devices = devicesFromFixture(this.fixtureDevices, this.clock.now());
     this.intuneThrottle = new IntuneThrottle();
+    this.presentations.clear();
   }
 
   /** Appends to the Graph call log. */
@@ -88,6 +92,7 @@ export class SandboxState {
     devices: Array<Record<string, unknown>>;
     graphLog: GraphLogEntry[];
     graphInFlight: number;
+    presentations: Array<Record<string, unknown>>;
   } {
     const passes = [...this.passes.values()].map((p) => ({
       userId: p.userId,
@@ -105,6 +110,7 @@ export class SandboxState {
       devices: this.devices.map(deviceStateView),
       graphLog: [...this.graphLog],
       graphInFlight: this.graphInFlight,
+      presentations: [...this.presentations.values()].map(presentationView),
     };
   }
 }
