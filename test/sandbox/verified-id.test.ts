@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
-import { admin, httpsJson, type HttpResult } from '../helpers/sandbox-http.js';
+import { admin, httpsJson, type HttpResult, type Json } from '../helpers/sandbox-http.js';
 
 const RESOURCE = '3db474b9-6a0c-4840-96ac-1fceb342124f';
 let sb: SandboxHandle;
@@ -157,7 +157,7 @@ describe('Verified ID Request Service: createPresentationRequest', () => {
     ],
     [
       'another callback header',
-      { callback: { url: callbackUrl, headers: { 'x-secret': 's' } } },
+      { callback: { url: 'https://tapdesk.example/cb', headers: { 'x-secret': 's' } } },
       'callback.headers',
     ],
     ['a receipt with faceCheck', { includeReceipt: true }, 'includeReceipt'],
@@ -200,7 +200,7 @@ describe('Verified ID Request Service: the phone and the callbacks', () => {
       expect(r.headers['api-key']).toBe('the-callback-secret');
       expect(r.body).toMatchObject({ requestId: created.requestId, state: 'state-1' });
     }
-    const data = (received[1]!.body.verifiedCredentialsData as Record<string, any>[])[0]!;
+    const data = (received[1]!.body.verifiedCredentialsData as Record<string, Json>[])[0]!;
     expect(data.type).toEqual(['VerifiableCredential', 'VerifiedEmployee']);
     expect(data.claims.mail).toBe('alice@contoso.com');
     expect(data.faceCheck.matchConfidenceScore).toBe(87);
@@ -251,7 +251,7 @@ describe('Verified ID Request Service: the phone and the callbacks', () => {
     const { body: created } = await create(requestBody());
     await present({ requestId: created.requestId, score: 80 });
     const state = await admin(sb, 'GET', '/state');
-    const shown = (state.body.presentations as Record<string, any>[]).find(
+    const shown = (state.body.presentations as Record<string, Json>[]).find(
       (p) => p.requestId === created.requestId,
     )!;
     expect(shown).toMatchObject({
