@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startBot } from '../src/bot.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { sandboxBotEnv } from './bot-env.js';
+import { sandboxBotEnv, sandboxFaceCheckEnv } from './bot-env.js';
 import { sandboxBotSources } from './bot-sources.js';
 import { startSandbox } from './index.js';
 import { addNewHires } from './new-hires.js';
@@ -70,6 +70,8 @@ async function main(): Promise<void> {
 
   const config = loadConfig({
     ...sandboxBotEnv(sandbox, caFile),
+    // Face Check is on in the sandbox: its Request Service calls the bot back on its own port.
+    ...sandboxFaceCheckEnv(sandbox, Number(process.env.PORT || 3978)),
     STORE: 'sqlite',
     SQLITE_PATH: sqlitePath,
     PORT: process.env.PORT || '3978',

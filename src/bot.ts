@@ -28,6 +28,9 @@ import { closeExpiredBulk } from './teams/bulk-actions.js';
 import { createServer } from './server.js';
 import { BulkRuns } from './teams/bulk-runs.js';
 import { FileTransfer, fileHostPolicy } from './bulk/file-transfer.js';
+import { RequestServiceClient } from './facecheck/request-service.js';
+import { FACE_CHECK_CALLBACK_PATH } from './facecheck/settings.js';
+import { faceCheckCallback } from './teams/face-check-callback.js';
 
 export interface BotOptions {
   log: Logger;
@@ -182,8 +185,14 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     log,
     mode: config.mode,
     sso: { resource: ssoResource, connectionName: config.oauthConnectionName, signInUrl },
+    // Face Check's presentation requests use TapDesk's own app-only token for the Request Service.
+    ...(config.faceCheck
+      ? { faceCheck: new RequestServiceClient(config.faceCheck, appTokens, dispatcher) }
+      : {}),
   });
-  const server = createServer(adapter, app, log, config.mode, inboundChecks(config));
+  const server = createServer(adapter, app, log, config.mode, inboundChecks(config), (s) => {
+    if (config.faceCheck) s.post(FACE_CHECK_CALLBACK_PATH, faceCheckCallback(core, cards, log));
+  });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

@@ -72,6 +72,7 @@ export function createCore(config: TapDeskConfig, ports: CorePorts): Core {
     limiter,
     maxLifetimeMinutes: config.maxLifetimeMinutes,
     approvals: config.approvals,
+    faceCheck: config.faceCheck,
   };
   const bulk = bulkDepsFrom(config, {
     store,

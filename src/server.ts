@@ -63,6 +63,8 @@ export function createServer(
   log: Logger,
   mode: string,
   inbound: InboundChecks,
+  /** Routes beside /api/messages that authenticate their callers themselves (the Face Check callback). */
+  extraRoutes?: (server: restify.Server) => void,
 ): restify.Server {
   const server = restify.createServer({ name: 'tapdesk', handleUncaughtExceptions: false });
   // No bodyParser anywhere: it inflates gzip, spools multipart to disk and expands forms before any
@@ -87,6 +89,7 @@ export function createServer(
   };
   server.get('/api/messages', onlyPost);
   server.head('/api/messages', onlyPost);
+  extraRoutes?.(server);
   server.get('/healthz', async (_req, res) => {
     res.json({ status: 'ok', mode });
   });

@@ -31,7 +31,10 @@ export type AuditEventType =
   | 'bulk.finished'
   | 'bulk.interrupted'
   | 'bulk.delivered'
-  | 'bulk.not_delivered';
+  | 'bulk.not_delivered'
+  | 'facecheck.started'
+  | 'facecheck.passed'
+  | 'facecheck.failed';
 
 export interface AuditEvent {
   id: string;
@@ -62,4 +65,8 @@ export interface AuditEvent {
    * bulk events, the bulk's counts ("60 rows: 55 ready, 5 notFound").
    */
   reason?: string;
+  /** A Face Check's match confidence score (a pass, or the check itself). */
+  faceCheckScore?: number;
+  /** The Verified ID presentation request id of that Face Check. */
+  faceCheckRequestId?: string;
 }

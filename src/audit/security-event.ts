@@ -8,7 +8,9 @@ import type { AuditEvent, AuditEventType } from './event.js';
  * so a Sentinel rule written against 1.x keeps working across every 1.x.
  */
 export const SECURITY_EVENT_SCHEMA = 'tapdesk.security';
-export const SECURITY_EVENT_VERSION = '1.0';
+export const SECURITY_EVENT_VERSION = '1.1';
+/** Every version this schema describes: 1.1 added faceCheckRequestId (absent from 1.0 events). */
+export const SECURITY_EVENT_VERSIONS = ['1.0', SECURITY_EVENT_VERSION] as const;
 
 /** Where the action started; only chat exists today, the others are reserved for the API and automation. */
 export const SECURITY_EVENT_SOURCES = ['chat', 'api', 'access-package', 'lifecycle-task'] as const;
@@ -26,7 +28,7 @@ const person = z
 export const securityEventSchema = z
   .object({
     schema: z.literal(SECURITY_EVENT_SCHEMA),
-    schemaVersion: z.literal(SECURITY_EVENT_VERSION),
+    schemaVersion: z.enum(SECURITY_EVENT_VERSIONS),
     /** The audit event's type, e.g. tap.issued. */
     eventType: z.string(),
     /** The audit event's id: the same action in the audit export and the SOC. */
@@ -45,8 +47,10 @@ export const securityEventSchema = z
     targetPrivilegedReason: z.string().nullable(),
     /** What the admin says they did to verify the person (e.g. video-photo-id). */
     verification: z.string().nullable(),
-    /** The Face Check score, when a Face Check was done (reserved: not produced yet). */
+    /** The Face Check's match confidence score, when the person passed (or failed with) a Face Check. */
     faceCheckScore: z.number().nullable(),
+    /** The Verified ID presentation request id of that Face Check (since 1.1). */
+    faceCheckRequestId: z.string().nullable().optional(),
     ticket: z.string().nullable(),
     lifetimeMinutes: z.number().int().nullable(),
     isUsableOnce: z.boolean().nullable(),
@@ -98,6 +102,9 @@ export const OUTCOME_OF: Record<AuditEventType, SecurityEventOutcome> = {
   'bulk.interrupted': 'failure',
   'bulk.delivered': 'success',
   'bulk.not_delivered': 'failure',
+  'facecheck.started': 'info',
+  'facecheck.passed': 'success',
+  'facecheck.failed': 'failure',
 };
 
 // Names, tickets and reasons come from other people: one line, capped, invisible characters gone,
@@ -129,7 +136,8 @@ export function securityEventOf(event: AuditEvent): SecurityEvent {
     targetPrivileged: event.targetPrivileged ?? null,
     targetPrivilegedReason: event.targetPrivileged && event.targetRoles ? plain(event.targetRoles) : null,
     verification: plainOrNull(event.verification),
-    faceCheckScore: null,
+    faceCheckScore: event.faceCheckScore ?? null,
+    faceCheckRequestId: event.faceCheckRequestId ?? null,
     ticket: plainOrNull(event.ticket),
     lifetimeMinutes: event.lifetimeMinutes ?? null,
     isUsableOnce: event.isUsableOnce ?? null,

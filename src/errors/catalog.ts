@@ -8,9 +8,11 @@ import { commandFor, them, type CatalogEntry, type ProblemContext } from './cata
 
 export type { ProblemContext };
 import { APPROVAL_AND_BULK_ENTRIES } from './catalog-approvals.js';
+import { FACE_CHECK_ENTRIES } from './catalog-face-check.js';
 
 const CATALOG = {
   ...APPROVAL_AND_BULK_ENTRIES,
+  ...FACE_CHECK_ENTRIES,
   TAP_ROLE_MISSING: {
     title: 'You need an authentication admin role',
     message: () =>

@@ -12,7 +12,8 @@ export type RequestVerb =
   | typeof VERBS.reissue
   | typeof VERBS.approve
   | typeof VERBS.reject
-  | typeof VERBS.reveal;
+  | typeof VERBS.reveal
+  | typeof VERBS.faceCheck;
 
 /** Who may click: the person who asked, the person whose token created the pass, or a second admin. */
 export type ClickerRole = 'requester' | 'issuer' | 'approver';
@@ -49,6 +50,8 @@ export const CLICK_RULES: { [V in RequestVerb]: Partial<Record<RequestKind, Rule
   [VERBS.approve]: { approval: { states: ['awaiting'], who: 'approver' } },
   [VERBS.reject]: { approval: { states: ['awaiting'], who: 'approver' } },
   [VERBS.reveal]: { approval: { states: ['issued'], who: 'requester' } },
+  // Face Check from the confirmation card, by whoever asked, while it can still be confirmed.
+  [VERBS.faceCheck]: { issue: { states: ['pending'], who: 'requester' } },
 };
 
 export const kindOf = (request: TapRequest): RequestKind => request.kind ?? 'issue';

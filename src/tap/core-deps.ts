@@ -7,6 +7,7 @@ import type { IssueLimiter } from './limits.js';
 import type { OpenApprovals } from './open-approvals.js';
 import type { OutstandingPasses } from './outstanding-passes.js';
 import type { RequestRepository } from './request-repository.js';
+import type { FaceCheckSettings } from '../facecheck/settings.js';
 
 /** What the single-pass core needs from the outside world: storage, audit, time and its settings. */
 export interface CoreDeps extends AuditDeps {
@@ -27,6 +28,8 @@ export interface CoreDeps extends AuditDeps {
   /** Each requester's approval requests still waiting, to bound them. */
   openApprovals: OpenApprovals;
   approvals: ApprovalSettings;
+  /** Face Check with Verified ID; undefined when not configured (Confirm then never asks for one). */
+  faceCheck?: FaceCheckSettings;
 }
 
 /** Who may ask for a pass without holding a role, where approvers decide, and who sees the pass. */

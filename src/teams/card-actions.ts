@@ -16,6 +16,7 @@ import type { TeamsDeps } from './context.js';
 import { turnFields } from './turn-fields.js';
 import { replyWithLoginRequest } from './invoke-response.js';
 import { onCancel, onChoose, onConfirm } from './request-actions.js';
+import { onFaceCheck } from './face-check-actions.js';
 import { onReissue, onRevoke } from './revoke-actions.js';
 import { onRunSuggestion } from './suggestion-actions.js';
 import { startTurn, type Turn } from './turn.js';
@@ -44,6 +45,7 @@ const CLICKS: { [V in Verb]: ClickHandler<ActionOf<V>> } = {
   'bulk.reissue': onBulkReissue,
   'bulk.cancel': onBulkCancel,
   'chat.run': onRunSuggestion,
+  'tap.facecheck': onFaceCheck,
 };
 
 interface ExecuteValue {

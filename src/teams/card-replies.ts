@@ -17,6 +17,11 @@ const KEEP_CARD: ReadonlySet<ProblemCode> = new Set([
   'APPROVAL_WRONG_PLACE',
   'REJECT_REASON_MISSING',
   'BULK_NOT_YOURS',
+  // Face Check: the admin fixes it on the same card (starts a check, or a new one).
+  'FACE_CHECK_REQUIRED',
+  'FACE_CHECK_EXPIRED',
+  'FACE_CHECK_UNAVAILABLE',
+  'FACE_CHECK_NOT_CONFIGURED',
 ]);
 
 /**
