@@ -43,6 +43,16 @@ export interface FaceCheckPanel {
   passedScore?: number;
 }
 
+/**
+ * The link Authenticator opens, shown only in the shape the Request Service gives it
+ * (`openid-vc://?request_uri=https://host/path`), whose characters Markdown leaves alone; the person must
+ * be able to copy it exactly, so it is checked instead of neutralised.
+ */
+const safeLink = (link: string | undefined) =>
+  link && /^openid-vc:\/\/\?request_uri=https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[A-Za-z0-9./-]+$/.test(link)
+    ? link
+    : '';
+
 /** Only what the Request Service gives: a PNG data URI, or an https link to one. */
 const safeImage = (uri: string | undefined) =>
   uri && (/^data:image\/png;base64,[A-Za-z0-9+/=]+$/.test(uri) || /^https:\/\/\S+$/.test(uri)) ? uri : '';
@@ -120,9 +130,8 @@ export function renderConfirmCard(d: ConfirmCardData): AdaptiveCardJson {
     faceCheckColor: d.faceCheck?.tone ?? 'Default',
     hasFaceCheckQr: safeImage(d.faceCheck?.qrCode) !== '',
     faceCheckQr: safeImage(d.faceCheck?.qrCode),
-    hasFaceCheckLink: !!d.faceCheck?.link,
-    // The link is the service's own openid-vc:// address; neutralised like any text so it cannot carry Markdown.
-    faceCheckLink: neutraliseText(d.faceCheck?.link ?? '', MAX_NOTE_CHARS),
+    hasFaceCheckLink: safeLink(d.faceCheck?.link) !== '',
+    faceCheckLink: safeLink(d.faceCheck?.link),
     canStartFaceCheck: d.faceCheck?.canStart === true,
     faceCheckButton: d.faceCheck?.buttonTitle ?? '',
   });
