@@ -14,8 +14,9 @@ import type { FaceCheckSettings } from './settings.js';
 /** The Face Check part of the core: the request store and clock, the settings and the Request Service. */
 export interface FaceCheckDeps {
   core: CoreDeps;
-  settings: FaceCheckSettings;
-  service: PresentationService;
+  /** Both undefined when Face Check is not configured: a click then gets that answer, after its checks. */
+  settings: FaceCheckSettings | undefined;
+  service: PresentationService | undefined;
 }
 
 export type StartOutcome =
@@ -43,6 +44,8 @@ export async function startFaceCheck(
   const { core } = deps;
   const guarded = await guardClick(core, VERBS.faceCheck, click.requestId, click.clicker);
   if (!guarded.ok) return { kind: 'problem', problem: guarded.problem, request: guarded.request };
+  const { settings, service } = deps;
+  if (!settings || !service) return { kind: 'problem', problem: problem('FACE_CHECK_NOT_CONFIGURED') };
   const target = guarded.row.value.target;
   if (!target) return { kind: 'problem', problem: problem('BAD_CARD_PAYLOAD') };
   // The card the callbacks update: the one recorded for the request, else the one clicked in a 1:1 chat.
@@ -50,12 +53,12 @@ export async function startFaceCheck(
   const secret = newCallbackSecret();
   let created;
   try {
-    created = await deps.service.create(
+    created = await service.create(
       {
         state: click.requestId,
         apiKey: secret,
         mailValues: ownAddresses(guarded.row.value),
-        threshold: deps.settings.threshold,
+        threshold: settings.threshold,
       },
       AbortSignal.timeout(CREATE_TIMEOUT_MS),
     );
@@ -71,7 +74,7 @@ export async function startFaceCheck(
     by: { oid: click.clicker.oid, name: click.clicker.name },
     targetId: target.id,
     expectedMail: ownAddresses(guarded.row.value),
-    threshold: deps.settings.threshold,
+    threshold: settings.threshold,
     startedAt: core.clock.now().toISOString(),
     expiresAt: new Date(created.expiry * 1000).toISOString(),
     url: created.url,

@@ -1,6 +1,5 @@
 import type { ActionOf } from '../cards/actions.js';
 import { storedConfirmCard } from '../cards/request-views.js';
-import { problem } from '../errors/catalog.js';
 import { faceCheckPanel } from '../facecheck/panel.js';
 import { startFaceCheck } from '../facecheck/start.js';
 import { ownCardId, replyProblem, updateCardThenAnswer } from './card-replies.js';
@@ -13,7 +12,6 @@ import type { Turn } from './turn.js';
 export async function onFaceCheck(turn: Turn, action: ActionOf<'tap.facecheck'>): Promise<void> {
   const { deps } = turn;
   const settings = deps.core.faceCheck;
-  if (!settings || !deps.faceCheck) return replyProblem(turn.context, problem('FACE_CHECK_NOT_CONFIGURED'));
   const messageId = ownCardId(turn.context, undefined);
   const outcome = await startFaceCheck(
     { core: deps.core, settings, service: deps.faceCheck },

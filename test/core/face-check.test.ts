@@ -67,6 +67,16 @@ describe('starting a Face Check', () => {
     expect(t.service.made).toEqual([]);
   });
 
+  it('without Face Check configured, a click is still checked first, then told it is not set up', async () => {
+    const w = coreWorld();
+    const request = await pending(w, alice, tom);
+    const unconfigured = { core: w.deps, settings: undefined, service: undefined };
+    const click = (clicker: Person) =>
+      startFaceCheck(unconfigured, { requestId: request.id, clicker, cardActivityId: undefined });
+    expect(codeOf(await click(pat))).toBe('REQUEST_NOT_YOURS');
+    expect(codeOf(await click(alice))).toBe('FACE_CHECK_NOT_CONFIGURED');
+  });
+
   it('a service that fails leaves the request as it was', async () => {
     const t = world();
     const request = await pending(t.w, alice, tom);

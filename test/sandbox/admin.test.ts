@@ -124,7 +124,13 @@ describe('admin API', () => {
     await admin(sb, 'POST', '/reset');
     const state = await admin(sb, 'GET', '/state');
     // Devices come back as the fixture has them (checked field by field in autopilot.test.ts).
-    expect(state.body).toEqual({ passes: [], devices: expect.any(Array), graphLog: [], graphInFlight: 0 });
+    expect(state.body).toEqual({
+      passes: [],
+      devices: expect.any(Array),
+      graphLog: [],
+      graphInFlight: 0,
+      presentations: [],
+    });
     expect(state.body.devices.map((d: { updatedBy: unknown }) => d.updatedBy)).toEqual([
       null,
       null,
