@@ -8,8 +8,8 @@ import type { CoreDeps } from '../tap/core-deps.js';
 import { conversationRoot, type TapRequest } from '../tap/request.js';
 import type { ProactiveCards } from './proactive-cards.js';
 
-/** Callbacks are small: a few claims and a score. */
-const MAX_CALLBACK_BYTES = 64 * 1024;
+/** A callback carries the credential's claims, which may include the employee photo: room for it, no more. */
+const MAX_CALLBACK_BYTES = 512 * 1024;
 
 /** Moves the confirmation card to what the callback changed, for everyone in its conversation. */
 async function redrawCard(core: CoreDeps, cards: ProactiveCards, request: TapRequest): Promise<void> {
