@@ -26,6 +26,8 @@ export const AUDIT_CSV_COLUMNS = [
   'methodId',
   'code',
   'reason',
+  'faceCheckScore',
+  'faceCheckRequestId',
 ] as const;
 
 export type AuditCsvColumn = (typeof AUDIT_CSV_COLUMNS)[number];
@@ -55,6 +57,8 @@ const CELLS: { readonly [C in AuditCsvColumn]: (e: AuditEvent) => Cell } = {
   methodId: (e) => e.methodId,
   code: (e) => e.code,
   reason: (e) => e.reason,
+  faceCheckScore: (e) => e.faceCheckScore,
+  faceCheckRequestId: (e) => e.faceCheckRequestId,
 };
 
 // Excel, LibreOffice and Google Sheets treat a cell starting with any of these as a formula

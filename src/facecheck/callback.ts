@@ -58,6 +58,11 @@ export function judgePresentation(
     !settings.acceptedIssuers.some((i) => i.toLowerCase() === issuer)
   )
     return { passed: false, failure: 'issuerNotAccepted' };
+  // The request asked for unrevoked credentials; one reported otherwise does not count.
+  const revocation = isObject(credential.credentialState)
+    ? credential.credentialState.revocationStatus
+    : 'VALID';
+  if (revocation !== 'VALID') return { passed: false, failure: 'credentialRevoked' };
   const mail = isObject(credential.claims) ? credential.claims.mail : undefined;
   if (typeof mail !== 'string' || !record.expectedMail.includes(mail.toLowerCase()))
     return { passed: false, failure: 'otherPerson' };

@@ -11,6 +11,7 @@ const FAILURES: Record<string, string> = {
   issuerNotAccepted: 'the credential was issued by an organisation TapDesk does not accept',
   noVerifiedEmployee: 'no employee credential was presented',
   noFaceCheck: 'the presentation carried no Face Check result',
+  credentialRevoked: 'their employee credential has been revoked',
   userCanceled: 'they cancelled it in Authenticator',
 };
 

@@ -89,6 +89,8 @@ function values(e: AuditEvent): string[] {
     e.methodId ?? '',
     e.code ?? '',
     e.reason ?? '',
+    e.faceCheckScore === undefined ? '' : String(e.faceCheckScore),
+    e.faceCheckRequestId ?? '',
   ];
 }
 
@@ -101,9 +103,9 @@ describe('audit CSV', () => {
   it('has a header with the documented columns', () => {
     expect(auditCsvHeader()).toBe(
       'id,at,type,requestId,actorOid,actorName,targetId,targetUpn,targetName,verification,ticket,' +
-        'lifetimeMinutes,isUsableOnce,startDateTime,expiresAt,methodId,code,reason',
+        'lifetimeMinutes,isUsableOnce,startDateTime,expiresAt,methodId,code,reason,faceCheckScore,faceCheckRequestId',
     );
-    expect(AUDIT_CSV_COLUMNS).toHaveLength(18);
+    expect(AUDIT_CSV_COLUMNS).toHaveLength(20);
   });
 
   it('writes a plain row unquoted, and missing optional fields as empty cells', () => {
