@@ -110,7 +110,7 @@ describe('audit CSV', () => {
 
   it('writes a plain row unquoted, and missing optional fields as empty cells', () => {
     const row = auditCsvRow({ ...minimal, actor: { oid: 'oid-eve', name: 'Eve' } });
-    expect(row).toBe('evt-2,2026-11-22T13:06:00.000Z,request.created,req-2,oid-eve,Eve' + ','.repeat(12));
+    expect(row).toBe('evt-2,2026-11-22T13:06:00.000Z,request.created,req-2,oid-eve,Eve' + ','.repeat(14));
   });
 
   it('quotes commas, quotes and newlines, doubling inner quotes', () => {
