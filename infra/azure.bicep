@@ -105,6 +105,21 @@ param noticeExpiringLeadMinutes string = '15'
 @description('Minutes an approval request stays open (APPROVAL_TTL_MINUTES, 5-1440).')
 param approvalTtlMinutes string = '60'
 
+@description('Your Verified ID verifier DID; set, confirmation cards offer a Face Check (VERIFIED_ID_AUTHORITY, empty = off).')
+param verifiedIdAuthority string = ''
+
+@description('TapDesk\'s public https address + /api/verified-id/callback (VERIFIED_ID_CALLBACK_URL; required with the authority).')
+param verifiedIdCallbackUrl string = ''
+
+@description('Issuer DIDs of the VerifiedEmployee credential to accept, comma-separated (VERIFIED_ID_ACCEPTED_ISSUERS).')
+param verifiedIdAcceptedIssuers string = ''
+
+@description('The Face Check match confidence to reach, 50-100 (FACE_CHECK_THRESHOLD).')
+param faceCheckThreshold string = '70'
+
+@description('true: Confirm needs a passing Face Check of the person (FACE_CHECK_REQUIRED).')
+param faceCheckRequired string = 'false'
+
 @description('A bulk whose ready passes plus its requester\'s passes of the last hour exceed this needs a second admin\'s approval (BULK_APPROVAL_ABOVE).')
 param bulkApprovalAbove string = '10'
 
@@ -136,6 +151,10 @@ var approvers = startsWith(approversConversation, unsetPlaceholderPrefix) ? '' :
 var appPermissionList = startsWith(appPermissions, unsetPlaceholderPrefix) ? '' : appPermissions
 var groupTagList = startsWith(autopilotGroupTags, unsetPlaceholderPrefix) ? '' : autopilotGroupTags
 var requestApiClientList = startsWith(requestApiClients, unsetPlaceholderPrefix) ? '' : requestApiClients
+// Face Check is off until its verifier is set (an unreplaced placeholder counts as unset, as above).
+var faceCheckAuthority = startsWith(verifiedIdAuthority, unsetPlaceholderPrefix) ? '' : verifiedIdAuthority
+var faceCheckCallbackUrl = startsWith(verifiedIdCallbackUrl, unsetPlaceholderPrefix) ? '' : verifiedIdCallbackUrl
+var faceCheckIssuers = startsWith(verifiedIdAcceptedIssuers, unsetPlaceholderPrefix) ? '' : verifiedIdAcceptedIssuers
 
 // The six tables of src/store/port.ts TABLES, with the prefix src/store/tables.ts puts before each name.
 var tableNames = ['requests', 'audit', 'conversations', 'turnstate', 'notices', 'limits', 'bulk']
@@ -332,6 +351,11 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     AUTOPILOT_GROUP_TAGS: groupTagList
     ONBOARDING_SETUP_MINUTES: onboardingSetupMinutes
     ONBOARDING_CHECK_MINUTES: onboardingCheckMinutes
+    VERIFIED_ID_AUTHORITY: faceCheckAuthority
+    VERIFIED_ID_CALLBACK_URL: faceCheckCallbackUrl
+    VERIFIED_ID_ACCEPTED_ISSUERS: faceCheckIssuers
+    FACE_CHECK_THRESHOLD: faceCheckThreshold
+    FACE_CHECK_REQUIRED: faceCheckRequired
     LOG_LEVEL: logLevel
     // Platform: App Insights agent, and Oryx builds the uploaded source on Linux (npm install, npm run build).
     APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString

@@ -7,6 +7,7 @@ import { jsonResponse, parseJsonBody, type SandboxRequest, type SandboxResponse 
 import { parsePolicyUpdate } from './policy-update.js';
 import { approveActivation } from './pim-admin.js';
 import { issueSsoAssertion, parseSsoRequest } from './sso.js';
+import { presentToVerifiedId } from './verified-id-present.js';
 
 /** True for loopback peers only; the admin API must never answer anyone else. */
 export function isLoopbackAddress(address: string | undefined): boolean {
@@ -131,6 +132,8 @@ async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string
     }
     case 'POST pim/approve':
       return approveActivation(ctx, body);
+    case 'POST verified-id/present':
+      return presentToVerifiedId(ctx, body);
     case 'POST reset':
       ctx.state.reset();
       return jsonResponse(200, { reset: true });

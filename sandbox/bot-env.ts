@@ -44,3 +44,18 @@ export function sandboxRequestApiClients(tenant: SandboxHandle['tenant']): strin
     .map((a) => `${a.appId}=${a.displayName.replace(/[^\p{L}\p{N} ()._-]/gu, '').slice(0, 60)}`)
     .join(',');
 }
+
+/**
+ * Face Check against the sandbox's Verified ID Request Service: the fixture's verifier DID, the
+ * sandbox as the service, and the bot's own callback on loopback (so the bot's port must be known).
+ */
+export function sandboxFaceCheckEnv(sandbox: SandboxHandle, botPort: number): Record<string, string> {
+  const authority = sandbox.tenant.verifiedId?.authority;
+  if (!authority) return {};
+  return {
+    VERIFIED_ID_AUTHORITY: authority,
+    VERIFIED_ID_API_URL: `${sandbox.origin}/v1.0`,
+    VERIFIED_ID_CALLBACK_URL: `http://127.0.0.1:${botPort}/api/verified-id/callback`,
+    VERIFIED_ID_ACCEPTED_ISSUERS: authority,
+  };
+}

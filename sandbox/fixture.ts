@@ -61,6 +61,8 @@ export interface FixtureClientApp {
   assignedAppRoles?: string[];
   /** Microsoft Graph application permissions an admin consented for this app. */
   consentedApplicationPermissions?: string[];
+  /** Verified ID Request Service roles granted to this app (e.g. VerifiableCredential.Create.PresentRequest). */
+  verifiedIdRoles?: string[];
 }
 
 /** An app role TapDesk's API defines (the `roles` claim of tokens for that API). */

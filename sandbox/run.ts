@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startBot } from '../src/bot.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { sandboxBotEnv, sandboxRequestApiClients } from './bot-env.js';
+import { sandboxBotEnv, sandboxFaceCheckEnv, sandboxRequestApiClients } from './bot-env.js';
 import { sandboxBotSources } from './bot-sources.js';
 import { startSandbox } from './index.js';
 import { addNewHires } from './new-hires.js';
@@ -72,6 +72,8 @@ async function main(): Promise<void> {
     ...sandboxBotEnv(sandbox, caFile),
     // The request API on for the fixture's callers holding TapDesk.Request (docs/request-api.md).
     REQUEST_API_CLIENTS: sandboxRequestApiClients(sandbox.tenant),
+    // Face Check is on in the sandbox: its Request Service calls the bot back on its own port.
+    ...sandboxFaceCheckEnv(sandbox, Number(process.env.PORT || 3978)),
     STORE: 'sqlite',
     SQLITE_PATH: sqlitePath,
     PORT: process.env.PORT || '3978',

@@ -14,6 +14,7 @@ import {
   type SandboxResponse,
 } from './http.js';
 import { handleTokenService } from './token-service.js';
+import { handleVerifiedIdRequest, isVerifiedIdRequest } from './verified-id.js';
 
 /** Minimal pino-compatible logger the sandbox accepts (it never logs pass codes or tokens). */
 export interface SandboxLogger {
@@ -21,6 +22,8 @@ export interface SandboxLogger {
 }
 
 async function dispatch(ctx: SandboxContext, req: SandboxRequest): Promise<SandboxResponse> {
+  // The Verified ID Request Service shares the /v1.0/ prefix with Graph, so it is routed first.
+  if (isVerifiedIdRequest(req.path)) return handleVerifiedIdRequest(ctx, req);
   if (/^\/v1\.0(\/|$)/i.test(req.path)) {
     const response = await handleGraphRequest(ctx, req);
     // Graph stamps every response with request-id and echoes client-request-id.

@@ -7,6 +7,7 @@ import type { SandboxClock } from './clock.js';
 import type { FixtureAutopilotDevice, TapPolicy } from './fixture.js';
 import { IntuneThrottle } from './intune-throttle.js';
 import { PimActivations } from './pim-activations.js';
+import { presentationView, type StoredPresentation } from './verified-id-state.js';
 
 /** A pass as the sandbox stores it; the code never leaves except in the create response. */
 export interface StoredPass {
@@ -53,6 +54,8 @@ export class SandboxState {
   intuneThrottle!: IntuneThrottle;
   /** PIM self-activations, granted or awaiting approval. */
   readonly pim = new PimActivations();
+  /** Verified ID presentation requests, by request id. */
+  readonly presentations = new Map<string, StoredPresentation>();
 
   constructor(
     private readonly seed: string,
@@ -79,6 +82,7 @@ export class SandboxState {
     this.devices = devicesFromFixture(this.fixtureDevices, this.clock.now());
     this.intuneThrottle = new IntuneThrottle();
     this.pim.clear();
+    this.presentations.clear();
   }
 
   /** Appends to the Graph call log. */
@@ -93,6 +97,7 @@ export class SandboxState {
     graphLog: GraphLogEntry[];
     graphInFlight: number;
     activations: Array<Record<string, unknown>>;
+    presentations: Array<Record<string, unknown>>;
   } {
     const passes = [...this.passes.values()].map((p) => ({
       userId: p.userId,
@@ -111,6 +116,7 @@ export class SandboxState {
       graphLog: [...this.graphLog],
       graphInFlight: this.graphInFlight,
       activations: this.pim.snapshot(this.clock.now()),
+      presentations: [...this.presentations.values()].map(presentationView),
     };
   }
 }

@@ -32,6 +32,9 @@ import { createServer } from './server.js';
 import { BulkRuns } from './teams/bulk-runs.js';
 import { FileTransfer, fileHostPolicy } from './bulk/file-transfer.js';
 import { requestApiRoutes } from './http/request-api-setup.js';
+import { RequestServiceClient } from './facecheck/request-service.js';
+import { FACE_CHECK_CALLBACK_PATH } from './facecheck/settings.js';
+import { faceCheckCallback } from './teams/face-check-callback.js';
 
 export interface BotOptions {
   log: Logger;
@@ -213,15 +216,16 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     log,
     mode: config.mode,
     sso: { resource: ssoResource, connectionName: config.oauthConnectionName, signInUrl },
+    // Face Check's presentation requests use TapDesk's own app-only token for the Request Service.
+    ...(config.faceCheck
+      ? { faceCheck: new RequestServiceClient(config.faceCheck, appTokens, dispatcher) }
+      : {}),
   });
-  const server = createServer(
-    adapter,
-    app,
-    log,
-    config.mode,
-    inboundChecks(config),
-    requestApiRoutes(config, { core, cards, conversations, notices, log, dispatcher }),
-  );
+  const requestApi = requestApiRoutes(config, { core, cards, conversations, notices, log, dispatcher });
+  const server = createServer(adapter, app, log, config.mode, inboundChecks(config), (s) => {
+    requestApi?.(s);
+    if (config.faceCheck) s.post(FACE_CHECK_CALLBACK_PATH, faceCheckCallback(core, cards, log));
+  });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

@@ -4,6 +4,7 @@ import type { IssueLimits } from './tap/limits.js';
 import type { ApprovalSettings } from './tap/core-deps.js';
 import type { OnboardingSettings } from './onboard/settings.js';
 import { parseRequestApiClients, type RequestApiClient } from './requests/clients-config.js';
+import { FACE_CHECK_CALLBACK_PATH, type FaceCheckSettings } from './facecheck/settings.js';
 
 /** Thrown when the environment cannot produce a valid config; the message names each variable and its fix. */
 export class ConfigError extends Error {
@@ -116,6 +117,8 @@ export interface TapDeskConfig {
   applicationInsightsConnectionString: string | undefined;
   /** REQUEST_API_CLIENTS: the systems that may call POST /api/requests; empty turns the API off. */
   requestApiClients: RequestApiClient[];
+  /** Face Check with Verified ID before Confirm; undefined when VERIFIED_ID_AUTHORITY is unset. */
+  faceCheck: FaceCheckSettings | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -175,6 +178,21 @@ const rules = {
     ),
   ONBOARDING_SETUP_MINUTES: z.coerce.number().int().min(10).max(1_440),
   ONBOARDING_CHECK_MINUTES: z.coerce.number().int().min(1).max(60),
+  VERIFIED_ID_AUTHORITY: z.union([
+    z.literal(''),
+    z
+      .string()
+      .regex(
+        /^did:[a-z0-9]+:\S+$/,
+        "must be your Verified ID verifier's DID, like 'did:web:verifiedid.contoso.com'",
+      ),
+  ]),
+  VERIFIED_ID_API_URL: httpsUrl,
+  VERIFIED_ID_CALLBACK_URL: z.union([z.literal(''), z.string().url()]),
+  FACE_CHECK_THRESHOLD: z.coerce.number().int().min(50).max(100),
+  FACE_CHECK_REQUIRED: z.enum(['true', 'false'], {
+    errorMap: () => ({ message: "must be 'true' (Confirm needs a passing Face Check) or 'false'" }),
+  }),
   DELIVER_TO: z.enum(['approver', 'requester'], {
     errorMap: () => ({
       message: "must be 'approver' (shown to whoever approves) or 'requester' (a one-time Reveal card)",
@@ -210,6 +228,12 @@ export const CONFIG_DEFAULTS: Readonly<Env> = {
   AUTOPILOT_GROUP_TAGS: '',
   ONBOARDING_SETUP_MINUTES: '120',
   ONBOARDING_CHECK_MINUTES: '5',
+  VERIFIED_ID_AUTHORITY: '',
+  VERIFIED_ID_API_URL: 'https://verifiedid.did.msidentity.com/v1.0',
+  VERIFIED_ID_CALLBACK_URL: '',
+  VERIFIED_ID_ACCEPTED_ISSUERS: '',
+  FACE_CHECK_THRESHOLD: '70',
+  FACE_CHECK_REQUIRED: 'false',
 };
 
 const hints: Record<string, string> = {
@@ -245,6 +269,68 @@ function isLoopbackUrl(value: string | undefined): boolean {
   try {
     const host = new URL(value).hostname;
     return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Face Check: on when VERIFIED_ID_AUTHORITY is set. Its callback URL must then name TapDesk's callback
+ * path, over HTTPS (the Request Service calls it from the internet), or loopback HTTP in sandbox mode.
+ */
+function readFaceCheck(
+  env: Env,
+  read: <K extends keyof typeof rules>(name: K) => z.infer<(typeof rules)[K]> | undefined,
+  problems: string[],
+): FaceCheckSettings | undefined {
+  const authority = read('VERIFIED_ID_AUTHORITY');
+  const apiBaseUrl = read('VERIFIED_ID_API_URL');
+  const callbackUrl = read('VERIFIED_ID_CALLBACK_URL');
+  const threshold = read('FACE_CHECK_THRESHOLD');
+  const required = read('FACE_CHECK_REQUIRED') === 'true';
+  const acceptedIssuers = (env.VERIFIED_ID_ACCEPTED_ISSUERS ?? '')
+    .split(',')
+    .map((i) => i.trim())
+    .filter(Boolean);
+  for (const issuer of acceptedIssuers)
+    if (!/^did:[a-z0-9]+:\S+$/.test(issuer))
+      problems.push(
+        `VERIFIED_ID_ACCEPTED_ISSUERS has '${issuer}': must be a comma list of issuer DIDs (did:web:…)`,
+      );
+  if (!authority) {
+    if (required)
+      problems.push(
+        'FACE_CHECK_REQUIRED is true but VERIFIED_ID_AUTHORITY is missing: set your verifier DID, or FACE_CHECK_REQUIRED=false',
+      );
+    return undefined;
+  }
+  const sandbox = env.TAPDESK_MODE === 'sandbox';
+  const callbackOk = isCallbackUrl(callbackUrl, sandbox);
+  if (!callbackOk)
+    problems.push(
+      `VERIFIED_ID_CALLBACK_URL ${callbackUrl ? `is '${callbackUrl}'` : 'is missing'}: with VERIFIED_ID_AUTHORITY set it must be TapDesk's public https:// address ending in ${FACE_CHECK_CALLBACK_PATH} (a 127.0.0.1 address in sandbox mode)`,
+    );
+  if (sandbox && apiBaseUrl && !isLoopbackUrl(apiBaseUrl))
+    problems.push(
+      `VERIFIED_ID_API_URL must be an https://127.0.0.1 address in sandbox mode (it is '${apiBaseUrl}')`,
+    );
+  if (!apiBaseUrl || threshold === undefined) return undefined;
+  return {
+    authority,
+    apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''),
+    callbackUrl: callbackUrl ?? '',
+    acceptedIssuers,
+    threshold,
+    required,
+  };
+}
+
+/** The Face Check callback URL: TapDesk's callback path, over HTTPS, or on loopback in sandbox mode. */
+function isCallbackUrl(value: string | undefined, sandbox: boolean): boolean {
+  try {
+    const url = new URL(value ?? '');
+    if (url.pathname !== FACE_CHECK_CALLBACK_PATH) return false;
+    return sandbox ? isLoopbackUrl(url.href) : url.protocol === 'https:';
   } catch {
     return false;
   }
@@ -331,6 +417,7 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
     logLevel: env.LOG_LEVEL || 'info',
     applicationInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
     requestApiClients: parseRequestApiClients(env.REQUEST_API_CLIENTS, problems),
+    faceCheck: readFaceCheck(env, read, problems),
   };
 
   problems.push(...crossCheckProblems(config as TapDeskConfig, env));

@@ -75,6 +75,7 @@ export function createCore(config: TapDeskConfig, ports: CorePorts): Core {
     approvals: config.approvals,
     onboarding: config.onboarding,
     enrollment: new EnrollmentWatches(store),
+    faceCheck: config.faceCheck,
   };
   const bulk = bulkDepsFrom(config, {
     store,

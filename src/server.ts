@@ -63,8 +63,11 @@ export function createServer(
   log: Logger,
   mode: string,
   inbound: InboundChecks,
-  /** More routes (the request API when configured), added before any request is served. */
-  addRoutes?: (server: restify.Server) => void,
+  /**
+   * Routes beside /api/messages that authenticate their callers themselves (the request API, the Face
+   * Check callback), added before any request is served.
+   */
+  extraRoutes?: (server: restify.Server) => void,
 ): restify.Server {
   const server = restify.createServer({ name: 'tapdesk', handleUncaughtExceptions: false });
   // No bodyParser anywhere: it inflates gzip, spools multipart to disk and expands forms before any
@@ -89,13 +92,13 @@ export function createServer(
   };
   server.get('/api/messages', onlyPost);
   server.head('/api/messages', onlyPost);
+  extraRoutes?.(server);
   server.get('/healthz', async (_req, res) => {
     res.json({ status: 'ok', mode });
   });
   // The Teams app manifest links here; what it says must stay true to what the code does.
   server.get('/privacy', async (_req, res) => sendText(res, PRIVACY));
   server.get('/terms', async (_req, res) => sendText(res, TERMS));
-  addRoutes?.(server);
   server.on('restifyError', (req, _res, err, callback) => {
     log.warn(
       { event: 'http.error', path: req.path(), status: err.statusCode, message: err.message },

@@ -28,6 +28,8 @@ export const AUDIT_CSV_COLUMNS = [
   'reason',
   // Added last, so a reader of the earlier columns by position is not disturbed.
   'source',
+  'faceCheckScore',
+  'faceCheckRequestId',
 ] as const;
 
 export type AuditCsvColumn = (typeof AUDIT_CSV_COLUMNS)[number];
@@ -59,6 +61,8 @@ const CELLS: { readonly [C in AuditCsvColumn]: (e: AuditEvent) => Cell } = {
   reason: (e) => e.reason,
   // Empty for chat; `api` for a request another system made through the request API.
   source: (e) => e.source,
+  faceCheckScore: (e) => e.faceCheckScore,
+  faceCheckRequestId: (e) => e.faceCheckRequestId,
 };
 
 // Excel, LibreOffice and Google Sheets treat a cell starting with any of these as a formula

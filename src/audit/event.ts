@@ -39,7 +39,10 @@ export type AuditEventType =
   | 'onboarding.not_enrolled'
   | 'pim.activated'
   | 'pim.activation_pending'
-  | 'pim.activation_refused';
+  | 'pim.activation_refused'
+  | 'facecheck.started'
+  | 'facecheck.passed'
+  | 'facecheck.failed';
 
 export interface AuditEvent {
   id: string;
@@ -74,4 +77,8 @@ export interface AuditEvent {
   reason?: string;
   /** Onboarding: the Autopilot device, the group tag set on it, and whom it was taken from. */
   device?: { serialNumber: string; groupTag: string | null; previousUser: string | null };
+  /** A Face Check's match confidence score (a pass, or the check itself). */
+  faceCheckScore?: number;
+  /** The Verified ID presentation request id of that Face Check. */
+  faceCheckRequestId?: string;
 }

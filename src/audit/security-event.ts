@@ -9,8 +9,11 @@ import type { AuditEvent, AuditEventType } from './event.js';
  */
 export const SECURITY_EVENT_SCHEMA = 'tapdesk.security';
 export const SECURITY_EVENT_VERSION = '1.2';
-/** Versions this schema describes: 1.2 added `source: api` and `approval.checked`; 1.1 events still validate. */
-const DESCRIBED_VERSIONS = ['1.1', SECURITY_EVENT_VERSION] as const;
+/**
+ * Every version this schema describes: 1.1 added `device` (onboarding), `faceCheckRequestId` and the
+ * onboarding, PIM and Face Check event types; 1.2 added `source: api` and `approval.checked`.
+ */
+export const SECURITY_EVENT_VERSIONS = ['1.1', SECURITY_EVENT_VERSION] as const;
 
 /** Where the action started: chat, or another system through the request API; the others are reserved for automation. */
 export const SECURITY_EVENT_SOURCES = ['chat', 'api', 'access-package', 'lifecycle-task'] as const;
@@ -28,7 +31,7 @@ const person = z
 export const securityEventSchema = z
   .object({
     schema: z.literal(SECURITY_EVENT_SCHEMA),
-    schemaVersion: z.enum(DESCRIBED_VERSIONS),
+    schemaVersion: z.enum(SECURITY_EVENT_VERSIONS),
     /** The audit event's type, e.g. tap.issued. */
     eventType: z.string(),
     /** The audit event's id: the same action in the audit export and the SOC. */
@@ -47,8 +50,10 @@ export const securityEventSchema = z
     targetPrivilegedReason: z.string().nullable(),
     /** What the admin says they did to verify the person (e.g. video-photo-id). */
     verification: z.string().nullable(),
-    /** The Face Check score, when a Face Check was done (reserved: not produced yet). */
+    /** The Face Check's match confidence score, when the person passed (or failed with) a Face Check. */
     faceCheckScore: z.number().nullable(),
+    /** The Verified ID presentation request id of that Face Check (since 1.1). */
+    faceCheckRequestId: z.string().nullable().optional(),
     ticket: z.string().nullable(),
     lifetimeMinutes: z.number().int().nullable(),
     isUsableOnce: z.boolean().nullable(),
@@ -117,6 +122,9 @@ export const OUTCOME_OF: Record<AuditEventType, SecurityEventOutcome> = {
   'pim.activated': 'success',
   'pim.activation_pending': 'info',
   'pim.activation_refused': 'failure',
+  'facecheck.started': 'info',
+  'facecheck.passed': 'success',
+  'facecheck.failed': 'failure',
 };
 
 // Names, tickets and reasons come from other people: one line, capped, invisible characters gone,
@@ -148,7 +156,8 @@ export function securityEventOf(event: AuditEvent): SecurityEvent {
     targetPrivileged: event.targetPrivileged ?? null,
     targetPrivilegedReason: event.targetPrivileged && event.targetRoles ? plain(event.targetRoles) : null,
     verification: plainOrNull(event.verification),
-    faceCheckScore: null,
+    faceCheckScore: event.faceCheckScore ?? null,
+    faceCheckRequestId: event.faceCheckRequestId ?? null,
     ticket: plainOrNull(event.ticket),
     lifetimeMinutes: event.lifetimeMinutes ?? null,
     isUsableOnce: event.isUsableOnce ?? null,

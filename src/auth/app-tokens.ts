@@ -1,6 +1,7 @@
 import { Agent } from 'node:https';
 import { ClientSecretCredential, type AuthorityValidationOptions } from '@azure/identity';
 import { GRAPH_APP_SCOPE } from '../config.js';
+import { VERIFIED_ID_APP_SCOPE } from '../facecheck/settings.js';
 
 export interface AppTokenSettings {
   tenantId: string;
@@ -52,13 +53,22 @@ export class ClientSecretAppTokens implements AppTokenSource {
   }
 
   async graphAppToken(signal?: AbortSignal): Promise<string> {
+    return this.appToken(GRAPH_APP_SCOPE, signal);
+  }
+
+  /** A token for the Verified ID Request Service (`3db474b9-…/.default`): its presentation role only. */
+  async verifiedIdAppToken(signal?: AbortSignal): Promise<string> {
+    return this.appToken(VERIFIED_ID_APP_SCOPE, signal);
+  }
+
+  private async appToken(scope: string, signal?: AbortSignal): Promise<string> {
     try {
-      const token = await this.credential.getToken(GRAPH_APP_SCOPE, { abortSignal: signal });
+      const token = await this.credential.getToken(scope, { abortSignal: signal });
       return token.token;
     } catch (error) {
       const reason = /AADSTS\d+/.exec(error instanceof Error ? error.message : String(error))?.[0];
       throw new AppTokenError(
-        `TapDesk could not get an app-only Graph token${reason ? ` (${reason})` : ''}`,
+        `TapDesk could not get an app-only token for ${scope === GRAPH_APP_SCOPE ? 'Graph' : scope}${reason ? ` (${reason})` : ''}`,
         { cause: error },
       );
     }

@@ -23,6 +23,7 @@ export const VERBS = {
   runSuggestion: 'chat.run',
   onboardConfirm: 'onboard.confirm',
   activate: 'pim.activate',
+  faceCheck: 'tap.facecheck',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -41,6 +42,13 @@ const verificationValues = VERIFICATION_METHODS.map((method) => method.value) as
   ...VerificationMethod[],
 ];
 
+/**
+ * The choice a confirmation card offers once the person passed a Face Check. Accepted from a click only
+ * as a claim the core checks: Confirm refuses it unless a passing, recent check is stored for the request.
+ */
+export const FACE_CHECK_CHOICE = 'verified-id-face-check';
+export type ConfirmVerification = VerificationMethod | typeof FACE_CHECK_CHOICE;
+
 /** Characters a ticket reference may use; the card's Input.Text applies the same pattern. */
 export const TICKET_PATTERN = /^[A-Za-z0-9#._/-]*$/;
 export const TICKET_MAX_CHARS = 64;
@@ -50,7 +58,7 @@ export const TICKET_MAX_CHARS = 64;
 export const ConfirmAction = z
   .object({
     requestId: z.string().uuid(),
-    verification: z.enum(verificationValues),
+    verification: z.union([z.enum(verificationValues), z.literal(FACE_CHECK_CHOICE)]),
     ticket: z.string().trim().max(TICKET_MAX_CHARS).regex(TICKET_PATTERN).optional(),
   })
   .strict();
@@ -149,7 +157,6 @@ const BULK_VERBS: ReadonlySet<string> = new Set<BulkVerb>([
 export type CardAction =
   | { [V in BulkVerb]: { verb: V; bulkId: string } }[BulkVerb]
   | { verb: typeof VERBS.bulkReject; bulkId: string; reason: string }
-  | { verb: typeof VERBS.confirm; requestId: string; verification: VerificationMethod; ticket: string | null }
   | {
       verb: typeof VERBS.onboardConfirm;
       requestId: string;
@@ -157,6 +164,12 @@ export type CardAction =
       ticket: string | null;
       /** null: keep the device's tag (the card offered no choice, or none was picked). */
       groupTag: string | null;
+    }
+  | {
+      verb: typeof VERBS.confirm;
+      requestId: string;
+      verification: ConfirmVerification;
+      ticket: string | null;
     }
   | { verb: typeof VERBS.cancel; requestId: string }
   | { verb: typeof VERBS.choose; requestId: string; userId: string }
@@ -172,7 +185,8 @@ export type CardAction =
       minutes: number;
       justification: string | null;
       ticket: string | null;
-    };
+    }
+  | { verb: typeof VERBS.faceCheck; requestId: string };
 
 /** The action a verb's schema produces: what that verb's handler receives. */
 export type ActionOf<V extends Verb> = Extract<CardAction, { verb: V }>;
@@ -304,6 +318,9 @@ export function parseAction(verb: string, data: unknown): ParseActionResult {
   if (!parsed.success) return { ok: false, reason: reasonFor(parsed.error, data) };
   return {
     ok: true,
-    action: { verb: verb as 'tap.revoke' | 'tap.reissue' | 'tap.reveal', requestId: parsed.data.requestId },
+    action: {
+      verb: verb as 'tap.revoke' | 'tap.reissue' | 'tap.reveal' | 'tap.facecheck',
+      requestId: parsed.data.requestId,
+    },
   };
 }

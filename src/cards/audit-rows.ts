@@ -39,6 +39,9 @@ const WHAT: Readonly<Record<AuditEventType, string>> = {
   'bulk.approved': 'Bulk approved',
   'bulk.rejected': 'Bulk rejected',
   'bulk.cancelled': 'Bulk cancelled',
+  'facecheck.started': 'Face Check started',
+  'facecheck.passed': 'Face Check passed',
+  'facecheck.failed': 'Face Check failed',
   'bulk.expired': 'Bulk expired',
   'bulk.started': 'Bulk started',
   'bulk.finished': 'Bulk finished',
@@ -88,6 +91,7 @@ function detailsText(e: AuditEvent): string {
     const method = VERIFICATION_METHODS.find(({ value }) => value === e.verification);
     parts.push(`verified: ${method ? method.title : e.verification}`);
   }
+  if (e.faceCheckScore !== undefined) parts.push(`Face Check score ${Math.round(e.faceCheckScore)}`);
   if (e.lifetimeMinutes !== undefined) parts.push(formatDuration(e.lifetimeMinutes));
   if (e.isUsableOnce !== undefined) parts.push(e.isUsableOnce ? 'one-time' : 'multi-use');
   if (e.ticket) parts.push(`ticket ${e.ticket}`);

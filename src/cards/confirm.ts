@@ -1,5 +1,5 @@
 // The confirmation card an admin sees before a pass is issued.
-import { VERIFICATION_METHODS } from './actions.js';
+import { FACE_CHECK_CHOICE, VERIFICATION_METHODS } from './actions.js';
 import { neutraliseOrDash, neutraliseText } from './escape.js';
 import { expandTemplate, type AdaptiveCardJson } from './template.js';
 
@@ -25,7 +25,37 @@ export interface ConfirmCardData {
   expiresText: string;
   notes: string[];
   warnings: string[];
+  /** The Face Check part of the card; undefined when Face Check is not configured. */
+  faceCheck?: FaceCheckPanel;
 }
+
+/** What the card says about the Face Check: where it stands, the QR code and link while it waits. */
+export interface FaceCheckPanel {
+  statusText: string;
+  tone: 'Default' | 'Good' | 'Attention' | 'Accent';
+  /** A data: URI from the Request Service, shown only in the answer to the click that started the check. */
+  qrCode?: string;
+  link?: string;
+  /** Whether the button to start (or start again) is offered, and its words. */
+  canStart: boolean;
+  buttonTitle: string;
+  /** Set once the person passed: the card then offers (and preselects) Face Check as the verification. */
+  passedScore?: number;
+}
+
+/**
+ * The link Authenticator opens, shown only in the shape the Request Service gives it
+ * (`openid-vc://?request_uri=https://host/path`), whose characters Markdown leaves alone; the person must
+ * be able to copy it exactly, so it is checked instead of neutralised.
+ */
+const safeLink = (link: string | undefined) =>
+  link && /^openid-vc:\/\/\?request_uri=https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[A-Za-z0-9./-]+$/.test(link)
+    ? link
+    : '';
+
+/** Only what the Request Service gives: a PNG data URI, or an https link to one. */
+const safeImage = (uri: string | undefined) =>
+  uri && (/^data:image\/png;base64,[A-Za-z0-9+/=]+$/.test(uri) || /^https:\/\/\S+$/.test(uri)) ? uri : '';
 
 const MAX_NOTE_CHARS = 500;
 
@@ -56,7 +86,7 @@ export function renderConfirmCard(d: ConfirmCardData): AdaptiveCardJson {
   const existingPassText = existingPass
     ? `Yes — created ${neutraliseText(existingPass.createdText)} (${neutraliseText(existingPass.stateText)})`
     : 'None';
-  return expandTemplate('confirm', {
+  const card = expandTemplate('confirm', {
     requestId: d.requestId,
     requesterName: neutraliseOrDash(d.requesterName),
     requestExpiresText: neutraliseOrDash(d.requestExpiresText),
@@ -83,6 +113,31 @@ export function renderConfirmCard(d: ConfirmCardData): AdaptiveCardJson {
     ],
     notes: d.notes.map((note) => neutraliseText(note, MAX_NOTE_CHARS)),
     warnings: d.warnings.map((warning) => neutraliseText(warning, MAX_NOTE_CHARS)),
-    verificationChoices: VERIFICATION_METHODS.map(({ title, value }) => ({ title, value })),
+    verificationChoices: [
+      ...(d.faceCheck?.passedScore !== undefined
+        ? [
+            {
+              title: `Verified ID Face Check (passed, score ${Math.round(d.faceCheck.passedScore)})`,
+              value: FACE_CHECK_CHOICE,
+            },
+          ]
+        : []),
+      ...VERIFICATION_METHODS.map(({ title, value }) => ({ title, value })),
+    ],
+    verificationValue: d.faceCheck?.passedScore !== undefined ? FACE_CHECK_CHOICE : '',
+    hasFaceCheck: d.faceCheck !== undefined,
+    faceCheckStatus: neutraliseText(d.faceCheck?.statusText ?? '', MAX_NOTE_CHARS),
+    faceCheckColor: d.faceCheck?.tone ?? 'Default',
+    hasFaceCheckQr: safeImage(d.faceCheck?.qrCode) !== '',
+    faceCheckQr: safeImage(d.faceCheck?.qrCode),
+    hasFaceCheckLink: safeLink(d.faceCheck?.link) !== '',
+    faceCheckLink: safeLink(d.faceCheck?.link),
+    canStartFaceCheck: d.faceCheck?.canStart === true,
+    faceCheckButton: d.faceCheck?.buttonTitle ?? '',
   });
+  // Nothing is preselected until a Face Check passed; an empty value is not a valid Adaptive Card value.
+  const body = card['body'] as Record<string, unknown>[];
+  for (const element of body)
+    if (element['id'] === 'verification' && element['value'] === '') delete element['value'];
+  return card;
 }

@@ -8,22 +8,85 @@ import {
   renderProblemCard,
   type AdaptiveCardJson,
 } from './render.js';
-import { policyTermsText } from './confirm.js';
+import { policyTermsText, type FaceCheckPanel } from './confirm.js';
 import { formatDuration } from '../chat/grammar.js';
 import type { Problem } from '../errors/catalog.js';
-import type { CreatedTap } from '../graph/port.js';
+import type { CreatedTap, DirectoryUser, TapMethod } from '../graph/port.js';
 import { formatWhen } from '../tap/format.js';
 import { plannedExpiry } from '../tap/plan.js';
 import type { ConfirmView } from '../tap/prepare.js';
 import type { TapRequest } from '../tap/request.js';
 
 /** Core outcomes → card JSON. The only place that knows both the domain and the card templates. */
-export function confirmCard(view: ConfirmView, now: Date): AdaptiveCardJson {
+export function confirmCard(view: ConfirmView, now: Date, faceCheck?: FaceCheckPanel): AdaptiveCardJson {
   const { request, target } = view;
+  return confirmCardOf(
+    request,
+    {
+      target,
+      managerName: view.managerName,
+      existingPass: view.existingPass,
+      notes: view.notes,
+      warnings: view.warnings,
+    },
+    now,
+    faceCheck,
+  );
+}
+
+/** What a confirmation card shows besides the stored request: the person and their pass, read live or kept. */
+interface ConfirmFacts {
+  target: Pick<
+    DirectoryUser,
+    'displayName' | 'userPrincipalName' | 'department' | 'jobTitle' | 'accountEnabled'
+  >;
+  managerName: string | null;
+  existingPass: Pick<TapMethod, 'createdDateTime' | 'isUsable' | 'methodUsabilityReason'> | null;
+  notes: string[];
+  warnings: string[];
+}
+
+/**
+ * The confirmation card drawn again from the stored request alone (a Face Check callback has no admin
+ * token to read Graph with): what the card showed when the request was made, and the Face Check now.
+ */
+export function storedConfirmCard(
+  request: TapRequest,
+  now: Date,
+  faceCheck?: FaceCheckPanel,
+): AdaptiveCardJson {
+  const target = request.target!;
+  const facts = request.cardFacts;
+  return confirmCardOf(
+    request,
+    {
+      target: {
+        displayName: target.displayName,
+        userPrincipalName: target.userPrincipalName,
+        department: target.department,
+        jobTitle: facts?.jobTitle ?? null,
+        accountEnabled: facts?.accountEnabled ?? null,
+      },
+      managerName: request.manager?.displayName ?? null,
+      existingPass: facts?.existingPass ?? null,
+      notes: facts?.notes ?? [],
+      warnings: facts?.warnings ?? [],
+    },
+    now,
+    faceCheck,
+  );
+}
+
+function confirmCardOf(
+  request: TapRequest,
+  facts: ConfirmFacts,
+  now: Date,
+  faceCheck: FaceCheckPanel | undefined,
+): AdaptiveCardJson {
+  const { target } = facts;
   const plan = request.plan ?? {};
   const zone = request.timeZone;
   const expires = plannedExpiry(plan, now);
-  const notes = [...view.notes];
   return renderConfirmCard({
     requestId: request.id,
     requesterName: request.requester.name,
@@ -33,15 +96,15 @@ export function confirmCard(view: ConfirmView, now: Date): AdaptiveCardJson {
       userPrincipalName: target.userPrincipalName,
       department: target.department,
       jobTitle: target.jobTitle,
-      managerName: view.managerName,
+      managerName: facts.managerName,
       accountEnabled: target.accountEnabled !== false,
     },
-    existingPass: view.existingPass
+    existingPass: facts.existingPass
       ? {
-          createdText: formatWhen(new Date(view.existingPass.createdDateTime), zone, now),
-          stateText: view.existingPass.isUsable
+          createdText: formatWhen(new Date(facts.existingPass.createdDateTime), zone, now),
+          stateText: facts.existingPass.isUsable
             ? 'usable now'
-            : `not usable (${view.existingPass.methodUsabilityReason})`,
+            : `not usable (${facts.existingPass.methodUsabilityReason})`,
         }
       : null,
     lifetimeText: plan.lifetimeMinutes ? formatDuration(plan.lifetimeMinutes) : 'the tenant default',
@@ -49,8 +112,9 @@ export function confirmCard(view: ConfirmView, now: Date): AdaptiveCardJson {
     policyText: request.policy ? policyTermsText(request.policy, formatDuration) : null,
     startText: plan.startDateTime ? formatWhen(new Date(plan.startDateTime), zone, now) : 'immediately',
     expiresText: expires ? formatWhen(expires, zone, now) : 'after the tenant default lifetime',
-    notes,
-    warnings: view.warnings,
+    notes: [...facts.notes],
+    warnings: facts.warnings,
+    ...(faceCheck ? { faceCheck } : {}),
   });
 }
 

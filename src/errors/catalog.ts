@@ -11,12 +11,14 @@ import { APPROVAL_AND_BULK_ENTRIES } from './catalog-approvals.js';
 import { ONBOARDING_ENTRIES } from './catalog-onboarding.js';
 import { PIM_ENTRIES } from './catalog-pim.js';
 import { REQUEST_API_ENTRIES } from './catalog-requests.js';
+import { FACE_CHECK_ENTRIES } from './catalog-face-check.js';
 
 const CATALOG = {
   ...APPROVAL_AND_BULK_ENTRIES,
   ...ONBOARDING_ENTRIES,
   ...PIM_ENTRIES,
   ...REQUEST_API_ENTRIES,
+  ...FACE_CHECK_ENTRIES,
   TAP_ROLE_MISSING: {
     title: 'You need an authentication admin role',
     message: () =>

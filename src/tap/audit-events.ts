@@ -35,6 +35,8 @@ export function requestEvent(
     ...(request.verification ? { verification: request.verification } : {}),
     ...(request.ticket ? { ticket: request.ticket } : {}),
     ...(request.source ? { source: request.source.kind } : {}),
+    ...(request.faceCheckScore !== undefined ? { faceCheckScore: request.faceCheckScore } : {}),
+    ...(request.faceCheckRequestId ? { faceCheckRequestId: request.faceCheckRequestId } : {}),
     ...(request.plan?.lifetimeMinutes !== undefined ? { lifetimeMinutes: request.plan.lifetimeMinutes } : {}),
     ...(request.plan?.isUsableOnce !== undefined ? { isUsableOnce: request.plan.isUsableOnce } : {}),
     ...(request.plan?.startDateTime ? { startDateTime: request.plan.startDateTime } : {}),

@@ -14,7 +14,8 @@ export type RequestVerb =
   | typeof VERBS.approve
   | typeof VERBS.reject
   | typeof VERBS.reveal
-  | typeof VERBS.activate;
+  | typeof VERBS.activate
+  | typeof VERBS.faceCheck;
 
 /** Who may click: the person who asked, the person whose token created the pass, or a second admin. */
 export type ClickerRole = 'requester' | 'issuer' | 'approver';
@@ -57,6 +58,8 @@ export const CLICK_RULES: { [V in RequestVerb]: Partial<Record<RequestKind, Rule
   [VERBS.reveal]: { approval: { states: ['issued'], who: 'requester' } },
   // The refusal card's "Activate <role>": only its requester, while the request waits for the role.
   [VERBS.activate]: { issue: { states: ['choosing'], who: 'requester' } },
+  // Face Check from the confirmation card, by whoever asked, while it can still be confirmed.
+  [VERBS.faceCheck]: { issue: { states: ['pending'], who: 'requester' } },
 };
 
 export const kindOf = (request: TapRequest): RequestKind => request.kind ?? 'issue';

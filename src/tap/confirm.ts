@@ -18,6 +18,7 @@ import { recheckFacts } from './recheck.js';
 import { replacedWrites } from './replaced.js';
 import { supersede } from './supersede.js';
 import type { IssuePlan, TapRequest } from './request.js';
+import { faceCheckGate } from '../facecheck/gate.js';
 
 export type ConfirmOutcome =
   | { kind: 'issued'; request: TapRequest; pass: CreatedTap; recordError?: unknown }
@@ -62,6 +63,9 @@ export async function confirmIssue(
 ): Promise<ConfirmOutcome> {
   const guarded = await guardClick(deps, VERBS.confirm, click.requestId, click.clicker);
   if (!guarded.ok) return { kind: 'problem', problem: guarded.problem, request: guarded.request };
+  // Before anything else is read: a required Face Check that is missing or too old leaves the card as it is.
+  const gate = faceCheckGate(guarded.row.value, click.verification, deps.faceCheck, deps.clock.now());
+  if (!gate.ok) return { kind: 'problem', problem: gate.problem };
   const graph = await acquireGraph();
 
   // Whether what the card showed still holds is read before the claim: a read that fails leaves
@@ -75,7 +79,10 @@ export async function confirmIssue(
     ...guarded.row.value,
     state: 'issuing',
     usedAt: deps.clock.now().toISOString(),
-    verification: click.verification,
+    verification: gate.verification,
+    ...(gate.faceCheck
+      ? { faceCheckScore: gate.faceCheck.score, faceCheckRequestId: gate.faceCheck.requestId }
+      : {}),
     ...(click.ticket ? { ticket: click.ticket } : {}),
   };
   const failedAs = (code: string): TapRequest => ({

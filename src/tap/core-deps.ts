@@ -9,6 +9,7 @@ import type { OutstandingPasses } from './outstanding-passes.js';
 import type { RequestRepository } from './request-repository.js';
 import type { OnboardingSettings } from '../onboard/settings.js';
 import type { EnrollmentWatches } from '../onboard/watch-store.js';
+import type { FaceCheckSettings } from '../facecheck/settings.js';
 
 /** What the single-pass core needs from the outside world: storage, audit, time and its settings. */
 export interface CoreDeps extends AuditDeps {
@@ -33,6 +34,8 @@ export interface CoreDeps extends AuditDeps {
   onboarding?: OnboardingSettings;
   /** Onboardings whose device has not enrolled yet, for the follow-through. */
   enrollment?: EnrollmentWatches;
+  /** Face Check with Verified ID; undefined when not configured (Confirm then never asks for one). */
+  faceCheck?: FaceCheckSettings;
 }
 
 /** Who may ask for a pass without holding a role, where approvers decide, and who sees the pass. */

@@ -16,6 +16,7 @@ import { isPrivileged, privilegeText, rolesHeldBy } from './privilege.js';
 import { factsOf, snapshot } from './facts.js';
 import { barrierFor } from './eligibility.js';
 import type { CoreDeps } from './core-deps.js';
+import type { CardFacts } from '../facecheck/record.js';
 
 export type IssueCommand = Extract<Command, { kind: 'issue' }>;
 
@@ -176,6 +177,7 @@ export async function checkAndPlan(
       ...(targetPrivileged ? { targetRoles: privilegeText(targetRoles) } : {}),
     },
     shown: snapshot(factsOf(user, passes[0] ?? null, targetPrivileged, policy)),
+    cardFacts: cardFactsOf(user, passes[0] ?? null, planned.notes, planned.warnings ?? []),
   };
   // Stored with its audit event in one commit, before the card can act: no confirmation card works
   // without its trail.
@@ -186,14 +188,7 @@ export async function checkAndPlan(
   deps.audit.appendIn(unit, requestEvent('request.created', stored, draft.requester));
   await unit.commit(deps.store);
 
-  const warnings: string[] = [...(planned.warnings ?? [])];
-  if (user.accountEnabled === false) {
-    warnings.push(
-      `${user.displayName}'s account is disabled: the pass will not work until the account is enabled.`,
-    );
-  }
   const existingPass = passes[0] ?? null;
-  if (existingPass) warnings.push('This user already has a pass. Issuing a new one replaces it immediately.');
   return {
     kind: 'confirm',
     view: {
@@ -202,7 +197,43 @@ export async function checkAndPlan(
       managerName: manager?.displayName ?? null,
       existingPass,
       notes: planned.notes,
-      warnings,
+      warnings: stored.cardFacts!.warnings,
     },
+  };
+}
+
+/** The warnings a confirmation card gives about the person and their current pass. */
+function warningsFor(user: DirectoryUser, existingPass: TapMethod | null): string[] {
+  const warnings: string[] = [];
+  if (user.accountEnabled === false) {
+    warnings.push(
+      `${user.displayName}'s account is disabled: the pass will not work until the account is enabled.`,
+    );
+  }
+  if (existingPass) warnings.push('This user already has a pass. Issuing a new one replaces it immediately.');
+  return warnings;
+}
+
+/** What the card shows beyond the request's own fields, kept so the card can be redrawn without Graph. */
+function cardFactsOf(
+  user: DirectoryUser,
+  existingPass: TapMethod | null,
+  notes: string[],
+  /** The plan's own warnings (an onboarding pass shorter than setup, or one-time). */
+  planWarnings: string[],
+): CardFacts {
+  return {
+    mail: user.mail,
+    jobTitle: user.jobTitle,
+    accountEnabled: user.accountEnabled,
+    existingPass: existingPass
+      ? {
+          createdDateTime: existingPass.createdDateTime,
+          isUsable: existingPass.isUsable,
+          methodUsabilityReason: existingPass.methodUsabilityReason,
+        }
+      : null,
+    notes: [...notes],
+    warnings: [...planWarnings, ...warningsFor(user, existingPass)],
   };
 }

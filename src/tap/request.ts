@@ -2,6 +2,7 @@ import type { StartSpec } from '../chat/grammar.js';
 import type { IssuerStrength } from './roles.js';
 import type { ShownFacts } from './facts.js';
 import type { OnboardingInfo } from '../onboard/info.js';
+import type { CardFacts, FaceCheckRecord } from '../facecheck/record.js';
 
 /**
  * A request's life: choosing (several users matched) → pending (confirmation card shown) →
@@ -158,6 +159,13 @@ export interface TapRequest {
   ticket?: string;
   /** Absent for requests typed in chat. */
   source?: RequestSource;
+  /** The card's remaining facts, so a Face Check callback (which has no admin token) can redraw it. */
+  cardFacts?: CardFacts;
+  /** The latest Face Check started from the confirmation card. */
+  faceCheck?: FaceCheckRecord;
+  /** A passing Face Check's score and presentation request id, recorded when Confirm used it. */
+  faceCheckScore?: number;
+  faceCheckRequestId?: string;
   outcome?: {
     methodId?: string;
     startDateTime?: string;

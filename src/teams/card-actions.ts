@@ -17,6 +17,7 @@ import { turnFields } from './turn-fields.js';
 import { replyWithLoginRequest } from './invoke-response.js';
 import { onCancel, onChoose, onConfirm } from './request-actions.js';
 import { onOnboardConfirm } from './onboard-actions.js';
+import { onFaceCheck } from './face-check-actions.js';
 import { onReissue, onRevoke } from './revoke-actions.js';
 import { onRunSuggestion } from './suggestion-actions.js';
 import { onActivate } from './pim-actions.js';
@@ -48,6 +49,7 @@ const CLICKS: { [V in Verb]: ClickHandler<ActionOf<V>> } = {
   'chat.run': onRunSuggestion,
   'onboard.confirm': onOnboardConfirm,
   'pim.activate': onActivate,
+  'tap.facecheck': onFaceCheck,
 };
 
 interface ExecuteValue {

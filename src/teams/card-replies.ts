@@ -20,6 +20,11 @@ const KEEP_CARD: ReadonlySet<ProblemCode> = new Set([
   // Nothing was claimed: pick another tag, or activate the role, and click Confirm again.
   'ONBOARD_TAG_NOT_OFFERED',
   'ONBOARD_TAP_ROLE_MISSING',
+  // Face Check: the admin fixes it on the same card (starts a check, or a new one).
+  'FACE_CHECK_REQUIRED',
+  'FACE_CHECK_EXPIRED',
+  'FACE_CHECK_UNAVAILABLE',
+  'FACE_CHECK_NOT_CONFIGURED',
 ]);
 
 /**

@@ -11,6 +11,7 @@ import type { PassVault } from '../tap/pass-vault.js';
 import type { BulkDeps } from '../bulk/deps.js';
 import type { BulkRuns } from './bulk-runs.js';
 import type { FileTransfer } from '../bulk/file-transfer.js';
+import type { PresentationService } from '../facecheck/port.js';
 
 /** What the Teams handlers need; built once in teams/app.ts. */
 export interface TeamsDeps {
@@ -32,4 +33,6 @@ export interface TeamsDeps {
   log: Logger;
   mode: 'sandbox' | 'entra';
   sso: { resource: string; connectionName: string; signInUrl: string };
+  /** The Verified ID Request Service, when Face Check is configured. */
+  faceCheck?: PresentationService;
 }

@@ -1,5 +1,6 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { choiceCard, confirmCard } from '../cards/request-views.js';
+import { faceCheckPanel } from '../facecheck/panel.js';
 import { renderSuggestionCard } from '../cards/suggestion.js';
 import { parseCommand } from '../chat/grammar.js';
 import { prepareIssue, type IssueCommand } from '../tap/prepare.js';
@@ -117,7 +118,11 @@ async function runIssue(turn: Turn, command: IssueCommand): Promise<void> {
   const card =
     outcome.kind === 'choose'
       ? choiceCard(outcome.request, outcome.more)
-      : confirmCard(outcome.view, turn.now());
+      : confirmCard(
+          outcome.view,
+          turn.now(),
+          faceCheckPanel(outcome.view.request, turn.deps.core.faceCheck, turn.now()),
+        );
   const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   // The request was stored (one commit) before the card was posted, so a quick click always finds
   // it. In a 1:1 chat a click names its own card (replyToId), so no message id is recorded; in a

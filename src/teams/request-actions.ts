@@ -5,6 +5,7 @@ import { problem } from '../errors/catalog.js';
 import { cancelRequest, chooseTarget } from '../tap/clicks.js';
 import { confirmIssue, type ConfirmOutcome } from '../tap/confirm.js';
 import { attachCard } from '../tap/request-repository.js';
+import { faceCheckPanel } from '../facecheck/panel.js';
 import { syncApprovalCards } from './approval-actions.js';
 import { ownCardId, replyProblem, updateCardThenAnswer } from './card-replies.js';
 import { replyWithCard } from './invoke-response.js';
@@ -86,7 +87,8 @@ async function showChanged(turn: Turn, outcome: Extract<ConfirmOutcome, { kind: 
   }
   const messageId = ownCardId(turn.context, outcome.request.cardActivityId);
   if (messageId) await attachCard(turn.deps.core.requests, next.view.request.id, messageId);
-  const card = confirmCard({ ...next.view, warnings: [changed, ...next.view.warnings] }, turn.now());
+  const panel = faceCheckPanel(next.view.request, turn.deps.core.faceCheck, turn.now());
+  const card = confirmCard({ ...next.view, warnings: [changed, ...next.view.warnings] }, turn.now(), panel);
   return updateCardThenAnswer(turn, outcome.request, card, card, messageId);
 }
 
@@ -112,6 +114,7 @@ export async function onChoose(turn: Turn, action: ActionOf<'tap.choose'>): Prom
   });
   if (outcome.kind !== 'confirm')
     return replyProblem(turn.context, outcome.kind === 'problem' ? outcome.problem : problem('UNEXPECTED'));
-  const card = confirmCard(outcome.view, turn.now());
+  const panel = faceCheckPanel(outcome.view.request, turn.deps.core.faceCheck, turn.now());
+  const card = confirmCard(outcome.view, turn.now(), panel);
   return updateCardThenAnswer(turn, outcome.view.request, card, card);
 }

@@ -11,6 +11,7 @@ import type { Turn } from './turn.js';
 import type { ActionOf } from '../cards/actions.js';
 import type { TapRequest } from '../tap/request.js';
 import { confirmCard, problemCard } from '../cards/request-views.js';
+import { faceCheckPanel } from '../facecheck/panel.js';
 
 /**
  * A list/revoke card is recorded on its revoke request; a notice (in the issuer's 1:1 chat) is not,
@@ -64,7 +65,8 @@ export async function onReissue(turn: Turn, action: ActionOf<'tap.reissue'>): Pr
   // Reissue sits on notices, which live in the issuer's 1:1 chat.
   const messageId = ownCardId(context, undefined);
   if (messageId) await attachCard(deps.core.requests, outcome.view.request.id, messageId);
-  const card = confirmCard(outcome.view, deps.core.clock.now());
+  const now = deps.core.clock.now();
+  const card = confirmCard(outcome.view, now, faceCheckPanel(outcome.view.request, deps.core.faceCheck, now));
   await updateCardThenAnswer(turn, outcome.view.request, card, card, messageId);
 }
 

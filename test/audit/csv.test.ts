@@ -91,6 +91,8 @@ function values(e: AuditEvent): string[] {
     e.code ?? '',
     e.reason ?? '',
     e.source ?? '',
+    e.faceCheckScore === undefined ? '' : String(e.faceCheckScore),
+    e.faceCheckRequestId ?? '',
   ];
 }
 
@@ -103,14 +105,14 @@ describe('audit CSV', () => {
   it('has a header with the documented columns', () => {
     expect(auditCsvHeader()).toBe(
       'id,at,type,requestId,actorOid,actorName,targetId,targetUpn,targetName,verification,ticket,' +
-        'lifetimeMinutes,isUsableOnce,startDateTime,expiresAt,methodId,code,reason,source',
+        'lifetimeMinutes,isUsableOnce,startDateTime,expiresAt,methodId,code,reason,source,faceCheckScore,faceCheckRequestId',
     );
-    expect(AUDIT_CSV_COLUMNS).toHaveLength(19);
+    expect(AUDIT_CSV_COLUMNS).toHaveLength(21);
   });
 
   it('writes a plain row unquoted, and missing optional fields as empty cells', () => {
     const row = auditCsvRow({ ...minimal, actor: { oid: 'oid-eve', name: 'Eve' } });
-    expect(row).toBe('evt-2,2026-11-22T13:06:00.000Z,request.created,req-2,oid-eve,Eve' + ','.repeat(13));
+    expect(row).toBe('evt-2,2026-11-22T13:06:00.000Z,request.created,req-2,oid-eve,Eve' + ','.repeat(15));
   });
 
   it('quotes commas, quotes and newlines, doubling inner quotes', () => {

@@ -46,6 +46,8 @@ export async function startHarness(
     newHires?: number;
     /** Changes the tenant before the sandbox starts (extra users, hostile names). */
     fixture?: (fixture: TenantFixture) => void;
+    /** Settings that need the running sandbox (its addresses), applied after `overrides`. */
+    env?: (sandbox: SandboxHandle) => Record<string, string>;
   } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox({
@@ -69,6 +71,7 @@ export async function startHarness(
     PORT: '0',
     HOST: '127.0.0.1',
     ...overrides,
+    ...options.env?.(sandbox),
   });
   const connector = new RecordingConnector();
   await connector.start();

@@ -33,6 +33,8 @@ const harmless: Record<string, (events: Record<string, unknown>[]) => unknown[]>
   'issuer-burst.kql': (events) => events.slice(0, 5),
   'same-person-24h.kql': (events) => events.slice(0, 1),
   'outside-hours.kql': (events) => events.map((e) => ({ ...e, time: '2026-03-02T10:00:00.000Z' })),
+  'pass-without-face-check.kql': (events) =>
+    events.map((e) => ({ ...e, verification: 'verified-id-face-check', faceCheckScore: 87 })),
 };
 
 describe('Sentinel analytics rules', () => {

@@ -146,6 +146,7 @@ describe('admin API', () => {
       graphLog: [],
       graphInFlight: 0,
       activations: [],
+      presentations: [],
     });
     expect(state.body.devices.map((d: { updatedBy: unknown }) => d.updatedBy)).toEqual([
       null,

@@ -45,9 +45,10 @@ const pathValue = (row: unknown, path: string): unknown =>
 function term(text: string, row: Row, lets: Map<string, number>): boolean {
   const operand = (t: string): Value =>
     lets.has(t) ? lets.get(t) : /^\d+$/.test(t) ? Number(t) : (row[t] as Value);
-  let m = /^tostring\(e\.([\w.]+)\) (==|startswith) "([^"]*)"$/.exec(text);
+  let m = /^tostring\(e\.([\w.]+)\) (==|!=|startswith) "([^"]*)"$/.exec(text);
   if (m) {
     const v = String(pathValue(row.e, m[1]!) ?? '');
+    if (m[2] === '!=') return v !== m[3];
     return m[2] === '==' ? v === m[3] : v.startsWith(m[3]!);
   }
   m = /^tobool\(e\.([\w.]+)\) == (true|false)$/.exec(text);

@@ -32,6 +32,9 @@ export function sampleWebAppEnv(settings: Map<string, string>): Record<string, s
     appPermissionList: '',
     groupTagList: '',
     requestApiClientList: '',
+    faceCheckAuthority: '',
+    faceCheckCallbackUrl: '',
+    faceCheckIssuers: '',
     'string(50 / instances)': '50',
     'insights.properties.ConnectionString': 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
   };
