@@ -162,7 +162,7 @@ export type CardAction =
       requestId: string;
       verification: VerificationMethod;
       ticket: string | null;
-      /** null: keep the device's tag (the card offered no choice, or none was picked). */
+      /** '': keep the device's own tag (the card's first choice); null: the card offered no choice. */
       groupTag: string | null;
     }
   | {
@@ -260,7 +260,8 @@ export function parseAction(verb: string, data: unknown): ParseActionResult {
         requestId,
         verification,
         ticket: ticket ? ticket : null,
-        groupTag: groupTag ? groupTag : null,
+        // '' is the card's "keep the device's tag" choice; absent means the card offered no choice.
+        groupTag: groupTag ?? null,
       },
     };
   }

@@ -45,16 +45,20 @@ export interface OnboardClick {
   clicker: Clicker;
   verification: string;
   ticket?: string;
-  /** The tag picked on the card; null keeps the tag typed with the command, or the device's own. */
+  /** The tag picked on the card ('' keeps the device's own); null when the card offered no choice. */
   groupTag: string | null;
 }
 
 const DEVICE_TIMEOUT_MS = 8_000;
 const same = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 
-/** The tag to set: one the card offered, else the one typed with the command, else the device's own. */
+/**
+ * The tag to set: the one picked on the card ('' is its "keep the device's tag" choice), or, when the
+ * card offered no choice, the one typed with the command, else the device's own.
+ */
 function chosenTag(info: OnboardingInfo, picked: string | null): string | null | Problem {
   if (picked === null) return info.groupTag ?? info.device.groupTag;
+  if (picked === '') return info.device.groupTag;
   if (!info.tagChoices.includes(picked)) return problem('ONBOARD_TAG_NOT_OFFERED');
   return picked;
 }

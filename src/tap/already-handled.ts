@@ -26,7 +26,8 @@ export function alreadyHandled(request: TapRequest | undefined): Problem {
       decision: 'cancelled',
       deciderName: request.requester.name,
     });
-  if (kindOf(request) === 'issue' && CONFIRMED.has(request.state))
+  const kind = kindOf(request);
+  if ((kind === 'issue' || kind === 'onboard') && CONFIRMED.has(request.state))
     return problem('REQUEST_ALREADY_USED', {
       who,
       decision: 'confirmed',

@@ -70,7 +70,14 @@ export async function updateCardThenAnswer(
 
 export async function replyProblem(context: TurnContext, p: Problem): Promise<void> {
   if (!KEEP_CARD.has(p.code)) return replyWithCard(context, problemCard(p));
-  // A message response shows a notice and leaves the card untouched for the clicker.
+  await replyKeepingCard(context, p);
+}
+
+/**
+ * A message response: a one-line notice, and the card stays as the clicker sees it. A Confirm that lost
+ * to another click answers this way, so a double click never hides the pass the first click shows.
+ */
+export async function replyKeepingCard(context: TurnContext, p: Problem, withCode = false): Promise<void> {
   await context.sendActivity({
     type: ActivityTypes.InvokeResponse,
     value: {
@@ -78,7 +85,7 @@ export async function replyProblem(context: TurnContext, p: Problem): Promise<vo
       body: {
         statusCode: 200,
         type: 'application/vnd.microsoft.activity.message',
-        value: problemLine(p),
+        value: withCode ? `${problemLine(p)} (${p.code})` : problemLine(p),
       },
     },
   });

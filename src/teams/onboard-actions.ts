@@ -2,7 +2,7 @@ import type { ActionOf } from '../cards/actions.js';
 import { onboardResultCard } from '../cards/onboard.js';
 import { passCard } from '../cards/request-views.js';
 import { confirmOnboarding } from '../onboard/confirm.js';
-import { replyProblem, updateCardThenAnswer } from './card-replies.js';
+import { replyKeepingCard, replyProblem, updateCardThenAnswer } from './card-replies.js';
 import type { Turn } from './turn.js';
 
 /**
@@ -62,6 +62,9 @@ export async function onOnboardConfirm(turn: Turn, action: ActionOf<'onboard.con
     },
     'onboard.refused',
   );
+  // A Confirm that lost to another click (a double click) must not replace the pass the winner shows.
+  if (outcome.problem.code === 'REQUEST_ALREADY_USED')
+    return replyKeepingCard(turn.context, outcome.problem, true);
   if (!outcome.request) return replyProblem(turn.context, outcome.problem);
   const told =
     outcome.kind === 'pass-refused'

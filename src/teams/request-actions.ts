@@ -7,7 +7,7 @@ import { confirmIssue, type ConfirmOutcome } from '../tap/confirm.js';
 import { attachCard } from '../tap/request-repository.js';
 import { faceCheckPanel } from '../facecheck/panel.js';
 import { syncApprovalCards } from './approval-actions.js';
-import { ownCardId, replyProblem, updateCardThenAnswer } from './card-replies.js';
+import { ownCardId, replyKeepingCard, replyProblem, updateCardThenAnswer } from './card-replies.js';
 import { replyWithCard } from './invoke-response.js';
 import type { Turn } from './turn.js';
 
@@ -69,6 +69,9 @@ export async function onConfirm(turn: Turn, action: ActionOf<'tap.confirm'>): Pr
     const closed = closedCard(outcome.request, outcome.problem);
     return updateCardThenAnswer(turn, outcome.request, closed, problemCard(outcome.problem));
   }
+  // A Confirm that lost to another click (a double click) must not replace the pass the winner shows.
+  if (outcome.problem.code === 'REQUEST_ALREADY_USED')
+    return replyKeepingCard(turn.context, outcome.problem, true);
   return replyProblem(turn.context, outcome.problem);
 }
 

@@ -25,6 +25,15 @@ beforeAll(async () => {
           members: [member.id],
           isAssignableToRole: true,
         });
+        fixture.autopilot!.devices.push({
+          id: '3a4b5c6d-7e8f-4a1b-9c2d-3e4f5a6b7c8d',
+          serialNumber: 'KEEP0001',
+          manufacturer: 'Dell Inc.',
+          model: 'Latitude 7450',
+          groupTag: 'Sales',
+          userPrincipalName: '',
+          enrollmentState: 'notContacted',
+        });
       },
     },
   );
@@ -194,6 +203,10 @@ describe('onboarding on a Windows Autopilot device', () => {
     expect(
       [first, second].filter((b) => b.includes('Temporary Access Pass') && !b.includes('REQUEST_')),
     ).toHaveLength(1);
+    // The losing click answers with a notice that leaves the card alone, so the pass stays in view.
+    const loser = [first, second].find((b) => b.includes('REQUEST_ALREADY_USED'))!;
+    expect(loser).toContain('application/vnd.microsoft.activity.message');
+    expect(loser).not.toContain('AdaptiveCard');
     expect((await deviceWrites()).length).toBe(before + 1);
     expect(await passesOf('bob@contoso.com')).toHaveLength(1);
     expect((await passesOf('bob@contoso.com'))[0]!.lifetimeInMinutes).toBe(180);
@@ -260,5 +273,17 @@ describe('onboarding on a Windows Autopilot device', () => {
         c.method === 'GET' && c.path.includes(DEVICES_PATH) && c.callerOid !== h.user('owen@contoso.com').id,
     );
     expect(reads.length).toBeGreaterThan(0);
+  });
+
+  it("the card's 'keep the device's tag' choice wins over a tag typed with the command", async () => {
+    const asked = await say('owen@contoso.com', 'onboard gina@contoso.com on KEEP0001 tag IT');
+    expect(asked.text).toContain('"value":"IT"');
+    const before = await deviceOf('KEEP0001');
+    const body = await confirm('owen@contoso.com', asked, { groupTag: '' });
+    expect(body).toContain('Temporary Access Pass');
+    const after = await deviceOf('KEEP0001');
+    expect(after.userPrincipalName).toBe('gina@contoso.com');
+    expect(before.groupTag).toBe('Sales');
+    expect(after.groupTag).toBe('Sales');
   });
 });
