@@ -74,7 +74,9 @@ export function bulkCard(
 ): AdaptiveCardJson {
   const ready = job.counts.ready;
   const until = formatWhen(new Date(job.expiresAt), job.timeZone, now);
-  const heading = `Bulk: ${ready} Temporary Access ${ready === 1 ? 'Pass' : 'Passes'}`;
+  const heading = job.onboarding
+    ? `Bulk onboarding: ${ready} ${ready === 1 ? 'person' : 'people'}, each a device and a Temporary Access Pass`
+    : `Bulk: ${ready} Temporary Access ${ready === 1 ? 'Pass' : 'Passes'}`;
   const card = base(job, heading, '', 'neutral');
   switch (job.state) {
     case 'pending':

@@ -206,7 +206,7 @@ export async function confirmOnboarding(
 }
 
 /** Intune's answer to the device write, in the catalog: a role, a consent, its limit, or unknown. */
-function deviceWriteProblem(error: GraphFailure, ctx: { detail: string; who: string; targetName: string }): Problem {
+export function deviceWriteProblem(error: GraphFailure, ctx: { detail: string; who: string; targetName: string }): Problem {
   if (error.outcomeUnknown) return problem('ONBOARD_DEVICE_UNKNOWN', ctx);
   if (error.status === 429) return problem('ONBOARD_DEVICE_BUSY', { ...ctx, retryAfterSeconds: error.retryAfterSeconds });
   if (error.status === 404) return problem('ONBOARD_DEVICE_CHANGED', ctx);
