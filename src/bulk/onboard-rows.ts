@@ -72,7 +72,16 @@ export function planBulkOnboardRow(
   capMinutes: number,
   setupMinutes: number,
 ): BulkPlan {
-  const checked = planBulkRow(ask, policy, now, utcOffsetMinutes, capMinutes);
+  // A lifetime shorter than setup is raised to it (and said), as for a single onboarding: only a
+  // lifetime the row really gets is held to the policy here.
+  const raised = ask.lifetimeMinutes !== undefined && ask.lifetimeMinutes < setupMinutes;
+  const checked = planBulkRow(
+    raised ? { ...ask, lifetimeMinutes: undefined } : ask,
+    policy,
+    now,
+    utcOffsetMinutes,
+    capMinutes,
+  );
   if (!checked.ok) return checked;
   const planned = planOnboardingPass(
     { lifetimeMinutes: ask.lifetimeMinutes, usableOnce: ask.usableOnce, start: ask.start, utcOffsetMinutes },

@@ -1,0 +1,172 @@
+// Bulk onboarding through /api/messages, against the sandbox's Entra and Intune: a CSV with a serial
+// column, one card with counts, a second admin's approval above the threshold, then per row the
+// device (user and group tag) and the pass, both with the requester's own tokens; problem rows change
+// nothing, and the passes reach the requester only, in the results file.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newHireUpn } from '../../sandbox/new-hires.js';
+import { AuditLog } from '../../src/audit/log.js';
+import { actionData, APPROVALS_CHANNEL, botAdded, cardOf, click, post } from '../helpers/activities.js';
+import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import {
+  acceptFile,
+  clickBulk,
+  factsOf,
+  inApproversThread,
+  passesByUser,
+  sendCsv,
+  sha256,
+  waitFor,
+} from '../helpers/bulk.js';
+import { sandboxState } from '../helpers/sandbox-admin.js';
+
+const DEVICES_PATH = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
+/** Eight new laptops for the wave, plus one more for the row with an unknown tag. */
+const NEW_SERIALS = Array.from({ length: 9 }, (_, i) => `ONB${String(i + 1).padStart(4, '0')}`);
+const BOBS_DEVICE = 'PF4KX1A2';
+/** Two days ahead at 08:00 UTC: a start the third joiner's row asks for. */
+const START = new Date(
+  Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 2, 8),
+);
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness(
+    { TAP_LIMIT_PER_ISSUER_PER_HOUR: '1000', TAP_LIMIT_TENANT_PER_HOUR: '1000', BULK_APPROVAL_ABOVE: '5' },
+    {
+      newHires: 12,
+      fixture: (fixture) => {
+        NEW_SERIALS.forEach((serialNumber, i) =>
+          fixture.autopilot!.devices.push({
+            id: `0b5e7a10-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+            serialNumber,
+            manufacturer: 'Contoso',
+            model: 'Laptop 7',
+            groupTag: '',
+            userPrincipalName: '',
+            enrollmentState: 'notContacted',
+          }),
+        );
+      },
+    },
+  );
+  await post(h, botAdded(h, h.user('dana@contoso.com'), APPROVALS_CHANNEL));
+});
+afterAll(async () => h?.close());
+
+/** Ten joiners: eight on new laptops (some with a start or a lifetime), bob's laptop, an unknown tag. */
+function joinersCsv(): string {
+  const lines = ['user,serial,groupTag,start,lifetime'];
+  for (let n = 1; n <= 8; n += 1) {
+    const tag = n % 2 === 0 ? 'Finance' : 'sales';
+    const start = n === 3 ? START.toISOString() : '';
+    const lifetime = n === 4 ? '8h' : n === 5 ? '30m' : '';
+    lines.push(`${newHireUpn(n)},${NEW_SERIALS[n - 1]!.toLowerCase()},${tag},${start},${lifetime}`);
+  }
+  lines.push(`${newHireUpn(9)},${BOBS_DEVICE},Sales,,`);
+  lines.push(`${newHireUpn(10)},${NEW_SERIALS[8]!},Marketing,,`);
+  return lines.join('\r\n');
+}
+
+const deviceOf = async (serial: string) =>
+  (await sandboxState(h)).devices.find((d) => d.serialNumber === serial)!;
+
+describe('bulk onboarding from a CSV with a serial column', () => {
+  it('owen onboards ten rows with two problem rows: after approval, eight devices set and eight multi-use passes, all his', async () => {
+    const owen = h.user('owen@contoso.com');
+    const reply = await sendCsv(h, owen, 'joiners.csv', joinersCsv());
+    const card = cardOf(reply.activity);
+    expect(factsOf(card)).toMatchObject({
+      Rows: '10',
+      Ready: '8',
+      'Device assigned to someone else': '1',
+      'Unknown group tag': '1',
+    });
+    const shown = JSON.stringify(card);
+    expect(shown).toContain('Bulk onboarding: 8 people');
+    expect(shown).toContain('New Hire 0001 (newhire0001@contoso.com) on ONB0001');
+    expect(shown).toContain('Line 10');
+    expect(shown).toContain('bob@contoso.com');
+    expect(shown).toContain('Marketing');
+    // Validation reads only: no device changed, no pass.
+    const before = await sandboxState(h);
+    expect(before.passes).toHaveLength(0);
+    expect(before.devices.every((d) => d.updatedBy === null)).toBe(true);
+
+    // Eight ready is above BULK_APPROVAL_ABOVE (5): Dana approves, Owen issues.
+    expect(() => actionData(card, 'bulk.confirm')).toThrow();
+    const { bulkId } = actionData(card, 'bulk.ask');
+    await clickBulk(h, owen, reply, 'bulk.ask');
+    await waitFor('the approval card', () => h.connector.proactive(APPROVALS_CHANNEL).at(-1));
+    const dana = h.user('dana@contoso.com');
+    await post(h, inApproversThread(click(h, dana, 'bulk.approve', { bulkId })));
+    expect((await sandboxState(h)).devices.every((d) => d.updatedBy === null)).toBe(true);
+    const started = await post(h, click(h, owen, 'bulk.confirm', { bulkId }));
+    expect(started.status).toBe(200);
+
+    const { rows, attachment } = await acceptFile(h, owen);
+    expect(attachment.name).toMatch(/^tapdesk-onboarding-.*-8\.csv$/);
+    expect(rows).toHaveLength(8);
+    const { state, byUser } = await passesByUser(h);
+    expect(state.passes).toHaveLength(8);
+    for (let n = 1; n <= 8; n += 1) {
+      const user = h.user(newHireUpn(n));
+      const serial = NEW_SERIALS[n - 1]!;
+      const device = await deviceOf(serial);
+      expect(device).toMatchObject({
+        userPrincipalName: user.userPrincipalName,
+        addressableUserName: user.displayName,
+        groupTag: n % 2 === 0 ? 'Finance' : 'Sales',
+        updatedBy: owen.id,
+      });
+      const passes = byUser.get(user.id) ?? [];
+      expect(passes).toHaveLength(1);
+      const pass = passes[0]!;
+      expect(pass.createdBy).toBe(owen.id);
+      expect(pass.isUsableOnce).toBe(false);
+      // At least Windows setup (120 minutes by default); a row asking for longer gets it.
+      expect(pass.lifetimeInMinutes).toBe(n === 4 ? 480 : 120);
+      const row = rows.find((r) => r.user === user.userPrincipalName)!;
+      expect(row).toMatchObject({
+        serial,
+        groupTag: n % 2 === 0 ? 'Finance' : 'Sales',
+        device: 'updated',
+        passOutcome: 'issued',
+        use: 'multi-use',
+      });
+      if (n === 3) expect(Date.parse(row.start!)).toBe(START.getTime());
+      expect(sha256(row.pass!)).toBe(pass.passSha256);
+    }
+    // The problem rows changed nothing: bob keeps his laptop, the spare one has no user or tag.
+    expect(await deviceOf(BOBS_DEVICE)).toMatchObject({
+      userPrincipalName: 'bob@contoso.com',
+      updatedBy: null,
+    });
+    expect(await deviceOf(NEW_SERIALS[8]!)).toMatchObject({
+      userPrincipalName: '',
+      groupTag: '',
+      updatedBy: null,
+    });
+    for (const n of [9, 10]) expect(byUser.get(h.user(newHireUpn(n)).id)).toBeUndefined();
+    // Every device write was Owen's, one per ready row (Dana, who approved, wrote nothing).
+    const writes = state.graphLog.filter((c) => c.path.startsWith(DEVICES_PATH) && c.method === 'POST');
+    expect(writes).toHaveLength(8);
+    expect(writes.every((w) => w.callerOid === owen.id && w.status === 204)).toBe(true);
+
+    // Each device part is audited as a single onboarding's is.
+    const audit = await new AuditLog(h.store, () => new Date()).recent(200);
+    const updated = audit.filter((e) => e.type === 'onboarding.device_updated' && e.requestId === bulkId);
+    expect(updated).toHaveLength(8);
+    expect(updated.every((e) => e.actor.oid === owen.id)).toBe(true);
+    expect(updated.map((e) => e.device?.serialNumber).sort()).toStrictEqual(NEW_SERIALS.slice(0, 8));
+    expect(audit.filter((e) => e.type === 'tap.issued' && e.requestId === bulkId)).toHaveLength(8);
+
+    // The passes reached nobody else: not the chat, not the approvers' channel, the logs or the store.
+    for (const row of rows) {
+      expect(h.connector.allText()).not.toContain(row.pass);
+      expect(h.logLines.join('\n')).not.toContain(row.pass);
+      expect(h.storageContains(row.pass!)).toBe(false);
+    }
+    // The scan can find things: the devices are in the stored bulk.
+    expect(h.storageContains('ONB0001')).toBe(true);
+  });
+});
