@@ -7,9 +7,12 @@ import { newHireUpn } from '../../sandbox/new-hires.js';
 import { AuditLog } from '../../src/audit/log.js';
 import { actionData, APPROVALS_CHANNEL, botAdded, cardOf, click, post } from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
+import { fileConsentInvoke } from '../helpers/files.js';
 import {
   acceptFile,
   clickBulk,
+  csvRows,
+  FILE_CONSENT,
   factsOf,
   inApproversThread,
   passesByUser,
@@ -17,11 +20,13 @@ import {
   sha256,
   waitFor,
 } from '../helpers/bulk.js';
-import { sandboxState } from '../helpers/sandbox-admin.js';
+import { openUploadSession, readUploadedFile, sandboxAdmin, sandboxState } from '../helpers/sandbox-admin.js';
 
 const DEVICES_PATH = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
-/** Eight new laptops for the wave, plus one more for the row with an unknown tag. */
-const NEW_SERIALS = Array.from({ length: 9 }, (_, i) => `ONB${String(i + 1).padStart(4, '0')}`);
+/** Laptops for the waves: nine for the first (one for the row with an unknown tag), twelve for the second. */
+const NEW_SERIALS = Array.from({ length: 21 }, (_, i) => `ONB${String(i + 1).padStart(4, '0')}`);
+/** A member of a role-assignable group: Entra refuses her pass after her device was set. */
+const ROLE_GROUP_MEMBER = 'alice.smith@contoso.com';
 const BOBS_DEVICE = 'PF4KX1A2';
 /** Two days ahead at 08:00 UTC: a start the third joiner's row asks for. */
 const START = new Date(
@@ -33,8 +38,15 @@ beforeAll(async () => {
   h = await startHarness(
     { TAP_LIMIT_PER_ISSUER_PER_HOUR: '1000', TAP_LIMIT_TENANT_PER_HOUR: '1000', BULK_APPROVAL_ABOVE: '5' },
     {
-      newHires: 12,
+      newHires: 24,
       fixture: (fixture) => {
+        const member = fixture.users.find((u) => u.userPrincipalName === ROLE_GROUP_MEMBER)!;
+        fixture.groups.push({
+          id: '6f1d3c2a-8b7e-4a59-9c1d-2e3f4a5b6c7e',
+          displayName: 'Tier 0 operators',
+          members: [member.id],
+          isAssignableToRole: true,
+        });
         NEW_SERIALS.forEach((serialNumber, i) =>
           fixture.autopilot!.devices.push({
             id: `0b5e7a10-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
@@ -65,6 +77,25 @@ function joinersCsv(): string {
   lines.push(`${newHireUpn(9)},${BOBS_DEVICE},Sales,,`);
   lines.push(`${newHireUpn(10)},${NEW_SERIALS[8]!},Marketing,,`);
   return lines.join('\r\n');
+}
+
+/** Accepts the file offered for this bulk (a chat may hold offers of earlier bulks) and reads it. */
+async function acceptFileOf(bulkId: string, user: ReturnType<Harness['user']>) {
+  const call = await waitFor('the file consent card', () =>
+    h.connector
+      .proactive(`a:1:${user.id}`)
+      .find((c) => JSON.stringify(c.activity.attachments ?? []).includes(`"bulkId":"${bulkId}"`)),
+  );
+  const attachment = (
+    call.activity.attachments as { contentType: string; name: string; content: Record<string, unknown> }[]
+  ).find((a) => a.contentType === FILE_CONSENT)!;
+  const uploadInfo = await openUploadSession(h, attachment.name);
+  const context = attachment.content.acceptContext;
+  await post(
+    h,
+    fileConsentInvoke(h, user, { action: 'accept', context, uploadInfo }, { replyToId: call.assignedId }),
+  );
+  return csvRows((await readUploadedFile(h, uploadInfo.uniqueId)).content);
 }
 
 const deviceOf = async (serial: string) =>
@@ -168,5 +199,59 @@ describe('bulk onboarding from a CSV with a serial column', () => {
     }
     // The scan can find things: the devices are in the stored bulk.
     expect(h.storageContains('ONB0001')).toBe(true);
+  });
+
+  it('Intune answers 429 to a third of writes: each device is set once all the same, and a device set without its pass is said so', async () => {
+    const owen = h.user('owen@contoso.com');
+    const serials = NEW_SERIALS.slice(9);
+    const lines = ['user,serial,groupTag'];
+    for (let n = 11; n <= 21; n += 1) lines.push(`${newHireUpn(n)},${serials[n - 11]},IT`);
+    lines.push(`${ROLE_GROUP_MEMBER},${serials[11]},Kiosk`);
+    const reply = await sendCsv(h, owen, 'second-wave.csv', lines.join('\n'));
+    expect(factsOf(cardOf(reply.activity))).toMatchObject({ Rows: '12', Ready: '12' });
+    const { bulkId } = actionData(cardOf(reply.activity), 'bulk.ask');
+    await clickBulk(h, owen, reply, 'bulk.ask');
+    await post(h, inApproversThread(click(h, h.user('dana@contoso.com'), 'bulk.approve', { bulkId })));
+    const logBefore = (await sandboxState(h)).graphLog.length;
+    await sandboxAdmin(h, 'POST', '/faults', { failRate: 0.3, failStatus: 429, failWritesOnly: true });
+    let rows: Record<string, string>[];
+    try {
+      await post(h, click(h, owen, 'bulk.confirm', { bulkId }));
+      rows = await acceptFileOf(String(bulkId), owen);
+    } finally {
+      await sandboxAdmin(h, 'POST', '/faults', { reset: true });
+    }
+    expect(rows).toHaveLength(12);
+    const { state, byUser } = await passesByUser(h);
+    const log = state.graphLog.slice(logBefore);
+    const deviceWrites = log.filter((c) => c.path.startsWith(DEVICES_PATH) && c.method === 'POST');
+    // Throttled writes were sent again after Retry-After; each device was set exactly once.
+    expect(deviceWrites.some((w) => w.status === 429)).toBe(true);
+    for (const [i, serial] of serials.entries()) {
+      const device = await deviceOf(serial);
+      expect(device.updatedBy).toBe(owen.id);
+      const set = deviceWrites.filter((w) => w.status === 204 && w.path.includes(device.id as string));
+      expect(set, serial).toHaveLength(1);
+      if (i < 11) {
+        const user = h.user(newHireUpn(11 + i));
+        expect(device).toMatchObject({ userPrincipalName: user.userPrincipalName, groupTag: 'IT' });
+        expect(byUser.get(user.id)).toHaveLength(1);
+        expect(rows.find((r) => r.user === user.userPrincipalName)).toMatchObject({
+          device: 'updated',
+          passOutcome: 'issued',
+        });
+      }
+    }
+    // Entra refused her pass after her device was set: the file says both, and she has no pass.
+    const member = h.user(ROLE_GROUP_MEMBER);
+    expect(await deviceOf(serials[11]!)).toMatchObject({
+      userPrincipalName: ROLE_GROUP_MEMBER,
+      groupTag: 'Kiosk',
+    });
+    expect(byUser.get(member.id)).toBeUndefined();
+    const hers = rows.find((r) => r.user === ROLE_GROUP_MEMBER)!;
+    expect(hers.device).toBe('updated');
+    expect(hers.passOutcome).toMatch(/^refused \([A-Z_]+\); the device was set$/);
+    expect(hers.pass).toBe('');
   });
 });
