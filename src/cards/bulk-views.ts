@@ -173,7 +173,10 @@ function summarise(job: BulkJob, card: BulkCardData, reissue: number): void {
 
 /** The card in the approvers' conversation. */
 export function bulkApprovalCard(job: BulkJob, now: Date): AdaptiveCardJson {
-  const card = base(job, `Bulk approval: ${job.counts.ready} passes for ${job.requester.name}`, '', 'accent');
+  const what = job.onboarding
+    ? `onboarding of ${job.counts.ready} people (device and pass each)`
+    : `${job.counts.ready} passes`;
+  const card = base(job, `Bulk approval: ${what} for ${job.requester.name}`, '', 'accent');
   card.facts = [{ title: 'Requested by', value: job.requester.name }, ...card.facts];
   card.footer =
     'Approving lets the requester issue these passes with their own role; only they receive the passes. Privileged users are never part of a bulk.';

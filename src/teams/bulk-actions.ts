@@ -26,7 +26,9 @@ export async function onBulkConfirm(turn: Turn, action: ActionOf<'bulk.confirm'>
   const graph = await turn.graph();
   // An onboarding bulk writes devices as the clicker too: that token (and its consent) before the claim.
   const stored = await deps.bulk.bulk.get(action.bulkId);
-  const devices = stored?.value.onboarding ? await turn.deviceWrites() : undefined;
+  // Only the requester may issue (claimBulk says so to anyone else): nobody else is asked to sign in for it.
+  const mine = stored?.value.requester.oid === turn.person.oid;
+  const devices = mine && stored?.value.onboarding ? await turn.deviceWrites() : undefined;
   const claimed = await claimBulk(deps.bulk, action.bulkId, turn.person);
   if (!claimed.ok) return refused(turn, claimed.problem, claimed.job);
   turn.log.info(

@@ -127,7 +127,10 @@ describe('bulk onboarding from a CSV with a serial column', () => {
     expect(() => actionData(card, 'bulk.confirm')).toThrow();
     const { bulkId } = actionData(card, 'bulk.ask');
     await clickBulk(h, owen, reply, 'bulk.ask');
-    await waitFor('the approval card', () => h.connector.proactive(APPROVALS_CHANNEL).at(-1));
+    const approval = await waitFor('the approval card', () =>
+      h.connector.proactive(APPROVALS_CHANNEL).at(-1),
+    );
+    expect(JSON.stringify(approval.activity)).toContain('Bulk approval: onboarding of 8 people');
     const dana = h.user('dana@contoso.com');
     await post(h, inApproversThread(click(h, dana, 'bulk.approve', { bulkId })));
     expect((await sandboxState(h)).devices.every((d) => d.updatedBy === null)).toBe(true);
