@@ -257,4 +257,19 @@ describe('bulk onboarding from a CSV with a serial column', () => {
     expect(hers.passOutcome).toMatch(/^refused \([A-Z_]+\); the device was set$/);
     expect(hers.pass).toBe('');
   });
+
+  it('dana (no Intune role) sends an onboarding file: told which role she needs; no bulk, no device read past the refusal, nothing changed', async () => {
+    const dana = h.user('dana@contoso.com');
+    const before = await sandboxState(h);
+    const reply = await sendCsv(h, dana, 'joiners.csv', `user,serial\n${newHireUpn(22)},${NEW_SERIALS[0]}\n`);
+    const text = JSON.stringify(reply.activity);
+    expect(text).toContain('You need an Intune role');
+    expect(text).not.toContain('bulk.confirm');
+    expect(text).not.toContain('bulk.ask');
+    const after = await sandboxState(h);
+    const reads = after.graphLog.slice(before.graphLog.length).filter((c) => c.path.startsWith(DEVICES_PATH));
+    expect(reads.map((r) => `${r.method} ${r.status}`)).toStrictEqual(['GET 403']);
+    expect(after.passes).toHaveLength(before.passes.length);
+    expect(after.devices).toStrictEqual(before.devices);
+  });
 });
