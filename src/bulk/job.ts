@@ -121,6 +121,8 @@ export interface BulkResult {
   /** Catalog codes of failures with their counts, most frequent first. */
   failures: { code: string; count: number }[];
   finishedAt: string;
+  /** Onboarding bulks: how many devices got their person and tag (passes or not). */
+  devicesSet?: number;
   /** What became of the passes: only 'file' means someone holds them. */
   delivery: 'none' | 'waiting' | 'file' | 'declined' | 'upload-failed' | 'timed-out' | 'lost';
 }

@@ -52,6 +52,9 @@ export function resultOf(
       codes.set(code, (codes.get(code) ?? 0) + 1);
     }
   }
+  const onboarding = chunks.flatMap((c) => c.items).filter((i) => i.device);
+  if (onboarding.length > 0)
+    result.devicesSet = onboarding.filter((i) => i.device?.part === 'updated').length;
   result.failures = [...codes].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count);
   return result;
 }

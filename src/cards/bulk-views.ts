@@ -158,6 +158,7 @@ function summarise(job: BulkJob, card: BulkCardData, reissue: number): void {
     { title: 'Failed', value: String(r.failed) },
     { title: 'Unknown: check with list', value: String(r.unknown) },
     { title: 'Not started', value: String(r.notStarted) },
+    ...(r.devicesSet !== undefined ? [{ title: 'Devices set', value: String(r.devicesSet) }] : []),
   ];
   card.people = [];
   card.problemsHeading = 'Failures';

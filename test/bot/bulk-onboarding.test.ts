@@ -245,6 +245,17 @@ describe('bulk onboarding from a CSV with a serial column', () => {
         });
       }
     }
+    // The summary card counts the devices set apart from the passes.
+    const summary = await waitFor('the summary card', () =>
+      h.connector
+        .updates()
+        .find((u) => u.activityId === reply.assignedId && JSON.stringify(u.activity).includes('Devices set')),
+    );
+    expect(factsOf(cardOf(summary.activity))).toMatchObject({
+      Issued: '11',
+      Failed: '1',
+      'Devices set': '12',
+    });
     // Entra refused her pass after her device was set: the file says both, and she has no pass.
     const member = h.user(ROLE_GROUP_MEMBER);
     expect(await deviceOf(serials[11]!)).toMatchObject({
