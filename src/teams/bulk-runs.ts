@@ -148,7 +148,16 @@ export class BulkRuns {
 
   /** An onboarding bulk's file: a line per person with their device, pass and both outcomes. */
   private async offerOnboardingFile(job: BulkJob, passes: PassRow[]): Promise<void> {
-    const items = (await this.o.bulk.bulk.chunks(job)).flatMap((c) => c.value.items);
+    let items;
+    try {
+      items = (await this.o.bulk.bulk.chunks(job)).flatMap((c) => c.value.items);
+    } catch (error) {
+      // Without the rows' outcomes the passes still reach their issuer, in a pass bulk's file.
+      this.o.bulk.onBackgroundError('bulk.onboarding_rows', error);
+      if (passes.length > 0) return this.offerFile(job, passes);
+      await this.undelivered(job.id, 'upload-failed');
+      return;
+    }
     const rows = onboardingRows(items, passes);
     passes.length = 0;
     const set = items.filter((i) => i.device?.part === 'updated').length;
