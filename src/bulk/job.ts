@@ -83,6 +83,8 @@ export interface BulkDevice {
   serialNumber: string;
   /** The tag to set: the row's (a known one), else the device's own; null when it has none. */
   groupTag: string | null;
+  /** The row named no tag: the device keeps whatever tag it has when it is set. */
+  keepTag?: boolean;
   /** Whom the device was assigned to at validation: nobody, or the row's own person. */
   owner: string | null;
   part?: 'updated' | 'refused' | 'failed' | 'unknown';

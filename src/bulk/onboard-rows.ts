@@ -42,21 +42,21 @@ export function checkRowDevice(ask: BulkAsk, user: DirectoryUser, facts: Onboard
       category: 'deviceAssigned',
       message: `${device.serialNumber} is assigned to ${owner}; a bulk never takes a device from someone. If it should move to ${user.userPrincipalName}, onboard them alone with 'onboard ${user.userPrincipalName} on ${device.serialNumber} reassign'.`,
     };
-  let groupTag = blankAsNull(device.groupTag);
-  if (ask.groupTag !== undefined) {
-    const known = matchGroupTag(ask.groupTag, facts.tags);
-    if (!known)
-      return {
-        ok: false,
-        category: 'unknownTag',
-        message:
-          facts.tags.length > 0
-            ? `The group tag ${echo(ask.groupTag)} is not one of this tenant's: ${facts.tags.join(', ')}.`
-            : `The group tag ${echo(ask.groupTag)} is not known here: no tags are configured or in use; leave the cell empty.`,
-      };
-    groupTag = known;
-  }
-  return { ok: true, device: { id: device.id, serialNumber: device.serialNumber, groupTag, owner } };
+  const base = { id: device.id, serialNumber: device.serialNumber, owner };
+  // No tag in the row: the device keeps its own, whatever it is when the device is set.
+  if (ask.groupTag === undefined)
+    return { ok: true, device: { ...base, groupTag: blankAsNull(device.groupTag), keepTag: true } };
+  const known = matchGroupTag(ask.groupTag, facts.tags);
+  if (!known)
+    return {
+      ok: false,
+      category: 'unknownTag',
+      message:
+        facts.tags.length > 0
+          ? `The group tag ${echo(ask.groupTag)} is not one of this tenant's: ${facts.tags.join(', ')}.`
+          : `The group tag ${echo(ask.groupTag)} is not known here: no tags are configured or in use; leave the cell empty.`,
+    };
+  return { ok: true, device: { ...base, groupTag: known } };
 }
 
 /**

@@ -29,7 +29,7 @@ export interface DeviceRun {
 
 export const newDeviceRun = (devices: DeviceWriteGraph): DeviceRun => ({ devices, gate: new ThrottleGate() });
 
-type PartResult = Pick<BulkDevice, 'part' | 'code'>;
+type PartResult = Pick<BulkDevice, 'part' | 'code'> & { groupTag?: string | null };
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -49,16 +49,18 @@ async function setOne(run: DeviceRun, item: BulkItem, device: BulkDevice): Promi
       // Free, or already this person's: anything else changed since the card and is left alone.
       if (!now || (owner !== null && !same(owner, item.target.userPrincipalName)))
         return { part: 'refused', code: 'ONBOARD_DEVICE_CHANGED' };
+      // A row without a tag sends none, so a tag set since the card is not put back.
+      const tag = device.keepTag ? null : device.groupTag;
       await run.devices.updateDeviceProperties(
         device.id,
         {
           userPrincipalName: item.target.userPrincipalName,
           addressableUserName: item.target.displayName,
-          ...(device.groupTag !== null ? { groupTag: device.groupTag } : {}),
+          ...(tag !== null ? { groupTag: tag } : {}),
         },
         AbortSignal.timeout(DEVICE_TIMEOUT_MS),
       );
-      return { part: 'updated' };
+      return device.keepTag ? { part: 'updated', groupTag: now.groupTag || null } : { part: 'updated' };
     } catch (error) {
       if (!(error instanceof GraphFailure)) throw error;
       if (error.status === 429 && performance.now() < giveUpAt) {

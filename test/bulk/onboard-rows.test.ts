@@ -74,7 +74,7 @@ describe('checkRowDevice', () => {
     });
     expect(checkRowDevice(ask(1, 'FREE0001'), user(1), known)).toMatchObject({
       ok: true,
-      device: { groupTag: 'Sales' },
+      device: { groupTag: 'Sales', keepTag: true },
     });
   });
 

@@ -124,6 +124,24 @@ describe('setDevices', () => {
   });
 });
 
+describe('setDevices for a row without a tag', () => {
+  it('sends no tag, so a tag set since the card stays, and records the tag the device has', async () => {
+    const { deps } = bulkWorld(fresh(), NOW);
+    const row: BulkItem = {
+      ...onDevice(5),
+      device: { ...onDevice(5).device!, groupTag: null, keepTag: true },
+    };
+    const added = await deps.bulk.add(newJob({ total: 1, onboarding: true }), [row]);
+    const intune = new FakeIntune(new Map([['dev-5', { ...autopilot(5), groupTag: 'Kiosk' }]]));
+    const chunk = (await deps.bulk.getChunk(added.value.id, 0))!;
+    const done = await setDevices(deps, newDeviceRun(intune), added.value, REQUESTER, chunk);
+    expect(intune.writes).toStrictEqual([
+      { id: 'dev-5', update: { userPrincipalName: 'user5@contoso.com', addressableUserName: 'User 5' } },
+    ]);
+    expect(done.row.value.items[0]!.device).toMatchObject({ part: 'updated', groupTag: 'Kiosk' });
+  });
+});
+
 describe('the onboarding results file', () => {
   it('one line per person: device and pass outcome; the pass only where one was created', () => {
     const issued: BulkItem = {
