@@ -40,7 +40,7 @@ export function checkRowDevice(ask: BulkAsk, user: DirectoryUser, facts: Onboard
     return {
       ok: false,
       category: 'deviceAssigned',
-      message: `${device.serialNumber} is assigned to ${owner}; a bulk never takes a device from someone. If it should move to ${user.userPrincipalName}, onboard them alone with 'onboard ${user.userPrincipalName} on ${device.serialNumber} reassign'.`,
+      message: `${device.serialNumber} is assigned to ${owner}; a bulk never takes a device from someone (to move it, onboard this person alone with 'reassign').`,
     };
   const base = { id: device.id, serialNumber: device.serialNumber, owner };
   // No tag in the row: the device keeps its own, whatever it is when the device is set.
