@@ -283,4 +283,28 @@ describe('bulk onboarding from a CSV with a serial column', () => {
     expect(after.passes).toHaveLength(before.passes.length);
     expect(after.devices).toStrictEqual(before.devices);
   });
+
+  it('an unknown serial, a serial given twice and a malformed one are problem rows, each said on the card', async () => {
+    const owen = h.user('owen@contoso.com');
+    const csv = [
+      'user,serial',
+      `${newHireUpn(23)},NOPE0001`,
+      `${newHireUpn(24)},${NEW_SERIALS[8]}`,
+      `${newHireUpn(22)},${NEW_SERIALS[8]!.toLowerCase()}`,
+      `${newHireUpn(21)},PF4'X`,
+    ].join('\n');
+    const reply = await sendCsv(h, owen, 'typos.csv', csv);
+    const card = cardOf(reply.activity);
+    expect(factsOf(card)).toMatchObject({
+      Rows: '4',
+      Ready: '1',
+      'Device not found': '1',
+      Duplicate: '1',
+      'Invalid row': '1',
+    });
+    const text = JSON.stringify(card);
+    expect(text).toContain('No Windows Autopilot device has the serial number');
+    expect(text).toContain(`The device ${NEW_SERIALS[8]} is already in the list.`);
+    expect(text).toContain('is not a serial number');
+  });
 });
