@@ -9,6 +9,15 @@ import { parse } from 'csv-parse/sync';
 import { parseDuration } from '../chat/duration.js';
 import { BULK_CSV_COLUMNS, echo, MAX_TARGET_CHARS } from '../chat/messages.js';
 import { parseStartInstant, parseStartWords, type StartSpec } from '../chat/start.js';
+import {
+  isOnboardingHeader,
+  ONBOARD_COLUMNS_TEXT,
+  ONBOARD_CSV_COLUMNS,
+  ONBOARD_EXAMPLE_VALUES,
+  readGroupTag,
+  readSerial,
+  type OnboardColumn,
+} from './onboard-csv.js';
 
 export const MAX_CSV_ROWS = 5000;
 export const MAX_CSV_BYTES = 1_000_000;
@@ -20,6 +29,9 @@ export interface BulkRow {
   lifetimeMinutes?: number;
   usableOnce?: boolean;
   start?: StartSpec;
+  /** Onboarding files only: the Autopilot device's serial number (upper case) and the tag to set. */
+  serial?: string;
+  groupTag?: string;
 }
 
 /** Why one line was not read; `user` is its user cell as typed (trimmed), '' when empty. */
@@ -29,11 +41,14 @@ export interface RowError {
   message: string;
 }
 
-export type CsvInput = { ok: true; rows: BulkRow[]; rowErrors: RowError[] } | { ok: false; message: string };
+export type CsvInput =
+  /** `onboarding`: the header has a serial column, so each row also names a device. */
+  { ok: true; rows: BulkRow[]; rowErrors: RowError[]; onboarding?: true } | { ok: false; message: string };
 
-type Column = (typeof BULK_CSV_COLUMNS)[number];
+type Column = (typeof BULK_CSV_COLUMNS)[number] | OnboardColumn;
 
 const EXAMPLE_VALUES: Readonly<Record<Column, string>> = {
+  ...ONBOARD_EXAMPLE_VALUES,
   user: 'alice@contoso.com',
   lifetime: '8h',
   once: 'yes',
@@ -44,6 +59,12 @@ const EXAMPLE_FILE = [
   BULK_CSV_COLUMNS.map((c) => EXAMPLE_VALUES[c]).join(','),
 ].join('\n');
 const COLUMNS_TEXT = `user (required), lifetime, once and start`;
+const ONBOARD_EXAMPLE_FILE = [
+  'user,serial,groupTag,start,lifetime',
+  ONBOARD_CSV_COLUMNS.slice(0, 5)
+    .map((c) => ONBOARD_EXAMPLE_VALUES[c])
+    .join(','),
+].join('\n');
 /** A row error keeps at most this much of a long user cell. */
 const MAX_USER_ECHO = MAX_TARGET_CHARS + 1;
 
@@ -91,10 +112,13 @@ const fileErrors = {
         `sign-in address or object id; I found ${echo(found.join(','))}. The columns are ${COLUMNS_TEXT}, ` +
         `e.g.:\n${EXAMPLE_FILE}`,
     ),
-  unknownColumns: (unknown: readonly string[]) =>
+  unknownColumns: (unknown: readonly string[], onboarding: boolean) =>
     refuse(
       `I don't know the column${unknown.length === 1 ? '' : 's'} ${unknown.map(echo).join(', ')}. ` +
-        `The columns I read are ${COLUMNS_TEXT}; rename or delete the others, e.g.:\n${EXAMPLE_FILE}`,
+        (onboarding
+          ? `An onboarding file (one with a serial column) has the columns ${ONBOARD_COLUMNS_TEXT}; ` +
+            `rename or delete the others, e.g.:\n${ONBOARD_EXAMPLE_FILE}`
+          : `The columns I read are ${COLUMNS_TEXT}; rename or delete the others, e.g.:\n${EXAMPLE_FILE}`),
     ),
   repeatedColumn: (name: string) =>
     refuse(
@@ -204,9 +228,10 @@ function readHeader(cells: readonly string[]): Header {
     return { ok: false, refusal: fileErrors.missingUser(cells.map((c) => c.trim())) };
   const unnamed = names.indexOf('');
   if (unnamed !== -1) return { ok: false, refusal: fileErrors.unnamedColumn(unnamed + 1) };
-  const known: readonly string[] = BULK_CSV_COLUMNS;
+  const onboarding = isOnboardingHeader(names);
+  const known: readonly string[] = onboarding ? ONBOARD_CSV_COLUMNS : BULK_CSV_COLUMNS;
   const unknown = names.filter((name) => !known.includes(name));
-  if (unknown.length > 0) return { ok: false, refusal: fileErrors.unknownColumns(unknown) };
+  if (unknown.length > 0) return { ok: false, refusal: fileErrors.unknownColumns(unknown, onboarding) };
   const repeated = names.find((name, index) => names.indexOf(name) !== index);
   if (repeated !== undefined) return { ok: false, refusal: fileErrors.repeatedColumn(repeated) };
   return { ok: true, columns: names as Column[] };
@@ -298,13 +323,19 @@ function readRow(
   const lifetime = readLifetime(cellOf('lifetime'));
   const once = readOnce(cellOf('once'));
   const start = readStart(cellOf('start'));
-  for (const cell of [lifetime, once, start]) if (!cell.ok) problems.push(cell.problem);
+  const onboarding = columns.includes('serial');
+  const serial = onboarding ? readSerial(cellOf('serial')) : undefined;
+  const groupTag = onboarding ? readGroupTag(cellOf('grouptag')) : undefined;
+  for (const cell of [serial, groupTag, lifetime, once, start])
+    if (cell && !cell.ok) problems.push(cell.problem);
   if (problems.length > 0)
     return { error: { line: record.line, user: shownUser, message: problems.join(' ') } };
   const row: BulkRow = { line: record.line, user };
   if (lifetime.ok && lifetime.value !== undefined) row.lifetimeMinutes = lifetime.value;
   if (once.ok && once.value !== undefined) row.usableOnce = once.value;
   if (start.ok && start.value !== undefined) row.start = start.value;
+  if (serial?.ok && serial.value !== undefined) row.serial = serial.value;
+  if (groupTag?.ok && groupTag.value !== undefined) row.groupTag = groupTag.value;
   return { row };
 }
 
@@ -326,7 +357,7 @@ function parseOrRefuse(input: unknown): CsvInput {
     if ('row' in outcome) rows.push(outcome.row);
     else rowErrors.push(outcome.error);
   }
-  return { ok: true, rows, rowErrors };
+  return { ok: true, rows, rowErrors, ...(isOnboardingHeader(header.columns) ? { onboarding: true } : {}) };
 }
 
 /**

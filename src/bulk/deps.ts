@@ -6,6 +6,7 @@ import type { AuditDeps } from '../tap/audit-events.js';
 import type { IssueLimiter } from '../tap/limits.js';
 import { BulkRepository } from './repository.js';
 import type { RoleReader } from '../graph/role-port.js';
+import type { OnboardingSettings } from '../onboard/settings.js';
 
 /** What the bulk core needs; built once next to the single-pass core. */
 export interface BulkDeps extends AuditDeps {
@@ -27,11 +28,14 @@ export interface BulkDeps extends AuditDeps {
   leaseSeconds: number;
   /** App-only reader of eligible and scoped roles; undefined when the permission is not configured. */
   roleReader?: RoleReader;
+  /** Onboarding bulks: the tags allowed and Windows setup's length; the defaults when absent. */
+  onboarding?: OnboardingSettings;
 }
 
 /** The bulk core's dependencies from the validated config, as the bot (and the benchmark) run it. */
 export function bulkDepsFrom(
-  config: Pick<TapDeskConfig, 'maxLifetimeMinutes' | 'requestTtlMinutes' | 'bulk' | 'approvals'>,
+  config: Pick<TapDeskConfig, 'maxLifetimeMinutes' | 'requestTtlMinutes' | 'bulk' | 'approvals'> &
+    Partial<Pick<TapDeskConfig, 'onboarding'>>,
   parts: Pick<BulkDeps, 'clock' | 'limiter' | 'onBackgroundError' | 'instanceId' | 'roleReader'> & {
     store: RowStore;
     audit: AuditLog;
@@ -52,5 +56,6 @@ export function bulkDepsFrom(
     approvalTtlMinutes: config.approvals.ttlMinutes,
     concurrency: config.bulk.concurrency,
     leaseSeconds: config.bulk.leaseSeconds,
+    onboarding: config.onboarding,
   };
 }

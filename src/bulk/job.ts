@@ -28,6 +28,10 @@ export const CATEGORIES = [
   'outsidePolicy',
   'limited',
   'invalid',
+  // Onboarding bulks only: the row's device or tag cannot be used.
+  'deviceNotFound',
+  'deviceAssigned',
+  'unknownTag',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -40,6 +44,9 @@ export const CATEGORY_LABELS: Readonly<Record<Category, string>> = {
   outsidePolicy: 'Outside policy',
   limited: 'Over the daily limit for that person',
   invalid: 'Invalid row',
+  deviceNotFound: 'Device not found',
+  deviceAssigned: 'Device assigned to someone else',
+  unknownTag: 'Unknown group tag',
 };
 
 /** What one row asked for (CSV columns or the command's options). */
@@ -49,6 +56,9 @@ export interface BulkAsk {
   lifetimeMinutes?: number;
   usableOnce?: boolean;
   start?: StartSpec;
+  /** Onboarding bulks: the Autopilot device's serial number and the group tag asked for. */
+  serial?: string;
+  groupTag?: string;
 }
 
 export interface BulkProblem {
@@ -62,6 +72,24 @@ export interface BulkTarget {
   id: string;
   userPrincipalName: string;
   displayName: string;
+}
+
+/**
+ * An onboarding row's device: as validated, and how its part went. The part runs before the pass;
+ * an item whose device part did not end 'updated' gets no pass.
+ */
+export interface BulkDevice {
+  id: string;
+  serialNumber: string;
+  /** The tag to set: the row's (a known one), else the device's own; null when it has none. */
+  groupTag: string | null;
+  /** The row named no tag: the device keeps whatever tag it has when it is set. */
+  keepTag?: boolean;
+  /** Whom the device was assigned to at validation: nobody, or the row's own person. */
+  owner: string | null;
+  part?: 'updated' | 'refused' | 'failed' | 'unknown';
+  /** The catalog code when the part did not end 'updated'. */
+  code?: string;
 }
 
 export type ItemState = 'ready' | 'posting' | 'issued' | 'failed' | 'unknown' | 'skipped';
@@ -78,6 +106,8 @@ export interface BulkItem {
   methodId?: string;
   startDateTime?: string;
   expiresAt?: string;
+  /** Onboarding bulks: the device this person joins on. */
+  device?: BulkDevice;
 }
 
 export interface BulkChunk {
@@ -93,6 +123,8 @@ export interface BulkResult {
   /** Catalog codes of failures with their counts, most frequent first. */
   failures: { code: string; count: number }[];
   finishedAt: string;
+  /** Onboarding bulks: how many devices got their person and tag (passes or not). */
+  devicesSet?: number;
   /** What became of the passes: only 'file' means someone holds them. */
   delivery: 'none' | 'waiting' | 'file' | 'declined' | 'upload-failed' | 'timed-out' | 'lost';
 }
@@ -112,6 +144,8 @@ export interface BulkJob {
   conversationId: string;
   cardActivityId?: string;
   source: { kind: 'command' } | { kind: 'csv'; fileName: string } | { kind: 'reissue'; of: string };
+  /** An onboarding bulk: each ready row's device is set (user and group tag) before its pass. */
+  onboarding?: boolean;
   total: number;
   counts: Record<Category, number>;
   /** Ready rows whose account is disabled: their pass works once the account is enabled. */

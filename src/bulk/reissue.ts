@@ -5,6 +5,7 @@ import type { BulkDeps } from './deps.js';
 import type { BulkAsk, BulkItem, BulkJob } from './job.js';
 import { requesterRow, stateText } from './run.js';
 import { validateBulk, type ValidateOutcome } from './validate.js';
+import type { DeviceGraph } from '../graph/device-port.js';
 
 /**
  * Who "Issue again" covers: everyone whose pass nobody holds. That is every row not sent or with an
@@ -37,6 +38,8 @@ export async function reissueBulk(
   graph: TapGraph,
   id: string,
   clicker: Person,
+  /** An onboarding bulk's device reads, asked for only when the bulk is one. */
+  devices?: () => Promise<DeviceGraph>,
 ): Promise<ValidateOutcome> {
   const found = await requesterRow(deps, id, clicker);
   if (!found.ok) return { kind: 'problem', problem: found.problem };
@@ -56,15 +59,21 @@ export async function reissueBulk(
   const asks: BulkAsk[] = items.map((i) => ({ ...i.ask, user: i.target.id }));
   // Claim "issue again" before validating, so two clicks cannot make two bulks for the same people.
   await deps.bulk.update(row, { ...job, reissuedAs: 'pending' });
-  const outcome = await validateBulk(deps, graph, {
-    requester: job.requester,
-    timeZone: job.timeZone,
-    utcOffsetMinutes: job.utcOffsetMinutes,
-    conversationId: job.conversationId,
-    source: { kind: 'reissue', of: job.id },
-    asks,
-    rowErrors: [],
-  });
+  const outcome = await validateBulk(
+    deps,
+    graph,
+    {
+      requester: job.requester,
+      timeZone: job.timeZone,
+      utcOffsetMinutes: job.utcOffsetMinutes,
+      conversationId: job.conversationId,
+      source: { kind: 'reissue', of: job.id },
+      asks,
+      rowErrors: [],
+      ...(job.onboarding ? { onboarding: true } : {}),
+    },
+    job.onboarding ? devices : undefined,
+  );
   await deps.bulk.patch(id, (j) => ({
     ...j,
     ...(outcome.kind === 'ready' ? { reissuedAs: outcome.job.id } : { reissuedAs: undefined }),

@@ -9,6 +9,8 @@ export interface PassRow {
   startDateTime: string;
   expiresAt: string;
   isUsableOnce: boolean;
+  /** Onboarding bulks: the device and what became of each part ('' pass when none was created). */
+  onboarding?: { serialNumber: string; groupTag: string | null; device: string; pass: string };
 }
 
 export const passRow = (item: BulkItem, pass: CreatedTap, expiresAt: string): PassRow => ({
@@ -50,6 +52,9 @@ export function resultOf(
       codes.set(code, (codes.get(code) ?? 0) + 1);
     }
   }
+  const onboarding = chunks.flatMap((c) => c.items).filter((i) => i.device);
+  if (onboarding.length > 0)
+    result.devicesSet = onboarding.filter((i) => i.device?.part === 'updated').length;
   result.failures = [...codes].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count);
   return result;
 }
@@ -62,6 +67,7 @@ const guard = (text: string) => quote(/^[=+\-@\t\r]/.test(text) ? `'${text}` : t
 
 /** The results file: one line per pass, UTF-8 with CRLF line ends, as Excel expects. */
 export function passesCsv(rows: readonly PassRow[]): string {
+  if (rows.some((r) => r.onboarding)) return onboardingCsv(rows);
   const lines = ['user,name,pass,start,expiry,use'];
   for (const r of rows)
     lines.push(
@@ -72,6 +78,27 @@ export function passesCsv(rows: readonly PassRow[]): string {
         r.startDateTime,
         r.expiresAt,
         r.isUsableOnce ? 'once' : 'multi-use',
+      ].join(','),
+    );
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** An onboarding bulk's file: each person's device and pass, and what became of both. */
+function onboardingCsv(rows: readonly PassRow[]): string {
+  const lines = ['user,name,serial,groupTag,device,passOutcome,pass,start,expiry,use'];
+  for (const r of rows)
+    lines.push(
+      [
+        guard(r.userPrincipalName),
+        guard(r.displayName),
+        guard(r.onboarding?.serialNumber ?? ''),
+        guard(r.onboarding?.groupTag ?? ''),
+        quote(r.onboarding?.device ?? ''),
+        quote(r.onboarding?.pass ?? ''),
+        quote(r.pass),
+        r.startDateTime,
+        r.expiresAt,
+        r.pass === '' ? '' : r.isUsableOnce ? 'once' : 'multi-use',
       ].join(','),
     );
   return `${lines.join('\r\n')}\r\n`;

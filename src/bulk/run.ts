@@ -19,6 +19,8 @@ import { passRow, resultOf, type PassRow } from './results.js';
 import { forEachConcurrent, SendWindow, ThrottleGate } from './throttle.js';
 import { bulkEvent } from './validate.js';
 import { expireBulk } from './expiry.js';
+import type { DeviceWriteGraph } from '../graph/device-port.js';
+import { newDeviceRun, setDevices, type DeviceRun } from './onboard-run.js';
 
 export interface BulkProgress {
   total: number;
@@ -178,6 +180,8 @@ export async function runBulk(
   claimed: StoredRow<BulkJob>,
   passes: PassRow[],
   onProgress: (progress: BulkProgress) => void,
+  /** An onboarding bulk's device writes, with the clicker's DeviceManagementServiceConfig.ReadWrite.All token. */
+  devices?: DeviceWriteGraph,
 ): Promise<BulkJob> {
   const job = claimed.value;
   const clicker = job.run!.by;
@@ -197,7 +201,8 @@ export async function runBulk(
     Math.max(200, Math.min(5_000, (deps.leaseSeconds * 1000) / 3)),
   );
   const indexes = Array.from({ length: job.chunkCount }, (_, i) => i);
-  const run: BulkRun = { deps, graph, job, clicker, gate, window, passes, progress, onProgress };
+  const deviceRun = devices ? newDeviceRun(devices) : undefined;
+  const run: BulkRun = { deps, graph, job, clicker, gate, window, passes, progress, onProgress, deviceRun };
   try {
     await forEachConcurrent(indexes, deps.concurrency, async (index) => {
       const row = await deps.bulk.getChunk(job.id, index);
@@ -212,7 +217,9 @@ export async function runBulk(
     clearInterval(heartbeat);
   }
   const chunks = (await deps.bulk.chunks(job)).map((c) => c.value);
-  const result = resultOf(chunks, deps.clock.now().toISOString(), passes.length > 0 ? 'waiting' : 'none');
+  // An onboarding bulk's file also says which devices were set, so it is offered without passes too.
+  const holding = passes.length > 0 || chunks.some((c) => c.items.some((i) => i.device?.part === 'updated'));
+  const result = resultOf(chunks, deps.clock.now().toISOString(), holding ? 'waiting' : 'none');
   const done = await deps.bulk.patch(job.id, (j) =>
     j.state === 'issuing' ? { ...j, state: 'done', result } : null,
   );
@@ -245,6 +252,8 @@ interface BulkRun {
   passes: PassRow[];
   progress: BulkProgress;
   onProgress: (progress: BulkProgress) => void;
+  /** Onboarding bulks: the device part, run for each chunk before its creates. */
+  deviceRun?: DeviceRun;
 }
 
 async function issueChunk(run: BulkRun, start: StoredRow<BulkChunk>): Promise<void> {
@@ -257,10 +266,19 @@ async function issueChunk(run: BulkRun, start: StoredRow<BulkChunk>): Promise<vo
     row.value.items.filter((i) => i.state === 'failed'),
     progress,
   );
+  if (job.onboarding) {
+    // Never a pass without its device part: no device client means nothing of this chunk is sent.
+    if (!run.deviceRun) throw new Error('An onboarding bulk runs only with a device client');
+    const parts = await setDevices(deps, run.deviceRun, job, clicker, row);
+    row = parts.row;
+    progress.failed += parts.failed;
+  }
   onProgress({ ...progress });
   const giveUpAt = performance.now() + THROTTLED_GIVE_UP_MS;
   for (;;) {
-    const ready = row.value.items.filter((i) => i.state === 'ready');
+    const ready = row.value.items.filter(
+      (i) => i.state === 'ready' && (!job.onboarding || i.device?.part === 'updated'),
+    );
     if (ready.length === 0) return;
     if (performance.now() > giveUpAt) {
       row = await setItems(deps, job.id, row, ready, () => ({ state: 'failed', code: 'TAP_THROTTLED' }));

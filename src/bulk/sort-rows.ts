@@ -13,6 +13,7 @@ import {
 } from './job.js';
 import type { Found } from './lookups.js';
 import { planBulkRow } from './plan.js';
+import { checkRowDevice, planBulkOnboardRow, type OnboardFacts } from './onboard-rows.js';
 
 /** What a bulk is asked for: the rows (typed or from a CSV) and who asks, from where. */
 export interface BulkInput {
@@ -22,6 +23,8 @@ export interface BulkInput {
   conversationId: string;
   source: BulkJob['source'];
   asks: BulkAsk[];
+  /** An onboarding bulk (a CSV with a serial column): every row also names a device. */
+  onboarding?: boolean;
   /** Rows the CSV reader already refused. */
   rowErrors: { line: number; user: string; message: string }[];
 }
@@ -75,9 +78,12 @@ export function sortRows(
     policy: TapPolicy | null;
     now: Date;
     capMinutes: number;
+    /** Set for an onboarding bulk: every row also names a device, checked here. */
+    onboarding?: OnboardFacts;
   },
 ): SortedRows {
-  const { found, privileged, policy, now, capMinutes } = facts;
+  const { found, privileged, policy, now, capMinutes, onboarding } = facts;
+  const seenSerials = new Set<string>();
   const counts = emptyCounts();
   const problems: BulkProblem[] = [];
   const notes = new Set<string>();
@@ -103,6 +109,13 @@ export function sortRows(
       refuse(ask, 'invalid', 'Not a sign-in address or object id; use the address, e.g. alice@contoso.com.');
       continue;
     }
+    // One device, one person: a serial's second line is refused whatever else it says.
+    const serial = onboarding ? (ask as BulkAsk).serial?.toUpperCase() : undefined;
+    if (serial !== undefined && seenSerials.has(serial)) {
+      refuse(ask, 'duplicate', `The device ${serial} is already in the list.`);
+      continue;
+    }
+    if (serial !== undefined) seenSerials.add(serial);
     const user = found.get(ask.user.toLowerCase())?.user;
     if (user && seen.has(user.id)) {
       refuse(ask, 'duplicate', `${user.userPrincipalName} is already in the list.`);
@@ -117,14 +130,35 @@ export function sortRows(
       continue;
     }
     if (!user) continue;
-    const planned = planBulkRow(ask as BulkAsk, policy, now, input.utcOffsetMinutes, capMinutes);
+    const checked = onboarding ? checkRowDevice(ask as BulkAsk, user, onboarding) : undefined;
+    if (checked && !checked.ok) {
+      refuse(ask, checked.category, checked.message);
+      continue;
+    }
+    const planned = onboarding
+      ? planBulkOnboardRow(
+          ask as BulkAsk,
+          policy,
+          now,
+          input.utcOffsetMinutes,
+          capMinutes,
+          onboarding.setupMinutes,
+        )
+      : planBulkRow(ask as BulkAsk, policy, now, input.utcOffsetMinutes, capMinutes);
     if (!planned.ok) {
       refuse(ask, 'outsidePolicy', planned.message);
       continue;
     }
     planned.notes.forEach((n) => notes.add(n));
     if (user.accountEnabled === false) disabledAccounts += 1;
-    ready.push({ ask: ask as BulkAsk, target: targetOf(user), plan: planned.plan, state: 'ready', posts: 0 });
+    ready.push({
+      ask: ask as BulkAsk,
+      target: targetOf(user),
+      plan: planned.plan,
+      state: 'ready',
+      posts: 0,
+      ...(checked?.ok ? { device: checked.device } : {}),
+    });
   }
   return { total: rows.length, counts, problems, notes, ready, disabledAccounts, refuse };
 }

@@ -15,6 +15,10 @@ import type { BulkDeps } from './deps.js';
 import { READY_PREVIEW, type BulkItem, type BulkJob } from './job.js';
 import { lookupAll, type Found } from './lookups.js';
 import { forEachConcurrent } from './throttle.js';
+import type { DeviceGraph } from '../graph/device-port.js';
+import { DEFAULT_ONBOARDING } from '../onboard/settings.js';
+import { readOnboardFacts } from './onboard-devices.js';
+import type { OnboardFacts } from './onboard-rows.js';
 
 export type ValidateOutcome = { kind: 'problem'; problem: Problem } | { kind: 'ready'; job: BulkJob };
 
@@ -29,6 +33,8 @@ export async function validateBulk(
   deps: BulkDeps,
   graph: TapGraph,
   input: BulkInput,
+  /** An onboarding bulk's device reads, as the requester (DeviceManagementServiceConfig.Read.All). */
+  devices?: () => Promise<DeviceGraph>,
 ): Promise<ValidateOutcome> {
   try {
     const [myRoles, policy] = await Promise.all([
@@ -36,6 +42,19 @@ export async function validateBulk(
       graph.getTapPolicy(AbortSignal.timeout(5_000)),
     ]);
     if (issuerStrength(myRoles) === 'none') return { kind: 'problem', problem: problem('TAP_ROLE_MISSING') };
+    let onboarding: OnboardFacts | undefined;
+    if (input.onboarding) {
+      if (!devices) return { kind: 'problem', problem: problem('UNEXPECTED') };
+      const serials = input.asks.flatMap((a) => (a.serial ? [a.serial] : []));
+      const read = await readOnboardFacts(
+        await devices(),
+        serials,
+        deps.onboarding ?? DEFAULT_ONBOARDING,
+        deps.concurrency,
+      );
+      if (!read.ok) return { kind: 'problem', problem: read.problem };
+      onboarding = read.facts;
+    }
     const keys = [
       ...new Set(input.asks.filter((a) => looksLikeUserKey(a.user)).map((a) => a.user.toLowerCase())),
     ];
@@ -45,7 +64,14 @@ export async function validateBulk(
     const privileged = await privilegedAmong(people, deps.roleReader, deps.concurrency);
     const now = deps.clock.now();
 
-    const sorted = sortRows(input, { found, privileged, policy, now, capMinutes: deps.maxLifetimeMinutes });
+    const sorted = sortRows(input, {
+      found,
+      privileged,
+      policy,
+      now,
+      capMinutes: deps.maxLifetimeMinutes,
+      onboarding,
+    });
     const { counts, problems, notes, ready, refuse } = sorted;
     const limited = await overDailyLimit(deps, ready, now);
     for (const item of ready.filter((i) => limited.has(i.target.id)))
@@ -85,13 +111,18 @@ export async function validateBulk(
         utcOffsetMinutes: input.utcOffsetMinutes,
         conversationId: input.conversationId,
         source: input.source,
+        ...(input.onboarding ? { onboarding: true } : {}),
         total: sorted.total,
         counts,
         disabledAccounts: sorted.disabledAccounts,
         problems: problems.sort((a, b) => a.line - b.line),
         readyPreview: issuable
           .slice(0, READY_PREVIEW)
-          .map((i) => `${i.target.displayName} (${i.target.userPrincipalName})`),
+          .map(
+            (i) =>
+              `${i.target.displayName} (${i.target.userPrincipalName})` +
+              (i.device ? ` on ${i.device.serialNumber}` : ''),
+          ),
         notes: [...notes],
         needsApproval,
       },

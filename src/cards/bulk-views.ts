@@ -74,7 +74,9 @@ export function bulkCard(
 ): AdaptiveCardJson {
   const ready = job.counts.ready;
   const until = formatWhen(new Date(job.expiresAt), job.timeZone, now);
-  const heading = `Bulk: ${ready} Temporary Access ${ready === 1 ? 'Pass' : 'Passes'}`;
+  const heading = job.onboarding
+    ? `Bulk onboarding: ${ready} ${ready === 1 ? 'person' : 'people'}, each a device and a Temporary Access Pass`
+    : `Bulk: ${ready} Temporary Access ${ready === 1 ? 'Pass' : 'Passes'}`;
   const card = base(job, heading, '', 'neutral');
   switch (job.state) {
     case 'pending':
@@ -156,6 +158,7 @@ function summarise(job: BulkJob, card: BulkCardData, reissue: number): void {
     { title: 'Failed', value: String(r.failed) },
     { title: 'Unknown: check with list', value: String(r.unknown) },
     { title: 'Not started', value: String(r.notStarted) },
+    ...(r.devicesSet !== undefined ? [{ title: 'Devices set', value: String(r.devicesSet) }] : []),
   ];
   card.people = [];
   card.problemsHeading = 'Failures';
@@ -171,7 +174,10 @@ function summarise(job: BulkJob, card: BulkCardData, reissue: number): void {
 
 /** The card in the approvers' conversation. */
 export function bulkApprovalCard(job: BulkJob, now: Date): AdaptiveCardJson {
-  const card = base(job, `Bulk approval: ${job.counts.ready} passes for ${job.requester.name}`, '', 'accent');
+  const what = job.onboarding
+    ? `onboarding of ${job.counts.ready} people (device and pass each)`
+    : `${job.counts.ready} passes`;
+  const card = base(job, `Bulk approval: ${what} for ${job.requester.name}`, '', 'accent');
   card.facts = [{ title: 'Requested by', value: job.requester.name }, ...card.facts];
   card.footer =
     'Approving lets the requester issue these passes with their own role; only they receive the passes. Privileged users are never part of a bulk.';

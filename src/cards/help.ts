@@ -130,6 +130,13 @@ function bulkApprovalRule(settings: HelpSettings): string {
 /** A bulk that asks for no lifetime, for when every listed bulk example asks for more than the cap. */
 const BULK_WITHIN_ANY_CAP = 'issue TAP for alice@contoso.com, bob@contoso.com once';
 
+/** Onboarding by file: the serial column is what makes it one. */
+const BULK_ONBOARDING =
+  `To onboard joiners on their Windows Autopilot devices, send a CSV with the columns ` +
+  `${joinWords(['user', 'serial', 'groupTag', 'start', 'lifetime'])} (user and serial are needed): each ` +
+  `device gets its person and group tag, then a multi-use pass that lasts through Windows setup. A device ` +
+  `assigned to someone else is listed as a problem, never taken. You need an Intune role for this too.`;
+
 function bulkSection(settings: HelpSettings): string {
   const columns = joinWords(BULK_CSV_COLUMNS);
   const examples = examplesOf(['bulk'], settings);
@@ -137,7 +144,8 @@ function bulkSection(settings: HelpSettings): string {
     `**Several people at once**\n\n${bullets((examples.length > 0 ? examples : [BULK_WITHIN_ANY_CAP]).map(code))}\n\n` +
     `Put a comma between people, up to ${MAX_BULK_TARGETS}; the options after the last person apply to ` +
     `everyone. For more (up to ${MAX_CSV_ROWS.toLocaleString('en-US')}), send me a CSV file in our 1:1 chat ` +
-    `with the columns ${columns} (only user is needed; one person per line). ${bulkApprovalRule(settings)}`
+    `with the columns ${columns} (only user is needed; one person per line). ${bulkApprovalRule(settings)}` +
+    `\n\n${BULK_ONBOARDING}`
   );
 }
 

@@ -230,7 +230,7 @@ export async function confirmOnboarding(
 }
 
 /** Intune's answer to the device write, in the catalog: a role, a consent, its limit, or unknown. */
-function deviceWriteProblem(
+export function deviceWriteProblem(
   error: GraphFailure,
   ctx: { detail: string; who: string; targetName: string },
 ): Problem {

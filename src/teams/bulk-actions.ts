@@ -24,13 +24,18 @@ export async function onBulkConfirm(turn: Turn, action: ActionOf<'bulk.confirm'>
   const { context, deps } = turn;
   // The token first: a click that needs a sign-in changes nothing.
   const graph = await turn.graph();
+  // An onboarding bulk writes devices as the clicker too: that token (and its consent) before the claim.
+  const stored = await deps.bulk.bulk.get(action.bulkId);
+  // Only the requester may issue (claimBulk says so to anyone else): nobody else is asked to sign in for it.
+  const mine = stored?.value.requester.oid === turn.person.oid;
+  const devices = mine && stored?.value.onboarding ? await turn.deviceWrites() : undefined;
   const claimed = await claimBulk(deps.bulk, action.bulkId, turn.person);
   if (!claimed.ok) return refused(turn, claimed.problem, claimed.job);
   turn.log.info(
     { event: 'bulk.started', bulkId: action.bulkId, ready: claimed.row.value.counts.ready },
     'bulk.started',
   );
-  deps.bulkRuns.start(graph, claimed.row);
+  deps.bulkRuns.start(graph, claimed.row, devices);
   await syncApproversCard(deps, claimed.row.value);
   return replyWithCard(context, mineOf(turn)(claimed.row.value));
 }
@@ -98,7 +103,9 @@ async function decide(turn: Turn, bulkId: string, decision: Parameters<typeof de
 /** Issue again, for the people whose passes nobody holds: a new bulk, validated again. */
 export async function onBulkReissue(turn: Turn, action: ActionOf<'bulk.reissue'>): Promise<void> {
   const { context, deps } = turn;
-  const outcome = await reissueBulk(deps.bulk, await turn.graph(), action.bulkId, turn.person);
+  const outcome = await reissueBulk(deps.bulk, await turn.graph(), action.bulkId, turn.person, () =>
+    turn.devices(),
+  );
   if (outcome.kind === 'problem') return replyProblem(context, outcome.problem);
   await postBulkCard(context, deps, outcome.job);
   const old = await deps.bulk.bulk.get(action.bulkId);

@@ -80,7 +80,13 @@ export async function runBulkFile(turn: Turn, file: BulkFileCommand): Promise<vo
   }
   const parsed = parseBulkCsv(bytes);
   if (!parsed.ok) return sendProblemCard(context, problem('BULK_CSV_UNREADABLE', { detail: parsed.message }));
-  await validateAndShow(turn, { kind: 'csv', fileName: file.name }, parsed.rows, parsed.rowErrors);
+  await validateAndShow(
+    turn,
+    { kind: 'csv', fileName: file.name },
+    parsed.rows,
+    parsed.rowErrors,
+    parsed.onboarding === true,
+  );
 }
 
 /** The same role check validateBulk makes, for before the download; Graph failures become problems. */
@@ -101,20 +107,29 @@ async function validateAndShow(
   source: BulkInput['source'],
   asks: BulkInput['asks'],
   rowErrors: BulkInput['rowErrors'],
+  onboarding = false,
 ): Promise<void> {
   const { context, deps, actor } = turn;
   if (!isPersonal(context)) return sendProblemCard(context, problem('BULK_PERSONAL_ONLY'));
   const graph = await turn.graph();
+  // An onboarding file reads Intune as the sender, with the device-read token of its own.
+  const devices = onboarding ? await turn.devices() : undefined;
   const started = performance.now();
-  const outcome = await validateBulk(deps.bulk, graph, {
-    requester: turn.person,
-    timeZone: actor.timeZone,
-    utcOffsetMinutes: actor.utcOffsetMinutes,
-    conversationId: context.activity.conversation.id,
-    source,
-    asks,
-    rowErrors,
-  });
+  const outcome = await validateBulk(
+    deps.bulk,
+    graph,
+    {
+      requester: turn.person,
+      timeZone: actor.timeZone,
+      utcOffsetMinutes: actor.utcOffsetMinutes,
+      conversationId: context.activity.conversation.id,
+      source,
+      asks,
+      rowErrors,
+      ...(onboarding ? { onboarding } : {}),
+    },
+    devices ? async () => devices : undefined,
+  );
   turn.log.info(
     {
       event: 'bulk.validated',

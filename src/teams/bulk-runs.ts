@@ -18,6 +18,8 @@ import type { ConversationReferences } from './conversations.js';
 import type { NoticePlanner } from '../notices/planner.js';
 import type { ProactiveCards } from './proactive-cards.js';
 import { chatText } from '../text/plain.js';
+import type { DeviceWriteGraph } from '../graph/device-port.js';
+import { onboardingRows } from '../bulk/onboard-results.js';
 
 /** Teams asks to see a card change no more often than this while a bulk runs. */
 const PROGRESS_EVERY_MS = 2_000;
@@ -54,8 +56,9 @@ export class BulkRuns {
     });
   }
 
-  start(graph: TapGraph, claimed: StoredRow<BulkJob>): void {
-    const run = this.run(graph, claimed).catch((error: unknown) =>
+  /** `devices` only for an onboarding bulk: the clicker's device writes, asked for at their click. */
+  start(graph: TapGraph, claimed: StoredRow<BulkJob>, devices?: DeviceWriteGraph): void {
+    const run = this.run(graph, claimed, devices).catch((error: unknown) =>
       this.o.bulk.onBackgroundError('bulk.run', error),
     );
     this.running.add(run);
@@ -70,7 +73,7 @@ export class BulkRuns {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  private async run(graph: TapGraph, claimed: StoredRow<BulkJob>): Promise<void> {
+  private async run(graph: TapGraph, claimed: StoredRow<BulkJob>, devices?: DeviceWriteGraph): Promise<void> {
     const started = performance.now();
     let last = 0;
     let updating: Promise<void> | undefined;
@@ -81,7 +84,7 @@ export class BulkRuns {
       updating = this.showCard({ ...claimed.value }, { progress }).finally(() => (updating = undefined));
     };
     const passes: PassRow[] = [];
-    const done = await runBulk(this.o.bulk, graph, claimed, passes, onProgress);
+    const done = await runBulk(this.o.bulk, graph, claimed, passes, onProgress, devices);
     await updating;
     const r = done.result!;
     this.o.log.info(
@@ -96,7 +99,8 @@ export class BulkRuns {
       },
       'bulk.finished',
     );
-    if (passes.length > 0) await this.offerFile(done, passes);
+    if (done.onboarding && r.delivery === 'waiting') await this.offerOnboardingFile(done, passes);
+    else if (passes.length > 0) await this.offerFile(done, passes);
     else await this.showCard(done);
     // After the issuer has their file: reading managers and who is reachable must not delay it.
     await this.tellTargets(done, graph);
@@ -142,19 +146,49 @@ export class BulkRuns {
     return people.filter((person) => known.has(person));
   }
 
+  /** An onboarding bulk's file: a line per person with their device, pass and both outcomes. */
+  private async offerOnboardingFile(job: BulkJob, passes: PassRow[]): Promise<void> {
+    let items;
+    try {
+      items = (await this.o.bulk.bulk.chunks(job)).flatMap((c) => c.value.items);
+    } catch (error) {
+      // Without the rows' outcomes the passes still reach their issuer, in a pass bulk's file.
+      this.o.bulk.onBackgroundError('bulk.onboarding_rows', error);
+      if (passes.length > 0) return this.offerFile(job, passes);
+      await this.undelivered(job.id, 'upload-failed');
+      return;
+    }
+    const rows = onboardingRows(items, passes);
+    passes.length = 0;
+    const set = items.filter((i) => i.device?.part === 'updated').length;
+    const count = rows.filter((r) => r.pass !== '').length;
+    await this.offerFile(job, rows, {
+      text: chatText`Onboarding done: ${set} ${set === 1 ? 'device' : 'devices'} set, ${count} Temporary Access ${count === 1 ? 'Pass' : 'Passes'} created. Accept the file for each person's device and pass; it is offered only to you, once, for 15 minutes.`,
+      name: fileName(job, rows.length, 'onboarding'),
+      count,
+    });
+  }
+
   /** Holds the passes and offers them as a file in the clicker's 1:1 chat (the bulk's conversation). */
-  private async offerFile(job: BulkJob, passes: PassRow[]): Promise<void> {
+  private async offerFile(
+    job: BulkJob,
+    passes: PassRow[],
+    onboarding?: { text: string; name: string; count: number },
+  ): Promise<void> {
     this.held.hold(job.id, job.run!.by.oid, passes);
     const size = Buffer.byteLength(passesCsv(passes), 'utf8');
+    const count = onboarding?.count ?? passes.length;
     const activity: Partial<Activity> = {
       type: 'message',
-      text: chatText`${passes.length} Temporary Access ${passes.length === 1 ? 'Pass is' : 'Passes are'} ready. Accept the file to download them; it is offered only to you, once, for 15 minutes.`,
+      text:
+        onboarding?.text ??
+        chatText`${passes.length} Temporary Access ${passes.length === 1 ? 'Pass is' : 'Passes are'} ready. Accept the file to download them; it is offered only to you, once, for 15 minutes.`,
       attachments: [
         {
           contentType: FILE_CONSENT,
-          name: fileName(job, passes.length),
+          name: onboarding?.name ?? fileName(job, passes.length),
           content: {
-            description: `Temporary Access Passes from TapDesk (${passes.length}). Handle like passwords.`,
+            description: `Temporary Access Passes from TapDesk (${count}). Handle like passwords.`,
             sizeInBytes: size,
             acceptContext: { bulkId: job.id },
             declineContext: { bulkId: job.id },
@@ -249,7 +283,7 @@ export class BulkRuns {
   }
 }
 
-function fileName(job: BulkJob, count: number): string {
+function fileName(job: BulkJob, count: number, kind = 'passes'): string {
   const stamp = job.createdAt.slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-  return `tapdesk-passes-${stamp}-${count}.csv`;
+  return `tapdesk-${kind}-${stamp}-${count}.csv`;
 }
