@@ -71,7 +71,7 @@ export const GROUP_TAG_PATTERN = /^[A-Za-z0-9 _.-]{1,64}$/;
 export const OnboardConfirmAction = z
   .object({
     requestId: z.string().uuid(),
-    verification: z.enum(verificationValues),
+    verification: z.union([z.enum(verificationValues), z.literal(FACE_CHECK_CHOICE)]),
     ticket: z.string().trim().max(TICKET_MAX_CHARS).regex(TICKET_PATTERN).optional(),
     groupTag: z.union([z.literal(''), z.string().regex(GROUP_TAG_PATTERN)]).optional(),
   })
@@ -160,7 +160,7 @@ export type CardAction =
   | {
       verb: typeof VERBS.onboardConfirm;
       requestId: string;
-      verification: VerificationMethod;
+      verification: ConfirmVerification;
       ticket: string | null;
       /** '': keep the device's own tag (the card's first choice); null: the card offered no choice. */
       groupTag: string | null;

@@ -113,29 +113,43 @@ export function renderConfirmCard(d: ConfirmCardData): AdaptiveCardJson {
     ],
     notes: d.notes.map((note) => neutraliseText(note, MAX_NOTE_CHARS)),
     warnings: d.warnings.map((warning) => neutraliseText(warning, MAX_NOTE_CHARS)),
+    ...faceCheckView(d.faceCheck),
+  });
+  return withoutEmptyVerification(card);
+}
+
+/**
+ * The verification choices and the Face Check part of a card that issues a pass (confirmation and
+ * onboarding cards share them): a passed check is offered, and preselected, as the verification.
+ */
+export function faceCheckView(faceCheck: FaceCheckPanel | undefined): Record<string, unknown> {
+  return {
     verificationChoices: [
-      ...(d.faceCheck?.passedScore !== undefined
+      ...(faceCheck?.passedScore !== undefined
         ? [
             {
-              title: `Verified ID Face Check (passed, score ${Math.round(d.faceCheck.passedScore)})`,
+              title: `Verified ID Face Check (passed, score ${Math.round(faceCheck.passedScore)})`,
               value: FACE_CHECK_CHOICE,
             },
           ]
         : []),
       ...VERIFICATION_METHODS.map(({ title, value }) => ({ title, value })),
     ],
-    verificationValue: d.faceCheck?.passedScore !== undefined ? FACE_CHECK_CHOICE : '',
-    hasFaceCheck: d.faceCheck !== undefined,
-    faceCheckStatus: neutraliseText(d.faceCheck?.statusText ?? '', MAX_NOTE_CHARS),
-    faceCheckColor: d.faceCheck?.tone ?? 'Default',
-    hasFaceCheckQr: safeImage(d.faceCheck?.qrCode) !== '',
-    faceCheckQr: safeImage(d.faceCheck?.qrCode),
-    hasFaceCheckLink: safeLink(d.faceCheck?.link) !== '',
-    faceCheckLink: safeLink(d.faceCheck?.link),
-    canStartFaceCheck: d.faceCheck?.canStart === true,
-    faceCheckButton: d.faceCheck?.buttonTitle ?? '',
-  });
-  // Nothing is preselected until a Face Check passed; an empty value is not a valid Adaptive Card value.
+    verificationValue: faceCheck?.passedScore !== undefined ? FACE_CHECK_CHOICE : '',
+    hasFaceCheck: faceCheck !== undefined,
+    faceCheckStatus: neutraliseText(faceCheck?.statusText ?? '', MAX_NOTE_CHARS),
+    faceCheckColor: faceCheck?.tone ?? 'Default',
+    hasFaceCheckQr: safeImage(faceCheck?.qrCode) !== '',
+    faceCheckQr: safeImage(faceCheck?.qrCode),
+    hasFaceCheckLink: safeLink(faceCheck?.link) !== '',
+    faceCheckLink: safeLink(faceCheck?.link),
+    canStartFaceCheck: faceCheck?.canStart === true,
+    faceCheckButton: faceCheck?.buttonTitle ?? '',
+  };
+}
+
+/** Nothing is preselected until a Face Check passed; an empty value is not a valid Adaptive Card value. */
+export function withoutEmptyVerification(card: AdaptiveCardJson): AdaptiveCardJson {
   const body = card['body'] as Record<string, unknown>[];
   for (const element of body)
     if (element['id'] === 'verification' && element['value'] === '') delete element['value'];

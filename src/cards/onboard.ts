@@ -8,7 +8,13 @@ import { plannedExpiry } from '../tap/plan.js';
 import type { ConfirmView } from '../tap/prepare.js';
 import type { TapRequest } from '../tap/request.js';
 import { VERIFICATION_METHODS } from './actions.js';
-import { plannedUsageText, policyTermsText } from './confirm.js';
+import {
+  faceCheckView,
+  plannedUsageText,
+  policyTermsText,
+  withoutEmptyVerification,
+  type FaceCheckPanel,
+} from './confirm.js';
 import { neutraliseOrDash, neutraliseText } from './escape.js';
 import { expandTemplate, type AdaptiveCardJson } from './template.js';
 
@@ -21,7 +27,7 @@ function makeAndModel(request: TapRequest): string {
 }
 
 /** The card that asks the admin to verify the person and confirm the device and the pass. */
-export function onboardCard(view: ConfirmView, now: Date): AdaptiveCardJson {
+export function onboardCard(view: ConfirmView, now: Date, faceCheck?: FaceCheckPanel): AdaptiveCardJson {
   const { request, target } = view;
   const info = request.onboarding!;
   const { device } = info;
@@ -42,7 +48,7 @@ export function onboardCard(view: ConfirmView, now: Date): AdaptiveCardJson {
           : '.'),
     `2. In Entra, ${target.displayName} gets a Temporary Access Pass to sign in during Windows setup; only you see it.`,
   ].map((s) => neutraliseText(s, MAX_NOTE_CHARS));
-  return expandTemplate('onboard', {
+  const card = expandTemplate('onboard', {
     title: neutraliseText(`Onboard ${target.displayName} on ${device.serialNumber}?`, 200),
     requestId: request.id,
     requesterName: neutraliseOrDash(request.requester.name),
@@ -88,8 +94,42 @@ export function onboardCard(view: ConfirmView, now: Date): AdaptiveCardJson {
     hasTagChoices: info.tagChoices.length > 0,
     selectedTag: info.groupTag !== null && info.groupTag !== device.groupTag ? info.groupTag : '',
     tagChoices,
-    verificationChoices: VERIFICATION_METHODS.map(({ title, value }) => ({ title, value })),
+    ...faceCheckView(faceCheck),
   });
+  return withoutEmptyVerification(card);
+}
+
+/**
+ * The onboarding card drawn again from the stored request alone (a Face Check callback has no admin
+ * token to read Graph with): what the card showed when the request was made, and the Face Check now.
+ */
+export function storedOnboardCard(
+  request: TapRequest,
+  now: Date,
+  faceCheck?: FaceCheckPanel,
+): AdaptiveCardJson {
+  const target = request.target!;
+  const facts = request.cardFacts;
+  return onboardCard(
+    {
+      request,
+      target: {
+        id: target.id,
+        displayName: target.displayName,
+        userPrincipalName: target.userPrincipalName,
+        department: target.department,
+        jobTitle: facts?.jobTitle ?? null,
+        accountEnabled: facts?.accountEnabled ?? null,
+        mail: facts?.mail ?? null,
+      } as ConfirmView['target'],
+      managerName: request.manager?.displayName ?? null,
+      existingPass: null,
+      notes: facts?.notes ?? [],
+      warnings: facts?.warnings ?? [],
+    },
+    now,
+    faceCheck,
+  );
 }
 
 /** How each part went, for the shared card (and the clicker's answer when there is no pass). */

@@ -16,6 +16,7 @@ import { alreadyHandled } from '../tap/already-handled.js';
 import { requestEvent } from '../tap/audit-events.js';
 import { claimAndCharge } from '../tap/claim.js';
 import { guardClick, type Clicker } from '../tap/clicks.js';
+import { faceCheckGate } from '../facecheck/gate.js';
 import {
   CREATE_TIMEOUT_MS,
   createBody,
@@ -79,6 +80,9 @@ export async function confirmOnboarding(
   if (!info || !target) return { kind: 'problem', problem: problem('CLICK_NOT_ALLOWED') };
   const tag = chosenTag(info, click.groupTag);
   if (isProblem(tag)) return { kind: 'problem', problem: tag };
+  // The pass at the end of an onboarding is held to the same Face Check rule as any other.
+  const gate = faceCheckGate(pending, click.verification, deps.faceCheck, deps.clock.now());
+  if (!gate.ok) return { kind: 'problem', problem: gate.problem };
 
   // Both tokens before anything: a sign-in prompt must come before Intune changed anything.
   const graph = await acquire.graph();
@@ -118,7 +122,10 @@ export async function confirmOnboarding(
     ...pending,
     state: 'issuing',
     usedAt: deps.clock.now().toISOString(),
-    verification: click.verification,
+    verification: gate.verification,
+    ...(gate.faceCheck
+      ? { faceCheckScore: gate.faceCheck.score, faceCheckRequestId: gate.faceCheck.requestId }
+      : {}),
     ...(click.ticket ? { ticket: click.ticket } : {}),
     onboarding: { ...info, groupTag: tag },
   };

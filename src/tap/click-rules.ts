@@ -59,7 +59,10 @@ export const CLICK_RULES: { [V in RequestVerb]: Partial<Record<RequestKind, Rule
   // The refusal card's "Activate <role>": only its requester, while the request waits for the role.
   [VERBS.activate]: { issue: { states: ['choosing'], who: 'requester' } },
   // Face Check from the confirmation card, by whoever asked, while it can still be confirmed.
-  [VERBS.faceCheck]: { issue: { states: ['pending'], who: 'requester' } },
+  [VERBS.faceCheck]: {
+    issue: { states: ['pending'], who: 'requester' },
+    onboard: { states: ['pending'], who: 'requester' },
+  },
 };
 
 export const kindOf = (request: TapRequest): RequestKind => request.kind ?? 'issue';

@@ -1,5 +1,5 @@
 import type { ActionOf } from '../cards/actions.js';
-import { storedConfirmCard } from '../cards/request-views.js';
+import { storedRequestCard } from '../cards/stored-card.js';
 import { faceCheckPanel } from '../facecheck/panel.js';
 import { startFaceCheck } from '../facecheck/start.js';
 import { ownCardId, replyProblem, updateCardThenAnswer } from './card-replies.js';
@@ -34,6 +34,6 @@ export async function onFaceCheck(turn: Turn, action: ActionOf<'tap.facecheck'>)
     'facecheck.started',
   );
   const now = turn.now();
-  const card = storedConfirmCard(request, now, faceCheckPanel(request, settings, now, outcome.qrCode));
+  const card = storedRequestCard(request, now, faceCheckPanel(request, settings, now, outcome.qrCode));
   return updateCardThenAnswer(turn, request, card, card, request.faceCheck?.cardActivityId ?? messageId);
 }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'restify';
-import { storedConfirmCard } from '../cards/request-views.js';
+import { storedRequestCard } from '../cards/stored-card.js';
 import { recordCallback } from '../facecheck/callback.js';
 import { faceCheckPanel } from '../facecheck/panel.js';
 import { readJsonObject, refuseByHeaders } from '../http/inbound-body.js';
@@ -16,7 +16,7 @@ async function redrawCard(core: CoreDeps, cards: ProactiveCards, request: TapReq
   const activityId = request.faceCheck?.cardActivityId ?? request.cardActivityId;
   if (!activityId) return;
   const now = core.clock.now();
-  const card = storedConfirmCard(request, now, faceCheckPanel(request, core.faceCheck, now));
+  const card = storedRequestCard(request, now, faceCheckPanel(request, core.faceCheck, now));
   await cards.update({ conversationId: conversationRoot(request.conversationId) }, activityId, card);
 }
 

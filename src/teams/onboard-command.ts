@@ -1,6 +1,7 @@
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { onboardCard } from '../cards/onboard.js';
 import type { OnboardCommand } from '../chat/grammar.js';
+import { faceCheckPanel } from '../facecheck/panel.js';
 import { prepareOnboarding } from '../onboard/prepare.js';
 import { attachCard } from '../tap/request-repository.js';
 import { sendProblemCard } from './card-replies.js';
@@ -27,7 +28,11 @@ export async function runOnboard(turn: Turn, command: OnboardCommand): Promise<v
     'onboard.prepared',
   );
   if (outcome.kind === 'problem') return sendProblemCard(context, outcome.problem);
-  const card = onboardCard(outcome.view, turn.now());
+  const card = onboardCard(
+    outcome.view,
+    turn.now(),
+    faceCheckPanel(outcome.view.request, deps.core.faceCheck, turn.now()),
+  );
   const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   // As for issue cards: stored before posting; a shared chat records which message is the card.
   if (sent?.id && context.activity.conversation.conversationType !== 'personal')
