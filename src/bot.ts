@@ -176,7 +176,16 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     securityEvents,
   });
   const cards = new ProactiveCards(adapter, config.bot.appId, conversations);
-  const bulkRuns = new BulkRuns({ bulk, cards, log, notices, conversations });
+  const bulkRuns = new BulkRuns({
+    bulk,
+    cards,
+    log,
+    notices,
+    conversations,
+    ...(core.enrollment
+      ? { enrollment: { watches: core.enrollment, checkMinutes: config.onboarding.checkMinutes } }
+      : {}),
+  });
   const scheduler = new NoticeScheduler({
     queue,
     sender: new TeamsNoticeSender(adapter, config.bot.appId, conversations, core.requests, {

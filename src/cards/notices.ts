@@ -166,6 +166,8 @@ export function renderRevokedNoticeCard(d: {
 export function renderEnrolledNoticeCard(d: {
   requestId: string;
   forIssuer: boolean;
+  /** The issuer's notice offers Revoke only when it can name a stored single request. */
+  revocable?: boolean;
   targetName: string;
   serialNumber: string;
   atText: string;
@@ -180,9 +182,11 @@ export function renderEnrolledNoticeCard(d: {
       `${neutraliseOrDash(d.atText)}.`,
     facts: [{ title: 'Day-one pass valid until', value: neutraliseOrDash(d.passExpiresText) }],
     note: d.forIssuer
-      ? 'If the pass is no longer needed, revoke it now rather than wait for it to expire.'
+      ? `If the pass is no longer needed, revoke it now${d.revocable ? '' : ` (\`revoke TAP for\` ${neutraliseOrDash(d.targetName)})`} rather than wait for it to expire.`
       : 'Nothing to do: this is for your information.',
     // Only the issuer may revoke (the click rules check it again on the stored request).
-    ...(d.forIssuer ? { buttons: { requestId: d.requestId, revoke: true, reissue: false } } : {}),
+    ...(d.forIssuer && d.revocable
+      ? { buttons: { requestId: d.requestId, revoke: true, reissue: false } }
+      : {}),
   });
 }

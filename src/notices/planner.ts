@@ -17,6 +17,19 @@ import type { UnitOfWork } from '../store/unit.js';
 import { formatWhen } from '../tap/format.js';
 import { issuerOf, type Person, type TapRequest } from '../tap/request.js';
 
+/** What the notices about an enrolled device say, and to whom. */
+export interface EnrolledFacts {
+  requestId: string;
+  /** Whether the issuer's notice offers Revoke (a stored single request it can name). */
+  revocable: boolean;
+  issuer: Person;
+  manager: { id: string; displayName: string } | null;
+  targetName: string;
+  serialNumber: string;
+  expiresAt: string | undefined;
+  timeZone: string;
+}
+
 /**
  * Decides which notices an event owes and when, renders their cards (never a pass) and queues them.
  * Times on the cards are in the issuer's zone, the only one TapDesk knows for certain.
@@ -253,33 +266,49 @@ export class NoticePlanner {
 
   /** An onboarded device enrolled: its issuer (with Revoke, the pass is no longer needed) and the manager. */
   enrolled(request: TapRequest, enrolledAt: Date, unit: UnitOfWork): void {
+    this.enrolledFor(
+      {
+        requestId: request.id,
+        revocable: true,
+        issuer: issuerOf(request),
+        manager: request.manager ?? null,
+        targetName: request.target!.displayName,
+        serialNumber: request.onboarding?.device.serialNumber ?? '',
+        expiresAt: request.outcome?.expiresAt,
+        timeZone: request.timeZone,
+      },
+      enrolledAt,
+      unit,
+    );
+  }
+
+  /** The same notices from plain facts (a bulk onboarding's row has no request of its own). */
+  enrolledFor(facts: EnrolledFacts, enrolledAt: Date, unit: UnitOfWork): void {
     const now = this.clock.now();
-    const target = request.target!;
-    const issuedBy = issuerOf(request);
     const common = {
-      requestId: request.id,
-      targetName: target.displayName,
-      serialNumber: request.onboarding?.device.serialNumber ?? '',
-      atText: formatWhen(enrolledAt, request.timeZone, now),
-      passExpiresText: request.outcome?.expiresAt
-        ? formatWhen(new Date(request.outcome.expiresAt), request.timeZone, now)
+      requestId: facts.requestId,
+      targetName: facts.targetName,
+      serialNumber: facts.serialNumber,
+      atText: formatWhen(enrolledAt, facts.timeZone, now),
+      passExpiresText: facts.expiresAt
+        ? formatWhen(new Date(facts.expiresAt), facts.timeZone, now)
         : 'unknown',
     };
     const notices: NewNotice[] = [
       {
         kind: 'enrolled.issuer',
         dueAt: now.toISOString(),
-        recipient: { kind: 'personal', userOid: issuedBy.oid, name: issuedBy.name },
-        requestId: request.id,
-        card: renderEnrolledNoticeCard({ ...common, forIssuer: true }),
+        recipient: { kind: 'personal', userOid: facts.issuer.oid, name: facts.issuer.name },
+        requestId: facts.requestId,
+        card: renderEnrolledNoticeCard({ ...common, forIssuer: true, revocable: facts.revocable }),
       },
     ];
-    if (request.manager)
+    if (facts.manager)
       notices.push({
         kind: 'enrolled.manager',
         dueAt: now.toISOString(),
-        recipient: { kind: 'personal', userOid: request.manager.id, name: request.manager.displayName },
-        requestId: request.id,
+        recipient: { kind: 'personal', userOid: facts.manager.id, name: facts.manager.displayName },
+        requestId: facts.requestId,
         card: renderEnrolledNoticeCard({ ...common, forIssuer: false }),
       });
     for (const n of notices) this.queue.scheduleIn(unit, n);

@@ -6,13 +6,13 @@
 import type { NewAuditEvent } from '../audit/log.js';
 import type { EnrollmentReader } from '../graph/app-device-reader.js';
 import { GraphFailure } from '../graph/failure.js';
-import { ConflictError, type StoredRow } from '../store/port.js';
+import { ConflictError, TABLES, type StoredRow } from '../store/port.js';
 import { UnitOfWork } from '../store/unit.js';
 import { requestEvent } from '../tap/audit-events.js';
 import type { CoreDeps } from '../tap/core-deps.js';
 import { TAPDESK, type TapRequest } from '../tap/request.js';
 import { onboardingSettingsOf } from './settings.js';
-import type { EnrollmentWatch } from './watch-store.js';
+import { WATCH_PARTITION, type EnrollmentWatch } from './watch-store.js';
 
 const LEASE_MS = 60_000;
 const READ_TIMEOUT_MS = 10_000;
@@ -52,26 +52,88 @@ export class EnrollmentFollowThrough {
     const watches = this.deps.enrollment!;
     const leased = await watches.lease(row, new Date(now.getTime() + LEASE_MS));
     if (!leased) return 'skipped';
+    if (leased.value.bulk) return this.lookAtBulkRow(leased, now);
     const stored = await this.deps.requests.get(row.value.requestId);
     // Revoked, replaced or gone: nobody needs to hear about the device any more.
     if (!stored || stored.value.state !== 'issued') {
       await watches.drop(row.value.requestId);
       return 'dropped';
     }
-    let state: string | null;
+    const state = await this.enrollmentOf(row.value);
+    if (state === ENROLLED) return this.announce(stored, now);
+    if (state === null || now.getTime() >= Date.parse(row.value.until)) return this.giveUp(stored, state);
+    return this.later(leased, now);
+  }
+
+  private async enrollmentOf(watch: EnrollmentWatch): Promise<string | null> {
     try {
-      state = await this.reader.enrollmentState(row.value.deviceId, AbortSignal.timeout(READ_TIMEOUT_MS));
+      return await this.reader.enrollmentState(watch.deviceId, AbortSignal.timeout(READ_TIMEOUT_MS));
     } catch (error) {
       if (!(error instanceof GraphFailure)) throw error;
       // Intune busy or TapDesk's read refused: look again next time, as if not enrolled yet.
       this.deps.onBackgroundError('onboarding.enrollment_read', error);
-      state = 'unknown';
+      return 'unknown';
     }
-    if (state === ENROLLED) return this.announce(stored, now);
-    if (state === null || now.getTime() >= Date.parse(row.value.until)) return this.giveUp(stored, state);
+  }
+
+  private async later(leased: StoredRow<EnrollmentWatch>, now: Date): Promise<LookResult> {
     const every = onboardingSettingsOf(this.deps).checkMinutes * 60_000;
-    await watches.later(leased, new Date(now.getTime() + every));
+    await this.deps.enrollment!.later(leased, new Date(now.getTime() + every));
     return 'waiting';
+  }
+
+  /**
+   * A bulk onboarding's row: the same look, with the facts its watch carries. Whether its pass was
+   * revoked meanwhile is not known here (a bulk keeps no request per person), so the notice still goes;
+   * it says the device enrolled, which is true either way.
+   */
+  private async lookAtBulkRow(leased: StoredRow<EnrollmentWatch>, now: Date): Promise<LookResult> {
+    const watch = leased.value;
+    const bulk = watch.bulk!;
+    const state = await this.enrollmentOf(watch);
+    const enrolled = state === ENROLLED;
+    if (!enrolled && state !== null && now.getTime() < Date.parse(watch.until))
+      return this.later(leased, now);
+    const unit = new UnitOfWork();
+    // First, and conditional on the lease this look holds: another instance that took the row over
+    // wins, and then nothing else of this unit is written.
+    unit.add({
+      op: 'delete',
+      table: TABLES.requests,
+      partition: WATCH_PARTITION,
+      key: watch.requestId,
+      etag: leased.etag,
+    });
+    this.deps.audit.appendIn(unit, {
+      type: enrolled ? 'onboarding.enrolled' : 'onboarding.not_enrolled',
+      requestId: bulk.bulkId,
+      actor: TAPDESK,
+      target: bulk.target,
+      device: { serialNumber: watch.serialNumber, groupTag: bulk.groupTag, previousUser: null },
+      ...(enrolled ? {} : { code: state === null ? 'DEVICE_GONE' : `STATE_${state}` }),
+    });
+    if (enrolled)
+      this.deps.notices.enrolledFor(
+        {
+          requestId: bulk.bulkId,
+          revocable: false,
+          issuer: bulk.issuer,
+          manager: bulk.manager,
+          targetName: bulk.target.displayName,
+          serialNumber: watch.serialNumber,
+          expiresAt: watch.until,
+          timeZone: bulk.timeZone,
+        },
+        now,
+        unit,
+      );
+    try {
+      await unit.commit(this.deps.store);
+    } catch (error) {
+      if (error instanceof ConflictError) return 'skipped';
+      throw error;
+    }
+    return enrolled ? 'enrolled' : 'expired';
   }
 
   /** Enrolled: the request, the trail, both notices and the end of the watch, in one commit. */

@@ -1,15 +1,32 @@
 import { TABLES, type RowStore, type StoredRow } from '../store/port.js';
 import type { UnitOfWork } from '../store/unit.js';
-import type { TapRequest } from '../tap/request.js';
+import type { Person, TapRequest } from '../tap/request.js';
 
 // One partition of the requests table: the onboardings whose device has not reported enrolled yet.
-const PARTITION = 'enrollment-watch';
+export const WATCH_PARTITION = 'enrollment-watch';
+const PARTITION = WATCH_PARTITION;
 /** More than any helpdesk onboards at once; a sweep reads no further. */
 const MAX_ROWS = 2_000;
 
+/**
+ * A bulk onboarding's row has no request of its own: its watch carries what the trail and the
+ * notices need, read when the bulk finished (the manager with the issuer's token).
+ */
+export interface BulkRowWatch {
+  bulkId: string;
+  issuer: Person;
+  target: { id: string; userPrincipalName: string; displayName: string };
+  manager: { id: string; displayName: string } | null;
+  groupTag: string | null;
+  timeZone: string;
+}
+
 /** A device to look at again: when next, and until when (the pass's expiry) it is worth looking. */
 export interface EnrollmentWatch {
+  /** The single onboarding's request id, or `<bulk id>:<line>` for a bulk row. */
   requestId: string;
+  /** Set for a bulk onboarding's row. */
+  bulk?: BulkRowWatch;
   deviceId: string;
   serialNumber: string;
   nextCheckAt: string;
@@ -42,6 +59,11 @@ export class EnrollmentWatches {
   }
 
   /** Rows due at `now` and not leased by another instance. */
+  /** A bulk row's watch, written when its bulk finished (best effort: the bulk's results come first). */
+  async addBulkRow(watch: EnrollmentWatch): Promise<void> {
+    await this.store.upsert(TABLES.requests, PARTITION, watch.requestId, watch);
+  }
+
   async due(now: Date): Promise<StoredRow<EnrollmentWatch>[]> {
     const due: StoredRow<EnrollmentWatch>[] = [];
     let continuation: string | undefined;

@@ -1,8 +1,8 @@
 import type { Activity } from 'botbuilder';
 import type { BulkDeps } from '../bulk/deps.js';
 import { HeldPasses } from '../bulk/held-passes.js';
-import type { BulkJob } from '../bulk/job.js';
-import { managersOf } from '../bulk/managers.js';
+import type { BulkItem, BulkJob } from '../bulk/job.js';
+import { managersOf, type ManagedReports } from '../bulk/managers.js';
 import { recoverInterrupted } from '../bulk/recover.js';
 import { reissueCount } from '../bulk/reissue.js';
 import { passesCsv, type PassRow } from '../bulk/results.js';
@@ -20,6 +20,9 @@ import type { ProactiveCards } from './proactive-cards.js';
 import { chatText } from '../text/plain.js';
 import type { DeviceWriteGraph } from '../graph/device-port.js';
 import { onboardingRows } from '../bulk/onboard-results.js';
+import { watchBulkDevices } from '../onboard/bulk-watches.js';
+import type { EnrollmentWatches } from '../onboard/watch-store.js';
+import type { Person } from '../tap/request.js';
 
 /** Teams asks to see a card change no more often than this while a bulk runs. */
 const PROGRESS_EVERY_MS = 2_000;
@@ -33,6 +36,8 @@ export interface BulkRunsOptions {
   /** Who got a pass hears about it, when TapDesk can reach them. */
   notices: NoticePlanner;
   conversations: ConversationReferences;
+  /** Onboarding bulks: the follow-through's to-do list, and how soon it first looks (minutes). */
+  enrollment?: { watches: EnrollmentWatches; checkMinutes: number };
 }
 
 /** Store reads in flight while finding which of a bulk's people TapDesk has a 1:1 chat with. */
@@ -113,10 +118,8 @@ export class BulkRuns {
    */
   private async tellTargets(job: BulkJob, graph?: TapGraph): Promise<void> {
     try {
-      const issued = (await this.o.bulk.bulk.chunks(job))
-        .flatMap((c) => c.value.items)
-        .filter((i) => i.state === 'issued')
-        .map((i) => i.target);
+      const items = (await this.o.bulk.bulk.chunks(job)).flatMap((c) => c.value.items);
+      const issued = items.filter((i) => i.state === 'issued').map((i) => i.target);
       const issuer = job.run?.by ?? job.requester;
       const found = graph
         ? await managersOf(graph, issued, this.o.bulk.concurrency)
@@ -126,6 +129,7 @@ export class BulkRuns {
           { event: 'bulk.managers_unread', bulkId: job.id, unread: found.unread },
           'bulk.managers_unread',
         );
+      await this.watchDevices(job, items, issuer, found.byManager);
       // The issuer knows what they issued; telling them as a manager too would be noise.
       const managers = found.byManager.filter((m) => m.manager.id !== issuer.oid);
       await this.o.notices.bulkIssued(job, issuer, {
@@ -135,6 +139,21 @@ export class BulkRuns {
     } catch (error) {
       this.o.bulk.onBackgroundError('bulk.target_notices', error);
     }
+  }
+
+  /** An onboarding bulk's devices join the follow-through; a failure here costs no one their results. */
+  private async watchDevices(
+    job: BulkJob,
+    items: BulkItem[],
+    issuer: Person,
+    managers: ManagedReports[],
+  ): Promise<void> {
+    const enrollment = this.o.enrollment;
+    if (!enrollment || !job.onboarding) return;
+    const first = new Date(this.o.bulk.clock.now().getTime() + enrollment.checkMinutes * 60_000);
+    await watchBulkDevices(enrollment.watches, job, items, issuer, managers, first).catch((error: unknown) =>
+      this.o.bulk.onBackgroundError('bulk.enrollment_watch', error),
+    );
   }
 
   /** Those of `people` TapDesk has a 1:1 chat with. */

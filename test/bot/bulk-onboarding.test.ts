@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newHireUpn } from '../../sandbox/new-hires.js';
 import { AuditLog } from '../../src/audit/log.js';
-import { actionData, APPROVALS_CHANNEL, botAdded, cardOf, click, post } from '../helpers/activities.js';
+import {
+  actionData,
+  APPROVALS_CHANNEL,
+  botAdded,
+  cardOf,
+  click,
+  message,
+  post,
+} from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { fileConsentInvoke } from '../helpers/files.js';
 import {
@@ -20,7 +28,13 @@ import {
   sha256,
   waitFor,
 } from '../helpers/bulk.js';
-import { openUploadSession, readUploadedFile, sandboxAdmin, sandboxState } from '../helpers/sandbox-admin.js';
+import {
+  enrollDevice,
+  openUploadSession,
+  readUploadedFile,
+  sandboxAdmin,
+  sandboxState,
+} from '../helpers/sandbox-admin.js';
 
 const DEVICES_PATH = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
 /** Laptops for the waves: nine for the first (one for the row with an unknown tag), twelve for the second. */
@@ -202,6 +216,35 @@ describe('bulk onboarding from a CSV with a serial column', () => {
     }
     // The scan can find things: the devices are in the stored bulk.
     expect(h.storageContains('ONB0001')).toBe(true);
+  });
+
+  it("when a bulk-onboarded device enrolls, owen and the joiner's manager each get one notice, and the trail says so", async () => {
+    // Carol (the new hires' manager) has talked to TapDesk, so it can reach her.
+    await post(h, message(h, h.user('carol@contoso.com'), 'hello'));
+    const about = (text: string) => text.includes('New Hire 0001 is set up');
+    const noticesTo = (upn: string) =>
+      h.connector.proactive(`a:1:${h.user(upn).id}`).map((c) => JSON.stringify(c.activity));
+    await enrollDevice(h, NEW_SERIALS[0]!);
+    await sandboxAdmin(h, 'POST', '/clock', { advanceMinutes: 6 });
+    await waitFor('the enrolled notices', () =>
+      noticesTo('owen@contoso.com').some(about) && noticesTo('carol@contoso.com').some(about)
+        ? true
+        : undefined,
+    );
+    await sandboxAdmin(h, 'POST', '/clock', { advanceMinutes: 6 });
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // and no second notice
+    expect(noticesTo('owen@contoso.com').filter(about)).toHaveLength(1);
+    expect(noticesTo('carol@contoso.com').filter(about)).toHaveLength(1);
+    // A bulk keeps no request per person to revoke from: the issuer is told the command instead.
+    expect(noticesTo('owen@contoso.com').find(about)).not.toContain('tap.revoke');
+    expect(noticesTo('owen@contoso.com').find(about)).toContain('revoke TAP for');
+    const audit = await new AuditLog(h.store, () => new Date()).recent(400);
+    const enrolled = audit.filter((e) => e.type === 'onboarding.enrolled');
+    expect(enrolled).toHaveLength(1);
+    expect(enrolled[0]).toMatchObject({
+      target: { userPrincipalName: newHireUpn(1) },
+      device: { serialNumber: NEW_SERIALS[0] },
+    });
   });
 
   it('Intune answers 429 to a third of writes: each device is set once all the same, and a device set without its pass is said so', async () => {

@@ -246,3 +246,41 @@ describe('the follow-through', () => {
     expect(w.data.dump()).not.toContain('enrolled.issuer');
   });
 });
+
+describe('the follow-through for a bulk onboarding row', () => {
+  it('announces from the facts its watch carries, once, without a Revoke button', async () => {
+    await w.deps.enrollment!.addBulkRow({
+      requestId: 'bulk-1:2',
+      deviceId: 'dev-free',
+      serialNumber: 'PF4KX1A3',
+      nextCheckAt: w.clock.now().toISOString(),
+      until: new Date(w.clock.now().getTime() + 120 * 60_000).toISOString(),
+      bulk: {
+        bulkId: 'bulk-1',
+        issuer: owen,
+        target: { id: tom.oid, userPrincipalName: upnOf(tom), displayName: 'Tom Target' },
+        manager: { id: 'oid-mona', displayName: 'Mona Manager' },
+        groupTag: 'Sales',
+        timeZone: 'UTC',
+      },
+    });
+    const states = ['notContacted', 'enrolled'];
+    const follow = new EnrollmentFollowThrough(w.deps, { enrollmentState: async () => states.shift()! });
+    expect(await follow.sweep()).toEqual(['waiting']);
+    w.clock.advance(5 * 60_000);
+    expect(await follow.sweep()).toEqual(['enrolled']);
+    w.clock.advance(5 * 60_000);
+    expect(await follow.sweep()).toEqual([]);
+    const [event, ...more] = await w.audit('onboarding.enrolled');
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({
+      requestId: 'bulk-1',
+      target: { id: tom.oid },
+      device: { groupTag: 'Sales' },
+    });
+    const dump = w.data.dump();
+    expect(dump).toContain('enrolled.issuer');
+    expect(dump).toContain('enrolled.manager');
+    expect(dump).not.toContain('tap.revoke');
+  });
+});
