@@ -16,6 +16,7 @@ import {
   type FaceCheckPanel,
 } from './confirm.js';
 import { neutraliseOrDash, neutraliseText } from './escape.js';
+import { storedTarget } from './request-views.js';
 import { expandTemplate, type AdaptiveCardJson } from './template.js';
 
 const MAX_NOTE_CHARS = 500;
@@ -108,20 +109,12 @@ export function storedOnboardCard(
   now: Date,
   faceCheck?: FaceCheckPanel,
 ): AdaptiveCardJson {
-  const target = request.target!;
   const facts = request.cardFacts;
   return onboardCard(
     {
       request,
-      target: {
-        id: target.id,
-        displayName: target.displayName,
-        userPrincipalName: target.userPrincipalName,
-        department: target.department,
-        jobTitle: facts?.jobTitle ?? null,
-        accountEnabled: facts?.accountEnabled ?? null,
-        mail: facts?.mail ?? null,
-      } as ConfirmView['target'],
+      // The card reads only the shown fields of the person; the rest of a directory entry is not kept.
+      target: storedTarget(request) as ConfirmView['target'],
       managerName: request.manager?.displayName ?? null,
       existingPass: null,
       notes: facts?.notes ?? [],

@@ -46,6 +46,19 @@ interface ConfirmFacts {
   warnings: string[];
 }
 
+/** The person as the card showed them, from the stored request and the facts kept with it. */
+export function storedTarget(request: TapRequest): ConfirmFacts['target'] {
+  const target = request.target!;
+  const facts = request.cardFacts;
+  return {
+    displayName: target.displayName,
+    userPrincipalName: target.userPrincipalName,
+    department: target.department,
+    jobTitle: facts?.jobTitle ?? null,
+    accountEnabled: facts?.accountEnabled ?? null,
+  };
+}
+
 /**
  * The confirmation card drawn again from the stored request alone (a Face Check callback has no admin
  * token to read Graph with): what the card showed when the request was made, and the Face Check now.
@@ -55,18 +68,11 @@ export function storedConfirmCard(
   now: Date,
   faceCheck?: FaceCheckPanel,
 ): AdaptiveCardJson {
-  const target = request.target!;
   const facts = request.cardFacts;
   return confirmCardOf(
     request,
     {
-      target: {
-        displayName: target.displayName,
-        userPrincipalName: target.userPrincipalName,
-        department: target.department,
-        jobTitle: facts?.jobTitle ?? null,
-        accountEnabled: facts?.accountEnabled ?? null,
-      },
+      target: storedTarget(request),
       managerName: request.manager?.displayName ?? null,
       existingPass: facts?.existingPass ?? null,
       notes: facts?.notes ?? [],

@@ -1,17 +1,13 @@
 // What an onboarding request keeps besides the pass: the device as the card showed it, the group
 // tags the card offered, whom the device is taken from (only when the admin said 'reassign'), and
 // how the device part went. Confirm acts only on what is stored here, never on what a card sends.
+import type { AutopilotDevice } from '../graph/device-port.js';
 
-/** The Autopilot device as read when the card was made. */
-export interface OnboardDevice {
-  id: string;
-  serialNumber: string;
-  manufacturer: string | null;
-  model: string | null;
-  groupTag: string | null;
-  userPrincipalName: string | null;
-  enrollmentState: string | null;
-}
+/** The Autopilot device as read when the card was made (empty strings from Intune kept as null). */
+export type OnboardDevice = Pick<
+  AutopilotDevice,
+  'id' | 'serialNumber' | 'manufacturer' | 'model' | 'groupTag' | 'userPrincipalName' | 'enrollmentState'
+>;
 
 /** How the device part of Confirm ended. */
 export interface DevicePartOutcome {
