@@ -7,6 +7,7 @@ import type { AuditCommand } from './audit.js';
 import type { Command, ParseResult, Refusal } from './command.js';
 import { formatDuration } from './duration.js';
 import type { ManageCommand } from './manage.js';
+import type { OnboardCommand } from './onboard.js';
 import { errors } from './messages.js';
 import { lowerAt, type Token } from './normalise.js';
 import { objectEnd, withoutCourtesies, withoutWrappers } from './phrasing.js';
@@ -27,6 +28,7 @@ type SuggestableCommand =
     }
   | AuditCommand
   | ManageCommand
+  | OnboardCommand
   | { kind: 'help' };
 
 // A suggestion goes on a card and comes back to be parsed: it only repeats names made of letters,
@@ -76,6 +78,8 @@ function commandText(command: SuggestableCommand, quoted: boolean): string | und
       if (person === undefined) return undefined;
       return ['audit', person ? `for ${person}` : '', `last ${command.last}`].filter(Boolean).join(' ');
     }
+    case 'onboard':
+      return onboardText(command, who);
     default: {
       const person = who(command.who);
       if (person === undefined) return undefined;
@@ -90,6 +94,25 @@ function commandText(command: SuggestableCommand, quoted: boolean): string | und
       return parts.join(' ');
     }
   }
+}
+
+/**
+ * An onboarding written again: only the person, the serial, a plain tag and 'reassign' are repeated on a
+ * card; a guessed onboarding with pass options is not offered (its words would be guessed too).
+ */
+function onboardText(command: OnboardCommand, who: (name: string) => string | undefined): string | undefined {
+  const person = who(command.who);
+  if (person === undefined) return undefined;
+  if (command.lifetimeMinutes !== undefined || command.usableOnce !== undefined || command.start !== undefined)
+    return undefined;
+  if (command.groupTag !== undefined && !/^[A-Za-z0-9_.-]{1,64}$/.test(command.groupTag)) return undefined;
+  return [
+    `onboard ${person} on ${command.serial}`,
+    command.groupTag !== undefined ? `tag ${command.groupTag}` : '',
+    command.reassign ? 'reassign' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /**
@@ -119,6 +142,7 @@ const COMMAND_WORDS = [
   'give',
   'generate',
   'make',
+  'onboard',
 ];
 const OBJECT_WORDS = ['tap', 'taps', 'pass'];
 /** Verbs after which the pass and 'for' may be left out: "revoke bob" means "revoke TAP for bob". */
@@ -196,12 +220,8 @@ function repairs(tokens: readonly Token[]): Token[][] {
 /** Writes the command as text a suggestion may show, checking that it reads back as the same command. */
 function suggestionFor(command: Command, reparse: Reparse): string | undefined {
   // Device searches are never guessed at: a serial fragment is too easily a typo of something else.
-  if (
-    command.kind === 'bulk' ||
-    command.kind === 'devices' ||
-    command.kind === 'onboard' ||
-    command.kind === 'onboarding-status'
-  )
+  // An onboarding is: only its verb is ever repaired, and the card it leads to acts on Confirm only.
+  if (command.kind === 'bulk' || command.kind === 'devices' || command.kind === 'onboarding-status')
     return undefined;
   if ('who' in command && command.who !== undefined && !looksLikePerson(command.who)) return undefined;
   for (const quoted of [false, true]) {
