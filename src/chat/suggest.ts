@@ -103,7 +103,11 @@ function commandText(command: SuggestableCommand, quoted: boolean): string | und
 function onboardText(command: OnboardCommand, who: (name: string) => string | undefined): string | undefined {
   const person = who(command.who);
   if (person === undefined) return undefined;
-  if (command.lifetimeMinutes !== undefined || command.usableOnce !== undefined || command.start !== undefined)
+  if (
+    command.lifetimeMinutes !== undefined ||
+    command.usableOnce !== undefined ||
+    command.start !== undefined
+  )
     return undefined;
   if (command.groupTag !== undefined && !/^[A-Za-z0-9_.-]{1,64}$/.test(command.groupTag)) return undefined;
   return [
