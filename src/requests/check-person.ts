@@ -18,7 +18,7 @@ const READ_TIMEOUT_MS = 5_000;
 
 /** True for a request another system made that no approver has read in Entra yet. */
 export const needsPersonCheck = (request: TapRequest): boolean =>
-  request.source?.kind === 'api' && !request.target;
+  request.source !== undefined && !request.target;
 
 /**
  * The first Approve on a request from another system. Nobody has read the person yet (TapDesk holds

@@ -107,11 +107,14 @@ export interface ApprovalInfo {
  * request API. Its requester is that system (client id and configured name), never a person.
  */
 export interface RequestSource {
-  kind: 'api';
+  /** `access-package`: an Entra entitlement management custom extension callout (src/extensions). */
+  kind: 'api' | 'access-package';
   /** The calling app's client id (its token's `azp`), as REQUEST_API_CLIENTS lists it. */
   clientId: string;
   /** The ticket in the caller's system that asked, as it sent it. */
   ticket: { system: string; number: string };
+  /** Entra custom extensions: the waiting Entra request TapDesk resumes when the approval ends. */
+  callout?: { assignmentRequestId: string; stageInstanceId: string; stage: string };
 }
 
 export interface TapRequest {
