@@ -63,6 +63,8 @@ export interface FixtureClientApp {
   consentedApplicationPermissions?: string[];
   /** Verified ID Request Service roles granted to this app (e.g. VerifiableCredential.Create.PresentRequest). */
   verifiedIdRoles?: string[];
+  /** Catalog roles in entitlement management held by the app (e.g. Access package assignment manager). */
+  catalogRoles?: string[];
 }
 
 /** An app role TapDesk's API defines (the `roles` claim of tokens for that API). */

@@ -32,6 +32,14 @@ export interface GraphLogEntry {
 }
 
 /** All mutable sandbox state; `reset()` returns it to the fixture's starting point. */
+/** One resume of a waiting Entra request, as /_sandbox/state shows it. */
+export interface SandboxResume {
+  kind: 'access-package' | 'lifecycle-task';
+  id: string;
+  state: string;
+  at: string;
+}
+
 export class SandboxState {
   /** One pass per user, keyed by user object id. */
   passes = new Map<string, StoredPass>();
@@ -83,7 +91,11 @@ export class SandboxState {
     this.intuneThrottle = new IntuneThrottle();
     this.pim.clear();
     this.presentations.clear();
+    this.resumes.length = 0;
   }
+
+  /** Entra requests resumed by a custom extension's endpoint (graph-entitlement.ts). */
+  readonly resumes: SandboxResume[] = [];
 
   /** Appends to the Graph call log. */
   log(method: string, path: string, callerOid: string | null, status: number): void {
@@ -98,6 +110,7 @@ export class SandboxState {
     graphInFlight: number;
     activations: Array<Record<string, unknown>>;
     presentations: Array<Record<string, unknown>>;
+    resumes: SandboxResume[];
   } {
     const passes = [...this.passes.values()].map((p) => ({
       userId: p.userId,
@@ -117,6 +130,7 @@ export class SandboxState {
       graphInFlight: this.graphInFlight,
       activations: this.pim.snapshot(this.clock.now()),
       presentations: [...this.presentations.values()].map(presentationView),
+      resumes: [...this.resumes],
     };
   }
 }
