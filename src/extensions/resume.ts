@@ -1,5 +1,6 @@
 import { appGraphClient, type AppGraphOptions } from '../graph/app-client.js';
 import type { TapRequest } from '../tap/request.js';
+import { CALLBACK_PATH } from './lifecycle-body.js';
 
 /** Request states after which nobody can still issue this request's pass. */
 const SETTLED = new Set(['issued', 'rejected', 'expired', 'failed', 'unknown', 'cancelled']);
@@ -7,19 +8,33 @@ const SETTLED = new Set(['issued', 'rejected', 'expired', 'failed', 'unknown', '
 export interface ResumeCall {
   path: string;
   body: Record<string, unknown>;
-  /** What the resume tells Entra, for the log and the audit. */
-  decision: 'continue' | 'denied';
+  /** What the resume tells Entra, for the log. */
+  decision: 'continue' | 'denied' | 'completed' | 'failed';
 }
 
 /**
- * The Graph resume an access package request waits for, once its approval has settled: it goes on
- * only when the approver issued the pass; rejected, expired, failed or an unknown outcome deny it.
- * The detail is shown to Entra's approvers: it names the outcome, never the pass.
+ * The Graph resume a waiting Entra request needs once its approval has settled, or undefined while
+ * it is open. Only an issued pass lets it go on (access package) or completes it (lifecycle task);
+ * rejected, expired, failed or an unknown outcome deny or fail it. The detail Entra shows its own
+ * approvers names the outcome and who decided, never the pass.
  */
 export function resumeCallFor(request: TapRequest): ResumeCall | undefined {
   const callout = request.source?.callout;
   if (!callout || !SETTLED.has(request.state)) return undefined;
   const issued = request.state === 'issued';
+  if (callout.kind === 'lifecycle-task') {
+    // Checked again here: this path goes to Graph with TapDesk's own token.
+    if (!CALLBACK_PATH.test(callout.callbackUriPath)) return undefined;
+    return {
+      path: callout.callbackUriPath,
+      decision: issued ? 'completed' : 'failed',
+      body: {
+        source: 'TapDesk',
+        type: 'lifecycleEvent',
+        data: { operationStatus: issued ? 'completed' : 'failed' },
+      },
+    };
+  }
   const decider = request.approval?.decidedBy?.name;
   const detail = issued
     ? `TapDesk: ${decider ?? 'an approver'} approved and issued the Temporary Access Pass`
@@ -43,11 +58,12 @@ export function resumeCallFor(request: TapRequest): ResumeCall | undefined {
 
 /**
  * Resumes Entra with TapDesk's own app-only token. No Graph application permission is asked for:
- * TapDesk's service principal is made "Access package assignment manager" on the catalog, the
- * least privilege Entra documents for resuming. Never retried blindly: a failure is logged and
- * Entra's own callback timeout ends the request.
+ * for an access package TapDesk's service principal is "Access package assignment manager" on the
+ * catalog (the least privilege Entra documents); a lifecycle task needs none for the extension's
+ * resourceId app, which is TapDesk. Never retried blindly: a failure is logged, and Entra's own
+ * callback timeout then ends the request.
  */
-export async function resumeAccessPackage(options: AppGraphOptions, call: ResumeCall): Promise<void> {
+export async function resumeEntra(options: AppGraphOptions, call: ResumeCall): Promise<void> {
   const client = await appGraphClient(options, AbortSignal.timeout(10_000));
   await client.api(call.path).post(call.body);
 }

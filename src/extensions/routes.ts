@@ -5,19 +5,28 @@ import type { ApprovalPoster } from '../http/request-api.js';
 import type { TenantKeys } from '../http/tenant-keys.js';
 import type { CoreDeps } from '../tap/core-deps.js';
 import { checkAccessPackageCallout } from './access-package-body.js';
+import type { ExtensionKind } from './callers.js';
 import { checkCalloutToken, type CalloutTokenRules } from './callout-token.js';
-import { submitAccessPackageCallout } from './submit-callout.js';
+import { accessPackageDraft, lifecycleDraft } from './drafts.js';
+import { checkLifecycleCallout } from './lifecycle-body.js';
+import { submitCallout, type CalloutDraft } from './submit-callout.js';
 
-export const ACCESS_PACKAGE_PATH = '/api/entra/access-package';
+export const EXTENSION_PATHS: Record<ExtensionKind, string> = {
+  'access-package': '/api/entra/access-package',
+  'lifecycle-task': '/api/entra/lifecycle-task',
+};
 const MAX_CALLOUT_BYTES = 64 * 1024;
 
 export interface ExtensionRouteDeps {
   core: CoreDeps;
-  rules: CalloutTokenRules;
   keys: TenantKeys;
   approvals: ApprovalPoster;
   log: Logger;
 }
+
+/** What a body turned into: the connection test, a draft to submit, or the field that is wrong. */
+type Parsed =
+  { kind: 'test' } | { kind: 'draft'; draft: CalloutDraft } | { kind: 'bad'; field: string; message: string };
 
 function send(res: restify.Response, status: number, body: unknown, headers: Record<string, string> = {}) {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -27,15 +36,22 @@ function send(res: restify.Response, status: number, body: unknown, headers: Rec
 }
 
 /**
- * POST /api/entra/access-package: Entra's entitlement management callout ("launch and wait").
- * The connection test is answered 200 once the token holds; a real callout becomes an approval and
- * is answered 202: Entra waits for TapDesk's resume. The answer never carries a pass.
+ * One custom extension route ("launch and wait"): the token first (as Entra's docs ask of a Logic
+ * App's policy), then the body. The connection test is answered 200; a callout becomes an approval
+ * and is answered 202, Entra then waits for TapDesk's resume. No answer ever carries a pass.
  */
-async function accessPackage(deps: ExtensionRouteDeps, req: restify.Request, res: restify.Response) {
-  const checked = await checkCalloutToken(req.headers.authorization, deps.rules, deps.keys);
+async function callout(
+  deps: ExtensionRouteDeps,
+  kind: ExtensionKind,
+  rules: CalloutTokenRules,
+  parse: (body: Record<string, unknown>, callerAppId: string) => Parsed,
+  req: restify.Request,
+  res: restify.Response,
+): Promise<void> {
+  const checked = await checkCalloutToken(req.headers.authorization, rules, deps.keys);
   if (!checked.ok) {
     deps.log.warn(
-      { event: 'extensions.refused', status: checked.status, reason: checked.reason, path: req.path() },
+      { event: 'extensions.refused', kind, status: checked.status, reason: checked.reason },
       'extensions.refused',
     );
     const headers: Record<string, string> = { connection: 'close' };
@@ -53,27 +69,19 @@ async function accessPackage(deps: ExtensionRouteDeps, req: restify.Request, res
   if (early) return send(res, early.status, { error: early.reason }, { connection: 'close' });
   const read = await readJsonObject(req, MAX_CALLOUT_BYTES);
   if ('status' in read) return send(res, read.status, { error: read.reason }, { connection: 'close' });
-  const body = checkAccessPackageCallout(read.body);
-  if (!body.ok)
+  const parsed = parse(read.body, checked.callerAppId);
+  if (parsed.kind === 'bad')
     return send(res, 400, {
       error: 'invalid_request',
-      field: body.field,
-      message: `${body.field}: ${body.message}`,
+      field: parsed.field,
+      message: `${parsed.field}: ${parsed.message}`,
     });
-  if (body.kind === 'test') {
-    deps.log.info(
-      { event: 'extensions.connection_test', kind: 'access-package' },
-      'extensions.connection_test',
-    );
+  if (parsed.kind === 'test') {
+    deps.log.info({ event: 'extensions.connection_test', kind }, 'extensions.connection_test');
     return send(res, 200, { status: 'ready' });
   }
-  const outcome = await submitAccessPackageCallout(deps.core, checked.callerAppId, body.callout, () =>
-    deps.approvals.reachable(),
-  );
-  deps.log.info(
-    { event: 'extensions.callout', kind: 'access-package', outcome: outcome.kind },
-    'extensions.callout',
-  );
+  const outcome = await submitCallout(deps.core, parsed.draft, () => deps.approvals.reachable());
+  deps.log.info({ event: 'extensions.callout', kind, outcome: outcome.kind }, 'extensions.callout');
   if (outcome.kind === 'problem')
     // Entra retries per the extension's clientConfiguration; a later try may find approvers.
     return send(res, 503, { error: outcome.problem.code }, { 'retry-after': '60' });
@@ -81,6 +89,44 @@ async function accessPackage(deps: ExtensionRouteDeps, req: restify.Request, res
   return send(res, 202, { id: request.id, status: request.state });
 }
 
-export function addExtensionRoutes(server: restify.Server, deps: ExtensionRouteDeps): void {
-  server.post(ACCESS_PACKAGE_PATH, async (req, res) => accessPackage(deps, req, res));
+/** Adds the route of each configured kind, with the token rules for that kind's caller. */
+export function addExtensionRoutes(
+  server: restify.Server,
+  deps: ExtensionRouteDeps,
+  rules: Partial<Record<ExtensionKind, CalloutTokenRules>>,
+): void {
+  const settings = deps.core.approvals;
+  const accessPackage = rules['access-package'];
+  if (accessPackage)
+    server.post(EXTENSION_PATHS['access-package'], async (req, res) =>
+      callout(
+        deps,
+        'access-package',
+        accessPackage,
+        (body, caller) => {
+          const checked = checkAccessPackageCallout(body);
+          if (!checked.ok) return { kind: 'bad', field: checked.field, message: checked.message };
+          if (checked.kind === 'test') return { kind: 'test' };
+          return { kind: 'draft', draft: accessPackageDraft(caller, checked.callout, settings) };
+        },
+        req,
+        res,
+      ),
+    );
+  const lifecycle = rules['lifecycle-task'];
+  if (lifecycle)
+    server.post(EXTENSION_PATHS['lifecycle-task'], async (req, res) =>
+      callout(
+        deps,
+        'lifecycle-task',
+        lifecycle,
+        (body, caller) => {
+          const checked = checkLifecycleCallout(body);
+          if (!checked.ok) return { kind: 'bad', field: checked.field, message: checked.message };
+          return { kind: 'draft', draft: lifecycleDraft(caller, checked.callout) };
+        },
+        req,
+        res,
+      ),
+    );
 }

@@ -10,7 +10,7 @@ import { apiApprovalPoster } from '../teams/api-approvals.js';
 import type { ConversationReferences } from '../teams/conversations.js';
 import type { ProactiveCards } from '../teams/proactive-cards.js';
 import { TenantKeys } from '../http/tenant-keys.js';
-import { resumeAccessPackage, resumeCallFor } from './resume.js';
+import { resumeEntra, resumeCallFor } from './resume.js';
 import { addExtensionRoutes } from './routes.js';
 
 /**
@@ -29,26 +29,31 @@ export function extensionRoutes(
     appTokens: AppTokenSource;
   },
 ): { routes: (server: restify.Server) => void; settled: (request: TapRequest) => Promise<void> } | undefined {
-  const accessPackage = config.extensionCallers.find((c) => c.kind === 'access-package');
-  if (!accessPackage) return undefined;
+  if (config.extensionCallers.length === 0) return undefined;
   const { tenantId, authorityHost, clientId } = config.entraApp;
   const authority = `${authorityHost.replace(/\/+$/, '')}/${tenantId}`;
-  const rules = {
-    tenantId,
-    issuers: [`${authority}/v2.0`, `https://sts.windows.net/${tenantId}/`],
-    audiences: [clientId, `api://${clientId}`],
-    callerAppId: accessPackage.appId,
-  };
+  // The extension's resourceId is TapDesk's app: Entra asks for a token with it as audience.
+  const rules = Object.fromEntries(
+    config.extensionCallers.map((c) => [
+      c.kind,
+      {
+        tenantId,
+        issuers: [`${authority}/v2.0`, `https://sts.windows.net/${tenantId}/`],
+        audiences: [clientId, `api://${clientId}`],
+        callerAppId: c.appId,
+      },
+    ]),
+  );
   const keys = new TenantKeys(`${authority}/discovery/v2.0/keys`, io.dispatcher);
   const approvals = apiApprovalPoster(io);
   const graph = { baseUrl: config.graphBaseUrl, tokens: io.appTokens, dispatcher: io.dispatcher };
   return {
-    routes: (server) => addExtensionRoutes(server, { core: io.core, rules, keys, approvals, log: io.log }),
+    routes: (server) => addExtensionRoutes(server, { core: io.core, keys, approvals, log: io.log }, rules),
     async settled(request) {
       const call = resumeCallFor(request);
       if (!call) return;
       try {
-        await resumeAccessPackage(graph, call);
+        await resumeEntra(graph, call);
         io.log.info(
           { event: 'extensions.resumed', requestId: request.id, decision: call.decision },
           'extensions.resumed',
