@@ -36,6 +36,8 @@ export interface FixtureUser {
   teamsUserId: string;
   external?: boolean;
   mobilePhone?: string;
+  /** HR's hire date (ISO); the Lifecycle Workflows callout of the admin API sets it. */
+  employeeHireDate?: string;
   /** How the person signed in (`amr` of their tokens); absent means password and MFA. */
   amr?: string[];
   /** PIM eligibilities (not active roles); absent means none. */

@@ -40,6 +40,14 @@ export interface SandboxResume {
   at: string;
 }
 
+/** An access package request or a lifecycle task waiting for the extension's resume. */
+export interface WaitingCallout {
+  kind: SandboxResume['kind'];
+  /** Access packages: the stage instance the resume must name. */
+  stageInstanceId?: string;
+  waitingUntil: string;
+}
+
 export class SandboxState {
   /** One pass per user, keyed by user object id. */
   passes = new Map<string, StoredPass>();
@@ -92,10 +100,15 @@ export class SandboxState {
     this.pim.clear();
     this.presentations.clear();
     this.resumes.length = 0;
+    this.waitingCallouts.clear();
   }
 
   /** Entra requests resumed by a custom extension's endpoint (graph-entitlement.ts). */
   readonly resumes: SandboxResume[] = [];
+  /** Entra requests waiting on a custom extension's resume, by their id (entra-extension-callouts.ts). */
+  readonly waitingCallouts = new Map<string, WaitingCallout>();
+  /** Where the bot listens (http://127.0.0.1:port), for the custom extension callouts; set once it runs. */
+  botOrigin: string | undefined;
 
   /** Appends to the Graph call log. */
   log(method: string, path: string, callerOid: string | null, status: number): void {
