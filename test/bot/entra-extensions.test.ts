@@ -127,7 +127,7 @@ describe('access package: a manager requests a pass on behalf of a report', () =
     expect(sent.connectionTest.status).toBe(200);
     expect(sent.callout.status).toBe(202);
     const shown = text(card);
-    expect(shown).toContain('Carol Diaz');
+    expect(shown).toContain('Carol Diaz (an access package request, through Entra)');
     expect(shown).toContain('New phone, day one');
     const { requestId } = actionData(card, 'tap.approve');
     expect(requestId).toBe(sent.callout.body.id);
@@ -182,7 +182,7 @@ describe('lifecycle task: a joiner pass for the manager, starting at the hire da
     })) as { id: string; callout: { status: number; body: { id: string } } };
     expect(sent.callout.status).toBe(202);
     const card = cardOf(channelPosts()[before]!.activity);
-    expect(text(card)).toContain('Lifecycle Workflows');
+    expect(text(card)).toContain('Lifecycle Workflows (a joiner workflow, through Entra)');
     const { requestId } = actionData(card, 'tap.approve');
     await decide('dana@contoso.com', 'tap.approve', { requestId });
     const joinerPass = 'Lc8&wQ5z';
