@@ -86,6 +86,9 @@ async function callout(
     // Entra retries per the extension's clientConfiguration; a later try may find approvers.
     return send(res, 503, { error: outcome.problem.code }, { 'retry-after': '60' });
   const request = outcome.kind === 'created' ? await deps.approvals.post(outcome.request) : outcome.request;
+  // A card that could not be posted ended the request: Entra is told now rather than left waiting.
+  if (outcome.kind === 'created' && request.state !== 'awaiting')
+    await deps.core.onApprovalSettled?.(request);
   return send(res, 202, { id: request.id, status: request.state });
 }
 
