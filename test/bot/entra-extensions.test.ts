@@ -120,6 +120,27 @@ describe('who may call out', () => {
 });
 
 describe('access package: a manager requests a pass on behalf of a report', () => {
+  it('Entra retrying a callout (the same stage instance) gets the same request and posts no second card', async () => {
+    const token = await appToken(h, 'Entitlement Management');
+    const body = {
+      AccessPackageAssignmentRequestId: crypto.randomUUID(),
+      CustomExtensionStageInstanceId: crypto.randomUUID(),
+      Stage: 'assignmentRequestCreated',
+      AccessPackage: { Id: crypto.randomUUID(), DisplayName: 'Temporary Access Pass' },
+      Assignment: { Target: { ObjectId: h.user('bob@contoso.com').id, DisplayName: 'Bob' } },
+      Requestor: { ObjectId: h.user('carol@contoso.com').id, DisplayName: 'Carol Diaz' },
+    };
+    const before = channelPosts().length;
+    const first = await callout(ACCESS_PACKAGE, token, body);
+    const retried = await callout(ACCESS_PACKAGE, token, body);
+    expect(first.status, first.text).toBe(202);
+    expect(retried.status).toBe(202);
+    expect(retried.body.id).toBe(first.body.id);
+    expect(channelPosts().length).toBe(before + 1);
+    // Closed so the later tests' cards are the latest: rejected, and nothing waits in the sandbox for it.
+    await decide('dana@contoso.com', 'tap.reject', { requestId: first.body.id, rejectReason: 'test' });
+  });
+
   it('approved: the approver checks then issues; Entra is resumed to go on; the requestor cannot approve their own', async () => {
     const { sent, card } = await accessPackageRequest('carol@contoso.com', 'alice@contoso.com', [
       { Value: 'New phone, day one', DisplayValue: 'New phone, day one' },
