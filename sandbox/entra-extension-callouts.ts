@@ -6,8 +6,8 @@ import { jsonResponse, type SandboxResponse } from './http.js';
 /** The first-party apps Entra signs custom extension callouts as (next-wave contract §6.1, §6.2). */
 export const ENTITLEMENT_MANAGEMENT_APP_ID = '810dcf14-1858-4bf2-8134-4c369fa3235b';
 export const LIFECYCLE_WORKFLOWS_APP_ID = 'ce79fdc4-cd1d-4ea5-8139-e74d7dbe0bb7';
-/** How long Entra waits for the resume (the extension's callbackConfiguration; at most 14 days). */
-const CALLBACK_WAIT_MS = 14 * 24 * 3600_000;
+/** How long Entra waits for the resume (callbackConfiguration): at most 14 days, 3 hours for tasks. */
+const CALLBACK_WAIT_MS = { 'access-package': 14 * 24 * 3600_000, 'lifecycle-task': 3 * 3600_000 };
 /** Callouts go to the bot on loopback only: the sandbox never calls out of the machine. */
 const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost):\d{1,5}$/;
 
@@ -87,7 +87,7 @@ export async function accessPackageRequest(
   ctx.state.waitingCallouts.set(id, {
     kind: 'access-package',
     stageInstanceId,
-    waitingUntil: new Date(ctx.clock.now().getTime() + CALLBACK_WAIT_MS).toISOString(),
+    waitingUntil: new Date(ctx.clock.now().getTime() + CALLBACK_WAIT_MS['access-package']).toISOString(),
   });
   const callout = await send(ctx, path, ENTITLEMENT_MANAGEMENT_APP_ID, {
     AccessPackageAssignmentRequestId: id,
@@ -126,7 +126,7 @@ export async function lifecycleTask(
   const id = randomUUID();
   ctx.state.waitingCallouts.set(id, {
     kind: 'lifecycle-task',
-    waitingUntil: new Date(ctx.clock.now().getTime() + CALLBACK_WAIT_MS).toISOString(),
+    waitingUntil: new Date(ctx.clock.now().getTime() + CALLBACK_WAIT_MS['lifecycle-task']).toISOString(),
   });
   const callout = await send(ctx, '/api/entra/lifecycle-task', LIFECYCLE_WORKFLOWS_APP_ID, {
     source: `sandbox/identityGovernance/lifecycleWorkflows/workflows/${workflowId}`,
