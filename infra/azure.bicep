@@ -76,6 +76,9 @@ param appPermissions string = ''
 @description('Systems allowed to call the request API (REQUEST_API_CLIENTS): comma list of <client id>=<name>; empty turns it off. Needs approversConversation.')
 param requestApiClients string = ''
 
+@description('Entra custom extension routes (ENTRA_EXTENSION_CALLERS): access-package and/or lifecycle-task, each optionally =<app id>; empty turns them off. Needs approversConversation.')
+param entraExtensionCallers string = ''
+
 @allowed(['approver', 'requester'])
 @description('Who sees an approved pass (DELIVER_TO). Keep approver with more than one instance.')
 param deliverTo string = 'approver'
@@ -151,6 +154,7 @@ var approvers = startsWith(approversConversation, unsetPlaceholderPrefix) ? '' :
 var appPermissionList = startsWith(appPermissions, unsetPlaceholderPrefix) ? '' : appPermissions
 var groupTagList = startsWith(autopilotGroupTags, unsetPlaceholderPrefix) ? '' : autopilotGroupTags
 var requestApiClientList = startsWith(requestApiClients, unsetPlaceholderPrefix) ? '' : requestApiClients
+var entraExtensionCallerList = startsWith(entraExtensionCallers, unsetPlaceholderPrefix) ? '' : entraExtensionCallers
 // Face Check is off until its verifier is set (an unreplaced placeholder counts as unset, as above).
 var faceCheckAuthority = startsWith(verifiedIdAuthority, unsetPlaceholderPrefix) ? '' : verifiedIdAuthority
 var faceCheckCallbackUrl = startsWith(verifiedIdCallbackUrl, unsetPlaceholderPrefix) ? '' : verifiedIdCallbackUrl
@@ -345,6 +349,7 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     APP_PERMISSIONS: appPermissionList
     DELIVER_TO: deliverTo
     REQUEST_API_CLIENTS: requestApiClientList
+    ENTRA_EXTENSION_CALLERS: entraExtensionCallerList
     BULK_APPROVAL_ABOVE: bulkApprovalAbove
     BULK_CONCURRENCY: bulkConcurrency
     BULK_LEASE_SECONDS: bulkLeaseSeconds

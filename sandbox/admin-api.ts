@@ -1,3 +1,4 @@
+import { accessPackageRequest, lifecycleTask } from './entra-extension-callouts.js';
 import { grantClientCredentials } from './client-credentials.js';
 import { deviceStateView } from './autopilot-devices.js';
 import type { SandboxContext } from './context.js';
@@ -95,6 +96,10 @@ async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string
     }
     case 'POST app-token':
       return appTokenForTests(ctx, body);
+    case 'POST entra/access-package-request':
+      return accessPackageRequest(ctx, body);
+    case 'POST entra/lifecycle-task':
+      return lifecycleTask(ctx, body);
     case 'GET state':
       return jsonResponse(200, ctx.state.snapshot());
     case 'GET clock':

@@ -59,3 +59,11 @@ export function sandboxFaceCheckEnv(sandbox: SandboxHandle, botPort: number): Re
     VERIFIED_ID_ACCEPTED_ISSUERS: authority,
   };
 }
+
+/**
+ * The Entra custom extension routes, both on, with the well-known first-party callers the sandbox's
+ * Entra signs its callouts as; the callouts reach the bot once `setBotOrigin` names its port.
+ */
+export function sandboxExtensionEnv(): Record<string, string> {
+  return { ENTRA_EXTENSION_CALLERS: 'access-package,lifecycle-task' };
+}

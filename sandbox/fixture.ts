@@ -36,6 +36,8 @@ export interface FixtureUser {
   teamsUserId: string;
   external?: boolean;
   mobilePhone?: string;
+  /** HR's hire date (ISO); the Lifecycle Workflows callout of the admin API sets it. */
+  employeeHireDate?: string;
   /** How the person signed in (`amr` of their tokens); absent means password and MFA. */
   amr?: string[];
   /** PIM eligibilities (not active roles); absent means none. */
@@ -63,6 +65,8 @@ export interface FixtureClientApp {
   consentedApplicationPermissions?: string[];
   /** Verified ID Request Service roles granted to this app (e.g. VerifiableCredential.Create.PresentRequest). */
   verifiedIdRoles?: string[];
+  /** Catalog roles in entitlement management held by the app (e.g. Access package assignment manager). */
+  catalogRoles?: string[];
 }
 
 /** An app role TapDesk's API defines (the `roles` claim of tokens for that API). */

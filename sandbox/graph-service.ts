@@ -1,5 +1,6 @@
 import type { SandboxContext } from './context.js';
 import { autopilotRoutes } from './graph-autopilot.js';
+import { entitlementRoutes } from './graph-entitlement.js';
 import { authenticateGraphCall, callerObjectId, isResponse } from './graph-auth.js';
 import { handleBatch } from './graph-batch.js';
 import { callError, matchTemplate, type GraphCall, type GraphRoute } from './graph-call.js';
@@ -18,6 +19,7 @@ const routes: GraphRoute[] = [
   ...roleManagementRoutes,
   ...pimRoutes,
   ...autopilotRoutes,
+  ...entitlementRoutes,
 ];
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -1,3 +1,4 @@
+import { registerBotOrigin } from './entra-extension-callouts.js';
 import { createSandboxCertificates, generateRsaKeyPair } from './certs.js';
 import { SandboxClock } from './clock.js';
 import type { SandboxContext } from './context.js';
@@ -53,6 +54,8 @@ export interface SandboxHandle {
   clock: { now(): Date; advanceMinutes(n: number): void };
   /** The SSO assertion Teams would give the bot for this user (upn, object id or Teams user id). */
   ssoToken(user: string, overrides?: SsoTokenOverrides): Promise<string>;
+  /** Where the Entra custom extension callouts go: the bot's origin (http://127.0.0.1:<port>). */
+  setBotOrigin(origin: string): void;
   close(): Promise<void>;
 }
 
@@ -121,6 +124,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!found) throw new Error(`No sandbox user '${user}'`);
       return issueSsoAssertion(ctx, found, overrides);
     },
+    setBotOrigin: (origin) => registerBotOrigin(ctx, origin),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

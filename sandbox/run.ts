@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { startBot } from '../src/bot.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { sandboxBotEnv, sandboxFaceCheckEnv, sandboxRequestApiClients } from './bot-env.js';
+import {
+  sandboxBotEnv,
+  sandboxExtensionEnv,
+  sandboxFaceCheckEnv,
+  sandboxRequestApiClients,
+} from './bot-env.js';
 import { sandboxBotSources } from './bot-sources.js';
 import { startSandbox } from './index.js';
 import { addNewHires } from './new-hires.js';
@@ -74,6 +79,8 @@ async function main(): Promise<void> {
     REQUEST_API_CLIENTS: sandboxRequestApiClients(sandbox.tenant),
     // Face Check is on in the sandbox: its Request Service calls the bot back on its own port.
     ...sandboxFaceCheckEnv(sandbox, Number(process.env.PORT || 3978)),
+    // Both Entra custom extensions on, signed as Entra's first-party apps (docs/entra-extensions.md).
+    ...sandboxExtensionEnv(),
     STORE: 'sqlite',
     SQLITE_PATH: sqlitePath,
     PORT: process.env.PORT || '3978',
@@ -82,6 +89,8 @@ async function main(): Promise<void> {
   });
   const log = createLogger(config.logLevel, process.stderr);
   const bot = await startBot(config, { log, ...sandboxBotSources(config) });
+  // The sandbox's Entra sends the custom extension callouts to this bot.
+  sandbox.setBotOrigin(`http://127.0.0.1:${bot.port}`);
   const playground = withPlayground ? await startPlayground(bot.url) : undefined;
 
   const ready = {

@@ -32,6 +32,22 @@ export interface GraphLogEntry {
 }
 
 /** All mutable sandbox state; `reset()` returns it to the fixture's starting point. */
+/** One resume of a waiting Entra request, as /_sandbox/state shows it. */
+export interface SandboxResume {
+  kind: 'access-package' | 'lifecycle-task';
+  id: string;
+  state: string;
+  at: string;
+}
+
+/** An access package request or a lifecycle task waiting for the extension's resume. */
+export interface WaitingCallout {
+  kind: SandboxResume['kind'];
+  /** Access packages: the stage instance the resume must name. */
+  stageInstanceId?: string;
+  waitingUntil: string;
+}
+
 export class SandboxState {
   /** One pass per user, keyed by user object id. */
   passes = new Map<string, StoredPass>();
@@ -83,7 +99,16 @@ export class SandboxState {
     this.intuneThrottle = new IntuneThrottle();
     this.pim.clear();
     this.presentations.clear();
+    this.resumes.length = 0;
+    this.waitingCallouts.clear();
   }
+
+  /** Entra requests resumed by a custom extension's endpoint (graph-entitlement.ts). */
+  readonly resumes: SandboxResume[] = [];
+  /** Entra requests waiting on a custom extension's resume, by their id (entra-extension-callouts.ts). */
+  readonly waitingCallouts = new Map<string, WaitingCallout>();
+  /** Where the bot listens (http://127.0.0.1:port), for the custom extension callouts; set once it runs. */
+  botOrigin: string | undefined;
 
   /** Appends to the Graph call log. */
   log(method: string, path: string, callerOid: string | null, status: number): void {
@@ -98,6 +123,7 @@ export class SandboxState {
     graphInFlight: number;
     activations: Array<Record<string, unknown>>;
     presentations: Array<Record<string, unknown>>;
+    resumes: SandboxResume[];
   } {
     const passes = [...this.passes.values()].map((p) => ({
       userId: p.userId,
@@ -117,6 +143,7 @@ export class SandboxState {
       graphInFlight: this.graphInFlight,
       activations: this.pim.snapshot(this.clock.now()),
       presentations: [...this.presentations.values()].map(presentationView),
+      resumes: [...this.resumes],
     };
   }
 }

@@ -47,7 +47,12 @@ export function parseSelect(
 }
 
 /** Every selectable user property name. */
-export const selectableUserFields = [...defaultUserFields, ...Object.keys(absentUserFields)];
+export const selectableUserFields = [
+  ...defaultUserFields,
+  ...Object.keys(absentUserFields),
+  // Modelled when set (a joiner's, by the Lifecycle Workflows callout); null otherwise.
+  'employeeHireDate',
+];
 
 /** A user as Graph returns it, restricted to the selected properties. */
 export function userView(user: FixtureUser, fields: readonly string[]): Record<string, unknown> {

@@ -32,6 +32,7 @@ import { createServer } from './server.js';
 import { BulkRuns } from './teams/bulk-runs.js';
 import { FileTransfer, fileHostPolicy } from './bulk/file-transfer.js';
 import { requestApiRoutes } from './http/request-api-setup.js';
+import { extensionRoutes } from './extensions/setup.js';
 import { RequestServiceClient } from './facecheck/request-service.js';
 import { FACE_CHECK_CALLBACK_PATH } from './facecheck/settings.js';
 import { faceCheckCallback } from './teams/face-check-callback.js';
@@ -231,8 +232,14 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
       : {}),
   });
   const requestApi = requestApiRoutes(config, { core, cards, conversations, notices, log, dispatcher });
+  const extensions = extensionRoutes(config, {
+    ...{ core, cards, conversations, notices, log, dispatcher },
+    appTokens,
+  });
+  if (extensions) core.onApprovalSettled = extensions.settled;
   const server = createServer(adapter, app, log, config.mode, inboundChecks(config), (s) => {
     requestApi?.(s);
+    extensions?.routes(s);
     if (config.faceCheck) s.post(FACE_CHECK_CALLBACK_PATH, faceCheckCallback(core, cards, log));
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

@@ -4,6 +4,7 @@ import type { IssueLimits } from './tap/limits.js';
 import type { ApprovalSettings } from './tap/core-deps.js';
 import type { OnboardingSettings } from './onboard/settings.js';
 import { parseRequestApiClients, type RequestApiClient } from './requests/clients-config.js';
+import { parseExtensionCallers, type ExtensionCaller } from './extensions/callers.js';
 import { FACE_CHECK_CALLBACK_PATH, type FaceCheckSettings } from './facecheck/settings.js';
 
 /** Thrown when the environment cannot produce a valid config; the message names each variable and its fix. */
@@ -117,6 +118,8 @@ export interface TapDeskConfig {
   applicationInsightsConnectionString: string | undefined;
   /** REQUEST_API_CLIENTS: the systems that may call POST /api/requests; empty turns the API off. */
   requestApiClients: RequestApiClient[];
+  /** ENTRA_EXTENSION_CALLERS: which Entra custom extension routes are on, and the app Entra signs each as. */
+  extensionCallers: ExtensionCaller[];
   /** Face Check with Verified ID before Confirm; undefined when VERIFIED_ID_AUTHORITY is unset. */
   faceCheck: FaceCheckSettings | undefined;
 }
@@ -417,6 +420,7 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
     logLevel: env.LOG_LEVEL || 'info',
     applicationInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
     requestApiClients: parseRequestApiClients(env.REQUEST_API_CLIENTS, problems),
+    extensionCallers: parseExtensionCallers(env.ENTRA_EXTENSION_CALLERS, problems),
     faceCheck: readFaceCheck(env, read, problems),
   };
 
@@ -481,6 +485,11 @@ function crossCheckProblems(config: TapDeskConfig, env: Env): string[] {
   if (config.requestApiClients.length > 0 && !config.approvals.approversConversationId) {
     problems.push(
       'REQUEST_API_CLIENTS is set but APPROVERS_CONVERSATION is empty: requests from other systems are decided by approvers; set APPROVERS_CONVERSATION or empty REQUEST_API_CLIENTS',
+    );
+  }
+  if (config.extensionCallers.length > 0 && !config.approvals.approversConversationId) {
+    problems.push(
+      'ENTRA_EXTENSION_CALLERS is set but APPROVERS_CONVERSATION is empty: every custom extension callout is decided by approvers; set APPROVERS_CONVERSATION or empty ENTRA_EXTENSION_CALLERS',
     );
   }
   if (config.bot.appId && config.bot.appType !== 'MultiTenant' && !config.bot.tenantId) {

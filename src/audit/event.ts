@@ -61,7 +61,7 @@ export interface AuditEvent {
   verification?: string;
   ticket?: string;
   /** Where the request started, when not in chat: `api` (another system, through the request API). */
-  source?: 'api';
+  source?: 'api' | 'access-package' | 'lifecycle-task';
   lifetimeMinutes?: number;
   isUsableOnce?: boolean;
   startDateTime?: string;

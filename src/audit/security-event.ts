@@ -15,7 +15,7 @@ export const SECURITY_EVENT_VERSION = '1.2';
  */
 export const SECURITY_EVENT_VERSIONS = ['1.1', SECURITY_EVENT_VERSION] as const;
 
-/** Where the action started: chat, or another system through the request API; the others are reserved for automation. */
+/** Where the action started: chat, another system through the request API, or an Entra custom extension's callout. */
 export const SECURITY_EVENT_SOURCES = ['chat', 'api', 'access-package', 'lifecycle-task'] as const;
 export const SECURITY_EVENT_OUTCOMES = ['success', 'failure', 'unknown', 'info'] as const;
 

@@ -16,6 +16,14 @@ const BASIS_TEXT: Readonly<Record<ApprovalInfo['basis'], string>> = {
   api: 'another system, through the request API',
 };
 
+/** Entra custom extensions ask through the request path too, but not through the request API. */
+const basisText = (request: TapRequest): string =>
+  request.source?.kind === 'access-package'
+    ? 'an access package request, through Entra'
+    : request.source?.kind === 'lifecycle-task'
+      ? 'a joiner workflow, through Entra'
+      : BASIS_TEXT[request.approval!.basis];
+
 /** The person's name, or what another system named them by until an approver has read them. */
 const nameOf = (request: TapRequest): string => request.target?.displayName ?? request.query;
 
@@ -86,7 +94,7 @@ function factsOf(request: TapRequest, now: Date) {
     },
     { title: 'Department', value: target?.department ?? null },
     ...(source && target ? [{ title: 'Manager', value: request.manager?.displayName ?? 'none' }] : []),
-    { title: 'Requested by', value: `${request.requester.name} (${BASIS_TEXT[a.basis]})` },
+    { title: 'Requested by', value: `${request.requester.name} (${basisText(request)})` },
     ...(source ? [{ title: 'Ticket', value: `${source.ticket.system} ${source.ticket.number}` }] : []),
     { title: 'Reason', value: a.reason ?? 'none given' },
     {

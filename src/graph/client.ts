@@ -123,6 +123,15 @@ export class GraphTapClient implements TapGraph {
     );
   }
 
+  async getHireDate(userId: string, signal?: AbortSignal): Promise<string | null> {
+    const user = (await this.call(() =>
+      this.get(`/users/${encodeURIComponent(userId)}`, signal)
+        .select('employeeHireDate')
+        .get(),
+    )) as { employeeHireDate?: string | null };
+    return user.employeeHireDate ?? null;
+  }
+
   async findUsers(search: UserSearch, limit: number, signal?: AbortSignal): Promise<DirectoryUser[]> {
     const text = odataQuote(search.text);
     const filter =

@@ -75,6 +75,8 @@ export type ManagerLookup =
 export interface TapGraph {
   /** The user by object id or UPN, or null when Graph answers 404. */
   getUser(idOrUpn: string, signal?: AbortSignal): Promise<DirectoryUser | null>;
+  /** The person's `employeeHireDate` (ISO), null when unset; read only for joiners (Lifecycle Workflows). */
+  getHireDate?(userId: string, signal?: AbortSignal): Promise<string | null>;
   findUsers(search: UserSearch, limit: number, signal?: AbortSignal): Promise<DirectoryUser[]>;
   getManager(userId: string, signal?: AbortSignal): Promise<DirectoryUser | null>;
   /** Active directory roles of a user, or of the caller with 'me'. */

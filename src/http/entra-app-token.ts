@@ -74,7 +74,7 @@ export async function checkAppToken(
 }
 
 /** Why jose refused it, in a few fixed words (never its message, which may quote claims). */
-function rejectionOf(error: unknown): string {
+export function rejectionOf(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'expired';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad signature';
   if (error instanceof errors.JWKSNoMatchingKey) return 'unknown signing key';

@@ -18,7 +18,7 @@ const READ_TIMEOUT_MS = 5_000;
 
 /** True for a request another system made that no approver has read in Entra yet. */
 export const needsPersonCheck = (request: TapRequest): boolean =>
-  request.source?.kind === 'api' && !request.target;
+  request.source !== undefined && !request.target;
 
 /**
  * The first Approve on a request from another system. Nobody has read the person yet (TapDesk holds
@@ -60,12 +60,14 @@ export async function checkRequestedPerson(
       graph.getTapPolicy(signal),
     ]);
     const now = deps.clock.now();
-    const planned = planIssue(request.asked, policy, now, deps.maxLifetimeMinutes);
+    const asked = await askedFor(graph, request, user.id, now, signal);
+    const planned = planIssue(asked, policy, now, deps.maxLifetimeMinutes);
     if (!planned.ok) return end(deps, row, clicker, problem(planRefusalCode(planned.reason), ctx));
     const privileged = isPrivileged(roles);
     const approval = request.approval!;
     const checked: TapRequest = {
       ...request,
+      asked,
       target: toCandidate(user),
       manager: manager ? { id: manager.id, displayName: manager.displayName } : null,
       plan: planned.plan,
@@ -98,6 +100,23 @@ export async function checkRequestedPerson(
     if (!(error instanceof GraphFailure)) throw error;
     return { kind: 'refused', problem: problemForGraphFailure(error, { operation: 'read', who }) };
   }
+}
+
+/**
+ * A Lifecycle Workflows joiner's pass starts at their hire date, read here with the approver's own
+ * sign-in (the callout does not carry it); a hire date already past (or unset) means now.
+ */
+async function askedFor(
+  graph: TapGraph,
+  request: TapRequest,
+  userId: string,
+  now: Date,
+  signal: AbortSignal,
+): Promise<TapRequest['asked']> {
+  if (request.source?.kind !== 'lifecycle-task' || !graph.getHireDate) return request.asked;
+  const hired = Date.parse((await graph.getHireDate(userId, signal)) ?? '');
+  if (!Number.isFinite(hired) || hired <= now.getTime()) return request.asked;
+  return { ...request.asked, start: { kind: 'at-instant', iso: new Date(hired).toISOString() } };
 }
 
 /** Nobody can get this pass (not found, a guest, the policy refuses): the request ends, audited. */

@@ -36,6 +36,8 @@ export interface CoreDeps extends AuditDeps {
   enrollment?: EnrollmentWatches;
   /** Face Check with Verified ID; undefined when not configured (Confirm then never asks for one). */
   faceCheck?: FaceCheckSettings;
+  /** Entra custom extensions: resumes the waiting Entra request once an approval it asked for settles. */
+  onApprovalSettled?: (request: import('./request.js').TapRequest) => Promise<void>;
 }
 
 /** Who may ask for a pass without holding a role, where approvers decide, and who sees the pass. */

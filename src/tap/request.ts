@@ -88,7 +88,8 @@ export interface ApprovalInfo {
   /** The channel or group chat where approvers see the approval card. */
   approversConversationId: string;
   approvalActivityId?: string;
-  deliverTo: 'approver' | 'requester';
+  /** `manager`: the person's manager from Graph (Lifecycle Workflows joiners; the delivery lives in src/delivery). */
+  deliverTo: 'approver' | 'requester' | 'manager';
   /** API requests: the approver who first read the person in Entra with their own sign-in, and when. */
   checkedBy?: Person;
   checkedAt?: string;
@@ -107,12 +108,21 @@ export interface ApprovalInfo {
  * request API. Its requester is that system (client id and configured name), never a person.
  */
 export interface RequestSource {
-  kind: 'api';
+  /** `access-package`, `lifecycle-task`: an Entra custom extension's callout (src/extensions). */
+  kind: 'api' | 'access-package' | 'lifecycle-task';
   /** The calling app's client id (its token's `azp`), as REQUEST_API_CLIENTS lists it. */
   clientId: string;
   /** The ticket in the caller's system that asked, as it sent it. */
   ticket: { system: string; number: string };
+  /** Entra custom extensions: the waiting Entra request TapDesk resumes when the approval ends. */
+  callout?: CalloutRef;
 }
+
+/** The Entra request waiting on a custom extension: what its resume needs. */
+export type CalloutRef =
+  | { kind: 'access-package'; assignmentRequestId: string; stageInstanceId: string; stage: string }
+  /** The Graph path Entra gave to resume the task, validated to its fixed shape. */
+  | { kind: 'lifecycle-task'; callbackUriPath: string };
 
 export interface TapRequest {
   id: string;

@@ -67,6 +67,8 @@ export async function syncApprovalCards(
   const results = await Promise.allSettled(updates);
   for (const result of results)
     if (result.status === 'rejected') deps.core.onBackgroundError('approval.card_update', result.reason);
+  // Every decision and expiry passes here: an Entra custom extension waiting on it is resumed.
+  if (request.source?.callout) await deps.core.onApprovalSettled?.(request);
 }
 
 /** The notice sender's hook at an approval's expiry: closes it and updates its cards; true if it did. */

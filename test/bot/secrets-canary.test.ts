@@ -22,7 +22,12 @@ const JWT = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
 let h: Harness;
 beforeAll(async () => {
   // ServiceNow may call the request API (its canary below); loadConfig reads the fixture's id.
-  h = await startHarness({ REQUEST_API_CLIENTS: '3658e7e7-d7a6-56a7-9fd4-c7c75344a5c2=ServiceNow' });
+  h = await startHarness({
+    REQUEST_API_CLIENTS: '3658e7e7-d7a6-56a7-9fd4-c7c75344a5c2=ServiceNow',
+    // Both Entra custom extensions, whose callouts the sandbox's Entra sends to this bot.
+    ENTRA_EXTENSION_CALLERS: 'access-package,lifecycle-task',
+  });
+  h.sandbox.setBotOrigin(`http://127.0.0.1:${h.bot.port}`);
 });
 afterAll(async () => h?.close());
 
@@ -149,5 +154,35 @@ describe('the pass and tokens never leak', () => {
     expect(h.logLines.join('\n')).not.toContain(token);
     expect(h.storageContains(token.split('.')[2]!)).toBe(false);
     expect(h.logLines.some((line) => line.includes('"event":"requests.submitted"'))).toBe(true);
+  });
+
+  it('a pass approved from an access package callout: only in the approver’s answer, never in the callout answer, the resume, a log or the store', async () => {
+    const EXTENSION_CANARY = 'Hv6%bJ3q';
+    const dana = h.user('dana@contoso.com');
+    await post(h, botAdded(h, dana, APPROVALS_CHANNEL));
+    await sandboxAdmin(h, 'POST', '/next-pass', { value: EXTENSION_CANARY });
+    const before = h.connector.proactive(APPROVALS_CHANNEL).length;
+    const sent = await sandboxAdmin(h, 'POST', '/entra/access-package-request', {
+      requestor: 'carol@contoso.com',
+      target: 'leo@contoso.com',
+    });
+    const card = cardOf(h.connector.proactive(APPROVALS_CHANNEL)[before]!.activity);
+    const { requestId } = actionData(card, 'tap.approve');
+    const inChannel = (activity: ReturnType<typeof click>) =>
+      inConversation(activity, `${APPROVALS_CHANNEL};messageid=1763776000000`);
+    await post(h, inChannel(click(h, dana, 'tap.approve', { requestId })));
+    const approved = await post(h, inChannel(click(h, dana, 'tap.approve', { requestId })));
+    expect(JSON.stringify(approved.body), JSON.stringify(approved.body).slice(0, 1500)).toContain(
+      EXTENSION_CANARY,
+    );
+    const state = (await sandboxAdmin(h, 'GET', '/state')) as { resumes: { state: string }[] };
+    expect(state.resumes.at(-1)?.state).toBe('approved');
+    expect(JSON.stringify(sent)).not.toContain(EXTENSION_CANARY);
+    expect(JSON.stringify(state.resumes)).not.toContain(EXTENSION_CANARY);
+    expect(h.connector.allText()).not.toContain(EXTENSION_CANARY);
+    expect(h.logLines.join('\n')).not.toContain(EXTENSION_CANARY);
+    expect(h.logLines.join('\n')).not.toMatch(JWT);
+    expect(h.storageContains(EXTENSION_CANARY)).toBe(false);
+    expect(h.logLines.some((line) => line.includes('"event":"extensions.resumed"'))).toBe(true);
   });
 });

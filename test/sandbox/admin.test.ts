@@ -147,6 +147,7 @@ describe('admin API', () => {
       graphInFlight: 0,
       activations: [],
       presentations: [],
+      resumes: [],
     });
     expect(state.body.devices.map((d: { updatedBy: unknown }) => d.updatedBy)).toEqual([
       null,

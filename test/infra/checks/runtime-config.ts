@@ -32,6 +32,7 @@ export function sampleWebAppEnv(settings: Map<string, string>): Record<string, s
     appPermissionList: '',
     groupTagList: '',
     requestApiClientList: '',
+    entraExtensionCallerList: '',
     faceCheckAuthority: '',
     faceCheckCallbackUrl: '',
     faceCheckIssuers: '',
