@@ -5,6 +5,7 @@ import type { ApprovalSettings } from './tap/core-deps.js';
 import type { OnboardingSettings } from './onboard/settings.js';
 import { parseRequestApiClients, type RequestApiClient } from './requests/clients-config.js';
 import { FACE_CHECK_CALLBACK_PATH, type FaceCheckSettings } from './facecheck/settings.js';
+import { readDeliverySettings, type DeliverySettings } from './delivery/settings.js';
 
 /** Thrown when the environment cannot produce a valid config; the message names each variable and its fix. */
 export class ConfigError extends Error {
@@ -119,6 +120,8 @@ export interface TapDeskConfig {
   requestApiClients: RequestApiClient[];
   /** Face Check with Verified ID before Confirm; undefined when VERIFIED_ID_AUTHORITY is unset. */
   faceCheck: FaceCheckSettings | undefined;
+  /** Delivery to a manager or by SMS (ACS_ENDPOINT, ACS_SMS_FROM, TEAMS_APP_CATALOG_ID). */
+  delivery: DeliverySettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -418,6 +421,7 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
     applicationInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
     requestApiClients: parseRequestApiClients(env.REQUEST_API_CLIENTS, problems),
     faceCheck: readFaceCheck(env, read, problems),
+    delivery: readDeliverySettings(env, problems),
   };
 
   problems.push(...crossCheckProblems(config as TapDeskConfig, env));

@@ -24,6 +24,7 @@ export function withTenantPolicy(graph: TapGraph, source: PolicySource): TapGrap
     lookupUsers: (keys, signal) => graph.lookupUsers(keys, signal),
     createTaps: (items, signal) => graph.createTaps(items, signal),
     lookupManagers: (userIds, signal) => graph.lookupManagers(userIds, signal),
+    getMobilePhone: (userId, signal) => graph.getMobilePhone(userId, signal),
   };
   delegatedOf.set(wrapped, graph);
   return wrapped;
