@@ -76,7 +76,11 @@ export async function guardClick(
   const rule = ruleFor(verb, request);
   if (!rule) return { ok: false, problem: problem('CLICK_NOT_ALLOWED') };
   const owner =
-    rule.who === 'issuer' ? issuerOf(request) : rule.who === 'recipient' ? recipientOf(request) : request.requester;
+    rule.who === 'issuer'
+      ? issuerOf(request)
+      : rule.who === 'recipient'
+        ? recipientOf(request)
+        : request.requester;
   const ctx = {
     who: request.target?.userPrincipalName ?? request.query,
     requesterName: owner.name,
