@@ -8,6 +8,8 @@ import type { FixtureAutopilotDevice, TapPolicy } from './fixture.js';
 import { IntuneThrottle } from './intune-throttle.js';
 import { PimActivations } from './pim-activations.js';
 import { presentationView, type StoredPresentation } from './verified-id-state.js';
+import type { OutboxEntry, SmsFault } from './sms.js';
+import type { TeamsInstalls } from './teams-install.js';
 
 /** A pass as the sandbox stores it; the code never leaves except in the create response. */
 export interface StoredPass {
@@ -56,6 +58,12 @@ export class SandboxState {
   readonly pim = new PimActivations();
   /** Verified ID presentation requests, by request id. */
   readonly presentations = new Map<string, StoredPresentation>();
+  /** SMS accepted by the Communication Services stand-in (no text, only pass hashes). */
+  outbox: OutboxEntry[] = [];
+  readonly smsRepeatabilityIds = new Set<string>();
+  smsFault: SmsFault | undefined;
+  /** Teams app installations made through Graph, and where the sandbox tells the bot about them. */
+  teamsInstalls: TeamsInstalls | undefined;
 
   constructor(
     private readonly seed: string,
@@ -83,6 +91,19 @@ export class SandboxState {
     this.intuneThrottle = new IntuneThrottle();
     this.pim.clear();
     this.presentations.clear();
+    this.outbox = [];
+    this.smsRepeatabilityIds.clear();
+    this.smsFault = undefined;
+    this.teamsInstalls?.clear();
+  }
+
+  /** The armed SMS fault for this send, if any (each send uses one of its count). */
+  takeSmsFault(): SmsFault | undefined {
+    const fault = this.smsFault;
+    if (!fault) return undefined;
+    fault.count -= 1;
+    if (fault.count <= 0) this.smsFault = undefined;
+    return fault;
   }
 
   /** Appends to the Graph call log. */
@@ -98,6 +119,8 @@ export class SandboxState {
     graphInFlight: number;
     activations: Array<Record<string, unknown>>;
     presentations: Array<Record<string, unknown>>;
+    outbox: Array<Omit<OutboxEntry, 'messageId'>>;
+    installedApps: Array<Record<string, unknown>>;
   } {
     const passes = [...this.passes.values()].map((p) => ({
       userId: p.userId,
@@ -117,6 +140,8 @@ export class SandboxState {
       graphInFlight: this.graphInFlight,
       activations: this.pim.snapshot(this.clock.now()),
       presentations: [...this.presentations.values()].map(presentationView),
+      outbox: this.outbox.map(({ channel, to, from, at, passes }) => ({ channel, to, from, at, passes })),
+      installedApps: this.teamsInstalls?.snapshot() ?? [],
     };
   }
 }
