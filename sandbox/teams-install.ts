@@ -117,7 +117,9 @@ function install(ctx: SandboxContext, call: GraphCall, userKey: string): Sandbox
   };
   installs.add(installation);
   // Teams tells the bot after answering the installer, as a separate delivery.
-  setImmediate(() => void announce(ctx, user, installation));
+  setImmediate(() => {
+    announce(ctx, user, installation).catch(() => installsOf(ctx).undelivered.push(installation.id));
+  });
   return { status: 201, headers: {}, body: '' };
 }
 
