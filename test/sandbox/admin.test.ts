@@ -147,6 +147,8 @@ describe('admin API', () => {
       graphInFlight: 0,
       activations: [],
       presentations: [],
+      outbox: [],
+      installedApps: [],
     });
     expect(state.body.devices.map((d: { updatedBy: unknown }) => d.updatedBy)).toEqual([
       null,
