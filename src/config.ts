@@ -421,7 +421,14 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
     applicationInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
     requestApiClients: parseRequestApiClients(env.REQUEST_API_CLIENTS, problems),
     faceCheck: readFaceCheck(env, read, problems),
-    delivery: readDeliverySettings(env, problems),
+    delivery: readDeliverySettings(
+      {
+        ACS_ENDPOINT: env.ACS_ENDPOINT,
+        ACS_SMS_FROM: env.ACS_SMS_FROM,
+        TEAMS_APP_CATALOG_ID: env.TEAMS_APP_CATALOG_ID,
+      },
+      problems,
+    ),
   };
 
   problems.push(...crossCheckProblems(config as TapDeskConfig, env));
