@@ -2,8 +2,11 @@ import type { ManagerChannel } from '../delivery/manager-deliver.js';
 import { revealCard } from '../cards/approval-views.js';
 import type { TeamsDeps } from './context.js';
 
-/** How long to wait for Teams to announce the 1:1 chat an install creates. */
-const INSTALL_WAIT_MS = 15_000;
+/**
+ * How long to wait for Teams to announce the 1:1 chat an install creates: the approver's click waits
+ * too, and Teams gives an invoke about 15 seconds in all.
+ */
+const INSTALL_WAIT_MS = 8_000;
 const POLL_MS = 200;
 
 /**
@@ -20,6 +23,8 @@ export function managerChannel(deps: TeamsDeps): ManagerChannel {
       if (!installer) return false;
       const how = await installer.install(oid, AbortSignal.timeout(10_000));
       deps.log.info({ event: 'delivery.install', how }, 'delivery.install');
+      // Installed before (409) yet TapDesk holds no chat: Teams announces nothing new, so don't wait.
+      if (how === 'already') return hasChat(oid);
       const deadline = Date.now() + INSTALL_WAIT_MS;
       while (Date.now() < deadline) {
         if (await hasChat(oid)) return true;

@@ -116,6 +116,9 @@ describe('delivery to the manager', () => {
       outcome: 'delivered',
     });
     expect(audit.map((e) => e.type)).toContain('pass.revealed');
+    // Teams' install announcements were handled like any install (stored, welcomed), without an error.
+    expect(h.logLines.filter((l) => l.includes('"event":"turn.error"'))).toEqual([]);
+    expect(h.logLines.some((l) => l.includes('"event":"welcome.sent"'))).toBe(true);
   });
 
   it('a manager TapDesk already reaches is not installed for again', async () => {
