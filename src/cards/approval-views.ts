@@ -129,6 +129,13 @@ function channelNote(request: TapRequest): string | null {
   return null;
 }
 
+/** The manager the pass went to, or (before Approve reads them again) the one the request was checked with. */
+function managerShown(request: TapRequest): string {
+  const recipient = request.approval!.delivery?.recipient;
+  if (recipient) return ` (${recipient.name})`;
+  return request.manager ? ` (${request.manager.displayName} when asked)` : '';
+}
+
 /** The "Delivered to" line of every approval card. */
 function deliveryFact(request: TapRequest): { title: string; value: string } {
   const a = request.approval!;
@@ -136,7 +143,7 @@ function deliveryFact(request: TapRequest): { title: string; value: string } {
     a.deliverTo === 'sms'
       ? `SMS to ${a.delivery?.smsMasked ?? 'the directory mobile number (checked at approval)'}`
       : a.deliverTo === 'manager'
-        ? `their manager${a.delivery?.recipient ? ` (${a.delivery.recipient.name})` : ''}, on a Reveal card`
+        ? `their manager${managerShown(request)}, on a Reveal card`
         : a.deliverTo === 'requester'
           ? `${request.requester.name}, on a Reveal card`
           : 'the approver';
