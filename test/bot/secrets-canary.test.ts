@@ -172,7 +172,12 @@ describe('the pass and tokens never leak', () => {
       // The first Approve reads the person (and their number or manager); the second creates the pass.
       await post(h, inChannel(click(h, erin, 'tap.approve', { requestId })));
       const approved = await post(h, inChannel(click(h, erin, 'tap.approve', { requestId })));
-      api.push((await callApi(h, 'GET', `/api/requests/${String(requestId)}`, { token })).text);
+      const status = await callApi(h, 'GET', `/api/requests/${String(requestId)}`, { token });
+      expect(status.body).toMatchObject({
+        status: 'issued',
+        delivery: { channel: body.deliverTo, outcome: 'delivered' },
+      });
+      api.push(status.text);
       return { requestId, approved: JSON.stringify(approved.body) };
     };
 
