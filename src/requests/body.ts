@@ -6,7 +6,6 @@ import { z } from 'zod';
  * (the mobile number on the person's directory entry). Never a destination the caller names.
  */
 export const DELIVERY_CHANNELS = ['approver', 'manager', 'sms'] as const;
-export const PLANNED_DELIVERY_CHANNELS = [] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 /** The body of POST /api/requests is small; anything bigger is refused (413) before it is parsed. */
@@ -21,13 +20,7 @@ const TICKET_NUMBER = /^[A-Za-z0-9][A-Za-z0-9._:#/-]{0,63}$/;
 
 const deliverTo = z.string().superRefine((value, ctx) => {
   if ((DELIVERY_CHANNELS as readonly string[]).includes(value)) return;
-  const planned = (PLANNED_DELIVERY_CHANNELS as readonly string[]).includes(value);
-  ctx.addIssue({
-    code: z.ZodIssueCode.custom,
-    message: planned
-      ? `'${value}' is not available yet; use 'approver' (the approver hands the pass over)`
-      : `must be 'approver', 'manager' or 'sms'`,
-  });
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be 'approver', 'manager' or 'sms'` });
 });
 
 /**
