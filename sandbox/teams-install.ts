@@ -120,7 +120,7 @@ function install(ctx: SandboxContext, call: GraphCall, userKey: string): Sandbox
   setImmediate(() => {
     announce(ctx, user, installation).catch(() => installsOf(ctx).undelivered.push(installation.id));
   });
-  return { status: 201, headers: {}, body: '' };
+  return { status: 201, headers: {} };
 }
 
 /** What Teams sends the bot when it is installed for a person: installationUpdate, then conversationUpdate. */
