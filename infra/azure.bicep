@@ -10,6 +10,8 @@
 //   Key Vault                       the Entra app's client secret (On-Behalf-Of only), read by the Web App
 //                                   through a Key Vault reference
 //   Log Analytics + App Insights    platform telemetry
+//   Communication Services          SMS delivery of approved passes (`deliverTo: sms`); the managed
+//                                   identity holds a role on this resource only
 //
 // Checked by test/infra/azure-bicep.test.ts (as text; there is no Bicep compiler in this repository's CI).
 // Outputs become environment variables of the Toolkit environment (upper-cased, see m365agents.yml).
@@ -78,6 +80,14 @@ param requestApiClients string = ''
 
 @description('Entra custom extension routes (ENTRA_EXTENSION_CALLERS): access-package and/or lifecycle-task, each optionally =<app id>; empty turns them off. Needs approversConversation.')
 param entraExtensionCallers string = ''
+@description('The SMS sender number your Communication Services resource owns, E.164 like +18005550100 (ACS_SMS_FROM). Buy it on the resource this template creates, then provision again; empty: SMS delivery stays off.')
+param acsSmsFrom string = ''
+
+@description('Where Communication Services keeps its data at rest (its dataLocation).')
+param acsDataLocation string = 'United States'
+
+@description('TapDesk\'s id in your Teams app catalog (TEAMS_APP_CATALOG_ID, the TEAMS_APP_PUBLISHED_APP_ID the Toolkit writes on publish); empty: TapDesk cannot install itself for a manager it has no chat with.')
+param teamsAppCatalogId string = ''
 
 @allowed(['approver', 'requester'])
 @description('Who sees an approved pass (DELIVER_TO). Keep approver with more than one instance.')
@@ -155,6 +165,9 @@ var appPermissionList = startsWith(appPermissions, unsetPlaceholderPrefix) ? '' 
 var groupTagList = startsWith(autopilotGroupTags, unsetPlaceholderPrefix) ? '' : autopilotGroupTags
 var requestApiClientList = startsWith(requestApiClients, unsetPlaceholderPrefix) ? '' : requestApiClients
 var entraExtensionCallerList = startsWith(entraExtensionCallers, unsetPlaceholderPrefix) ? '' : entraExtensionCallers
+// SMS and the self-install stay off until their values are set (an unreplaced placeholder counts as unset).
+var smsFrom = startsWith(acsSmsFrom, unsetPlaceholderPrefix) ? '' : acsSmsFrom
+var teamsCatalogId = startsWith(teamsAppCatalogId, unsetPlaceholderPrefix) ? '' : teamsAppCatalogId
 // Face Check is off until its verifier is set (an unreplaced placeholder counts as unset, as above).
 var faceCheckAuthority = startsWith(verifiedIdAuthority, unsetPlaceholderPrefix) ? '' : verifiedIdAuthority
 var faceCheckCallbackUrl = startsWith(verifiedIdCallbackUrl, unsetPlaceholderPrefix) ? '' : verifiedIdCallbackUrl
@@ -165,6 +178,8 @@ var tableNames = ['requests', 'audit', 'conversations', 'turnstate', 'notices', 
 
 // Built-in role definitions (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// Contributor, assigned only on the Communication Services resource (SMS delivery).
+var contributorRoleId = 'b24988ac-6180-42a0-ab88-20f7382dd24c'
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 // Azure Bot OAuth connection service provider "Azure Active Directory v2".
 var aadV2ServiceProviderId = '30dd229c-58e3-4a48-bdfd-91ec48eb906c'
@@ -230,6 +245,28 @@ resource tableDataRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributorRoleId)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Communication Services for `deliverTo: sms`. TapDesk sends with an Entra token of the managed identity
+// (scope https://communication.azure.com//.default), never with the resource's access keys.
+resource communication 'Microsoft.Communication/communicationServices@2023-04-01' = {
+  name: '${resourceBaseName}-acs'
+  location: 'global'
+  properties: {
+    dataLocation: acsDataLocation
+  }
+}
+
+// Microsoft documents no narrower built-in role for sending SMS with an Entra identity than Contributor
+// (its quickstart uses it), so it is scoped to this one resource: nothing else in the subscription.
+resource communicationSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(communication.id, identity.id, contributorRoleId)
+  scope: communication
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -361,6 +398,9 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     VERIFIED_ID_ACCEPTED_ISSUERS: faceCheckIssuers
     FACE_CHECK_THRESHOLD: faceCheckThreshold
     FACE_CHECK_REQUIRED: faceCheckRequired
+    ACS_ENDPOINT: empty(smsFrom) ? '' : 'https://${communication.properties.hostName}'
+    ACS_SMS_FROM: smsFrom
+    TEAMS_APP_CATALOG_ID: teamsCatalogId
     LOG_LEVEL: logLevel
     // Platform: App Insights agent, and Oryx builds the uploaded source on Linux (npm install, npm run build).
     APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
@@ -371,6 +411,7 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     tableDataRole
     oboSecretReader
     tables
+    communicationSender
   ]
 }
 

@@ -9,6 +9,8 @@ import { parsePolicyUpdate } from './policy-update.js';
 import { approveActivation } from './pim-admin.js';
 import { issueSsoAssertion, parseSsoRequest } from './sso.js';
 import { presentToVerifiedId } from './verified-id-present.js';
+import { parseSmsFault } from './sms.js';
+import { setBotEndpoint } from './teams-install.js';
 
 /** True for loopback peers only; the admin API must never answer anyone else. */
 export function isLoopbackAddress(address: string | undefined): boolean {
@@ -139,6 +141,14 @@ async function dispatch(ctx: SandboxContext, req: SandboxRequest, action: string
       return approveActivation(ctx, body);
     case 'POST verified-id/present':
       return presentToVerifiedId(ctx, body);
+    case 'POST faults/sms': {
+      const fault = parseSmsFault(body);
+      if (typeof fault === 'string') return adminError(400, 'badRequest', fault);
+      ctx.state.smsFault = fault;
+      return jsonResponse(200, fault);
+    }
+    case 'POST teams/bot':
+      return setBotEndpoint(ctx, body);
     case 'POST reset':
       ctx.state.reset();
       return jsonResponse(200, { reset: true });

@@ -23,6 +23,12 @@ export function sandboxBotEnv(sandbox: SandboxHandle, caFile: string): Record<st
     APPROVERS_CONVERSATION: approversChannelOf(sandbox.tenant.teams),
     // The tenant's Autopilot group tags, as its Intune admins would list them for onboarding.
     AUTOPILOT_GROUP_TAGS: (sandbox.tenant.autopilot?.groupTags ?? []).join(','),
+    // SMS through the sandbox's Communication Services stand-in, from the number the fixture owns,
+    // and the catalog id TapDesk installs itself with to reach a manager it has no chat with.
+    ...(sandbox.tenant.communication?.smsFrom
+      ? { ACS_ENDPOINT: sandbox.origin, ACS_SMS_FROM: sandbox.tenant.communication.smsFrom }
+      : {}),
+    TEAMS_APP_CATALOG_ID: sandbox.tenant.teamsAppCatalog?.[0]?.id ?? '',
   };
 }
 

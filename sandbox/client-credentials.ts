@@ -4,14 +4,20 @@ import type { FixtureClientApp } from './fixture.js';
 import { jsonResponse, type SandboxResponse } from './http.js';
 import { oauthError } from './oauth-errors.js';
 import { VERIFIED_ID_RESOURCE } from './verified-id-auth.js';
+import { ACS_AUDIENCE } from './sms.js';
 
 /** The audience of the app tokens the sandbox issues for Microsoft Graph (as Entra's v1 Graph tokens). */
 const graphAudience = 'https://graph.microsoft.com';
 
 /** Which resource a `{resource}/.default` scope names: Graph, TapDesk's own API, the Verified ID Request Service, or none. */
-function resourceOf(ctx: SandboxContext, resource: string): 'graph' | 'tapdesk' | 'verifiedid' | undefined {
+function resourceOf(
+  ctx: SandboxContext,
+  resource: string,
+): 'graph' | 'tapdesk' | 'verifiedid' | 'acs' | undefined {
   const key = resource.replace(/\/+$/, '').toLowerCase();
   if (graphAudiences.some((a) => a.replace(/\/+$/, '').toLowerCase() === key)) return 'graph';
+  // ACS is asked for as `https://communication.azure.com//.default`; access comes from an Azure role, not `roles`.
+  if (key === ACS_AUDIENCE) return 'acs';
   if (key === VERIFIED_ID_RESOURCE) return 'verifiedid';
   const api = [ctx.app.ssoResource, ctx.app.appId, `api://${ctx.app.appId}`];
   if (api.some((a) => a.toLowerCase() === key)) return 'tapdesk';
@@ -77,15 +83,23 @@ export async function grantClientCredentials(
     );
   }
   const roles =
-    kind === 'graph'
-      ? (app.consentedApplicationPermissions ?? [])
-      : kind === 'verifiedid'
-        ? (app.verifiedIdRoles ?? [])
-        : assignedAppRolesOf(ctx, app);
+    kind === 'acs'
+      ? []
+      : kind === 'graph'
+        ? (app.consentedApplicationPermissions ?? [])
+        : kind === 'verifiedid'
+          ? (app.verifiedIdRoles ?? [])
+          : assignedAppRolesOf(ctx, app);
   const servicePrincipalId = ctx.directory.servicePrincipalId(app.appId);
   // v2 tokens for an API carry its client id as audience; Graph's tokens carry its resource URI.
   const audience =
-    kind === 'graph' ? graphAudience : kind === 'verifiedid' ? VERIFIED_ID_RESOURCE : ctx.app.appId;
+    kind === 'graph'
+      ? graphAudience
+      : kind === 'verifiedid'
+        ? VERIFIED_ID_RESOURCE
+        : kind === 'acs'
+          ? ACS_AUDIENCE
+          : ctx.app.appId;
   const accessToken = await ctx.signer.sign(
     {
       tid: ctx.tenantId,

@@ -140,7 +140,17 @@ export interface TenantFixture {
   administrativeUnits?: FixtureAdministrativeUnit[];
   autopilot?: { groupTags: string[]; devices: FixtureAutopilotDevice[] };
   verifiedId?: { authority: string; credentialType: string; holders: string[] };
-  communication?: { smsFrom: string; emailFrom: string };
+  communication?: { smsFrom: string; emailFrom: string; smsSenders?: string[] };
+  /** The organisation's Teams app catalog (apps that can be installed for users through Graph). */
+  teamsAppCatalog?: FixtureTeamsApp[];
+}
+
+/** A Teams app in the org catalog: its catalog id, manifest id and the Entra app it belongs to. */
+export interface FixtureTeamsApp {
+  id: string;
+  externalId: string;
+  displayName: string;
+  azureADAppId: string;
 }
 
 const fixtureUrl = new URL('../fixtures/contoso-tenant.json', import.meta.url);

@@ -10,6 +10,7 @@ import { roleManagementRoutes } from './graph-roles.js';
 import { pimRoutes } from './graph-pim.js';
 import { tapRoutes } from './graph-tap.js';
 import { userRoutes } from './graph-users.js';
+import { teamsInstallRoutes } from './teams-install.js';
 import type { SandboxRequest, SandboxResponse } from './http.js';
 
 const routes: GraphRoute[] = [
@@ -20,6 +21,7 @@ const routes: GraphRoute[] = [
   ...pimRoutes,
   ...autopilotRoutes,
   ...entitlementRoutes,
+  ...teamsInstallRoutes,
 ];
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

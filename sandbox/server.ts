@@ -15,6 +15,7 @@ import {
 } from './http.js';
 import { handleTokenService } from './token-service.js';
 import { handleVerifiedIdRequest, isVerifiedIdRequest } from './verified-id.js';
+import { handleSms, isSmsRequest } from './sms.js';
 
 /** Minimal pino-compatible logger the sandbox accepts (it never logs pass codes or tokens). */
 export interface SandboxLogger {
@@ -32,6 +33,8 @@ async function dispatch(ctx: SandboxContext, req: SandboxRequest): Promise<Sandb
     return { ...response, headers };
   }
   if (/^\/_sandbox(\/|$)/i.test(req.path)) return handleAdminRequest(ctx, req);
+  // Azure Communication Services' SMS API, at the sandbox origin (ACS_ENDPOINT in sandbox mode).
+  if (isSmsRequest(req.path)) return handleSms(ctx, req);
   const token = await handleTokenService(ctx, req);
   return (
     token ?? jsonResponse(404, { error: { code: 'notFound', message: `No sandbox endpoint at ${req.path}` } })

@@ -8,6 +8,8 @@ import type { FixtureAutopilotDevice, TapPolicy } from './fixture.js';
 import { IntuneThrottle } from './intune-throttle.js';
 import { PimActivations } from './pim-activations.js';
 import { presentationView, type StoredPresentation } from './verified-id-state.js';
+import type { OutboxEntry, SmsFault } from './sms.js';
+import type { TeamsInstalls } from './teams-install.js';
 
 /** A pass as the sandbox stores it; the code never leaves except in the create response. */
 export interface StoredPass {
@@ -72,6 +74,12 @@ export class SandboxState {
   readonly pim = new PimActivations();
   /** Verified ID presentation requests, by request id. */
   readonly presentations = new Map<string, StoredPresentation>();
+  /** SMS accepted by the Communication Services stand-in (no text, only pass hashes). */
+  outbox: OutboxEntry[] = [];
+  readonly smsRepeatabilityIds = new Set<string>();
+  smsFault: SmsFault | undefined;
+  /** Teams app installations made through Graph, and where the sandbox tells the bot about them. */
+  teamsInstalls: TeamsInstalls | undefined;
 
   constructor(
     private readonly seed: string,
@@ -101,6 +109,19 @@ export class SandboxState {
     this.presentations.clear();
     this.resumes.length = 0;
     this.waitingCallouts.clear();
+    this.outbox = [];
+    this.smsRepeatabilityIds.clear();
+    this.smsFault = undefined;
+    this.teamsInstalls?.clear();
+  }
+
+  /** The armed SMS fault for this send, if any (each send uses one of its count). */
+  takeSmsFault(): SmsFault | undefined {
+    const fault = this.smsFault;
+    if (!fault) return undefined;
+    fault.count -= 1;
+    if (fault.count <= 0) this.smsFault = undefined;
+    return fault;
   }
 
   /** Entra requests resumed by a custom extension's endpoint (graph-entitlement.ts). */
@@ -124,6 +145,8 @@ export class SandboxState {
     activations: Array<Record<string, unknown>>;
     presentations: Array<Record<string, unknown>>;
     resumes: SandboxResume[];
+    outbox: Array<Omit<OutboxEntry, 'messageId'>>;
+    installedApps: Array<Record<string, unknown>>;
   } {
     const passes = [...this.passes.values()].map((p) => ({
       userId: p.userId,
@@ -144,6 +167,8 @@ export class SandboxState {
       activations: this.pim.snapshot(this.clock.now()),
       presentations: [...this.presentations.values()].map(presentationView),
       resumes: [...this.resumes],
+      outbox: this.outbox.map(({ channel, to, from, at, passes }) => ({ channel, to, from, at, passes })),
+      installedApps: this.teamsInstalls?.snapshot() ?? [],
     };
   }
 }

@@ -59,7 +59,13 @@ export function userView(user: FixtureUser, fields: readonly string[]): Record<s
   const source = user as unknown as Record<string, unknown>;
   const view: Record<string, unknown> = {};
   for (const field of fields)
-    view[field] = field in absentUserFields ? absentUserFields[field] : (source[field] ?? null);
+    // The fixture models some optional properties (mobilePhone) on some users only.
+    view[field] =
+      source[field] !== undefined
+        ? source[field]
+        : field in absentUserFields
+          ? absentUserFields[field]
+          : null;
   return view;
 }
 

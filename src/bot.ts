@@ -34,6 +34,7 @@ import { FileTransfer, fileHostPolicy } from './bulk/file-transfer.js';
 import { requestApiRoutes } from './http/request-api-setup.js';
 import { extensionRoutes } from './extensions/setup.js';
 import { RequestServiceClient } from './facecheck/request-service.js';
+import { deliveryPortsFor } from './delivery/setup.js';
 import { FACE_CHECK_CALLBACK_PATH } from './facecheck/settings.js';
 import { faceCheckCallback } from './teams/face-check-callback.js';
 
@@ -230,6 +231,7 @@ export async function startBot(config: TapDeskConfig, options: BotOptions): Prom
     ...(config.faceCheck
       ? { faceCheck: new RequestServiceClient(config.faceCheck, appTokens, dispatcher) }
       : {}),
+    delivery: deliveryPortsFor(config, { dispatcher, appTokens }),
   });
   const requestApi = requestApiRoutes(config, { core, cards, conversations, notices, log, dispatcher });
   const extensions = extensionRoutes(config, {

@@ -6,6 +6,7 @@ import type { OnboardingSettings } from './onboard/settings.js';
 import { parseRequestApiClients, type RequestApiClient } from './requests/clients-config.js';
 import { parseExtensionCallers, type ExtensionCaller } from './extensions/callers.js';
 import { FACE_CHECK_CALLBACK_PATH, type FaceCheckSettings } from './facecheck/settings.js';
+import { readDeliverySettings, type DeliverySettings } from './delivery/settings.js';
 
 /** Thrown when the environment cannot produce a valid config; the message names each variable and its fix. */
 export class ConfigError extends Error {
@@ -122,6 +123,8 @@ export interface TapDeskConfig {
   extensionCallers: ExtensionCaller[];
   /** Face Check with Verified ID before Confirm; undefined when VERIFIED_ID_AUTHORITY is unset. */
   faceCheck: FaceCheckSettings | undefined;
+  /** Delivery to a manager or by SMS (ACS_ENDPOINT, ACS_SMS_FROM, TEAMS_APP_CATALOG_ID). */
+  delivery: DeliverySettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -422,6 +425,14 @@ export function loadConfig(rawEnv: Env): TapDeskConfig {
     requestApiClients: parseRequestApiClients(env.REQUEST_API_CLIENTS, problems),
     extensionCallers: parseExtensionCallers(env.ENTRA_EXTENSION_CALLERS, problems),
     faceCheck: readFaceCheck(env, read, problems),
+    delivery: readDeliverySettings(
+      {
+        ACS_ENDPOINT: env.ACS_ENDPOINT,
+        ACS_SMS_FROM: env.ACS_SMS_FROM,
+        TEAMS_APP_CATALOG_ID: env.TEAMS_APP_CATALOG_ID,
+      },
+      problems,
+    ),
   };
 
   problems.push(...crossCheckProblems(config as TapDeskConfig, env));

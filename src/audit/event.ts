@@ -15,6 +15,8 @@ export type AuditEventType =
   | 'approval.checked'
   | 'approval.rejected'
   | 'pass.revealed'
+  | 'pass.delivered'
+  | 'pass.delivery_failed'
   | 'tap.issued'
   | 'tap.failed'
   | 'tap.outcome_unknown'
@@ -81,4 +83,6 @@ export interface AuditEvent {
   faceCheckScore?: number;
   /** The Verified ID presentation request id of that Face Check. */
   faceCheckRequestId?: string;
+  /** Where an approved pass was sent (manager, sms): the channel, the destination masked, what happened. */
+  delivery?: { channel: string; destination: string; outcome: string };
 }

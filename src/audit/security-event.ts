@@ -97,6 +97,8 @@ export const OUTCOME_OF: Record<AuditEventType, SecurityEventOutcome> = {
   'approval.checked': 'info',
   'approval.rejected': 'failure',
   'pass.revealed': 'success',
+  'pass.delivered': 'success',
+  'pass.delivery_failed': 'failure',
   'tap.issued': 'success',
   'tap.failed': 'failure',
   'tap.outcome_unknown': 'unknown',

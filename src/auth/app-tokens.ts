@@ -61,6 +61,11 @@ export class ClientSecretAppTokens implements AppTokenSource {
     return this.appToken(VERIFIED_ID_APP_SCOPE, signal);
   }
 
+  /** A token for Azure Communication Services (SMS); in Azure the managed identity is used instead. */
+  async communicationAppToken(signal?: AbortSignal): Promise<string> {
+    return this.appToken('https://communication.azure.com//.default', signal);
+  }
+
   private async appToken(scope: string, signal?: AbortSignal): Promise<string> {
     try {
       const token = await this.credential.getToken(scope, { abortSignal: signal });

@@ -97,6 +97,7 @@ function factsOf(request: TapRequest, now: Date) {
     { title: 'Requested by', value: `${request.requester.name} (${basisText(request)})` },
     ...(source ? [{ title: 'Ticket', value: `${source.ticket.system} ${source.ticket.number}` }] : []),
     { title: 'Reason', value: a.reason ?? 'none given' },
+    deliveryFact(request),
     {
       title: 'Lifetime',
       value: plan.lifetimeMinutes ? formatDuration(plan.lifetimeMinutes) : 'the tenant default',
@@ -119,9 +120,48 @@ const footerOf = (request: TapRequest, now: Date) =>
   `Requested at ${when(request, request.createdAt, now)} · request ${request.id.slice(0, 8)}`;
 
 function deliveryNote(request: TapRequest): string {
+  const channel = channelNote(request);
+  if (channel) return channel;
   return request.approval!.deliverTo === 'requester'
     ? `Approving creates the pass with your own Entra role. It is then offered once to ${request.requester.name}, in their 1:1 chat with TapDesk, for 15 minutes; it is never posted here.`
     : 'Approving creates the pass with your own Entra role and shows it only to you, once; it is never posted here.';
+}
+
+/** The note for a pass delivered to the manager or by SMS: the approver never sees it. */
+function channelNote(request: TapRequest): string | null {
+  const a = request.approval!;
+  if (a.deliverTo === 'sms')
+    return `Approving creates the pass with your own Entra role and sends it by SMS to ${a.delivery?.smsMasked ?? 'the mobile number on the person’s directory entry'} (read again from Entra when you approve); you will not see it. If the SMS fails, the pass is revoked.`;
+  if (a.deliverTo === 'manager')
+    return 'Approving creates the pass with your own Entra role and offers it once to the person’s manager (read from Entra when you approve), in their 1:1 chat with TapDesk; you will not see it. If it cannot reach them, the pass is revoked.';
+  return null;
+}
+
+/** The manager the pass went to, or (before Approve reads them again) the one the request was checked with. */
+function managerShown(request: TapRequest): string {
+  const recipient = request.approval!.delivery?.recipient;
+  if (recipient) return ` (${recipient.name})`;
+  return request.manager ? ` (${request.manager.displayName} when asked)` : '';
+}
+
+/** The "Delivered to" line of every approval card. */
+function deliveryFact(request: TapRequest): { title: string; value: string } {
+  const a = request.approval!;
+  const value =
+    a.deliverTo === 'sms'
+      ? `SMS to ${a.delivery?.smsMasked ?? 'the directory mobile number (checked at approval)'}`
+      : a.deliverTo === 'manager'
+        ? `their manager${managerShown(request)}, on a Reveal card`
+        : a.deliverTo === 'requester'
+          ? `${request.requester.name}, on a Reveal card`
+          : 'the approver';
+  const outcome =
+    a.delivery?.outcome === 'failed'
+      ? ' (failed; the pass was revoked)'
+      : a.delivery?.outcome === 'delivered'
+        ? ' (delivered)'
+        : '';
+  return { title: 'Delivered to', value: `${value}${outcome}` };
 }
 
 /** What approvers must know about a request another system made: whether anyone has read the person yet. */
@@ -177,6 +217,10 @@ export function trackingCard(request: TapRequest, now: Date): AdaptiveCardJson {
     );
   if (request.state === 'issued' && request.approval!.deliverTo === 'requester')
     notes.push('The pass waits for you on the Reveal card below, once, for 15 minutes.');
+  if (request.state === 'issued' && request.approval!.deliverTo === 'sms')
+    notes.push(`The pass went by SMS to ${request.approval!.delivery?.smsMasked ?? 'their mobile number'}.`);
+  if (request.state === 'issued' && request.approval!.deliverTo === 'manager')
+    notes.push('The pass was offered to their manager, once, in their 1:1 chat with TapDesk.');
   if (request.state === 'issued' && request.approval!.deliverTo === 'approver')
     notes.push(`${request.approval!.decidedBy?.name ?? 'The approver'} has the pass and will hand it over.`);
   return renderApprovalCard({
@@ -199,15 +243,19 @@ export function revealCard(
 ): AdaptiveCardJson {
   const target = request.target!.displayName;
   const until = new Date(Date.parse(request.outcome?.at ?? now.toISOString()) + REVEAL_WINDOW_MS);
+  const forManager = request.approval!.deliverTo === 'manager';
+  const asked = forManager ? `a pass for ${target}, who reports to you,` : 'your request';
   const status =
     state.kind === 'ready'
-      ? `${request.approval!.decidedBy?.name ?? 'An approver'} approved your request. Reveal the pass once, before ${formatWhen(until, request.timeZone, now)}; after that it is gone.`
+      ? `${request.approval!.decidedBy?.name ?? 'An approver'} approved ${asked}. Reveal the pass once, before ${formatWhen(until, request.timeZone, now)}; after that it is gone.`
       : state.kind === 'revealed'
         ? `Revealed at ${formatWhen(state.at, request.timeZone, now)}. It cannot be shown again.`
         : 'This pass can no longer be revealed. Ask again if it is still needed.';
   return renderApprovalCard({
     requestId: request.id,
-    heading: `Your Temporary Access Pass for ${target}`,
+    heading: forManager
+      ? `A Temporary Access Pass for ${target}, to hand over`
+      : `Your Temporary Access Pass for ${target}`,
     status,
     tone: state.kind === 'ready' ? 'good' : 'neutral',
     facts: [{ title: 'For', value: `${target} (${request.target!.userPrincipalName})` }],

@@ -27,6 +27,8 @@ const WHAT: Readonly<Record<AuditEventType, string>> = {
   'approval.checked': 'Person checked in Entra by an approver',
   'approval.rejected': 'Rejected',
   'pass.revealed': 'Pass revealed',
+  'pass.delivered': 'Pass delivered',
+  'pass.delivery_failed': 'Pass not delivered, revoked',
   'tap.issued': 'Issued',
   'tap.failed': 'Failed',
   'tap.outcome_unknown': 'Outcome unknown',

@@ -183,7 +183,8 @@ function requestSection(canIssue: boolean | undefined, settings: HelpSettings): 
       : 'Once approved, you get a one-time card in our 1:1 chat that shows you the pass.';
   return (
     `**Ask for a pass (someone else approves)**\n\n${why}\n\n${bullets(examplesOf(['request'], settings).map(code))}\n\n` +
-    'Options as for issuing, plus reason: _why_ at the end. Approvers have ' +
+    'Options as for issuing, plus deliver to manager or by sms (the pass then goes once to their manager, or ' +
+    'by SMS to the mobile number on their Entra entry), and reason: _why_ at the end. Approvers have ' +
     `${formatDuration(settings.approvalTtlMinutes)} to decide. ${delivery} I keep you posted on the card I send back.`
   );
 }

@@ -15,6 +15,8 @@ export type Command =
       usableOnce?: boolean;
       start?: StartSpec;
       reason?: string;
+      /** `deliver to manager` / `by sms`: where the approved pass goes instead of the approver. */
+      deliverTo?: 'manager' | 'sms';
     }
   | { kind: 'bulk'; targets: string[]; lifetimeMinutes?: number; usableOnce?: boolean; start?: StartSpec }
   | AuditCommand

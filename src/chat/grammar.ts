@@ -1,7 +1,8 @@
 // The chat grammar:
 //   issue TAP for <who> [for <duration>] [once|multi-use] [start <when>]
 //   issue TAP for <who>, <who>, … [for <duration>] [once|multi-use] [start <when>]
-//   request TAP for <who> [for <duration>] [once|multi-use] [start <when>] [reason: <why>]
+//   request TAP for <who> [for <duration>] [once|multi-use] [start <when>]
+//     [deliver to manager|by sms] [reason: <why>]
 // ('create' and 'new' also issue; 'request' asks an admin to approve a pass instead), plus
 // "[show] audit [log] [for <who>] [last <count>]" (read in audit.ts), "list TAP for <who>",
 // "revoke TAP for <who>" and "tap policy" (read in manage.ts), "devices for <who>" and
@@ -275,6 +276,7 @@ function parsePassCommand(words: Words, listed: TokeniseResult | null, verb: Pas
   if (options.usableOnce !== undefined) command.usableOnce = options.usableOnce;
   if (options.start !== undefined) command.start = options.start;
   if (reason !== undefined && command.kind === 'request') command.reason = reason;
+  if (options.deliverTo !== undefined && command.kind === 'request') command.deliverTo = options.deliverTo;
   return { ok: true, command };
 }
 

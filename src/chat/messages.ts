@@ -197,7 +197,7 @@ export const errors = {
       'unexpected_text',
       verb === 'request'
         ? `I didn't understand ${echo(word)}. After the person I only know 'for _duration_', 'once', ` +
-            `'multi-use', 'start _when_' and, last, 'reason: _why_', ` +
+            `'multi-use', 'start _when_', 'deliver to manager' or 'by sms' and, last, 'reason: _why_', ` +
             `e.g. 'request TAP for alice@contoso.com for 4h once start in 30m reason: lost phone'.`
         : `I didn't understand ${echo(word)}. After the person I only know 'for _duration_', 'once', ` +
             `'multi-use' and 'start _when_', e.g. 'issue TAP for alice@contoso.com for 4h once start in 30m'.` +
@@ -248,6 +248,19 @@ export const errors = {
       'too_long',
       `The reason is ${length} characters long; keep it to ${MAX_REASON_CHARS} or fewer, ` +
         `e.g. 'request TAP for alice@contoso.com reason: lost phone, ticket INC0012345'.`,
+    ),
+  deliveryOnIssue: () =>
+    fail(
+      'unexpected_text',
+      `Where the pass goes is chosen on a request for an admin to approve, e.g. ` +
+        `'request TAP for alice@contoso.com deliver to manager reason: lost phone'. A pass you issue ` +
+        `yourself is shown to you, once.`,
+    ),
+  conflictingDelivery: () =>
+    fail(
+      'conflicting_options',
+      `Choose one place for the pass: 'deliver to manager' or 'by sms', e.g. ` +
+        `'request TAP for alice@contoso.com by sms reason: lost phone'.`,
     ),
   reasonOnIssue: () =>
     fail(

@@ -4,6 +4,7 @@ import { isCompactDuration, looksLikeDurationWord, parseDuration } from './durat
 import { errors, type ParseError, type PassVerb } from './messages.js';
 import { lowerAt, textOf, type Token } from './normalise.js';
 import { parseStartWords, type StartSpec } from './start.js';
+import { readDeliveryOption, type DeliveryChoice } from './delivery-option.js';
 
 /** A refusal as the parser returns it. */
 type Refused = { ok: false; error: ParseError };
@@ -32,7 +33,11 @@ export function readUseOption(tokens: Token[], index: number): { once: boolean; 
 export function isOptionKeyword(tokens: Token[], index: number): boolean {
   const word = lowerAt(tokens, index);
   return (
-    word !== undefined && (word === 'for' || START_WORDS.has(word) || readUseOption(tokens, index) !== null)
+    word !== undefined &&
+    (word === 'for' ||
+      START_WORDS.has(word) ||
+      readUseOption(tokens, index) !== null ||
+      readDeliveryOption(tokens, index) !== null)
   );
 }
 
@@ -53,6 +58,8 @@ export type PassOptions = {
   usableOnce?: boolean;
   start?: StartSpec;
   startSeen?: boolean;
+  /** Requests only: `deliver to manager` / `by sms`. */
+  deliverTo?: DeliveryChoice;
 };
 
 /** How many tokens at tokens[index] make a duration ("2h" is one, "2 hours" two), else 0. */
@@ -107,6 +114,14 @@ export function readOption(
 ): number | Refused {
   const token = tokens[index];
   if (token === undefined || token.quoted) return unexpected(token?.text ?? '');
+  const delivery = readDeliveryOption(tokens, index);
+  if (delivery) {
+    if (verb !== 'request') return errors.deliveryOnIssue();
+    if (options.deliverTo !== undefined && options.deliverTo !== delivery.deliverTo)
+      return errors.conflictingDelivery();
+    options.deliverTo = delivery.deliverTo;
+    return index + delivery.used;
+  }
   const use = readUseOption(tokens, index);
   if (use) {
     if (options.usableOnce !== undefined && options.usableOnce !== use.once)

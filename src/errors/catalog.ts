@@ -12,6 +12,7 @@ import { ONBOARDING_ENTRIES } from './catalog-onboarding.js';
 import { PIM_ENTRIES } from './catalog-pim.js';
 import { REQUEST_API_ENTRIES } from './catalog-requests.js';
 import { FACE_CHECK_ENTRIES } from './catalog-face-check.js';
+import { DELIVERY_ENTRIES } from './catalog-delivery.js';
 
 const CATALOG = {
   ...APPROVAL_AND_BULK_ENTRIES,
@@ -19,6 +20,7 @@ const CATALOG = {
   ...PIM_ENTRIES,
   ...REQUEST_API_ENTRIES,
   ...FACE_CHECK_ENTRIES,
+  ...DELIVERY_ENTRIES,
   TAP_ROLE_MISSING: {
     title: 'You need an authentication admin role',
     message: () =>

@@ -132,6 +132,15 @@ export class GraphTapClient implements TapGraph {
     return user.employeeHireDate ?? null;
   }
 
+  async getMobilePhone(userId: string, signal?: AbortSignal): Promise<string | null> {
+    const user = (await this.nullOn404(() =>
+      this.get(`/users/${encodeURIComponent(userId)}`, signal)
+        .select('mobilePhone')
+        .get(),
+    )) as { mobilePhone?: string | null } | null;
+    return user?.mobilePhone?.trim() || null;
+  }
+
   async findUsers(search: UserSearch, limit: number, signal?: AbortSignal): Promise<DirectoryUser[]> {
     const text = odataQuote(search.text);
     const filter =

@@ -25,6 +25,7 @@ export function withTenantPolicy(graph: TapGraph, source: PolicySource): TapGrap
     createTaps: (items, signal) => graph.createTaps(items, signal),
     lookupManagers: (userIds, signal) => graph.lookupManagers(userIds, signal),
     ...(graph.getHireDate ? { getHireDate: (userId, signal) => graph.getHireDate!(userId, signal) } : {}),
+    getMobilePhone: (userId, signal) => graph.getMobilePhone(userId, signal),
   };
   delegatedOf.set(wrapped, graph);
   return wrapped;

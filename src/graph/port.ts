@@ -115,4 +115,6 @@ export interface TapGraph {
    * Per-user failures come back as ok:false; results are in the order of `userIds`.
    */
   lookupManagers(userIds: string[], signal?: AbortSignal): Promise<ManagerLookup[]>;
+  /** The person's directory `mobilePhone` as typed in Entra (free text), or null when there is none. */
+  getMobilePhone(userId: string, signal?: AbortSignal): Promise<string | null>;
 }

@@ -36,5 +36,13 @@ export function requestApiRoutes(
   };
   const keys = new TenantKeys(`${authority}/discovery/v2.0/keys`, io.dispatcher);
   const approvals = apiApprovalPoster(io);
-  return (server) => addRequestApiRoutes(server, { core: io.core, rules, keys, approvals, log: io.log });
+  return (server) =>
+    addRequestApiRoutes(server, {
+      core: io.core,
+      rules,
+      keys,
+      approvals,
+      log: io.log,
+      smsConfigured: !!config.delivery.acs,
+    });
 }

@@ -23,6 +23,8 @@ export interface RequestApiDeps {
   keys: TenantKeys;
   approvals: ApprovalPoster;
   log: Logger;
+  /** False when ACS is not configured: `deliverTo: sms` is then refused before anything is stored. */
+  smsConfigured?: boolean;
 }
 
 // Printable ASCII, as the Idempotency-Key draft's examples; long enough for a UUID or a ticket sys_id.
@@ -95,6 +97,8 @@ async function postRequest(deps: RequestApiDeps, req: restify.Request, res: rest
     );
   const body = checkApiRequestBody(read.body);
   if (!body.ok) return badRequest(res, body.field, body.message);
+  if (body.body.deliverTo === 'sms' && deps.smsConfigured === false)
+    return badRequest(res, 'deliverTo', "'sms' is not set up on this TapDesk; use 'approver' or 'manager'");
 
   const outcome = await submitApiRequest(deps.core, {
     caller,

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 
 /**
- * Where an approved pass goes. Only `approver` exists today: the approver who clicked sees it once, in
- * Teams. `manager` and `sms` are planned; they are named here so a caller asking for them is told
- * they are not available yet rather than that the value is meaningless. Adding one means moving it
- * to DELIVERY_CHANNELS and giving the Approve path a way to deliver there.
+ * Where an approved pass goes: `approver` (the approver who clicked sees it once, in Teams),
+ * `manager` (a one-time Reveal card for the person's manager, read from Entra at Approve) or `sms`
+ * (the mobile number on the person's directory entry). Never a destination the caller names.
  */
-export const DELIVERY_CHANNELS = ['approver'] as const;
-export const PLANNED_DELIVERY_CHANNELS = ['manager', 'sms'] as const;
+export const DELIVERY_CHANNELS = ['approver', 'manager', 'sms'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 /** The body of POST /api/requests is small; anything bigger is refused (413) before it is parsed. */
@@ -22,13 +20,7 @@ const TICKET_NUMBER = /^[A-Za-z0-9][A-Za-z0-9._:#/-]{0,63}$/;
 
 const deliverTo = z.string().superRefine((value, ctx) => {
   if ((DELIVERY_CHANNELS as readonly string[]).includes(value)) return;
-  const planned = (PLANNED_DELIVERY_CHANNELS as readonly string[]).includes(value);
-  ctx.addIssue({
-    code: z.ZodIssueCode.custom,
-    message: planned
-      ? `'${value}' is not available yet; use 'approver' (the approver hands the pass over)`
-      : `must be 'approver'`,
-  });
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be 'approver', 'manager' or 'sms'` });
 });
 
 /**

@@ -13,6 +13,7 @@ import { planIssue, policyTerms } from '../tap/plan.js';
 import { planRefusalCode, toCandidate } from '../tap/prepare.js';
 import { isPrivileged, privilegeText, rolesHeldBy } from '../tap/privilege.js';
 import type { TapRequest } from '../tap/request.js';
+import { checkDeliveryChannel } from '../delivery/request-check.js';
 
 const READ_TIMEOUT_MS = 5_000;
 
@@ -63,6 +64,8 @@ export async function checkRequestedPerson(
     const asked = await askedFor(graph, request, user.id, now, signal);
     const planned = planIssue(asked, policy, now, deps.maxLifetimeMinutes);
     if (!planned.ok) return end(deps, row, clicker, problem(planRefusalCode(planned.reason), ctx));
+    const reach = await checkDeliveryChannel(graph, request.approval!.deliverTo, user, manager, signal);
+    if (!reach.ok) return end(deps, row, clicker, reach.problem);
     const privileged = isPrivileged(roles);
     const approval = request.approval!;
     const checked: TapRequest = {
@@ -85,6 +88,7 @@ export async function checkRequestedPerson(
         notes: planned.notes,
         checkedBy: clicker,
         checkedAt: now.toISOString(),
+        ...(reach.delivery ? { delivery: reach.delivery } : {}),
       },
     };
     const written = await deps.requests.update(row, checked).catch(ignoreConflict);

@@ -22,6 +22,8 @@ export interface ApiRequestView {
   problemCode: string | null;
   /** The pass's shape and validity once issued: never the pass itself. */
   pass: { startDateTime: string | null; expiresAt: string | null; isUsableOnce: boolean | null } | null;
+  /** The channel asked for and how its delivery went (`pending` until an approved pass was handed on). */
+  delivery: { channel: string; outcome: 'pending' | 'delivered' | 'failed' };
 }
 
 /** TapDesk's request states as the API's six; `now` turns an undecided request past its deadline to expired. */
@@ -71,5 +73,9 @@ export function apiViewOf(request: TapRequest, now: Date): ApiRequestView {
           isUsableOnce: issued.isUsableOnce ?? null,
         }
       : null,
+    delivery: {
+      channel: approval?.deliverTo ?? 'approver',
+      outcome: approval?.delivery?.outcome ?? 'pending',
+    },
   };
 }

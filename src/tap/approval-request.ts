@@ -15,6 +15,7 @@ import { MAX_OPEN_APPROVALS_PER_REQUESTER } from './open-approvals.js';
 import { issuerStrength } from './roles.js';
 import { isPrivileged, privilegeText, rolesHeldBy } from './privilege.js';
 import { factsOf, snapshot } from './facts.js';
+import { checkDeliveryChannel } from '../delivery/request-check.js';
 
 export type RequestCommand = Extract<Command, { kind: 'request' }>;
 
@@ -102,6 +103,9 @@ export async function requestApproval(
     const planned = planIssue(asked, policy, now, deps.maxLifetimeMinutes);
     if (!planned.ok) return { kind: 'problem', problem: problem(planRefusalCode(planned.reason), ctx) };
 
+    const channel = input.command.deliverTo ?? settings.deliverTo;
+    const reach = await checkDeliveryChannel(graph, channel, user, manager, signal);
+    if (!reach.ok) return { kind: 'problem', problem: reach.problem };
     const targetPrivileged = isPrivileged(targetRoles);
     const notes = planned.notes;
     const stored = await deps.requests.add({
@@ -124,7 +128,11 @@ export async function requestApproval(
         ...(targetPrivileged ? { targetRoles: privilegeText(targetRoles) } : {}),
       },
       shown: snapshot(factsOf(user, pass, targetPrivileged, policy)),
-      approval: approvalInfo(settings, basis, notes, targetPrivileged, input.command.reason),
+      approval: {
+        ...approvalInfo(settings, basis, notes, targetPrivileged, input.command.reason),
+        deliverTo: channel,
+        ...(reach.delivery ? { delivery: reach.delivery } : {}),
+      },
     });
     await deps.openApprovals.add(input.requester.oid, stored.value.id, stored.value.expiresAt);
     // Audited before any card exists, like a direct request.

@@ -18,7 +18,7 @@ export type RequestVerb =
   | typeof VERBS.faceCheck;
 
 /** Who may click: the person who asked, the person whose token created the pass, or a second admin. */
-export type ClickerRole = 'requester' | 'issuer' | 'approver';
+export type ClickerRole = 'requester' | 'issuer' | 'approver' | 'recipient';
 
 interface Rule {
   states: readonly RequestState[];
@@ -55,7 +55,8 @@ export const CLICK_RULES: { [V in RequestVerb]: Partial<Record<RequestKind, Rule
   },
   [VERBS.approve]: { approval: { states: ['awaiting'], who: 'approver' } },
   [VERBS.reject]: { approval: { states: ['awaiting'], who: 'approver' } },
-  [VERBS.reveal]: { approval: { states: ['issued'], who: 'requester' } },
+  // The requester (DELIVER_TO=requester), or the manager a pass was delivered to (deliverTo manager).
+  [VERBS.reveal]: { approval: { states: ['issued'], who: 'recipient' } },
   // The refusal card's "Activate <role>": only its requester, while the request waits for the role.
   [VERBS.activate]: { issue: { states: ['choosing'], who: 'requester' } },
   // Face Check from the confirmation card, by whoever asked, while it can still be confirmed.

@@ -6,7 +6,7 @@ import { ConflictError, type StoredRow } from '../store/port.js';
 import { checkAndPlan, type PrepareOutcome } from './prepare.js';
 import type { CoreDeps } from './core-deps.js';
 import { auditAfterTheFact, requestEvent } from './audit-events.js';
-import { issuerOf, type Person, type TapRequest } from './request.js';
+import { issuerOf, recipientOf, type Person, type TapRequest } from './request.js';
 import { ruleFor, type RequestVerb } from './click-rules.js';
 import { VERBS } from '../cards/actions.js';
 import { alreadyHandled } from './already-handled.js';
@@ -75,7 +75,12 @@ export async function guardClick(
   const request = row.value;
   const rule = ruleFor(verb, request);
   if (!rule) return { ok: false, problem: problem('CLICK_NOT_ALLOWED') };
-  const owner = rule.who === 'issuer' ? issuerOf(request) : request.requester;
+  const owner =
+    rule.who === 'issuer'
+      ? issuerOf(request)
+      : rule.who === 'recipient'
+        ? recipientOf(request)
+        : request.requester;
   const ctx = {
     who: request.target?.userPrincipalName ?? request.query,
     requesterName: owner.name,

@@ -71,6 +71,18 @@ export interface PassRef {
   isUsableOnce: boolean;
 }
 
+/**
+ * A manager or SMS delivery. The SMS number is kept only masked and as a SHA-256, so the number the
+ * approver saw can be compared with the one read again at Approve without storing it.
+ */
+export interface DeliveryInfo {
+  smsMasked?: string;
+  smsSha256?: string;
+  /** The manager read from Entra with the approver's token at Approve: the only one who may reveal. */
+  recipient?: Person;
+  outcome?: 'delivered' | 'failed';
+}
+
 /** Who must approve, where, and what happened so far; only on approval requests. */
 export interface ApprovalInfo {
   reason?: string;
@@ -88,8 +100,13 @@ export interface ApprovalInfo {
   /** The channel or group chat where approvers see the approval card. */
   approversConversationId: string;
   approvalActivityId?: string;
-  /** `manager`: the person's manager from Graph (Lifecycle Workflows joiners; the delivery lives in src/delivery). */
-  deliverTo: 'approver' | 'requester' | 'manager';
+  /**
+   * `manager` and `sms` are chosen per request (chat option, the request API, or a Lifecycle Workflows
+   * joiner, always `manager`); the manager is read from Graph, never from the request; see src/delivery.
+   */
+  deliverTo: 'approver' | 'requester' | 'manager' | 'sms';
+  /** Where a manager or SMS delivery goes and how it went; never the pass (src/delivery/info.ts). */
+  delivery?: DeliveryInfo;
   /** API requests: the approver who first read the person in Entra with their own sign-in, and when. */
   checkedBy?: Person;
   checkedAt?: string;
@@ -187,6 +204,11 @@ export interface TapRequest {
     revokedAt?: string;
     at: string;
   };
+}
+
+/** Who may reveal an approval's held pass: the manager it was delivered to, else its requester. */
+export function recipientOf(request: TapRequest): Person {
+  return request.approval?.delivery?.recipient ?? request.requester;
 }
 
 /** Who created (or will create) the pass with their own role: the approver on approval requests. */

@@ -20,6 +20,7 @@ import type { Turn } from './turn.js';
 import type { TeamsDeps } from './context.js';
 import { replyWithCard } from './invoke-response.js';
 import { passCard, problemCard } from '../cards/request-views.js';
+import { deliverApproved } from './deliver-actions.js';
 
 function decisionClick(turn: Turn, requestId: string): DecisionClick {
   const conversation = turn.context.activity.conversation;
@@ -167,6 +168,22 @@ async function answerDecision(turn: Turn, outcome: DecisionOutcome): Promise<voi
     deps.core.onBackgroundError('tap.record_failed', outcome.recordError);
   // The notices it owes were queued with the outcome (one commit).
   const now = deps.core.clock.now();
+  const channel = request.approval!.deliverTo;
+  if (channel === 'manager' || channel === 'sms') {
+    const delivered = await deliverApproved(turn, request, outcome.pass);
+    await syncApprovalCards(deps, delivered.request);
+    const how = channel === 'sms' ? 'by SMS to their mobile number' : 'to their manager';
+    await tellRequester(
+      deps,
+      delivered.request,
+      delivered.delivered ? `Approved: a pass for ${target}` : `No pass for ${target}`,
+      delivered.delivered
+        ? `${clicker.name} approved your request; the pass went ${how}.`
+        : `${clicker.name} approved, but the pass could not be delivered ${how}, so it was revoked.`,
+      delivered.delivered ? 'good' : 'error',
+    );
+    return;
+  }
   if (request.approval!.deliverTo === 'approver') {
     await tellRequester(
       deps,

@@ -12,6 +12,7 @@ import type { BulkDeps } from '../bulk/deps.js';
 import type { BulkRuns } from './bulk-runs.js';
 import type { FileTransfer } from '../bulk/file-transfer.js';
 import type { PresentationService } from '../facecheck/port.js';
+import type { DeliveryPorts } from '../delivery/setup.js';
 
 /** What the Teams handlers need; built once in teams/app.ts. */
 export interface TeamsDeps {
@@ -35,4 +36,6 @@ export interface TeamsDeps {
   sso: { resource: string; connectionName: string; signInUrl: string };
   /** The Verified ID Request Service, when Face Check is configured. */
   faceCheck?: PresentationService;
+  /** SMS (Communication Services) and the Teams self-install, for deliverTo manager and sms. */
+  delivery?: DeliveryPorts;
 }

@@ -21,7 +21,10 @@ export async function runRequest(turn: Turn, command: RequestCommand): Promise<v
     const approvers = await deps.conversations.find('conversation', settings.approversConversationId);
     if (!approvers) return sendProblemCard(context, problem('APPROVERS_UNREACHABLE'));
   }
-  if (settings.deliverTo === 'requester' && !(await deps.conversations.find('personal', actor.oid)))
+  if (command.deliverTo === 'sms' && !deps.delivery?.sms)
+    return sendProblemCard(context, problem('SMS_NOT_CONFIGURED'));
+  const deliverTo = command.deliverTo ?? settings.deliverTo;
+  if (deliverTo === 'requester' && !(await deps.conversations.find('personal', actor.oid)))
     return sendProblemCard(context, problem('REQUEST_FROM_PERSONAL_CHAT'));
 
   const outcome = await requestApproval(deps.core, graph, {

@@ -162,10 +162,11 @@ describe('what a request must look like', () => {
     const noKey = await bad(requestBody('alice@contoso.com'), '');
     expect(noKey.status).toBe(400);
     expect(noKey.body.field).toBe('Idempotency-Key');
-    const sms = await bad(requestBody('alice@contoso.com', { deliverTo: 'sms' }));
-    expect(sms.status).toBe(400);
-    expect(sms.body).toMatchObject({ error: 'invalid_request', field: 'deliverTo' });
-    expect(sms.body.message).toContain('not available yet');
+    // A channel TapDesk does not have (a destination is never the caller's to name).
+    const email = await bad(requestBody('alice@contoso.com', { deliverTo: 'email' }));
+    expect(email.status).toBe(400);
+    expect(email.body).toMatchObject({ error: 'invalid_request', field: 'deliverTo' });
+    expect(email.body.message).toContain("'approver', 'manager' or 'sms'");
     expect((await bad(requestBody('Alice Wong'))).body.field).toBe('user');
     expect(
       (await bad(requestBody('alice@contoso.com', { ticket: { system: 'ServiceNow' } }))).body.field,

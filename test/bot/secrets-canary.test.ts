@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   actionData,
@@ -17,6 +18,9 @@ import { enrollDevice, sandboxAdmin } from '../helpers/sandbox-admin.js';
 const CANARY = 'Qz7!kP2w';
 // The same for a pass approved from the request API.
 const API_CANARY = 'Rk4#vN9s';
+// Passes delivered by SMS and to a manager's Reveal card.
+const SMS_CANARY = 'Ts8%mQ3z';
+const MANAGER_CANARY = 'Wd2&hL6c';
 const JWT = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
 
 let h: Harness;
@@ -184,5 +188,72 @@ describe('the pass and tokens never leak', () => {
     expect(h.logLines.join('\n')).not.toMatch(JWT);
     expect(h.storageContains(EXTENSION_CANARY)).toBe(false);
     expect(h.logLines.some((line) => line.includes('"event":"extensions.resumed"'))).toBe(true);
+  });
+
+  it("a pass delivered by SMS or to a manager is only in the SMS and on the manager's Reveal answer", async () => {
+    // The approvers' channel is known from the test above; the sandbox tells this bot about installs.
+    await sandboxAdmin(h, 'POST', '/teams/bot', { endpoint: h.bot.url, serviceUrl: h.connector.url });
+    // Paul holds a directory role: a Privileged Authentication Administrator approves.
+    const erin = h.user('erin@contoso.com');
+    const inChannel = (activity: ReturnType<typeof click>) =>
+      inConversation(activity, `${APPROVALS_CHANNEL};messageid=1763776000000`);
+    const token = await appToken(h, 'ServiceNow');
+    const api: string[] = [];
+    const approveApi = async (key: string, body: Record<string, unknown>) => {
+      const submitted = await callApi(h, 'POST', '/api/requests', { token, key, body });
+      api.push(submitted.text);
+      const card = cardOf(h.connector.proactive(APPROVALS_CHANNEL).at(-1)!.activity);
+      const { requestId } = actionData(card, 'tap.approve');
+      // The first Approve reads the person (and their number or manager); the second creates the pass.
+      await post(h, inChannel(click(h, erin, 'tap.approve', { requestId })));
+      const approved = await post(h, inChannel(click(h, erin, 'tap.approve', { requestId })));
+      const status = await callApi(h, 'GET', `/api/requests/${String(requestId)}`, { token });
+      expect(status.body).toMatchObject({
+        status: 'issued',
+        delivery: { channel: body.deliverTo, outcome: 'delivered' },
+      });
+      api.push(status.text);
+      return { requestId, approved: JSON.stringify(approved.body) };
+    };
+
+    await sandboxAdmin(h, 'POST', '/next-pass', { value: SMS_CANARY });
+    const sms = await approveApi('canary-sms', requestBody('paul@contoso.com', { deliverTo: 'sms' }));
+    expect(sms.approved).not.toContain(SMS_CANARY);
+    const outbox = (
+      (await sandboxAdmin(h, 'GET', '/state')) as { outbox: { to: string; passes: string[] }[] }
+    ).outbox;
+    expect(outbox).toEqual([
+      expect.objectContaining({
+        to: '+14255550103',
+        passes: [createHash('sha256').update(SMS_CANARY).digest('hex')],
+      }),
+    ]);
+
+    await sandboxAdmin(h, 'POST', '/next-pass', { value: MANAGER_CANARY });
+    const manager = await approveApi(
+      'canary-manager',
+      requestBody('paul@contoso.com', { deliverTo: 'manager' }),
+    );
+    expect(manager.approved).not.toContain(MANAGER_CANARY);
+    // Paul's manager is Frank, whom TapDesk never talked to: the install gave it his 1:1 chat.
+    const frank = h.user('frank@contoso.com');
+    const reveal = await post(
+      h,
+      click(
+        h,
+        frank,
+        'tap.reveal',
+        { requestId: manager.requestId },
+        { conversationId: `19:${frank.id}_${h.sandbox.app.appId}@unq.gbl.spaces` },
+      ),
+    );
+    expect(JSON.stringify(reveal.body)).toContain(MANAGER_CANARY);
+
+    for (const canary of [SMS_CANARY, MANAGER_CANARY]) {
+      expect(api.join('\n')).not.toContain(canary);
+      expect(h.connector.allText()).not.toContain(canary);
+      expect(h.logLines.join('\n')).not.toContain(canary);
+      expect(h.storageContains(canary)).toBe(false);
+    }
   });
 });

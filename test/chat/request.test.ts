@@ -190,3 +190,36 @@ describe('parseCommand: request errors', () => {
     }
   });
 });
+
+describe('parseCommand: where a requested pass goes', () => {
+  const cases: Array<[string, Command]> = [
+    ['request TAP for alice deliver to manager', request('alice', { deliverTo: 'manager' })],
+    ['request TAP for Alice Wong deliver to the manager', request('Alice Wong', { deliverTo: 'manager' })],
+    [
+      'request TAP for alice by SMS reason: lost phone',
+      request('alice', { deliverTo: 'sms', reason: 'lost phone' }),
+    ],
+    [
+      'request TAP for alice 2h by text once',
+      request('alice', { lifetimeMinutes: 120, usableOnce: true, deliverTo: 'sms' }),
+    ],
+    // Only before the reason: after it, the words are the reason, kept as typed.
+    ['request TAP for alice reason: deliver to manager', request('alice', { reason: 'deliver to manager' })],
+    // A lone "by" stays part of a name.
+    ['request TAP for Anna By reason: x', request('Anna By', { reason: 'x' })],
+  ];
+  it.each(cases)('%s', (text, command) => {
+    expect(parseCommand(text)).toEqual({ ok: true, command });
+  });
+
+  it('refuses a delivery option on a pass the admin issues, and two different ones', () => {
+    expect(parseCommand('issue TAP for alice deliver to manager')).toMatchObject({
+      ok: false,
+      error: { code: 'unexpected_text' },
+    });
+    expect(parseCommand('request TAP for alice by sms deliver to manager')).toMatchObject({
+      ok: false,
+      error: { code: 'conflicting_options' },
+    });
+  });
+});

@@ -213,7 +213,7 @@ describe('checkApiRequestBody', () => {
     deliverTo: 'approver',
   };
   it.each([
-    [{ ...valid, deliverTo: 'manager' }, 'deliverTo'],
+    [{ ...valid, deliverTo: '+14255550199' }, 'deliverTo'],
     [{ ...valid, deliverTo: 'email' }, 'deliverTo'],
     [{ ...valid, user: 'Tom Target' }, 'user'],
     [{ ...valid, ticket: { system: 'ServiceNow', number: '[x](https://evil)' } }, 'ticket.number'],

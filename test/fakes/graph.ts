@@ -109,6 +109,8 @@ export interface FakeUser {
   heldElsewhere: Omit<HeldRole, 'displayName'>[];
   managerId: string | null;
   groups: string[];
+  /** The directory's mobilePhone (free text), read only for SMS delivery. */
+  mobilePhone?: string | null;
   /** Member or owner of a role-assignable group: an Authentication Administrator may not manage them. */
   inRoleAssignableGroup: boolean;
 }
@@ -507,6 +509,10 @@ class FakeGraph implements TapGraph {
           : u.displayName.toLowerCase().startsWith(prefix);
       return [...this.tenant.users.values()].filter(hit).slice(0, limit).map(directoryUser);
     });
+  }
+
+  getMobilePhone(userId: string, signal?: AbortSignal): Promise<string | null> {
+    return this.run('getMobilePhone', [userId], signal, () => this.tenant.find(userId)?.mobilePhone ?? null);
   }
 
   getManager(userId: string, signal?: AbortSignal): Promise<DirectoryUser | null> {

@@ -148,6 +148,8 @@ describe('admin API', () => {
       activations: [],
       presentations: [],
       resumes: [],
+      outbox: [],
+      installedApps: [],
     });
     expect(state.body.devices.map((d: { updatedBy: unknown }) => d.updatedBy)).toEqual([
       null,

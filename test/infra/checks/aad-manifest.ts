@@ -4,6 +4,7 @@ import {
   GRAPH_APP_ID,
   GRAPH_APP_NAME,
   GRAPH_APP_READ_ONLY,
+  GRAPH_APP_SELF_INSTALL,
   GRAPH_DELEGATED,
   TEAMS_CLIENTS,
 } from './microsoft-ids.js';
@@ -64,7 +65,8 @@ export function aadManifestProblems(manifest: AadManifest): string[] {
       problems.push(`Teams ${client} client must be pre-authorized for the access_as_user scope id`);
     }
   }
-  const readOnlyApp = Object.values(GRAPH_APP_READ_ONLY);
+  const appPermissions = { ...GRAPH_APP_READ_ONLY, ...GRAPH_APP_SELF_INSTALL };
+  const readOnlyApp = Object.values(appPermissions);
   const expected = [...Object.values(GRAPH_DELEGATED), ...readOnlyApp].sort();
   const access = manifest.requiredResourceAccess ?? [];
   for (const resource of access) {
@@ -75,7 +77,7 @@ export function aadManifestProblems(manifest: AadManifest): string[] {
       const readOnly = permission.type === 'Role' && readOnlyApp.includes(String(permission.id));
       if (permission.type !== 'Scope' && !readOnly) {
         problems.push(
-          `permission ${String(permission.id)} is of type ${String(permission.type)}: delegated (Scope) only, besides the read-only ${Object.keys(GRAPH_APP_READ_ONLY).join(', ')}`,
+          `permission ${String(permission.id)} is of type ${String(permission.type)}: delegated (Scope) only, besides ${Object.keys(appPermissions).join(', ')}`,
         );
       }
     }
@@ -83,7 +85,7 @@ export function aadManifestProblems(manifest: AadManifest): string[] {
   const granted = access.flatMap((r) => (r.resourceAccess ?? []).map((p) => String(p.id))).sort();
   if (JSON.stringify(granted) !== JSON.stringify(expected)) {
     problems.push(
-      `Graph permissions must be exactly ${[...Object.keys(GRAPH_DELEGATED), ...Object.keys(GRAPH_APP_READ_ONLY)].join(', ')}`,
+      `Graph permissions must be exactly ${[...Object.keys(GRAPH_DELEGATED), ...Object.keys(appPermissions)].join(', ')}`,
     );
   }
   return problems;

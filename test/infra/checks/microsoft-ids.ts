@@ -40,6 +40,14 @@ export const GRAPH_APP_READ_ONLY: Record<string, string> = {
   'DeviceManagementServiceConfig.Read.All': '06a5fe6d-c49d-46a7-b082-56b1b14103c7',
 };
 
+/**
+ * The one application permission that writes: TapDesk installing itself, and only itself, for a person it
+ * must reach (a manager receiving a pass); it cannot install another app or touch anything else.
+ */
+export const GRAPH_APP_SELF_INSTALL: Record<string, string> = {
+  'TeamsAppInstallation.ReadWriteSelfForUser.All': '908de74d-f8b2-4d6b-a9ed-2a17b3b78179',
+};
+
 export const GRAPH_DELEGATED_RETIRED: Record<string, string> = {
   'UserAuthenticationMethod.ReadWrite.All': 'b7887744-6746-4312-813d-72daeaee7e2d',
   'Policy.Read.All': '572fea84-0151-49b2-9301-11cb16974376',

@@ -36,6 +36,9 @@ export function sampleWebAppEnv(settings: Map<string, string>): Record<string, s
     faceCheckAuthority: '',
     faceCheckCallbackUrl: '',
     faceCheckIssuers: '',
+    "empty(smsFrom) ? '' : 'https://${communication.properties.hostName}'": '',
+    smsFrom: '',
+    teamsCatalogId: '',
     'string(50 / instances)': '50',
     'insights.properties.ConnectionString': 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
   };
