@@ -21,7 +21,13 @@ export interface ResumeCall {
 export function resumeCallFor(request: TapRequest): ResumeCall | undefined {
   const callout = request.source?.callout;
   if (!callout || !SETTLED.has(request.state)) return undefined;
-  const issued = request.state === 'issued';
+  // A pass for the manager (a joiner) or by SMS is done only once it was delivered: the approver's
+  // create comes first, and a delivery that fails revokes it, so Entra must hear the delivery's end.
+  const channel = request.approval?.deliverTo;
+  const delivered = request.approval?.delivery?.outcome;
+  const needsDelivery = channel === 'manager' || channel === 'sms';
+  if (request.state === 'issued' && needsDelivery && delivered === undefined) return undefined;
+  const issued = request.state === 'issued' && (!needsDelivery || delivered === 'delivered');
   if (callout.kind === 'lifecycle-task') {
     // Checked again here: this path goes to Graph with TapDesk's own token.
     if (!CALLBACK_PATH.test(callout.callbackUriPath)) return undefined;

@@ -7,6 +7,7 @@ import {
   cardOf,
   click,
   inConversation,
+  message,
   post,
 } from '../helpers/activities.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
@@ -196,6 +197,9 @@ describe('lifecycle task: a joiner pass for the manager, starting at the hire da
   it('approved: the pass starts at the hire date and the task is resumed completed; the approver does not see it', async () => {
     const hireDate = new Date(h.sandbox.clock.now().getTime() + 3 * 24 * 3600_000);
     hireDate.setUTCHours(8, 0, 0, 0);
+    // Leo's manager Carol has a chat with TapDesk: the joiner's pass goes to her, once.
+    const carol = h.user('carol@contoso.com');
+    await post(h, message(h, carol, 'hello'));
     const before = channelPosts().length;
     const sent = (await sandboxAdmin(h, 'POST', '/entra/lifecycle-task', {
       user: 'leo@contoso.com',
@@ -211,8 +215,15 @@ describe('lifecycle task: a joiner pass for the manager, starting at the hire da
     const approved = await decide('dana@contoso.com', 'tap.approve', { requestId });
     const [pass] = (await passesFor('leo@contoso.com')) as unknown as { startDateTime: string }[];
     expect(pass?.startDateTime).toBe(hireDate.toISOString());
-    // It is for the manager, never in the approver's answer.
+    // It is for the manager, never in the approver's answer: a one-time Reveal card in her chat.
     expect(text(approved.body)).not.toContain(joinerPass);
+    const offer = h.connector.proactive(`a:1:${carol.id}`).at(-1)!;
+    const revealed = await post(
+      h,
+      click(h, carol, 'tap.reveal', { requestId }, { replyToId: offer.assignedId }),
+    );
+    expect(text(revealed.body)).toContain(joinerPass);
+    expect(h.connector.allText()).not.toContain(joinerPass);
     expect(await resumesOf(sent.id)).toEqual([
       { kind: 'lifecycle-task', id: sent.id, state: 'completed', at: expect.any(String) },
     ]);

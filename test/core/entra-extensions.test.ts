@@ -210,4 +210,17 @@ describe('the resume', () => {
     const tampered = { ...lcw!, callout: { kind: 'lifecycle-task' as const, callbackUriPath: '/users/x' } };
     expect(resumeCallFor(base(tampered, 'issued'))).toBeUndefined();
   });
+
+  it("a joiner's pass for the manager: no resume until it is delivered; completed once it is, failed when it was not", () => {
+    const forManager = (outcome?: 'delivered' | 'failed'): TapRequest =>
+      ({
+        id: 'r',
+        state: 'issued',
+        source: lcw,
+        approval: { decidedBy: alice, deliverTo: 'manager', ...(outcome ? { delivery: { outcome } } : {}) },
+      }) as unknown as TapRequest;
+    expect(resumeCallFor(forManager())).toBeUndefined();
+    expect(resumeCallFor(forManager('delivered'))).toMatchObject({ decision: 'completed' });
+    expect(resumeCallFor(forManager('failed'))).toMatchObject({ decision: 'failed' });
+  });
 });
