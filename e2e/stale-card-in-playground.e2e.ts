@@ -35,6 +35,9 @@ describe('in the Agents Playground, as Dana Reyes in a hurry', () => {
       .last()
       .waitFor({ timeout: 20_000 });
 
+    // Only the older card still asks: the newer one has become the pass. Clicking before the chat has
+    // re-rendered could land on a card element the Playground is replacing.
+    await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(1);
     const older = cards.first();
     await older.getByText('In person').click();
     await older.locator('button[aria-label="Confirm"]').click();
