@@ -6,6 +6,7 @@ import {
   openConversation,
   openPlayground,
   say,
+  submitCard,
   type Session,
 } from './browser.js';
 import { startPlaygroundAs, type PlaygroundProcess } from './playground-process.js';
@@ -99,7 +100,7 @@ describe('in the Agents Playground, approvals', () => {
     await dana.shot('14-channel-approval-card');
 
     // Approve: the pass is created with Dana's token and comes back in her click's response only.
-    await approval.locator('button[aria-label="Approve"]').click();
+    await submitCard(dana.page, () => approval.locator('button[aria-label="Approve"]').click());
     const pass = card(dana.page, 'Copy it now');
     await pass.waitFor({ timeout: 20_000 });
     const shown = await pass.innerText();

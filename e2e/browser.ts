@@ -85,3 +85,24 @@ export function logEntries(page: Page, exchange: string): Locator {
 export function logDetails(page: Page): Locator {
   return page.locator('div:has(> [role="tablist"]) + div[contenteditable="true"]');
 }
+
+/**
+ * Fills a card and clicks one of its buttons until the Playground has sent the click (a new `invoke 200`
+ * in its Log Panel). A message arriving meanwhile makes the Playground redraw the chat and forget what
+ * was chosen on a card, so its own validation then keeps the click from being sent at all; such a lost
+ * click is done again (at most three times). A click that was sent is never repeated.
+ */
+export async function submitCard(page: Page, fillAndClick: () => Promise<void>): Promise<void> {
+  const invokes = logEntries(page, 'invoke 200');
+  for (let attempt = 1; ; attempt += 1) {
+    const before = await invokes.count();
+    await fillAndClick();
+    const sent = await invokes
+      .nth(before)
+      .waitFor({ timeout: 8_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (sent) return;
+    if (attempt >= 3) throw new Error('the Playground did not send the click after three tries');
+  }
+}

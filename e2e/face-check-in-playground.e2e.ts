@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPlayground, say, type Session } from './browser.js';
+import { openPlayground, say, submitCard, type Session } from './browser.js';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
 
 // Dana verifies Alice with a Face Check before issuing: the card shows the QR code, Alice's phone (played
@@ -74,7 +74,7 @@ describe('in the Agents Playground, Face Check before Confirm', () => {
     await expect(passed.getByText('Verified ID Face Check (passed, score 87)').count()).resolves.toBe(1);
     await shot('31-face-check-passed');
 
-    await passed.locator('button[aria-label="Confirm"]').click();
+    await submitCard(page, () => passed.locator('button[aria-label="Confirm"]').click());
     const passCard = page.locator('.ac-adaptiveCard').filter({ hasText: 'Copy it now' }).last();
     await passCard.waitFor({ timeout: 20_000 });
     expect(await passCard.innerText()).toContain('Temporary Access Pass for Alice Wong');

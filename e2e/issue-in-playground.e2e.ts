@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPlayground, say, type Session } from './browser.js';
+import { openPlayground, say, submitCard, type Session } from './browser.js';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
 
 let sandbox: SandboxProcess;
@@ -28,8 +28,10 @@ describe('in the Agents Playground, as Dana Reyes', () => {
     await expect(card.innerText()).resolves.toContain('Alice Wong');
     await shot('02-confirmation-card');
 
-    await card.getByText('Call-back to a number on file').click();
-    await card.locator('button[aria-label="Confirm"]').click();
+    await submitCard(page, async () => {
+      await card.getByText('Call-back to a number on file').click();
+      await card.locator('button[aria-label="Confirm"]').click();
+    });
     const passCard = page.locator('.ac-adaptiveCard').filter({ hasText: 'Copy it now' }).last();
     await passCard.waitFor({ timeout: 20_000 });
     const text = await passCard.innerText();

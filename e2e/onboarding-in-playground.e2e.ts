@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTenantFixture } from '../sandbox/fixture.js';
 import { enrollDevice, sandboxAdmin, sandboxState } from '../test/helpers/sandbox-admin.js';
-import { card, logDetails, logEntries, openPlayground, say, type Session } from './browser.js';
+import { card, logDetails, logEntries, openPlayground, say, submitCard, type Session } from './browser.js';
 import { startPlaygroundAs, type PlaygroundProcess } from './playground-process.js';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
 
@@ -69,8 +69,10 @@ describe('in the Agents Playground, as Owen Lee onboarding a joiner in a hurry',
     await expect(newer.getByRole('combobox').inputValue()).resolves.toBe('Finance');
     await shot('onboard-01-two-cards');
 
-    await newer.getByText('In person').click();
-    await newer.locator('button[aria-label="Confirm"]').click();
+    await submitCard(page, async () => {
+      await newer.getByText('In person').click();
+      await newer.locator('button[aria-label="Confirm"]').click();
+    });
     const passCard = card(page, 'Copy it now');
     await passCard.waitFor({ timeout: 20_000 });
     expect(await passCard.innerText()).toContain('Temporary Access Pass for Alice Wong');
@@ -91,11 +93,20 @@ describe('in the Agents Playground, as Owen Lee onboarding a joiner in a hurry',
     expect(passes[0]!.passSha256).toBe(createHash('sha256').update(shown).digest('hex'));
     expect(await deviceWrites()).toHaveLength(1);
 
-    // The Playground replaced the clicked card with his answer; the older card is still there.
+    // The Playground replaced the clicked card with his answer; the older card is still there. The
+    // issuer's notice arrives a moment after the pass, and the Playground redraws the chat for it,
+    // forgetting a choice made on another card meanwhile: the older card is filled in after it.
+    await page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: 'Pass for Alice Wong expires at' })
+      .last()
+      .waitFor({ timeout: 20_000 });
     await expect(cards.count()).resolves.toBe(1);
     const older = cards.first();
-    await older.getByText('In person').click();
-    await older.locator('button[aria-label="Confirm"]').click();
+    await submitCard(page, async () => {
+      await older.getByText('In person').click();
+      await older.locator('button[aria-label="Confirm"]').click();
+    });
     const refused = card(page, 'The device changed since the card was made');
     await refused.waitFor({ timeout: 20_000 });
     expect(await refused.innerText()).toContain('Nothing was changed');

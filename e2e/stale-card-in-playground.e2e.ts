@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPlayground, say, type Session } from './browser.js';
+import { openPlayground, say, submitCard, type Session } from './browser.js';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
 
 // A hurried admin in the Agents Playground: two cards for the same person, the newer confirmed first,
@@ -27,20 +27,29 @@ describe('in the Agents Playground, as Dana Reyes in a hurry', () => {
     await cards.nth(1).waitFor({ timeout: 20_000 });
 
     const newer = cards.nth(1);
-    await newer.getByText('In person').click();
-    await newer.locator('button[aria-label="Confirm"]').click();
+    await submitCard(page, async () => {
+      await newer.getByText('In person').click();
+      await newer.locator('button[aria-label="Confirm"]').click();
+    });
     await page
       .locator('.ac-adaptiveCard')
       .filter({ hasText: 'Copy it now' })
       .last()
       .waitFor({ timeout: 20_000 });
 
-    // Only the older card still asks: the newer one has become the pass. Clicking before the chat has
-    // re-rendered could land on a card element the Playground is replacing.
+    // The issuer's notice arrives a moment after the pass; the Playground redraws the chat for it and
+    // forgets a choice made on another card meanwhile, so the older card is filled in after it.
+    await page
+      .locator('.ac-adaptiveCard')
+      .filter({ hasText: 'Pass for Bob Kim expires at' })
+      .last()
+      .waitFor({ timeout: 20_000 });
     await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(1);
     const older = cards.first();
-    await older.getByText('In person').click();
-    await older.locator('button[aria-label="Confirm"]').click();
+    await submitCard(page, async () => {
+      await older.getByText('In person').click();
+      await older.locator('button[aria-label="Confirm"]').click();
+    });
     const fresh = page
       .locator('.ac-adaptiveCard')
       .filter({ hasText: 'What changed since the last card' })
