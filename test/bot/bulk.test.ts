@@ -168,11 +168,13 @@ describe('notices for the people who got a pass', () => {
         ),
     );
     expect(JSON.stringify(told.activity)).toContain('by Frank Ortiz');
-    const toCarol = await waitFor('the notice to their manager', () =>
-      h.connector
+    // An empty list is no answer yet: waitFor stops at the first truthy value.
+    const toCarol = await waitFor('the notice to their manager', () => {
+      const found = h.connector
         .proactive(`a:1:${carol.id}`)
-        .filter((c) => JSON.stringify(c.activity).includes('of your reports got a Temporary Access Pass')),
-    );
+        .filter((c) => JSON.stringify(c.activity).includes('of your reports got a Temporary Access Pass'));
+      return found.length > 0 ? found : undefined;
+    });
     expect(toCarol).toHaveLength(1);
     expect(JSON.stringify(toCarol[0]!.activity)).toContain(
       '3 of your reports got a Temporary Access Pass from Frank Ortiz',
