@@ -100,7 +100,10 @@ describe('in the Agents Playground, approvals', () => {
     await dana.shot('14-channel-approval-card');
 
     // Approve: the pass is created with Dana's token and comes back in her click's response only.
-    await submitCard(dana.page, () => approval.locator('button[aria-label="Approve"]').click());
+    await submitCard(
+      () => approval.locator('button[aria-label="Approve"]').click(),
+      card(dana.page, 'Copy it now'),
+    );
     const pass = card(dana.page, 'Copy it now');
     await pass.waitFor({ timeout: 20_000 });
     const shown = await pass.innerText();

@@ -87,22 +87,19 @@ export function logDetails(page: Page): Locator {
 }
 
 /**
- * Fills a card and clicks one of its buttons until the Playground has sent the click (a new `invoke 200`
- * in its Log Panel). A message arriving meanwhile makes the Playground redraw the chat and forget what
- * was chosen on a card, so its own validation then keeps the click from being sent at all; such a lost
- * click is done again (at most three times). A click that was sent is never repeated.
+ * Fills a card and clicks one of its buttons until its answer shows. A message arriving meanwhile makes
+ * the Playground redraw the chat and forget what was chosen on a card, so its own validation keeps the
+ * click from being sent at all; such a lost click is done again (at most three times). The bot answers a
+ * repeated click on a request it already acted on with a notice that leaves the card alone.
  */
-export async function submitCard(page: Page, fillAndClick: () => Promise<void>): Promise<void> {
-  const invokes = logEntries(page, 'invoke 200');
+export async function submitCard(fillAndClick: () => Promise<void>, answered: Locator): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
-    const before = await invokes.count();
     await fillAndClick();
-    const sent = await invokes
-      .nth(before)
+    const shown = await answered
       .waitFor({ timeout: 8_000 })
       .then(() => true)
       .catch(() => false);
-    if (sent) return;
-    if (attempt >= 3) throw new Error('the Playground did not send the click after three tries');
+    if (shown) return;
+    if (attempt >= 3) throw new Error('the card was not answered after three tries');
   }
 }

@@ -74,7 +74,10 @@ describe('in the Agents Playground, Face Check before Confirm', () => {
     await expect(passed.getByText('Verified ID Face Check (passed, score 87)').count()).resolves.toBe(1);
     await shot('31-face-check-passed');
 
-    await submitCard(page, () => passed.locator('button[aria-label="Confirm"]').click());
+    await submitCard(
+      () => passed.locator('button[aria-label="Confirm"]').click(),
+      page.locator('.ac-adaptiveCard').filter({ hasText: 'Copy it now' }).last(),
+    );
     const passCard = page.locator('.ac-adaptiveCard').filter({ hasText: 'Copy it now' }).last();
     await passCard.waitFor({ timeout: 20_000 });
     expect(await passCard.innerText()).toContain('Temporary Access Pass for Alice Wong');

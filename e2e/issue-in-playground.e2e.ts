@@ -28,10 +28,13 @@ describe('in the Agents Playground, as Dana Reyes', () => {
     await expect(card.innerText()).resolves.toContain('Alice Wong');
     await shot('02-confirmation-card');
 
-    await submitCard(page, async () => {
-      await card.getByText('Call-back to a number on file').click();
-      await card.locator('button[aria-label="Confirm"]').click();
-    });
+    await submitCard(
+      async () => {
+        await card.getByText('Call-back to a number on file').click();
+        await card.locator('button[aria-label="Confirm"]').click();
+      },
+      page.locator('.ac-adaptiveCard').filter({ hasText: 'Copy it now' }).last(),
+    );
     const passCard = page.locator('.ac-adaptiveCard').filter({ hasText: 'Copy it now' }).last();
     await passCard.waitFor({ timeout: 20_000 });
     const text = await passCard.innerText();

@@ -69,10 +69,13 @@ describe('in the Agents Playground, as Owen Lee onboarding a joiner in a hurry',
     await expect(newer.getByRole('combobox').inputValue()).resolves.toBe('Finance');
     await shot('onboard-01-two-cards');
 
-    await submitCard(page, async () => {
-      await newer.getByText('In person').click();
-      await newer.locator('button[aria-label="Confirm"]').click();
-    });
+    await submitCard(
+      async () => {
+        await newer.getByText('In person').click();
+        await newer.locator('button[aria-label="Confirm"]').click();
+      },
+      card(page, 'Copy it now'),
+    );
     const passCard = card(page, 'Copy it now');
     await passCard.waitFor({ timeout: 20_000 });
     expect(await passCard.innerText()).toContain('Temporary Access Pass for Alice Wong');
@@ -103,10 +106,13 @@ describe('in the Agents Playground, as Owen Lee onboarding a joiner in a hurry',
       .waitFor({ timeout: 20_000 });
     await expect(cards.count()).resolves.toBe(1);
     const older = cards.first();
-    await submitCard(page, async () => {
-      await older.getByText('In person').click();
-      await older.locator('button[aria-label="Confirm"]').click();
-    });
+    await submitCard(
+      async () => {
+        await older.getByText('In person').click();
+        await older.locator('button[aria-label="Confirm"]').click();
+      },
+      card(page, 'The device changed since the card was made'),
+    );
     const refused = card(page, 'The device changed since the card was made');
     await refused.waitFor({ timeout: 20_000 });
     expect(await refused.innerText()).toContain('Nothing was changed');

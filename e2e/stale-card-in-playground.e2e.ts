@@ -27,10 +27,13 @@ describe('in the Agents Playground, as Dana Reyes in a hurry', () => {
     await cards.nth(1).waitFor({ timeout: 20_000 });
 
     const newer = cards.nth(1);
-    await submitCard(page, async () => {
-      await newer.getByText('In person').click();
-      await newer.locator('button[aria-label="Confirm"]').click();
-    });
+    await submitCard(
+      async () => {
+        await newer.getByText('In person').click();
+        await newer.locator('button[aria-label="Confirm"]').click();
+      },
+      page.locator('.ac-adaptiveCard').filter({ hasText: 'Copy it now' }).last(),
+    );
     await page
       .locator('.ac-adaptiveCard')
       .filter({ hasText: 'Copy it now' })
@@ -46,10 +49,13 @@ describe('in the Agents Playground, as Dana Reyes in a hurry', () => {
       .waitFor({ timeout: 20_000 });
     await expect.poll(() => cards.count(), { timeout: 20_000 }).toBe(1);
     const older = cards.first();
-    await submitCard(page, async () => {
-      await older.getByText('In person').click();
-      await older.locator('button[aria-label="Confirm"]').click();
-    });
+    await submitCard(
+      async () => {
+        await older.getByText('In person').click();
+        await older.locator('button[aria-label="Confirm"]').click();
+      },
+      page.locator('.ac-adaptiveCard').filter({ hasText: 'What changed since the last card' }).last(),
+    );
     const fresh = page
       .locator('.ac-adaptiveCard')
       .filter({ hasText: 'What changed since the last card' })
